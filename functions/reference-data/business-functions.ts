@@ -1,0 +1,43 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv } from '../shared/config.js';
+import { documentClient } from '../shared/db.js';
+import { type Page, queryPage } from '../shared/pagination.js';
+import type { BusinessFunction } from './schemas.js';
+
+/** Business functions are reference data: code, name and head (the default approver). */
+const referenceTableName = requireEnv('REFERENCE_TABLE_NAME');
+
+const BUSINESS_FUNCTION_PARTITION = 'BUSINESS_FUNCTION';
+
+export function businessFunctionItem(businessFunction: BusinessFunction): Record<string, unknown> {
+  return { pk: BUSINESS_FUNCTION_PARTITION, sk: businessFunction.code, ...businessFunction };
+}
+
+function fromItem(item: Record<string, unknown>): BusinessFunction {
+  const { code, name, head } = item as BusinessFunction;
+  return { code, name, head };
+}
+
+export async function getBusinessFunction(code: string): Promise<BusinessFunction | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: referenceTableName, Key: { pk: BUSINESS_FUNCTION_PARTITION, sk: code } }),
+  );
+  return Item ? fromItem(Item) : undefined;
+}
+
+export async function listBusinessFunctions(page: {
+  limit: number;
+  cursor?: string | undefined;
+}): Promise<Page<BusinessFunction>> {
+  const result = await queryPage({
+    input: {
+      TableName: referenceTableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': BUSINESS_FUNCTION_PARTITION },
+    },
+    keyAttributes: ['pk', 'sk'],
+    partition: { attribute: 'pk', value: BUSINESS_FUNCTION_PARTITION },
+    ...page,
+  });
+  return { ...result, items: result.items.map(fromItem) };
+}

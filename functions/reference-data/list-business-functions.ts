@@ -1,0 +1,16 @@
+import middy from '@middy/core';
+import { z } from 'zod';
+import { requireAnyRole } from '../shared/auth.js';
+import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
+import { PaginationQuery } from '../shared/pagination.js';
+import { listBusinessFunctions } from './business-functions.js';
+
+export const ListBusinessFunctionsQuery = z.strictObject({ ...PaginationQuery });
+
+export const handler = middy<ApiEvent>()
+  .use(apiMiddlewares())
+  .handler(async (event) => {
+    requireAnyRole(callerOf(event));
+    const query = validate(ListBusinessFunctionsQuery, event.queryStringParameters ?? {});
+    return json(200, await listBusinessFunctions(query));
+  });

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+export const BusinessFunctionCode = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'Must be a business function code such as "QA".');
+
+export const BusinessFunctionResource = z
+  .object({
+    code: BusinessFunctionCode,
+    name: z.string(),
+    head: z.object({ name: z.string(), email: z.email() }),
+  })
+  .meta({ id: 'BusinessFunction' });
+export type BusinessFunction = z.infer<typeof BusinessFunctionResource>;

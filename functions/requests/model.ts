@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { BusinessFunctionCode } from '../reference-data/schemas.js';
+import type { Caller } from '../shared/auth.js';
+import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
+import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
+
+/** The kinds of consultancy support TechOps buys. */
+export const REQUEST_CATEGORIES = [
+  'VALIDATION_CQV',
+  'REGULATORY',
+  'QUALITY_SYSTEMS',
+  'PROCESS_ENGINEERING',
+  'TECH_TRANSFER',
+  'SUPPLY_CHAIN',
+  'DIGITAL_DATA',
+  'OPERATIONAL_EXCELLENCE',
+  'OTHER',
+] as const;
+
+export const URGENCIES = ['LOW', 'NORMAL', 'HIGH', 'CRITICAL'] as const;
+
+/** A request's life: submitted, then (later issues) approved, rejected, expired... or withdrawn. */
+export const REQUEST_STATUSES = [
+  'SUBMITTED',
+  'IN_APPROVAL',
+  'APPROVED',
+  'REJECTED',
+  'BUDGET_EXCEEDED',
+  'EXPIRED',
+  'WITHDRAWN',
+  'ERROR',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Statuses in which the request is not yet decided, so its requester may still withdraw it. */
+export const UNDECIDED_STATUSES: readonly RequestStatus[] = ['SUBMITTED', 'IN_APPROVAL'];
+
+const isoDate = z.iso.date('Must be a date in the form YYYY-MM-DD.');
+
+const dateFields = z.object({ startDate: isoDate, endDate: isoDate });
+
+export const SubmitRequestBody = z
+  .strictObject({
+    title: z.string().trim().min(3).max(200),
+    businessFunction: BusinessFunctionCode,
+    category: z.enum(REQUEST_CATEGORIES),
+    description: z.string().trim().min(1).max(10_000),
+    justification: z.string().trim().min(1).max(5_000),
+    estimatedCost: MoneySchema,
+    startDate: isoDate,
+    endDate: isoDate,
+    urgency: z.enum(URGENCIES),
+    preferredVendorId: z
+      .string()
+      .regex(/^ven_[0-9a-z]{1,64}$/, 'Must be a vendor id such as "ven_01j...".')
+      .optional(),
+  })
+  .refine((body) => body.endDate >= body.startDate, {
+    path: ['endDate'],
+    message: 'Must not be before startDate.',
+    // Also report the date order when other fields are invalid: every invalid field at once.
+    when: (payload) => dateFields.safeParse(payload.value).success,
+  })
+  .meta({ id: 'SubmitRequest' });
+export type SubmitRequestInput = z.infer<typeof SubmitRequestBody>;
+
+export const WithdrawRequestBody = z
+  .strictObject({ reason: z.string().trim().min(1).max(2_000) })
+  .meta({ id: 'WithdrawRequest' });
+
+export const RequestIdPath = z.strictObject({
+  id: z.string().regex(/^req_[0-9a-z]{26}$/, 'Must be a request id such as "req_01j...".'),
+});
+
+export const ListRequestsQuery = z.strictObject({
+  businessFunction: BusinessFunctionCode.optional(),
+  status: z.enum(REQUEST_STATUSES).optional(),
+  fiscalYear: z.string().regex(FISCAL_YEAR_PATTERN, 'Must be a fiscal year such as "FY2027".').optional(),
+});
+
+const Person = z.object({ sub: z.string(), name: z.string(), email: z.string() });
+
+export const RequestResource = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    businessFunction: z.string(),
+    category: z.enum(REQUEST_CATEGORIES),
+    description: z.string(),
+    justification: z.string(),
+    estimatedCost: z.object({ amount: z.string(), currency: z.string() }),
+    startDate: z.string(),
+    endDate: z.string(),
+    urgency: z.enum(URGENCIES),
+    preferredVendorId: z.string().optional(),
+    fiscalYear: z.string(),
+    status: z.enum(REQUEST_STATUSES),
+    requester: Person,
+    withdrawal: z.object({ at: z.string(), by: Person, reason: z.string() }).optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Request' });
+export type RequestResourceType = z.infer<typeof RequestResource>;
+
+/** A request as stored: the same fields, money in exact minor units. */
+export interface ConsultancyRequest extends Omit<RequestResourceType, 'estimatedCost'> {
+  estimatedCost: Money;
+}
+
+export function toResource(request: ConsultancyRequest): RequestResourceType {
+  return { ...request, estimatedCost: formatMoney(request.estimatedCost) };
+}
+
+export function personOf(caller: Caller) {
+  return { sub: caller.sub, name: caller.name, email: caller.email };
+}
+
+/** The strong entity tag of a request version, for ETag / If-Match. */
+export const etagOf = (request: { version: number }) => `"${request.version}"`;

@@ -1,0 +1,110 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Caller } from '../shared/auth.js';
+import { requireEnv } from '../shared/config.js';
+import { documentClient } from '../shared/db.js';
+import { NotFoundError } from '../shared/errors.js';
+import { type Page, queryPage } from '../shared/pagination.js';
+import type { ConsultancyRequest, RequestStatus } from './model.js';
+import { assertMaySee } from './policy.js';
+
+/**
+ * Read access to requests, one function per access pattern. Every list is a Query on an
+ * index whose sort key is the (time-ordered) request id, so newest first is a reverse read.
+ */
+const requestsTableName = requireEnv('REQUESTS_TABLE_NAME');
+
+export const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'REQUEST' });
+
+/** Item attributes that are storage detail, not part of the request. */
+const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'entity']);
+
+export function requestFromItem(item: Record<string, unknown>): ConsultancyRequest {
+  return Object.fromEntries(
+    Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name)),
+  ) as unknown as ConsultancyRequest;
+}
+
+export async function getRequestById(id: string): Promise<ConsultancyRequest | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: requestsTableName, Key: requestKey(id), ConsistentRead: true }),
+  );
+  return Item ? requestFromItem(Item) : undefined;
+}
+
+export interface RequestFilter {
+  businessFunction?: string | undefined;
+  status?: RequestStatus | undefined;
+  fiscalYear?: string | undefined;
+}
+
+interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** The index each filter is served by, most selective first; the rest become filter expressions. */
+const INDEXES = [
+  { filter: 'businessFunction', indexName: 'byBusinessFunction' },
+  { filter: 'status', indexName: 'byStatus' },
+  { filter: 'fiscalYear', indexName: 'byFiscalYear' },
+] as const;
+
+async function listRequests(
+  index: { indexName: string; attribute: string; value: string },
+  otherFilters: [string, string][],
+  page: PageRequest,
+): Promise<Page<ConsultancyRequest>> {
+  const names: Record<string, string> = { '#partition': index.attribute };
+  const values: Record<string, string> = { ':partition': index.value };
+  for (const [attribute, value] of otherFilters) {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+  }
+  const result = await queryPage({
+    input: {
+      TableName: requestsTableName,
+      IndexName: index.indexName,
+      KeyConditionExpression: '#partition = :partition',
+      ...(otherFilters.length > 0
+        ? {
+            FilterExpression: otherFilters
+              .map(([attribute]) => `#${attribute} = :${attribute}`)
+              .join(' AND '),
+          }
+        : {}),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+    },
+    keyAttributes: ['pk', 'sk', index.attribute, 'id'],
+    partition: { attribute: index.attribute, value: index.value },
+    ...page,
+  });
+  return { ...result, items: result.items.map(requestFromItem) };
+}
+
+/** Requests matching every given filter, newest first. */
+export function listRequestsMatching(
+  filter: RequestFilter,
+  page: PageRequest,
+): Promise<Page<ConsultancyRequest>> {
+  const given = Object.entries(filter).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  const served = INDEXES.find((index) => filter[index.filter] !== undefined);
+  if (served === undefined) {
+    return listRequests({ indexName: 'byEntity', attribute: 'entity', value: 'REQUEST' }, [], page);
+  }
+  const rest = given.filter(([attribute]) => attribute !== served.filter);
+  return listRequests(
+    { indexName: served.indexName, attribute: served.filter, value: filter[served.filter]! },
+    rest,
+    page,
+  );
+}
+
+/** The request, if it exists (404) and the caller may see it (403). */
+export async function getRequestVisibleTo(caller: Caller, id: string): Promise<ConsultancyRequest> {
+  const request = await getRequestById(id);
+  if (request === undefined) throw new NotFoundError(`No request ${id}.`);
+  assertMaySee(caller, request);
+  return request;
+}

@@ -1,0 +1,123 @@
+import middy from '@middy/core';
+import { z } from 'zod';
+import { getBusinessFunction } from '../reference-data/business-functions.js';
+import { newAuditEvent } from '../shared/audit-event.js';
+import { type Caller, requireRole } from '../shared/auth.js';
+import { optionalEnv } from '../shared/config.js';
+import { type FieldIssue, IdempotencyKeyReusedError, ValidationError } from '../shared/errors.js';
+import { fiscalYearOf } from '../shared/fiscal-year.js';
+import {
+  type ApiEvent,
+  apiMiddlewares,
+  callerOf,
+  json,
+  parseJsonBody,
+  validate,
+  zodIssues,
+} from '../shared/http.js';
+import { newId } from '../shared/ids.js';
+import { parseMoney } from '../shared/money.js';
+import { type ConsultancyRequest, etagOf, personOf, SubmitRequestBody, toResource } from './model.js';
+import { assertMaySubmitFor } from './policy.js';
+import {
+  findIdempotentResponse,
+  fingerprintOf,
+  IdempotencyRaceError,
+  type IdempotentResponse,
+  insertRequest,
+} from './request-commands.js';
+
+const fiscalYearStartMonth = Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1'));
+if (!Number.isInteger(fiscalYearStartMonth) || fiscalYearStartMonth < 1 || fiscalYearStartMonth > 12) {
+  throw new Error('FISCAL_YEAR_START_MONTH must be a month number 1-12');
+}
+
+export const IdempotencyKeyHeader = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'Must be 1-255 visible ASCII characters.')
+  .optional();
+
+/** Validates the body and that its business function exists, reporting every problem at once. */
+async function validateSubmission(raw: unknown) {
+  const parsed = SubmitRequestBody.safeParse(raw);
+  const issues: FieldIssue[] = parsed.success ? [] : zodIssues(parsed.error);
+  const code = (raw as { businessFunction?: unknown } | null)?.businessFunction;
+  const codeIsWellFormed = !issues.some((issue) => issue.field === 'businessFunction');
+  if (typeof code === 'string' && codeIsWellFormed && (await getBusinessFunction(code)) === undefined) {
+    issues.push({ field: 'businessFunction', message: `Unknown business function "${code}".` });
+  }
+  if (!parsed.success || issues.length > 0) throw new ValidationError(issues);
+  return parsed.data;
+}
+
+function replay(stored: { fingerprint: string; response: IdempotentResponse }, fingerprint: string) {
+  if (stored.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+  return { ...stored.response, replayed: true };
+}
+
+/**
+ * Submits a consultancy request for a business function. With an Idempotency-Key, a retry
+ * of the same body answers the first response again and stores nothing new.
+ */
+export async function submitRequest(
+  caller: Caller,
+  raw: unknown,
+  idempotencyKey: string | undefined,
+  now = new Date(),
+): Promise<IdempotentResponse & { replayed: boolean }> {
+  requireRole(caller, 'requester', 'admin');
+  const claim = idempotencyKey
+    ? { callerSub: caller.sub, key: idempotencyKey, fingerprint: fingerprintOf(raw) }
+    : undefined;
+  if (claim) {
+    const stored = await findIdempotentResponse(claim);
+    if (stored) return replay(stored, claim.fingerprint);
+  }
+  const body = await validateSubmission(raw);
+  assertMaySubmitFor(caller, body.businessFunction);
+
+  const at = now.toISOString();
+  const request: ConsultancyRequest = {
+    id: newId('request', now.getTime()),
+    ...body,
+    estimatedCost: parseMoney(body.estimatedCost),
+    fiscalYear: fiscalYearOf(body.startDate, fiscalYearStartMonth),
+    status: 'SUBMITTED',
+    requester: personOf(caller),
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  const response = { statusCode: 201, body: toResource(request) };
+  const event = newAuditEvent(caller, {
+    entityType: 'REQUEST',
+    entityId: request.id,
+    action: 'REQUEST_SUBMITTED',
+    at,
+    after: toResource(request),
+  });
+  try {
+    await insertRequest(request, event, claim ? { claim, response } : undefined);
+  } catch (error) {
+    if (!(error instanceof IdempotencyRaceError) || !claim) throw error;
+    const stored = await findIdempotentResponse(claim);
+    if (!stored) throw error;
+    return replay(stored, claim.fingerprint);
+  }
+  return { ...response, replayed: false };
+}
+
+export const handler = middy<ApiEvent>()
+  .use(apiMiddlewares())
+  .handler(async (event) => {
+    const caller = callerOf(event);
+    const idempotencyKey = validate(IdempotencyKeyHeader, event.headers['idempotency-key']);
+    const raw = parseJsonBody(event, z.unknown());
+    const result = await submitRequest(caller, raw, idempotencyKey);
+    const request = result.body as { id: string; version: number };
+    return json(result.statusCode, result.body, {
+      location: `/requests/${request.id}`,
+      etag: etagOf(request),
+      ...(result.replayed ? { 'idempotent-replayed': 'true' } : {}),
+    });
+  });

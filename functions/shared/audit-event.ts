@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { Caller } from './auth.js';
+import { newId } from './ids.js';
+
+/** An entry of the append-only audit trail: who, when, what, before/after, why. */
+export type AuditedEntity = 'REQUEST';
+
+export interface AuditEvent {
+  eventId: string;
+  entityType: AuditedEntity;
+  entityId: string;
+  action: string;
+  at: string;
+  actor: { sub: string; name: string; email: string };
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  reason?: string;
+}
+
+export const AuditEventResource = z
+  .object({
+    eventId: z.string(),
+    entityType: z.string(),
+    entityId: z.string(),
+    action: z.string().describe('What happened, e.g. REQUEST_SUBMITTED.'),
+    at: z.string().describe('ISO 8601 UTC timestamp.'),
+    actor: z.object({ sub: z.string(), name: z.string(), email: z.string() }),
+    before: z.record(z.string(), z.unknown()).optional(),
+    after: z.record(z.string(), z.unknown()).optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'AuditEvent' });
+
+export function newAuditEvent(
+  caller: Caller,
+  fields: Omit<AuditEvent, 'eventId' | 'actor' | 'at'> & { at: string },
+): AuditEvent {
+  return {
+    eventId: newId('auditEvent', Date.parse(fields.at)),
+    actor: { sub: caller.sub, name: caller.name, email: caller.email },
+    ...fields,
+  };
+}

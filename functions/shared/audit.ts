@@ -1,0 +1,49 @@
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent, AuditedEntity } from './audit-event.js';
+import { requireEnv } from './config.js';
+import { type Page, queryPage } from './pagination.js';
+
+/**
+ * The append-only audit trail: every change to a request, approval, budget or vendor
+ * appends one event. Events are written with a create-only condition and never updated.
+ */
+const auditTableName = requireEnv('AUDIT_TABLE_NAME');
+
+const partitionOf = (entityType: AuditedEntity, entityId: string) => `${entityType}#${entityId}`;
+
+/** The transaction item that appends an event, so that it lands with the change it describes. */
+export function appendAuditEvent(
+  event: AuditEvent,
+): NonNullable<TransactWriteCommandInput['TransactItems']>[number] {
+  return {
+    Put: {
+      TableName: auditTableName,
+      Item: { pk: partitionOf(event.entityType, event.entityId), sk: event.eventId, ...event },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** An entity's events, oldest first. */
+export async function listAuditEventsOfEntity(
+  entityType: AuditedEntity,
+  entityId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<AuditEvent>> {
+  const pk = partitionOf(entityType, entityId);
+  const result = await queryPage({
+    input: {
+      TableName: auditTableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ScanIndexForward: true,
+    },
+    keyAttributes: ['pk', 'sk'],
+    partition: { attribute: 'pk', value: pk },
+    ...page,
+  });
+  return {
+    ...result,
+    items: result.items.map(({ pk: _pk, sk: _sk, ...event }) => event as unknown as AuditEvent),
+  };
+}

@@ -1,0 +1,158 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import httpEventNormalizer from '@middy/http-event-normalizer';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import { type Caller, callerFromClaims } from './auth.js';
+import { BodyTooLargeError, DomainError, type FieldIssue, ValidationError } from './errors.js';
+import { logger } from './logger.js';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+type ApiMiddleware = MiddlewareObj<ApiEvent, ApiResult, Error, Context>;
+
+/** A body over this many bytes is refused before it is parsed. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const PROBLEM_TYPE_PREFIX = 'urn:techops:problem:';
+const CORRELATION_HEADER = 'x-correlation-id';
+const WELL_FORMED_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const baseHeaders = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+function correlationIdOf(event: ApiEvent): string {
+  const supplied = event.headers?.[CORRELATION_HEADER];
+  return supplied && WELL_FORMED_CORRELATION_ID.test(supplied) ? supplied : event.requestContext.requestId;
+}
+
+/** Tags every log line and every response with the caller's correlation id (or the request id). */
+function correlationIds(): ApiMiddleware {
+  return {
+    before: (request) => {
+      logger.appendKeys({ correlationId: correlationIdOf(request.event), routeKey: request.event.routeKey });
+    },
+    after: (request) => {
+      if (request.response) {
+        request.response.headers = {
+          ...request.response.headers,
+          [CORRELATION_HEADER]: correlationIdOf(request.event),
+        };
+      }
+    },
+  };
+}
+
+export function problemResponse(event: ApiEvent, error: DomainError): ApiResult {
+  return {
+    statusCode: error.status,
+    headers: { ...baseHeaders, 'content-type': 'application/problem+json' },
+    body: JSON.stringify({
+      type: `${PROBLEM_TYPE_PREFIX}${error.type}`,
+      title: error.title,
+      status: error.status,
+      detail: error.message,
+      instance: event.rawPath,
+      ...error.extensions,
+    }),
+  };
+}
+
+/**
+ * Maps named domain errors to problem+json in one place. Below 500 the message is shown;
+ * anything unexpected is logged and answered with a generic 500, never its message or stack.
+ */
+function problemErrorHandler(): ApiMiddleware {
+  return {
+    onError: (request) => {
+      const error = request.error;
+      if (error instanceof DomainError) {
+        logger.info('Request refused', {
+          status: error.status,
+          errorName: error.name,
+          detail: error.message,
+        });
+        request.response = problemResponse(request.event, error);
+      } else {
+        logger.error('Unhandled error', error as Error);
+        request.response = {
+          statusCode: 500,
+          headers: { ...baseHeaders, 'content-type': 'application/problem+json' },
+          body: JSON.stringify({
+            type: `${PROBLEM_TYPE_PREFIX}internal-error`,
+            title: 'Internal error',
+            status: 500,
+            detail: 'Something went wrong on our side. Quote the correlation id when you report it.',
+            instance: request.event.rawPath,
+          }),
+        };
+      }
+      request.response.headers = {
+        ...request.response.headers,
+        [CORRELATION_HEADER]: correlationIdOf(request.event),
+      };
+    },
+  };
+}
+
+/** The house middleware stack for API handlers: normalizers first, the error handler last. */
+export function apiMiddlewares(): ApiMiddleware[] {
+  return [
+    httpHeaderNormalizer() as ApiMiddleware,
+    httpEventNormalizer() as unknown as ApiMiddleware,
+    injectLambdaContext(logger, { resetKeys: true }) as ApiMiddleware,
+    correlationIds(),
+    problemErrorHandler(),
+  ];
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return {
+    statusCode,
+    headers: { ...baseHeaders, 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function callerOf(event: ApiEvent): Caller {
+  return callerFromClaims(event.requestContext.authorizer?.jwt?.claims);
+}
+
+export function zodIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+/** Validates with a zod schema at the edge; every invalid field is reported at once. */
+export function validate<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(zodIssues(result.error));
+  return result.data;
+}
+
+/** Reads a JSON body: size limit, media type and syntax first, then the schema. */
+export function parseJsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.output<T> {
+  const raw =
+    event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new BodyTooLargeError(MAX_BODY_BYTES);
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (raw.length > 0 && !/^application\/([a-z.+-]+\+)?json\b/i.test(contentType)) {
+    throw new ValidationError([
+      { field: '', message: 'The body must be JSON (Content-Type: application/json).' },
+    ]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = raw.length === 0 ? undefined : JSON.parse(raw.toString());
+  } catch {
+    throw new ValidationError([{ field: '', message: 'The body is not valid JSON.' }]);
+  }
+  if (parsed === undefined) throw new ValidationError([{ field: '', message: 'A JSON body is required.' }]);
+  return validate(schema, parsed);
+}
