@@ -1,11 +1,9 @@
 import middy from '@middy/core';
-import { z } from 'zod';
 import { requireAnyRole } from '../shared/auth.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
-import { PaginationQuery } from '../shared/pagination.js';
 import { listBusinessFunctions } from './business-functions.js';
 
-export const ListBusinessFunctionsQuery = z.strictObject({ ...PaginationQuery });
+import { ListBusinessFunctionsQuery } from './routes.js';
 
 export const handler = middy<ApiEvent>()
   .use(apiMiddlewares())

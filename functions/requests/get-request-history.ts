@@ -1,12 +1,8 @@
 import middy from '@middy/core';
-import { z } from 'zod';
 import { listAuditEventsOfEntity } from '../shared/audit.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
-import { PaginationQuery } from '../shared/pagination.js';
-import { RequestIdPath } from './model.js';
+import { RequestHistoryQuery, RequestIdPath } from './model.js';
 import { getRequestVisibleTo } from './request-queries.js';
-
-export const RequestHistoryQuery = z.strictObject({ ...PaginationQuery });
 
 /** The audit trail of one request, oldest first. */
 export const handler = middy<ApiEvent>()

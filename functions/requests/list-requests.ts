@@ -1,17 +1,15 @@
+import type { z } from 'zod';
 import middy from '@middy/core';
 import type { Caller } from '../shared/auth.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
-import { PaginationQuery } from '../shared/pagination.js';
 import { ListRequestsQuery, toResource } from './model.js';
 import { listScopeFor } from './policy.js';
 import { listRequestsMatching } from './request-queries.js';
 
-export const ListRequestsParameters = ListRequestsQuery.extend(PaginationQuery);
-
 /** Requests the caller may see, filtered, newest first. Requesters see their own business function. */
 export async function listVisibleRequests(
   caller: Caller,
-  query: ReturnType<typeof ListRequestsParameters.parse>,
+  query: z.output<typeof ListRequestsQuery>,
 ) {
   const { limit, cursor, ...filter } = query;
   const businessFunction = listScopeFor(caller, filter.businessFunction);
@@ -23,6 +21,6 @@ export const handler = middy<ApiEvent>()
   .use(apiMiddlewares())
   .handler(async (event) => {
     const caller = callerOf(event);
-    const query = validate(ListRequestsParameters, event.queryStringParameters ?? {});
+    const query = validate(ListRequestsQuery, event.queryStringParameters ?? {});
     return json(200, await listVisibleRequests(caller, query));
   });

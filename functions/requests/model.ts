@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BusinessFunctionCode } from '../reference-data/schemas.js';
+import { PaginationQuery } from '../shared/pagination.js';
 import type { Caller } from '../shared/auth.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
 import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
@@ -76,7 +77,10 @@ export const ListRequestsQuery = z.strictObject({
   businessFunction: BusinessFunctionCode.optional(),
   status: z.enum(REQUEST_STATUSES).optional(),
   fiscalYear: z.string().regex(FISCAL_YEAR_PATTERN, 'Must be a fiscal year such as "FY2027".').optional(),
+  ...PaginationQuery,
 });
+
+export const RequestHistoryQuery = z.strictObject({ ...PaginationQuery });
 
 const Person = z.object({ sub: z.string(), name: z.string(), email: z.string() });
 

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import type { RouteDefinition } from './route.js';
+
+const tag = 'Platform';
+
+export const platformRoutes: RouteDefinition[] = [
+  {
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    entry: 'functions/platform/health.ts',
+    summary: 'Liveness check',
+    tag,
+    public: true,
+    responses: { 200: { description: 'The API is up.', schema: z.object({ status: z.literal('ok') }) } },
+  },
+  {
+    operationId: 'getOpenApiDocument',
+    method: 'GET',
+    path: '/openapi.json',
+    entry: 'functions/platform/get-openapi-document.ts',
+    summary: 'This OpenAPI 3.1 document',
+    tag,
+    responses: {
+      200: { description: 'The OpenAPI document, generated from the schemas the handlers validate with.' },
+      401: { description: 'Missing, malformed, expired or wrongly signed token.' },
+    },
+  },
+];

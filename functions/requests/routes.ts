@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { AuditEventResource } from '../shared/audit-event.js';
+import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
+import {
+  ListRequestsQuery,
+  RequestHistoryQuery,
+  RequestIdPath,
+  RequestResource,
+  SubmitRequestBody,
+  WithdrawRequestBody,
+} from './model.js';
+
+const tag = 'Requests';
+const pageOf = (schema: z.ZodType) => z.object({ items: z.array(schema), nextCursor: z.string().optional() });
+
+export const requestRoutes: RouteDefinition[] = [
+  {
+    operationId: 'submitRequest',
+    method: 'POST',
+    path: '/requests',
+    entry: 'functions/requests/submit-request.ts',
+    summary: 'Submit a consultancy support request',
+    description:
+      'Role requester, for the caller\'s own business function (admin: any). The fiscal year is derived from startDate.',
+    tag,
+    headers: {
+      'Idempotency-Key': {
+        schema: z.string().max(255),
+        description: 'Makes a retry answer the first response again and create nothing new (kept 24 hours).',
+      },
+    },
+    body: SubmitRequestBody,
+    responses: {
+      201: { description: 'The stored request, status SUBMITTED.', schema: RequestResource },
+      400: { description: 'Invalid body: every invalid field is listed in `errors`.' },
+      ...authorizedProblems,
+      422: { description: 'The Idempotency-Key was used before with a different body.' },
+    },
+  },
+  {
+    operationId: 'listRequests',
+    method: 'GET',
+    path: '/requests',
+    entry: 'functions/requests/list-requests.ts',
+    summary: 'List requests, newest first',
+    description: "Requesters see their own business function's requests; finance and admin see all.",
+    tag,
+    query: ListRequestsQuery,
+    responses: {
+      200: { description: 'A page of requests.', schema: pageOf(RequestResource) },
+      400: { description: 'Invalid filter, limit or cursor.' },
+      ...authorizedProblems,
+    },
+  },
+  {
+    operationId: 'getRequest',
+    method: 'GET',
+    path: '/requests/{id}',
+    entry: 'functions/requests/get-request.ts',
+    summary: 'Get one request',
+    tag,
+    pathParameters: RequestIdPath,
+    responses: {
+      200: { description: 'The request; its ETag is its version.', schema: RequestResource },
+      ...authorizedProblems,
+      404: { description: 'No such request.' },
+    },
+  },
+  {
+    operationId: 'withdrawRequest',
+    method: 'POST',
+    path: '/requests/{id}/withdraw',
+    entry: 'functions/requests/withdraw-request.ts',
+    summary: 'Withdraw a request that is not yet decided',
+    description: 'By its requester (or an admin). Send If-Match with the ETag to guard against concurrent changes.',
+    tag,
+    pathParameters: RequestIdPath,
+    headers: { 'If-Match': { schema: z.string(), description: 'The ETag the change is based on.' } },
+    body: WithdrawRequestBody,
+    responses: {
+      200: { description: 'The withdrawn request.', schema: RequestResource },
+      400: { description: 'Invalid body.' },
+      ...authorizedProblems,
+      404: { description: 'No such request.' },
+      409: { description: 'The request is already decided or withdrawn.' },
+      412: { description: 'The request changed since the ETag sent in If-Match.' },
+    },
+  },
+  {
+    operationId: 'getRequestHistory',
+    method: 'GET',
+    path: '/requests/{id}/history',
+    entry: 'functions/requests/get-request-history.ts',
+    summary: "The request's audit trail, oldest first",
+    tag,
+    pathParameters: RequestIdPath,
+    query: RequestHistoryQuery,
+    responses: {
+      200: { description: 'A page of audit events.', schema: pageOf(AuditEventResource) },
+      ...authorizedProblems,
+      404: { description: 'No such request.' },
+    },
+  },
+];
