@@ -5,7 +5,9 @@ import type { RouteDefinition } from './route.js';
 /** The problem+json body (RFC 9457) every error response carries. */
 export const Problem = z
   .object({
-    type: z.string().describe('Stable identifier of the kind of problem, e.g. urn:techops:problem:validation-error.'),
+    type: z
+      .string()
+      .describe('Stable identifier of the kind of problem, e.g. urn:techops:problem:validation-error.'),
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
@@ -70,7 +72,12 @@ function operationOf(route: RouteDefinition): JsonSchema {
     security: route.public ? [] : [{ bearerAuth: [] }],
     parameters: parametersOf(route),
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+          },
+        }
       : {}),
     responses,
   };
@@ -82,7 +89,11 @@ export function buildOpenApiDocument(): JsonSchema {
   for (const route of allRoutes) {
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(route) };
   }
-  const registered = z.toJSONSchema(z.globalRegistry, { io: 'output', unrepresentable: 'any', uri: componentRef });
+  const registered = z.toJSONSchema(z.globalRegistry, {
+    io: 'output',
+    unrepresentable: 'any',
+    uri: componentRef,
+  });
   const schemas = Object.fromEntries(
     Object.entries(registered.schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema]),
   );

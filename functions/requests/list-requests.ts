@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import middy from '@middy/core';
+import type { z } from 'zod';
 import type { Caller } from '../shared/auth.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
 import { ListRequestsQuery, toResource } from './model.js';
@@ -7,10 +7,7 @@ import { listScopeFor } from './policy.js';
 import { listRequestsMatching } from './request-queries.js';
 
 /** Requests the caller may see, filtered, newest first. Requesters see their own business function. */
-export async function listVisibleRequests(
-  caller: Caller,
-  query: z.output<typeof ListRequestsQuery>,
-) {
+export async function listVisibleRequests(caller: Caller, query: z.output<typeof ListRequestsQuery>) {
   const { limit, cursor, ...filter } = query;
   const businessFunction = listScopeFor(caller, filter.businessFunction);
   const page = await listRequestsMatching({ ...filter, businessFunction }, { limit, cursor });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { BusinessFunctionCode } from '../reference-data/schemas.js';
-import { PaginationQuery } from '../shared/pagination.js';
 import type { Caller } from '../shared/auth.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
 import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
+import { PaginationQuery } from '../shared/pagination.js';
 
 /** The kinds of consultancy support TechOps buys. */
 export const REQUEST_CATEGORIES = [

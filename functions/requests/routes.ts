@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AuditEventResource } from '../shared/audit-event.js';
 import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
+import { AuditEventResource } from '../shared/audit-event.js';
 import {
   ListRequestsQuery,
   RequestHistoryQuery,
@@ -21,7 +21,7 @@ export const requestRoutes: RouteDefinition[] = [
     entry: 'functions/requests/submit-request.ts',
     summary: 'Submit a consultancy support request',
     description:
-      'Role requester, for the caller\'s own business function (admin: any). The fiscal year is derived from startDate.',
+      "Role requester, for the caller's own business function (admin: any). The fiscal year is derived from startDate.",
     tag,
     headers: {
       'Idempotency-Key': {
@@ -72,7 +72,8 @@ export const requestRoutes: RouteDefinition[] = [
     path: '/requests/{id}/withdraw',
     entry: 'functions/requests/withdraw-request.ts',
     summary: 'Withdraw a request that is not yet decided',
-    description: 'By its requester (or an admin). Send If-Match with the ETag to guard against concurrent changes.',
+    description:
+      'By its requester (or an admin). Send If-Match with the ETag to guard against concurrent changes.',
     tag,
     pathParameters: RequestIdPath,
     headers: { 'If-Match': { schema: z.string(), description: 'The ETag the change is based on.' } },

@@ -1,0 +1,102 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { HandlerFunction } from './handler-function.js';
+
+function stateTable(scope: Construct, id: string): Table {
+  return new Table(scope, id, {
+    partitionKey: { name: 'pk', type: AttributeType.STRING },
+    sortKey: { name: 'sk', type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: TableEncryption.AWS_MANAGED,
+    deletionProtection: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+}
+
+/** The list indexes of requests: each filter is a Query on its own index, newest (highest id) first. */
+export const REQUEST_INDEXES = {
+  byBusinessFunction: 'businessFunction',
+  byStatus: 'status',
+  byFiscalYear: 'fiscalYear',
+  byEntity: 'entity',
+} as const;
+
+/**
+ * The stateful part of the system: every table, retained on delete. Each grant sets the
+ * table's environment variable and its IAM permission in one call, read-only unless it must write.
+ */
+export class DataTables extends Construct {
+  readonly requests: Table;
+  readonly referenceData: Table;
+  readonly audit: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.requests = stateTable(this, 'Requests');
+    this.requests.node.addMetadata('description', 'Consultancy requests and idempotency records');
+    for (const [indexName, attribute] of Object.entries(REQUEST_INDEXES)) {
+      this.requests.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: attribute, type: AttributeType.STRING },
+        sortKey: { name: 'id', type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+    (this.requests.node.defaultChild as import('aws-cdk-lib/aws-dynamodb').CfnTable).timeToLiveSpecification =
+      {
+        attributeName: 'expiresAt',
+        enabled: true,
+      };
+    this.referenceData = stateTable(this, 'ReferenceData');
+    this.audit = stateTable(this, 'AuditEvents');
+  }
+
+  grantRequestsRead(fn: HandlerFunction): void {
+    fn.addEnvironment('REQUESTS_TABLE_NAME', this.requests.tableName);
+    this.requests.grantReadData(fn);
+    suppressIndexWildcard(fn);
+  }
+
+  grantRequestsWrite(fn: HandlerFunction): void {
+    fn.addEnvironment('REQUESTS_TABLE_NAME', this.requests.tableName);
+    this.requests.grantReadWriteData(fn);
+    suppressIndexWildcard(fn);
+  }
+
+  grantReferenceDataRead(fn: HandlerFunction): void {
+    fn.addEnvironment('REFERENCE_TABLE_NAME', this.referenceData.tableName);
+    this.referenceData.grantReadData(fn);
+    suppressIndexWildcard(fn);
+  }
+
+  /** Append only: PutItem (always create-only in code), no update or delete. */
+  grantAuditAppend(fn: HandlerFunction): void {
+    fn.addEnvironment('AUDIT_TABLE_NAME', this.audit.tableName);
+    this.audit.grant(fn, 'dynamodb:PutItem');
+  }
+
+  grantAuditRead(fn: HandlerFunction): void {
+    fn.addEnvironment('AUDIT_TABLE_NAME', this.audit.tableName);
+    this.audit.grantReadData(fn);
+    suppressIndexWildcard(fn);
+  }
+}
+
+function suppressIndexWildcard(grantee: IGrantable & Construct): void {
+  NagSuppressions.addResourceSuppressions(
+    grantee,
+    [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Reading a table includes Query on its indexes: the wildcard is <table>/index/*, one table only.',
+        appliesTo: [{ regex: '/^Resource::<Data.+\\.Arn>/index/\\*$/g' }],
+      },
+    ],
+    true,
+  );
+}

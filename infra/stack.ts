@@ -1,0 +1,22 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { AppConfig } from './config.js';
+import { ConsultancyHttpApi } from './constructs/consultancy-http-api.js';
+import { DataTables } from './constructs/data-tables.js';
+import { PlatformApi } from './constructs/platform-api.js';
+import { ReferenceDataApi } from './constructs/reference-data-api.js';
+import { RequestsApi } from './constructs/requests-api.js';
+
+export const STACK_NAME = 'TechOpsConsultancy';
+
+/** The whole backend: stateful tables apart, then one construct per capability. */
+export class TechOpsConsultancyStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps & { config: AppConfig }) {
+    super(scope, id, props);
+    const data = new DataTables(this, 'Data');
+    const api = new ConsultancyHttpApi(this, 'Api', props.config);
+    new PlatformApi(this, 'Platform', { api });
+    new ReferenceDataApi(this, 'ReferenceData', { api, data });
+    new RequestsApi(this, 'Requests', { api, data, config: props.config });
+  }
+}
