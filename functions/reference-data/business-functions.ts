@@ -2,16 +2,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
 import { documentClient } from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
-import type { BusinessFunction } from './schemas.js';
+import { BUSINESS_FUNCTION_PARTITION, type BusinessFunction } from './schemas.js';
 
 /** Business functions are reference data: code, name and head (the default approver). */
 const referenceTableName = requireEnv('REFERENCE_TABLE_NAME');
-
-const BUSINESS_FUNCTION_PARTITION = 'BUSINESS_FUNCTION';
-
-export function businessFunctionItem(businessFunction: BusinessFunction): Record<string, unknown> {
-  return { pk: BUSINESS_FUNCTION_PARTITION, sk: businessFunction.code, ...businessFunction };
-}
 
 function fromItem(item: Record<string, unknown>): BusinessFunction {
   const { code, name, head } = item as BusinessFunction;

@@ -12,3 +12,10 @@ export const BusinessFunctionResource = z
   })
   .meta({ id: 'BusinessFunction' });
 export type BusinessFunction = z.infer<typeof BusinessFunctionResource>;
+
+/** Business functions share one partition of the reference table, sorted by code. */
+export const BUSINESS_FUNCTION_PARTITION = 'BUSINESS_FUNCTION';
+
+export function businessFunctionItem(businessFunction: BusinessFunction): Record<string, unknown> {
+  return { pk: BUSINESS_FUNCTION_PARTITION, sk: businessFunction.code, ...businessFunction };
+}

@@ -113,8 +113,9 @@ export interface ConsultancyRequest extends Omit<RequestResourceType, 'estimated
   estimatedCost: Money;
 }
 
+/** The wire form: money as a decimal string, fields in schema order, nothing but the schema's fields. */
 export function toResource(request: ConsultancyRequest): RequestResourceType {
-  return { ...request, estimatedCost: formatMoney(request.estimatedCost) };
+  return RequestResource.parse({ ...request, estimatedCost: formatMoney(request.estimatedCost) });
 }
 
 export function personOf(caller: Caller) {

@@ -126,7 +126,14 @@ export function callerOf(event: ApiEvent): Caller {
 }
 
 export function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
+  return error.issues.flatMap((issue) => {
+    const field = issue.path.map(String);
+    // Name each unknown field on its own, rather than one issue on the enclosing object.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...field, key].join('.'), message: 'Unknown field.' }));
+    }
+    return [{ field: field.join('.'), message: issue.message }];
+  });
 }
 
 /** Validates with a zod schema at the edge; every invalid field is reported at once. */

@@ -1,0 +1,118 @@
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { demoBusinessFunctions } from '../../functions/reference-data/demo-data.js';
+import { businessFunctionItem } from '../../functions/reference-data/schemas.js';
+import { PROJECT_ROOT } from '../constructs/handler-function.js';
+import { devVerificationKey } from './dev-identity.js';
+import { assertJavaAvailable, ensureTables, startDynamoDbLocal } from './dynamodb-local.js';
+import { startGateway } from './gateway.js';
+import { LocalLambdas } from './lambda-runtime.js';
+import { synthesize } from './synth.js';
+import { type CfnTemplate, functionsOf, routesOf, tablesOf } from './template.js';
+
+export interface LocalCloudOptions {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Progress and access log lines; silent when omitted. */
+  log?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  url: string;
+  dataDir: string;
+  dynamoDbEndpoint: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function referenceTableOf(template: CfnTemplate): string {
+  const name = tablesOf(template).find((table) => table.tableName.startsWith('DataReferenceData'))?.tableName;
+  if (!name) throw new Error('The template has no reference data table');
+  return name;
+}
+
+/** Demo reference data on a fresh data dir, so a newcomer can try the API at once. */
+async function seedDemoData(client: DynamoDBClient, template: CfnTemplate): Promise<void> {
+  await DynamoDBDocumentClient.from(client).send(
+    new BatchWriteCommand({
+      RequestItems: {
+        [referenceTableOf(template)]: demoBusinessFunctions.map((businessFunction) => ({
+          PutRequest: { Item: businessFunctionItem(businessFunction) },
+        })),
+      },
+    }),
+  );
+}
+
+/**
+ * Brings up the whole backend from the synthesized template: DynamoDB Local with the
+ * template's tables, the template's Lambdas, and a gateway serving the template's routes.
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(options.dataDir);
+  assertJavaAvailable();
+  mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
+
+  log('Synthesizing the CDK app...');
+  // The bundles resolve the AWS SDK from the project's node_modules, as Lambda's runtime provides it.
+  mkdirSync(path.join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
+  const assemblyDir = mkdtempSync(path.join(PROJECT_ROOT, 'cdk.out', 'local-'));
+  const stoppers: (() => Promise<void>)[] = [
+    async () => rmSync(assemblyDir, { recursive: true, force: true }),
+  ];
+  const stop = async () => {
+    for (const stopper of stoppers.reverse()) await stopper().catch(() => {});
+  };
+  try {
+    const { template, outdir } = synthesize(assemblyDir);
+
+    log('Starting DynamoDB Local...');
+    const dynamoDb = await startDynamoDbLocal(path.join(dataDir, 'dynamodb'), await freePort());
+    stoppers.push(dynamoDb.stop);
+    const created = await ensureTables(dynamoDb.client, tablesOf(template));
+    if (created.includes(referenceTableOf(template))) {
+      log('Empty data dir: seeding demo reference data.');
+      await seedDemoData(dynamoDb.client, template);
+    }
+
+    const logStream = createWriteStream(path.join(dataDir, 'logs', 'functions.log'), { flags: 'a' });
+    stoppers.push(() => new Promise((resolve) => logStream.end(resolve)));
+    const lambdas = new LocalLambdas(
+      functionsOf(template, outdir),
+      {
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        POWERTOOLS_LOG_LEVEL: process.env.LOCAL_LOG_LEVEL ?? 'INFO',
+      },
+      logStream,
+    );
+    stoppers.push(() => lambdas.stop());
+
+    const gateway = await startGateway({
+      routes: routesOf(template),
+      lambdas,
+      verificationKey: await devVerificationKey(dataDir),
+      port: options.port,
+      onRequest: (line) => log(`${line.method} ${line.path} -> ${line.status} (${line.ms} ms)`),
+    });
+    stoppers.push(() => new Promise((resolve) => gateway.server.close(() => resolve())));
+    gateway.server.closeIdleConnections();
+    return { url: gateway.url, dataDir, dynamoDbEndpoint: dynamoDb.endpoint, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,122 @@
+import type { WriteStream } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { LOCAL_REGION, type LocalFunction } from './template.js';
+
+const WORKER = path.join(import.meta.dirname, 'lambda-worker.mjs');
+
+export class LambdaInvocationError extends Error {
+  constructor(functionName: string, detail: string) {
+    super(`Lambda ${functionName} failed: ${detail}`);
+    this.name = 'LambdaInvocationError';
+  }
+}
+
+interface Pending {
+  resolve: (result: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Runs the synthesized Lambda bundles like the Lambda service: one warm environment per
+ * function (a worker thread with exactly the environment CDK declared), started on first use,
+ * with the function's timeout enforced.
+ */
+export class LocalLambdas {
+  private readonly workers = new Map<string, { worker: Worker; pending: Map<number, Pending> }>();
+  private nextInvocationId = 1;
+
+  constructor(
+    private readonly functions: LocalFunction[],
+    /** What the local cloud adds to every function's environment: endpoints, region, fake keys. */
+    private readonly localEnvironment: Record<string, string>,
+    private readonly logStream: WriteStream,
+  ) {}
+
+  has(logicalId: string): boolean {
+    return this.functions.some((fn) => fn.logicalId === logicalId);
+  }
+
+  invoke(logicalId: string, event: unknown): Promise<unknown> {
+    const fn = this.functions.find((candidate) => candidate.logicalId === logicalId);
+    if (!fn) return Promise.reject(new Error(`No Lambda ${logicalId} in the template`));
+    const environment = this.environmentOf(fn);
+    const invocationId = this.nextInvocationId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // Like Lambda: a timed-out environment is thrown away.
+        this.discard(
+          logicalId,
+          new LambdaInvocationError(logicalId, `timed out after ${fn.timeoutSeconds} s`),
+        );
+      }, fn.timeoutSeconds * 1000);
+      environment.pending.set(invocationId, { resolve, reject, timer });
+      environment.worker.postMessage({ invocationId, event });
+    });
+  }
+
+  private environmentOf(fn: LocalFunction) {
+    const existing = this.workers.get(fn.logicalId);
+    if (existing) return existing;
+    const worker = new Worker(WORKER, {
+      workerData: {
+        bundlePath: fn.bundlePath,
+        handlerName: fn.handlerName,
+        functionName: fn.logicalId,
+        memorySize: fn.memorySize,
+        timeoutSeconds: fn.timeoutSeconds,
+      },
+      env: {
+        PATH: process.env.PATH ?? '',
+        TZ: 'UTC',
+        AWS_REGION: LOCAL_REGION,
+        AWS_DEFAULT_REGION: LOCAL_REGION,
+        AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+        ...this.localEnvironment,
+        ...fn.environment,
+      },
+      stdout: true,
+      stderr: true,
+    });
+    worker.stdout.pipe(this.logStream, { end: false });
+    worker.stderr.pipe(this.logStream, { end: false });
+    const entry = { worker, pending: new Map<number, Pending>() };
+    worker.on(
+      'message',
+      (message: { invocationId: number; result?: unknown; error?: { message: string } }) => {
+        const pending = entry.pending.get(message.invocationId);
+        if (!pending) return;
+        entry.pending.delete(message.invocationId);
+        clearTimeout(pending.timer);
+        if (message.error) pending.reject(new LambdaInvocationError(fn.logicalId, message.error.message));
+        else pending.resolve(message.result);
+      },
+    );
+    worker.on('error', (error) =>
+      this.discard(fn.logicalId, new LambdaInvocationError(fn.logicalId, error.message)),
+    );
+    worker.on('exit', () =>
+      this.discard(fn.logicalId, new LambdaInvocationError(fn.logicalId, 'environment exited')),
+    );
+    this.workers.set(fn.logicalId, entry);
+    return entry;
+  }
+
+  private discard(logicalId: string, reason: Error): void {
+    const entry = this.workers.get(logicalId);
+    if (!entry) return;
+    this.workers.delete(logicalId);
+    for (const pending of entry.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(reason);
+    }
+    void entry.worker.terminate();
+  }
+
+  async stop(): Promise<void> {
+    const entries = [...this.workers.keys()];
+    for (const logicalId of entries) this.discard(logicalId, new Error('The local cloud is stopping'));
+  }
+}

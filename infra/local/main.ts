@@ -1,0 +1,40 @@
+import { startLocalCloud } from './cloud.js';
+import { JavaMissingError } from './dynamodb-local.js';
+
+/** `npm start`: the whole backend on this machine, until Ctrl-C. */
+const dataDir = process.env.LOCAL_DATA_DIR ?? '.local';
+const port = Number(process.env.PORT ?? 3000);
+
+try {
+  const cloud = await startLocalCloud({ dataDir, port, log: (line) => console.log(line) });
+  console.log(`
+TechOps consultancy API is up at ${cloud.url}   (health: ${cloud.url}/health)
+Data is kept in ${cloud.dataDir}; Lambda logs go to ${cloud.dataDir}/logs/functions.log.
+
+Get a token, then call the API:
+  TOKEN=$(npm run --silent token -- --sub u-qa-1 --email ana@techops.example --name "Ana Quality" --groups requester --business-function QA)
+  curl -H "Authorization: Bearer $TOKEN" ${cloud.url}/business-functions
+
+Press Ctrl-C to stop.`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local cloud...`);
+    await cloud.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+} catch (error) {
+  if (error instanceof JavaMissingError) {
+    console.error(error.message);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(
+      `Port ${port} is in use: stop what runs there, or start with PORT=<another port> npm start.`,
+    );
+  } else {
+    console.error('The local cloud could not start:', error);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { ENTRY_METADATA_KEY } from '../constructs/handler-function.js';
+
+/** The parts of a CloudFormation template the local cloud reads. */
+export interface CfnTemplate {
+  Resources: Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }
+  >;
+}
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
+/** Local stand-ins for what CloudFormation would resolve in AWS. */
+export function localArnOf(type: string, logicalId: string): string {
+  switch (type) {
+    case 'AWS::Lambda::Function':
+      return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+    case 'AWS::DynamoDB::Table':
+      return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${logicalId}`;
+    default:
+      return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${logicalId}`;
+  }
+}
+
+/** Resolves Ref, Fn::GetAtt, Fn::Join and pseudo parameters the way a deployment would, locally. */
+export function resolve(template: CfnTemplate, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolve(template, item));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  const [intrinsic, argument] = entries[0] ?? [];
+  if (entries.length === 1 && intrinsic === 'Ref') return refOf(template, String(argument));
+  if (entries.length === 1 && intrinsic === 'Fn::GetAtt') {
+    const [logicalId, attribute] = argument as [string, string];
+    const resource = template.Resources[logicalId];
+    if (!resource) throw new Error(`Fn::GetAtt of unknown resource ${logicalId}`);
+    if (attribute === 'Arn') return localArnOf(resource.Type, logicalId);
+    return logicalId;
+  }
+  if (entries.length === 1 && intrinsic === 'Fn::Join') {
+    const [separator, parts] = argument as [string, unknown[]];
+    return parts.map((part) => String(resolve(template, part))).join(separator);
+  }
+  return Object.fromEntries(entries.map(([key, inner]) => [key, resolve(template, inner)]));
+}
+
+function refOf(template: CfnTemplate, name: string): string {
+  const pseudo: Record<string, string> = {
+    'AWS::Region': LOCAL_REGION,
+    'AWS::AccountId': LOCAL_ACCOUNT,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': 'local',
+  };
+  if (pseudo[name]) return pseudo[name];
+  if (!template.Resources[name]) throw new Error(`Ref to unknown resource ${name}`);
+  // Physical names: locally a resource is named by its logical id (tables included).
+  return name;
+}
+
+function resourcesOfType(template: CfnTemplate, type: string) {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+export interface LocalFunction {
+  logicalId: string;
+  /** The handler module in the source tree (for messages); the bundle is what runs. */
+  entry: string;
+  /** The bundled module and its exported handler, as Lambda would load it. */
+  bundlePath: string;
+  handlerName: string;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+  memorySize: number;
+}
+
+export function functionsOf(template: CfnTemplate, assemblyDir: string): LocalFunction[] {
+  return resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId, resource]) => {
+    const properties = resource.Properties ?? {};
+    const assetPath = resource.Metadata?.['aws:asset:path'];
+    const entry = resource.Metadata?.[ENTRY_METADATA_KEY];
+    if (typeof assetPath !== 'string' || typeof entry !== 'string') {
+      throw new Error(`Lambda ${logicalId} has no bundled asset or entry metadata in the template`);
+    }
+    const [file, handlerName] = String(properties.Handler ?? 'index.handler').split('.') as [string, string];
+    const environment = resolve(
+      template,
+      (properties.Environment as { Variables?: unknown })?.Variables ?? {},
+    );
+    return {
+      logicalId,
+      entry,
+      bundlePath: path.join(assemblyDir, assetPath, `${file}.mjs`),
+      handlerName,
+      environment: environment as Record<string, string>,
+      timeoutSeconds: Number(properties.Timeout ?? 3),
+      memorySize: Number(properties.MemorySize ?? 128),
+    };
+  });
+}
+
+export interface LocalRoute {
+  routeKey: string;
+  method: string;
+  path: string;
+  functionLogicalId: string;
+  jwt?: { issuer: string; audience: string[] };
+}
+
+export function routesOf(template: CfnTemplate): LocalRoute[] {
+  return resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([logicalId, resource]) => {
+    const properties = resource.Properties ?? {};
+    const routeKey = String(properties.RouteKey);
+    const [method = '', routePath = ''] = routeKey.split(' ');
+    const integrationId = String(resolve(template, properties.Target)).replace(/^integrations\//, '');
+    const integration = template.Resources[integrationId];
+    const functionArn = String(resolve(template, integration?.Properties?.IntegrationUri));
+    const functionLogicalId = functionArn.split(':').pop() ?? '';
+    if (!template.Resources[functionLogicalId]) {
+      throw new Error(`Route ${logicalId} (${routeKey}) does not integrate a Lambda of this template`);
+    }
+    const route: LocalRoute = { routeKey, method, path: routePath, functionLogicalId };
+    if (properties.AuthorizationType === 'JWT') {
+      const authorizerId = String(resolve(template, properties.AuthorizerId));
+      const jwtConfiguration = template.Resources[authorizerId]?.Properties?.JwtConfiguration as {
+        Issuer: unknown;
+        Audience: unknown[];
+      };
+      route.jwt = {
+        issuer: String(resolve(template, jwtConfiguration.Issuer)),
+        audience: jwtConfiguration.Audience.map((audience) => String(resolve(template, audience))),
+      };
+    }
+    return route;
+  });
+}
+
+export interface LocalTable {
+  tableName: string;
+  properties: Record<string, unknown>;
+}
+
+export function tablesOf(template: CfnTemplate): LocalTable[] {
+  return resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, resource]) => ({
+    tableName: logicalId,
+    properties: resolve(template, resource.Properties ?? {}) as Record<string, unknown>,
+  }));
+}
