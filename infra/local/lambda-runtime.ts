@@ -80,8 +80,9 @@ export class LocalLambdas {
       stdout: true,
       stderr: true,
     });
-    worker.stdout.pipe(this.logStream, { end: false });
-    worker.stderr.pipe(this.logStream, { end: false });
+    const toLog = (chunk: Buffer) => this.logStream.write(chunk);
+    worker.stdout.on('data', toLog);
+    worker.stderr.on('data', toLog);
     const entry = { worker, pending: new Map<number, Pending>() };
     worker.on(
       'message',
