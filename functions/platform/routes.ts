@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteDefinition } from './route.js';
+import { authorizedProblems, type RouteDefinition } from './route.js';
 
 const tag = 'Platform';
 
@@ -12,7 +12,12 @@ export const platformRoutes: RouteDefinition[] = [
     summary: 'Liveness check',
     tag,
     public: true,
-    responses: { 200: { description: 'The API is up.', schema: z.object({ status: z.literal('ok') }) } },
+    responses: {
+      200: {
+        description: 'The API is up.',
+        schema: z.object({ status: z.literal('ok'), service: z.string() }),
+      },
+    },
   },
   {
     operationId: 'getOpenApiDocument',
@@ -23,7 +28,7 @@ export const platformRoutes: RouteDefinition[] = [
     tag,
     responses: {
       200: { description: 'The OpenAPI document, generated from the schemas the handlers validate with.' },
-      401: { description: 'Missing, malformed, expired or wrongly signed token.' },
+      ...authorizedProblems,
     },
   },
 ];

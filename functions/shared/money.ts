@@ -65,38 +65,51 @@ export function minorDigits(currency: string): number {
   return MINOR_DIGITS_EXCEPTIONS[currency] ?? 2;
 }
 
-/** Largest accepted amount in major units: far above any consultancy budget, far below 2^53 minor units. */
+/** Largest accepted amount in major units: far above any consultancy budget. Minor units must also stay below 2^53. */
 export const MAX_MAJOR_UNITS = 999_999_999_999n;
 
 const DECIMAL = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 
 /** Why a money value is invalid, field by field; empty when it is valid. */
 export function moneyIssues(dto: MoneyDto): { field: 'amount' | 'currency'; message: string }[] {
+  const issues: { field: 'amount' | 'currency'; message: string }[] = [];
   if (!isKnownCurrency(dto.currency)) {
-    return [{ field: 'currency', message: `Unknown ISO 4217 currency code "${dto.currency}".` }];
+    issues.push({ field: 'currency', message: `Unknown ISO 4217 currency code "${dto.currency}".` });
   }
   const match = DECIMAL.exec(dto.amount);
   if (!match) {
-    return [{ field: 'amount', message: 'Must be a decimal number string such as "185000.00".' }];
+    issues.push({ field: 'amount', message: 'Must be a decimal number string such as "185000.00".' });
+    return issues;
   }
+  if (/^[0.]+$/.test(dto.amount)) {
+    issues.push({ field: 'amount', message: 'Must be greater than zero.' });
+    return issues;
+  }
+  if (!isKnownCurrency(dto.currency)) return issues;
   const digits = minorDigits(dto.currency);
   const fraction = match[2] ?? '';
   if (fraction.length > digits) {
-    return [{ field: 'amount', message: `${dto.currency} allows at most ${digits} decimal places.` }];
+    issues.push({ field: 'amount', message: `${dto.currency} allows at most ${digits} decimal places.` });
+  } else if (
+    BigInt(match[1] ?? '0') > MAX_MAJOR_UNITS ||
+    BigInt(`${match[1]}${fraction.padEnd(digits, '0')}`) > BigInt(Number.MAX_SAFE_INTEGER)
+  ) {
+    issues.push({
+      field: 'amount',
+      message: `Must not exceed ${MAX_MAJOR_UNITS}.`,
+    });
   }
-  if (BigInt(match[1] ?? '0') > MAX_MAJOR_UNITS) {
-    return [{ field: 'amount', message: `Must not exceed ${MAX_MAJOR_UNITS}.` }];
-  }
-  if (/^[0.]+$/.test(dto.amount)) {
-    return [{ field: 'amount', message: 'Must be greater than zero.' }];
-  }
-  return [];
+  return issues;
 }
 
 /** Parses a validated wire amount into exact minor units. Throws on anything `moneyIssues` reports. */
 export function parseMoney(dto: MoneyDto): Money {
   const issues = moneyIssues(dto);
-  if (issues.length > 0) throw new RangeError(issues.map((issue) => issue.message).join(' '));
+  if (issues.length > 0 || !isKnownCurrency(dto.currency)) {
+    throw new RangeError(
+      issues.map((issue) => issue.message).join(' ') || `Unknown currency ${dto.currency}`,
+    );
+  }
   const [whole = '0', fraction = ''] = dto.amount.split('.');
   const digits = minorDigits(dto.currency);
   const minor = BigInt(whole) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0');
@@ -119,7 +132,10 @@ export const MoneySchema = z
     currency: z.string().regex(/^[A-Z]{3}$/, 'Must be a three-letter ISO 4217 code.'),
   })
   .superRefine((value, context) => {
+    const wellFormedCode = /^[A-Z]{3}$/.test(value.currency);
     for (const issue of moneyIssues(value)) {
+      // A malformed code has its own message from the schema: say it once.
+      if (issue.field === 'currency' && !wellFormedCode) continue;
       context.addIssue({ code: 'custom', path: [issue.field], message: issue.message });
     }
   })

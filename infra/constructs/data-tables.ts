@@ -5,6 +5,14 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { HandlerFunction } from './handler-function.js';
 
+/** Reads in request paths are Gets and Queries: never a Scan. */
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:DescribeTable',
+];
+
 function stateTable(scope: Construct, id: string): Table {
   return new Table(scope, id, {
     partitionKey: { name: 'pk', type: AttributeType.STRING },
@@ -57,19 +65,20 @@ export class DataTables extends Construct {
 
   grantRequestsRead(fn: HandlerFunction): void {
     fn.addEnvironment('REQUESTS_TABLE_NAME', this.requests.tableName);
-    this.requests.grantReadData(fn);
+    this.requests.grant(fn, ...READ_ACTIONS);
     suppressIndexWildcard(fn);
   }
 
   grantRequestsWrite(fn: HandlerFunction): void {
     fn.addEnvironment('REQUESTS_TABLE_NAME', this.requests.tableName);
-    this.requests.grantReadWriteData(fn);
+    // Creation and changes are conditional Puts inside transactions: no update or delete.
+    this.requests.grant(fn, ...READ_ACTIONS, 'dynamodb:PutItem');
     suppressIndexWildcard(fn);
   }
 
   grantReferenceDataRead(fn: HandlerFunction): void {
     fn.addEnvironment('REFERENCE_TABLE_NAME', this.referenceData.tableName);
-    this.referenceData.grantReadData(fn);
+    this.referenceData.grant(fn, ...READ_ACTIONS);
     suppressIndexWildcard(fn);
   }
 
@@ -81,7 +90,7 @@ export class DataTables extends Construct {
 
   grantAuditRead(fn: HandlerFunction): void {
     fn.addEnvironment('AUDIT_TABLE_NAME', this.audit.tableName);
-    this.audit.grantReadData(fn);
+    this.audit.grant(fn, ...READ_ACTIONS);
     suppressIndexWildcard(fn);
   }
 }
