@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { allRoutes } from './api.js';
 import type { RouteDefinition } from './route.js';
 

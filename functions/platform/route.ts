@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * One route of the HTTP API, declared once: the CDK app makes its Lambda and API route from

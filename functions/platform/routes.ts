@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { authorizedProblems, type RouteDefinition } from './route.js';
 
 const tag = 'Platform';

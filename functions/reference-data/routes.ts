@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
 import { PaginationQuery } from '../shared/pagination.js';
 import { BusinessFunctionResource } from './schemas.js';

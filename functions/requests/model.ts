@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusinessFunctionCode } from '../reference-data/schemas.js';
 import type { Caller } from '../shared/auth.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';

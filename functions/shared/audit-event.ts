@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Caller } from './auth.js';
 import { newId } from './ids.js';
 

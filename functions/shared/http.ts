@@ -7,7 +7,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Caller, callerFromClaims } from './auth.js';
 import { BodyTooLargeError, DomainError, type FieldIssue, ValidationError } from './errors.js';
 import { logger } from './logger.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Exact money: integer minor units internally, a decimal string with its ISO 4217 currency
