@@ -32,10 +32,12 @@ if (!Number.isInteger(fiscalYearStartMonth) || fiscalYearStartMonth < 1 || fisca
   throw new Error('FISCAL_YEAR_START_MONTH must be a month number 1-12');
 }
 
-export const IdempotencyKeyHeader = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, 'Must be 1-255 visible ASCII characters.')
-  .optional();
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1-255 visible ASCII characters.')
+    .optional(),
+});
 
 /** Validates the body and that its business function exists, reporting every problem at once. */
 async function validateSubmission(raw: unknown) {
@@ -111,7 +113,7 @@ export const handler = middy<ApiEvent>()
   .use(apiMiddlewares())
   .handler(async (event) => {
     const caller = callerOf(event);
-    const idempotencyKey = validate(IdempotencyKeyHeader, event.headers['idempotency-key']);
+    const { 'idempotency-key': idempotencyKey } = validate(IdempotencyHeaders, event.headers);
     const raw = parseJsonBody(event, z.unknown());
     const result = await submitRequest(caller, raw, idempotencyKey);
     const request = result.body as { id: string; version: number };

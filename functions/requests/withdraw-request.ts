@@ -35,7 +35,8 @@ export async function withdrawRequest(
   const before = await getRequestVisibleTo(caller, id);
   assertMayWithdraw(caller, before);
   assertUndecided(before);
-  if (ifMatch !== undefined && ifMatch !== etagOf(before)) {
+  // If-Match compares strongly: "*" matches any version, a weak tag never does.
+  if (ifMatch !== undefined && ifMatch.trim() !== '*' && ifMatch.trim() !== etagOf(before)) {
     throw new PreconditionFailedError(`The request is at version ${etagOf(before)}, not ${ifMatch}.`);
   }
   const at = now.toISOString();

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -36,6 +36,30 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * A cloud assembly of this process's own under cdk.out/ (the bundles resolve the AWS SDK from
+ * the project's node_modules, as Lambda's runtime provides it). Assemblies left by local
+ * clouds that were killed outright are removed; those of running ones are left alone.
+ */
+function freshAssemblyDir(): string {
+  const root = path.join(PROJECT_ROOT, 'cdk.out');
+  mkdirSync(root, { recursive: true });
+  for (const entry of readdirSync(root)) {
+    const owner = /^local-(\d+)-/.exec(entry)?.[1];
+    if (owner && !isAlive(Number(owner))) rmSync(path.join(root, entry), { recursive: true, force: true });
+  }
+  return mkdtempSync(path.join(root, `local-${process.pid}-`));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function referenceTableOf(template: CfnTemplate): string {
   const name = tablesOf(template).find((table) => table.tableName.startsWith('DataReferenceData'))?.tableName;
   if (!name) throw new Error('The template has no reference data table');
@@ -66,9 +90,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
 
   log('Synthesizing the CDK app...');
-  // The bundles resolve the AWS SDK from the project's node_modules, as Lambda's runtime provides it.
-  mkdirSync(path.join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
-  const assemblyDir = mkdtempSync(path.join(PROJECT_ROOT, 'cdk.out', 'local-'));
+  const assemblyDir = freshAssemblyDir();
   const stoppers: (() => Promise<void>)[] = [
     async () => rmSync(assemblyDir, { recursive: true, force: true }),
   ];

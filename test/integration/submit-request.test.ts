@@ -188,6 +188,19 @@ describe('POST /requests with bad input', () => {
     },
   );
 
+  it('answers 400 to a malformed Idempotency-Key and stores nothing', async () => {
+    const response = await call('POST', '/requests', {
+      token: qaRequester,
+      body: validRequestBody({ title: 'Malformed key' }),
+      headers: { 'idempotency-key': 'x'.repeat(300) },
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'idempotency-key' })]);
+    const list = await call('GET', '/requests?businessFunction=QA&limit=100', { token: qaAuditor });
+    expect(list.body.items.some((item: { title: string }) => item.title === 'Malformed key')).toBe(false);
+  });
+
   it('answers 400 to a body that is not JSON', async () => {
     const response = await call('POST', '/requests', {
       token: qaRequester,

@@ -84,6 +84,18 @@ describe('POST /requests/{id}/withdraw', () => {
     expect((await call('GET', `/requests/${id}`, { token: requester })).body.status).toBe('SUBMITTED');
   });
 
+  it('accepts If-Match: * as any current version', async () => {
+    const id = await submitted();
+
+    const response = await call('POST', `/requests/${id}/withdraw`, {
+      token: requester,
+      body: { reason: 'Any version will do' },
+      headers: { 'if-match': '*' },
+    });
+
+    expect(response.status).toBe(200);
+  });
+
   it('refuses someone other than the requester with 403', async () => {
     const id = await submitted();
 
