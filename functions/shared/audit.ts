@@ -1,5 +1,5 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { AuditEvent, AuditedEntity } from './audit-event.js';
+import { type AuditEvent, AuditEventResource, type AuditedEntity } from './audit-event.js';
 import { requireEnv } from './config.js';
 import { type Page, queryPage } from './pagination.js';
 
@@ -44,6 +44,7 @@ export async function listAuditEventsOfEntity(
   });
   return {
     ...result,
-    items: result.items.map(({ pk: _pk, sk: _sk, ...event }) => event as unknown as AuditEvent),
+    // Parsing drops storage keys and gives every event the same field order.
+    items: result.items.map((item) => AuditEventResource.parse(item) as AuditEvent),
   };
 }
