@@ -17,11 +17,19 @@ import {
 } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { parseMoney } from '../shared/money.js';
-import { type ConsultancyRequest, etagOf, personOf, SubmitRequestBody, toResource } from './model.js';
+import {
+  type ConsultancyRequest,
+  etagOf,
+  personOf,
+  SubmitRequestBody,
+  type SubmitRequestInput,
+  toResource,
+} from './model.js';
 import { assertMaySubmitFor } from './policy.js';
 import {
   findIdempotentResponse,
   fingerprintOf,
+  type IdempotencyClaim,
   IdempotencyRaceError,
   type IdempotentResponse,
   insertRequest,
@@ -71,11 +79,24 @@ export async function submitRequest(
   const claim = idempotencyKey
     ? { callerSub: caller.sub, key: idempotencyKey, fingerprint: fingerprintOf(raw) }
     : undefined;
-  if (claim) {
-    const stored = await findIdempotentResponse(claim);
-    if (stored) return replay(stored, claim.fingerprint);
-  }
-  const body = await validateSubmission(raw);
+  // Both reads at once (one round trip of latency); a remembered response wins over validation.
+  const [stored, body] = await Promise.allSettled([
+    claim ? findIdempotentResponse(claim) : Promise.resolve(undefined),
+    validateSubmission(raw),
+  ]);
+  if (stored.status === 'rejected') throw stored.reason;
+  if (claim && stored.value) return replay(stored.value, claim.fingerprint);
+  if (body.status === 'rejected') throw body.reason;
+  return store(caller, body.value, claim, now);
+}
+
+/** Stores a validated submission with its audit event (and idempotency record) in one transaction. */
+async function store(
+  caller: Caller,
+  body: SubmitRequestInput,
+  claim: IdempotencyClaim | undefined,
+  now: Date,
+): Promise<IdempotentResponse & { replayed: boolean }> {
   assertMaySubmitFor(caller, body.businessFunction);
 
   const at = now.toISOString();

@@ -1,4 +1,12 @@
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -60,6 +68,33 @@ function isAlive(pid: number): boolean {
   }
 }
 
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `Another local cloud (pid ${pid}) is using ${dataDir}: stop it first, or use another LOCAL_DATA_DIR.`,
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+/** One local cloud per data dir: DynamoDB Local must not open the same files twice. */
+function lockDataDir(dataDir: string): () => Promise<void> {
+  const lockFile = path.join(dataDir, 'local-cloud.pid');
+  for (;;) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return async () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lockFile, 'utf8'));
+      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+        throw new DataDirInUseError(dataDir, holder);
+      }
+      rmSync(lockFile, { force: true }); // left by a cloud that was killed outright
+    }
+  }
+}
+
 function referenceTableOf(template: CfnTemplate): string {
   const name = tablesOf(template).find((table) => table.tableName.startsWith('DataReferenceData'))?.tableName;
   if (!name) throw new Error('The template has no reference data table');
@@ -88,14 +123,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const dataDir = path.resolve(options.dataDir);
   assertJavaAvailable();
   mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
+  const unlock = lockDataDir(dataDir);
 
   log('Synthesizing the CDK app...');
   const assemblyDir = freshAssemblyDir();
   const stoppers: (() => Promise<void>)[] = [
+    unlock,
     async () => rmSync(assemblyDir, { recursive: true, force: true }),
   ];
+  // Last started, first stopped; a second stop finds nothing left to do.
   const stop = async () => {
-    for (const stopper of stoppers.reverse()) await stopper().catch(() => {});
+    for (let stopper = stoppers.pop(); stopper; stopper = stoppers.pop()) await stopper().catch(() => {});
   };
   try {
     const { template, outdir } = synthesize(assemblyDir);

@@ -1,4 +1,4 @@
-import { startLocalCloud } from './cloud.js';
+import { DataDirInUseError, startLocalCloud } from './cloud.js';
 import { JavaMissingError } from './dynamodb-local.js';
 
 /** `npm start`: the whole backend on this machine, until Ctrl-C. */
@@ -31,7 +31,7 @@ Press Ctrl-C to stop.`);
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 } catch (error) {
-  if (error instanceof JavaMissingError) {
+  if (error instanceof JavaMissingError || error instanceof DataDirInUseError) {
     console.error(error.message);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(

@@ -59,6 +59,26 @@ describe('POST /requests', () => {
     expect(list.body.items.filter((item: { title: string }) => item.title === body.title)).toHaveLength(1);
   });
 
+  it('treats a retry with the same fields in another order as the same request', async () => {
+    const key = randomUUID();
+    const body = validRequestBody({ title: `Reordered ${key}` });
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+
+    const first = await call('POST', '/requests', {
+      token: qaRequester,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    const retry = await call('POST', '/requests', {
+      token: qaRequester,
+      body: reordered,
+      headers: { 'idempotency-key': key },
+    });
+
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+  });
+
   it('creates exactly one request when the same Idempotency-Key arrives twice at once', async () => {
     const key = randomUUID();
     const body = validRequestBody({ title: `Concurrent ${key}` });

@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: latency and throughput of request intake through the local cloud
+ * (gateway -> Lambda bundle -> DynamoDB Local), on loopback only, bounded in count, then stops.
+ * Numbers are for comparing changes on the same machine, not a promise about AWS.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startLocalCloud } from '../../infra/local/cloud.js';
+import { issueDevToken } from '../../infra/local/dev-identity.js';
+
+const CALLS_PER_SCENARIO = Number(process.env.BENCH_CALLS ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function measure(name: string, call: (index: number) => Promise<Response>): Promise<void> {
+  const latencies: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < CALLS_PER_SCENARIO) {
+        const index = next++;
+        const before = performance.now();
+        const response = await call(index);
+        await response.arrayBuffer();
+        latencies.push(performance.now() - before);
+        if (!response.ok) failures++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  console.log(
+    `${name.padEnd(28)} ${String(sorted.length).padStart(4)} calls  ${(sorted.length / seconds).toFixed(0).padStart(4)}/s  ` +
+      `p50 ${ms(percentile(sorted, 50))}  p95 ${ms(percentile(sorted, 95))}  p99 ${ms(percentile(sorted, 99))}  ` +
+      `max ${ms(sorted.at(-1) ?? 0)}  failures ${failures}`,
+  );
+}
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'techops-bench-'));
+const cloud = await startLocalCloud({ dataDir, port: 0 });
+try {
+  const token = await issueDevToken(dataDir, {
+    sub: 'bench-requester',
+    email: 'bench@techops.example',
+    name: 'Bench Requester',
+    groups: ['requester'],
+    businessFunction: 'QA',
+  });
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const submit = (index: number) =>
+    fetch(`${cloud.url}/requests`, {
+      method: 'POST',
+      headers: { ...headers, 'idempotency-key': `bench-${index}-${Date.now()}` },
+      body: JSON.stringify({
+        title: `Benchmark request ${index}`,
+        businessFunction: 'QA',
+        category: 'VALIDATION_CQV',
+        description: 'Load from the benchmark script.',
+        justification: 'Measuring intake latency.',
+        estimatedCost: { amount: '12500.00', currency: 'USD' },
+        startDate: '2027-02-01',
+        endDate: '2027-03-31',
+        urgency: 'NORMAL',
+      }),
+    });
+
+  console.log(
+    `Local cloud at ${cloud.url}; ${CALLS_PER_SCENARIO} calls per scenario, ${CONCURRENCY} at a time.`,
+  );
+  await measure('warm-up (submit)', submit);
+  await measure('POST /requests', submit);
+  const page = (await (await fetch(`${cloud.url}/requests?limit=100`, { headers })).json()) as {
+    items: { id: string }[];
+  };
+  const ids = page.items.map((item) => item.id);
+  await measure('GET /requests/{id}', (index) =>
+    fetch(`${cloud.url}/requests/${ids[index % ids.length]}`, { headers }),
+  );
+  await measure('GET /requests?limit=25', () => fetch(`${cloud.url}/requests?limit=25`, { headers }));
+  await measure('GET /requests?status filter', () =>
+    fetch(`${cloud.url}/requests?status=SUBMITTED&fiscalYear=FY2027&limit=25`, { headers }),
+  );
+} finally {
+  await cloud.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
