@@ -3,11 +3,5 @@ import { requestRoutes } from '../requests/routes.js';
 import type { RouteDefinition } from './route.js';
 import { platformRoutes } from './routes.js';
 
-/** Every route of the HTTP API, by capability. */
-export const apiRoutes = {
-  platform: platformRoutes,
-  referenceData: referenceDataRoutes,
-  requests: requestRoutes,
-} satisfies Record<string, RouteDefinition[]>;
-
-export const allRoutes: RouteDefinition[] = Object.values(apiRoutes).flat();
+/** Every route of the HTTP API; each capability's construct takes its own list. */
+export const allRoutes: RouteDefinition[] = [...platformRoutes, ...referenceDataRoutes, ...requestRoutes];

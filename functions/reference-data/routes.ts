@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
-import { PaginationQuery } from '../shared/pagination.js';
+import { PaginationQuery, pageSchemaOf } from '../shared/pagination.js';
 import { BusinessFunctionResource } from './schemas.js';
 
 export const ListBusinessFunctionsQuery = z.strictObject({ ...PaginationQuery });
@@ -17,7 +17,7 @@ export const referenceDataRoutes: RouteDefinition[] = [
     responses: {
       200: {
         description: 'A page of business functions.',
-        schema: z.object({ items: z.array(BusinessFunctionResource), nextCursor: z.string().optional() }),
+        schema: pageSchemaOf(BusinessFunctionResource),
       },
       400: { description: 'Invalid query parameters.' },
       ...authorizedProblems,

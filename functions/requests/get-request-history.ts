@@ -11,6 +11,12 @@ export const handler = middy<ApiEvent>()
     const caller = callerOf(event);
     const { id } = validate(RequestIdPath, event.pathParameters);
     const page = validate(RequestHistoryQuery, event.queryStringParameters ?? {});
-    await getRequestVisibleTo(caller, id);
-    return json(200, await listAuditEventsOfEntity('REQUEST', id, page));
+    // Both reads at once; the visibility check decides first (404/403 before anything else).
+    const [visible, events] = await Promise.allSettled([
+      getRequestVisibleTo(caller, id),
+      listAuditEventsOfEntity('REQUEST', id, page),
+    ]);
+    if (visible.status === 'rejected') throw visible.reason;
+    if (events.status === 'rejected') throw events.reason;
+    return json(200, events.value);
   });

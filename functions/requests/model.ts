@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { BusinessFunctionCode } from '../reference-data/schemas.js';
 import type { Caller } from '../shared/auth.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
+import { idPattern } from '../shared/ids.js';
 import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
 
@@ -53,7 +54,7 @@ export const SubmitRequestBody = z
     urgency: z.enum(URGENCIES),
     preferredVendorId: z
       .string()
-      .regex(/^ven_[0-9a-z]{1,64}$/, 'Must be a vendor id such as "ven_01j...".')
+      .regex(idPattern('vendor'), 'Must be a vendor id such as "ven_01j...".')
       .optional(),
   })
   .refine((body) => body.endDate >= body.startDate, {
@@ -70,7 +71,7 @@ export const WithdrawRequestBody = z
   .meta({ id: 'WithdrawRequest' });
 
 export const RequestIdPath = z.strictObject({
-  id: z.string().regex(/^req_[0-9a-z]{26}$/, 'Must be a request id such as "req_01j...".'),
+  id: z.string().regex(idPattern('request'), 'Must be a request id such as "req_01j...".'),
 });
 
 export const ListRequestsQuery = z.strictObject({
@@ -81,6 +82,11 @@ export const ListRequestsQuery = z.strictObject({
 });
 
 export const RequestHistoryQuery = z.strictObject({ ...PaginationQuery });
+
+/** The Idempotency-Key header of a submission. */
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1-255 visible ASCII characters.');
 
 const Person = z.object({ sub: z.string(), name: z.string(), email: z.string() });
 

@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
 import { AuditEventResource } from '../shared/audit-event.js';
+import { pageSchemaOf } from '../shared/pagination.js';
 import {
+  IdempotencyKey,
   ListRequestsQuery,
   RequestHistoryQuery,
   RequestIdPath,
@@ -11,7 +13,6 @@ import {
 } from './model.js';
 
 const tag = 'Requests';
-const pageOf = (schema: z.ZodType) => z.object({ items: z.array(schema), nextCursor: z.string().optional() });
 
 export const requestRoutes: RouteDefinition[] = [
   {
@@ -25,7 +26,7 @@ export const requestRoutes: RouteDefinition[] = [
     tag,
     headers: {
       'Idempotency-Key': {
-        schema: z.string().max(255),
+        schema: IdempotencyKey,
         description: 'Makes a retry answer the first response again and create nothing new (kept 24 hours).',
       },
     },
@@ -47,7 +48,7 @@ export const requestRoutes: RouteDefinition[] = [
     tag,
     query: ListRequestsQuery,
     responses: {
-      200: { description: 'A page of requests.', schema: pageOf(RequestResource) },
+      200: { description: 'A page of requests.', schema: pageSchemaOf(RequestResource) },
       400: { description: 'Invalid filter, limit or cursor.' },
       ...authorizedProblems,
     },
@@ -97,7 +98,7 @@ export const requestRoutes: RouteDefinition[] = [
     pathParameters: RequestIdPath,
     query: RequestHistoryQuery,
     responses: {
-      200: { description: 'A page of audit events.', schema: pageOf(AuditEventResource) },
+      200: { description: 'A page of audit events.', schema: pageSchemaOf(AuditEventResource) },
       ...authorizedProblems,
       404: { description: 'No such request.' },
     },

@@ -5,7 +5,7 @@ import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { optionalEnv } from '../shared/config.js';
 import { type FieldIssue, IdempotencyKeyReusedError, ValidationError } from '../shared/errors.js';
-import { fiscalYearOf } from '../shared/fiscal-year.js';
+import { assertFiscalYearStartMonth, fiscalYearOf } from '../shared/fiscal-year.js';
 import {
   type ApiEvent,
   apiMiddlewares,
@@ -20,6 +20,7 @@ import { parseMoney } from '../shared/money.js';
 import {
   type ConsultancyRequest,
   etagOf,
+  IdempotencyKey,
   personOf,
   SubmitRequestBody,
   type SubmitRequestInput,
@@ -36,16 +37,9 @@ import {
 } from './request-commands.js';
 
 const fiscalYearStartMonth = Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1'));
-if (!Number.isInteger(fiscalYearStartMonth) || fiscalYearStartMonth < 1 || fiscalYearStartMonth > 12) {
-  throw new Error('FISCAL_YEAR_START_MONTH must be a month number 1-12');
-}
+assertFiscalYearStartMonth(fiscalYearStartMonth);
 
-export const IdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1-255 visible ASCII characters.')
-    .optional(),
-});
+const IdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKey.optional() });
 
 /** Validates the body and that its business function exists, reporting every problem at once. */
 async function validateSubmission(raw: unknown) {

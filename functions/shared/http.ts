@@ -50,20 +50,39 @@ function correlationIds(): ApiMiddleware {
   };
 }
 
-export function problemResponse(event: ApiEvent, error: DomainError): ApiResult {
+interface Problem {
+  status: number;
+  type: string;
+  title: string;
+  detail: string;
+  extensions?: Record<string, unknown>;
+}
+
+function problemResponse(event: ApiEvent, problem: Problem): ApiResult {
   return {
-    statusCode: error.status,
-    headers: { ...baseHeaders, 'content-type': 'application/problem+json' },
+    statusCode: problem.status,
+    headers: {
+      ...baseHeaders,
+      'content-type': 'application/problem+json',
+      [CORRELATION_HEADER]: correlationIdOf(event),
+    },
     body: JSON.stringify({
-      type: `${PROBLEM_TYPE_PREFIX}${error.type}`,
-      title: error.title,
-      status: error.status,
-      detail: error.message,
+      type: `${PROBLEM_TYPE_PREFIX}${problem.type}`,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
       instance: event.rawPath,
-      ...error.extensions,
+      ...problem.extensions,
     }),
   };
 }
+
+const INTERNAL_ERROR: Problem = {
+  status: 500,
+  type: 'internal-error',
+  title: 'Internal error',
+  detail: 'Something went wrong on our side. Quote the correlation id when you report it.',
+};
 
 /**
  * Maps named domain errors to problem+json in one place. Below 500 the message is shown;
@@ -79,25 +98,17 @@ function problemErrorHandler(): ApiMiddleware {
           errorName: error.name,
           detail: error.message,
         });
-        request.response = problemResponse(request.event, error);
+        request.response = problemResponse(request.event, {
+          status: error.status,
+          type: error.type,
+          title: error.title,
+          detail: error.message,
+          extensions: error.extensions,
+        });
       } else {
         logger.error('Unhandled error', error as Error);
-        request.response = {
-          statusCode: 500,
-          headers: { ...baseHeaders, 'content-type': 'application/problem+json' },
-          body: JSON.stringify({
-            type: `${PROBLEM_TYPE_PREFIX}internal-error`,
-            title: 'Internal error',
-            status: 500,
-            detail: 'Something went wrong on our side. Quote the correlation id when you report it.',
-            instance: request.event.rawPath,
-          }),
-        };
+        request.response = problemResponse(request.event, INTERNAL_ERROR);
       }
-      request.response.headers = {
-        ...request.response.headers,
-        [CORRELATION_HEADER]: correlationIdOf(request.event),
-      };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { monotonicFactory } from 'ulid';
 
 /** Kinds of identifiers and their prefixes: sortable by creation time, unguessable. */
-const prefixes = { request: 'req', auditEvent: 'evt' } as const;
+const prefixes = { request: 'req', vendor: 'ven', auditEvent: 'evt' } as const;
 export type IdKind = keyof typeof prefixes;
 
 const nextUlid = monotonicFactory();
@@ -10,6 +10,7 @@ export function newId(kind: IdKind, now = Date.now()): string {
   return `${prefixes[kind]}_${nextUlid(now).toLowerCase()}`;
 }
 
-export function isId(kind: IdKind, value: string): boolean {
-  return new RegExp(`^${prefixes[kind]}_[0-9a-hjkmnp-tv-z]{26}$`).test(value);
+/** The shape of an id of a kind: its prefix and a lower-case ULID (Crockford base32). */
+export function idPattern(kind: IdKind): RegExp {
+  return new RegExp(`^${prefixes[kind]}_[0-9a-hjkmnp-tv-z]{26}$`);
 }

@@ -19,6 +19,10 @@ export const PaginationQuery = {
   cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
 };
 
+/** The wire schema of a page of items, for the OpenAPI document. */
+export const pageSchemaOf = (item: z.ZodType) =>
+  z.object({ items: z.array(item), nextCursor: z.string().optional() });
+
 export interface Page<T> {
   items: T[];
   /** Opaque; present while more items may follow. */

@@ -13,8 +13,9 @@ const READ_ACTIONS = [
   'dynamodb:DescribeTable',
 ];
 
-function stateTable(scope: Construct, id: string): Table {
+function stateTable(scope: Construct, id: string, timeToLiveAttribute?: string): Table {
   return new Table(scope, id, {
+    ...(timeToLiveAttribute ? { timeToLiveAttribute } : {}),
     partitionKey: { name: 'pk', type: AttributeType.STRING },
     sortKey: { name: 'sk', type: AttributeType.STRING },
     billingMode: BillingMode.PAY_PER_REQUEST,
@@ -44,7 +45,8 @@ export class DataTables extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.requests = stateTable(this, 'Requests');
+    // Idempotency records expire through TTL.
+    this.requests = stateTable(this, 'Requests', 'expiresAt');
     this.requests.node.addMetadata('description', 'Consultancy requests and idempotency records');
     for (const [indexName, attribute] of Object.entries(REQUEST_INDEXES)) {
       this.requests.addGlobalSecondaryIndex({
@@ -54,45 +56,38 @@ export class DataTables extends Construct {
         projectionType: ProjectionType.ALL,
       });
     }
-    (this.requests.node.defaultChild as import('aws-cdk-lib/aws-dynamodb').CfnTable).timeToLiveSpecification =
-      {
-        attributeName: 'expiresAt',
-        enabled: true,
-      };
     this.referenceData = stateTable(this, 'ReferenceData');
     this.audit = stateTable(this, 'AuditEvents');
   }
 
   grantRequestsRead(fn: HandlerFunction): void {
-    fn.addEnvironment('REQUESTS_TABLE_NAME', this.requests.tableName);
-    this.requests.grant(fn, ...READ_ACTIONS);
-    suppressIndexWildcard(fn);
+    grantTable(fn, this.requests, 'REQUESTS_TABLE_NAME', READ_ACTIONS);
   }
 
+  /** Creation and changes are conditional Puts inside transactions: no update or delete. */
   grantRequestsWrite(fn: HandlerFunction): void {
-    fn.addEnvironment('REQUESTS_TABLE_NAME', this.requests.tableName);
-    // Creation and changes are conditional Puts inside transactions: no update or delete.
-    this.requests.grant(fn, ...READ_ACTIONS, 'dynamodb:PutItem');
-    suppressIndexWildcard(fn);
+    grantTable(fn, this.requests, 'REQUESTS_TABLE_NAME', [...READ_ACTIONS, 'dynamodb:PutItem']);
   }
 
   grantReferenceDataRead(fn: HandlerFunction): void {
-    fn.addEnvironment('REFERENCE_TABLE_NAME', this.referenceData.tableName);
-    this.referenceData.grant(fn, ...READ_ACTIONS);
-    suppressIndexWildcard(fn);
+    grantTable(fn, this.referenceData, 'REFERENCE_TABLE_NAME', READ_ACTIONS);
   }
 
-  /** Append only: PutItem (always create-only in code), no update or delete. */
+  /** Append only: PutItem (always create-only in code), no read, update or delete. */
   grantAuditAppend(fn: HandlerFunction): void {
-    fn.addEnvironment('AUDIT_TABLE_NAME', this.audit.tableName);
-    this.audit.grant(fn, 'dynamodb:PutItem');
+    grantTable(fn, this.audit, 'AUDIT_TABLE_NAME', ['dynamodb:PutItem']);
   }
 
   grantAuditRead(fn: HandlerFunction): void {
-    fn.addEnvironment('AUDIT_TABLE_NAME', this.audit.tableName);
-    this.audit.grant(fn, ...READ_ACTIONS);
-    suppressIndexWildcard(fn);
+    grantTable(fn, this.audit, 'AUDIT_TABLE_NAME', READ_ACTIONS);
   }
+}
+
+/** The table's name in the function's environment and exactly these actions on it. */
+function grantTable(fn: HandlerFunction, table: Table, environmentVariable: string, actions: string[]): void {
+  fn.addEnvironment(environmentVariable, table.tableName);
+  table.grant(fn, ...actions);
+  if (actions.some((action) => READ_ACTIONS.includes(action))) suppressIndexWildcard(fn);
 }
 
 function suppressIndexWildcard(grantee: IGrantable & Construct): void {

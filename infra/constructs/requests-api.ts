@@ -5,22 +5,23 @@ import type { ConsultancyHttpApi } from './consultancy-http-api.js';
 import type { DataTables } from './data-tables.js';
 import type { HandlerFunction } from './handler-function.js';
 
-type Grant = (data: DataTables, handler: HandlerFunction) => void;
+type Grant = (handler: HandlerFunction, deps: { data: DataTables; config: AppConfig }) => void;
 
-/** What each request route may touch: least privilege, per Lambda. */
+/** What each request route may touch and must know: least privilege, per Lambda. */
 const ACCESS: Record<string, Grant> = {
-  submitRequest: (data, handler) => {
+  submitRequest: (handler, { data, config }) => {
+    handler.addEnvironment('FISCAL_YEAR_START_MONTH', String(config.fiscalYearStartMonth));
     data.grantRequestsWrite(handler);
     data.grantReferenceDataRead(handler);
     data.grantAuditAppend(handler);
   },
-  listRequests: (data, handler) => data.grantRequestsRead(handler),
-  getRequest: (data, handler) => data.grantRequestsRead(handler),
-  withdrawRequest: (data, handler) => {
+  listRequests: (handler, { data }) => data.grantRequestsRead(handler),
+  getRequest: (handler, { data }) => data.grantRequestsRead(handler),
+  withdrawRequest: (handler, { data }) => {
     data.grantRequestsWrite(handler);
     data.grantAuditAppend(handler);
   },
-  getRequestHistory: (data, handler) => {
+  getRequestHistory: (handler, { data }) => {
     data.grantRequestsRead(handler);
     data.grantAuditRead(handler);
   },
@@ -37,9 +38,7 @@ export class RequestsApi extends Construct {
     for (const route of requestRoutes) {
       const grant = ACCESS[route.operationId];
       if (!grant) throw new Error(`No access declared for route ${route.operationId}`);
-      const handler = props.api.addRoute(this, route);
-      handler.addEnvironment('FISCAL_YEAR_START_MONTH', String(props.config.fiscalYearStartMonth));
-      grant(props.data, handler);
+      grant(props.api.addRoute(this, route), props);
     }
   }
 }

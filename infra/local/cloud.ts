@@ -14,7 +14,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { demoBusinessFunctions } from '../../functions/reference-data/demo-data.js';
 import { businessFunctionItem } from '../../functions/reference-data/schemas.js';
 import { PROJECT_ROOT } from '../constructs/handler-function.js';
-import { devVerificationKey } from './dev-identity.js';
+import { devKeySet } from './dev-identity.js';
 import { assertJavaAvailable, ensureTables, startDynamoDbLocal } from './dynamodb-local.js';
 import { startGateway } from './gateway.js';
 import { LocalLambdas } from './lambda-runtime.js';
@@ -164,12 +164,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const gateway = await startGateway({
       routes: routesOf(template),
       lambdas,
-      verificationKey: await devVerificationKey(dataDir),
+      keySet: await devKeySet(dataDir),
       port: options.port,
       onRequest: (line) => log(`${line.method} ${line.path} -> ${line.status} (${line.ms} ms)`),
     });
-    stoppers.push(() => new Promise((resolve) => gateway.server.close(() => resolve())));
-    gateway.server.closeIdleConnections();
+    stoppers.push(async () => {
+      // close() waits for keep-alive connections to end; drop them so a stop is prompt.
+      gateway.server.closeAllConnections();
+      await new Promise((resolve) => gateway.server.close(resolve));
+    });
     return { url: gateway.url, dataDir, dynamoDbEndpoint: dynamoDb.endpoint, stop };
   } catch (error) {
     await stop();

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTVerifyGetKey,
+  SignJWT,
+} from 'jose';
 import { type AppConfig, appConfigFrom } from '../config.js';
 import { loadCdkContext } from './synth.js';
 
@@ -38,14 +46,23 @@ async function devKey(dataDir: string): Promise<StoredKey> {
   return stored;
 }
 
-export async function devVerificationKey(dataDir: string) {
+/** The issuer's key set, as API Gateway fetches it from the JWKS URL: keys are picked by `kid`. */
+export async function devKeySet(dataDir: string): Promise<JWTVerifyGetKey> {
   const { publicJwk, kid } = await devKey(dataDir);
-  return { kid, key: await importJWK(publicJwk, ALGORITHM) };
+  return createLocalJWKSet({ keys: [{ ...publicJwk, kid, alg: ALGORITHM, use: 'sig' }] });
+}
+
+/** Where the local cloud and the token script keep their data. */
+export function localDataDir(): string {
+  return process.env.LOCAL_DATA_DIR ?? '.local';
 }
 
 /** The identity provider settings of the app, from cdk.json as the synthesized authorizer has them. */
+let authConfig: AppConfig | undefined;
+
 export function devAuthConfig(): AppConfig {
-  return appConfigFrom(new App({ context: loadCdkContext() }).node);
+  authConfig ??= appConfigFrom(new App({ context: loadCdkContext() }).node);
+  return authConfig;
 }
 
 export interface DevTokenClaims {

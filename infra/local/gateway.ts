@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type CryptoKey, errors as joseErrors, jwtVerify } from 'jose';
+import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import type { LocalLambdas } from './lambda-runtime.js';
 import { LOCAL_ACCOUNT, type LocalRoute } from './template.js';
 
@@ -55,7 +55,8 @@ function send(
 export interface GatewayOptions {
   routes: LocalRoute[];
   lambdas: LocalLambdas;
-  verificationKey: { kid: string; key: CryptoKey | Uint8Array };
+  /** The identity provider's key set; a token's `kid` picks the key. */
+  keySet: JWTVerifyGetKey;
   port: number;
   onRequest?: (line: { method: string; path: string; routeKey: string; status: number; ms: number }) => void;
 }
@@ -72,7 +73,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
     const match = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '');
     if (!match?.[1]) return { ok: false as const };
     try {
-      const { payload } = await jwtVerify(match[1], options.verificationKey.key, {
+      const { payload } = await jwtVerify(match[1], options.keySet, {
         issuer: route.jwt.issuer,
         audience: route.jwt.audience,
         algorithms: ['RS256'],

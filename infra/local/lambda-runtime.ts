@@ -34,10 +34,6 @@ export class LocalLambdas {
     private readonly logStream: WriteStream,
   ) {}
 
-  has(logicalId: string): boolean {
-    return this.functions.some((fn) => fn.logicalId === logicalId);
-  }
-
   invoke(logicalId: string, event: unknown): Promise<unknown> {
     const fn = this.functions.find((candidate) => candidate.logicalId === logicalId);
     if (!fn) return Promise.reject(new Error(`No Lambda ${logicalId} in the template`));

@@ -1,8 +1,9 @@
 import { DataDirInUseError, startLocalCloud } from './cloud.js';
+import { localDataDir } from './dev-identity.js';
 import { JavaMissingError } from './dynamodb-local.js';
 
 /** `npm start`: the whole backend on this machine, until Ctrl-C. */
-const dataDir = process.env.LOCAL_DATA_DIR ?? '.local';
+const dataDir = localDataDir();
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`PORT must be a port number (0-65535), got "${process.env.PORT}".`);

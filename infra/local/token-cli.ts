@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { issueDevToken } from './dev-identity.js';
+import { issueDevToken, localDataDir } from './dev-identity.js';
 
 /**
  * `npm run --silent token -- --sub <id> --email <e> --name <n> --groups <g1,g2> --business-function <code>`
@@ -25,7 +25,7 @@ try {
   const expiresInSeconds = Number(values['expires-in'] ?? 12 * 3600);
   if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1)
     throw new Error('--expires-in must be whole seconds');
-  const token = await issueDevToken(process.env.LOCAL_DATA_DIR ?? '.local', {
+  const token = await issueDevToken(localDataDir(), {
     sub: values.sub,
     email: values.email,
     name: values.name,
