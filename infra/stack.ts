@@ -6,6 +6,7 @@ import { DataTables } from './constructs/data-tables.js';
 import { PlatformApi } from './constructs/platform-api.js';
 import { ReferenceDataApi } from './constructs/reference-data-api.js';
 import { RequestsApi } from './constructs/requests-api.js';
+import { VendorsApi } from './constructs/vendors-api.js';
 
 export const STACK_NAME = 'TechOpsConsultancy';
 
@@ -18,5 +19,6 @@ export class TechOpsConsultancyStack extends Stack {
     new PlatformApi(this, 'Platform', { api });
     new ReferenceDataApi(this, 'ReferenceData', { api, data });
     new RequestsApi(this, 'Requests', { api, data, config: props.config });
+    new VendorsApi(this, 'Vendors', { api, data });
   }
 }

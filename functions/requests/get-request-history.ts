@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { listAuditEventsOfEntity } from '../shared/audit.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
+import { allInOrder } from '../shared/parallel.js';
 import { RequestHistoryQuery, RequestIdPath } from './model.js';
 import { getRequestVisibleTo } from './request-queries.js';
 
@@ -12,11 +13,9 @@ export const handler = middy<ApiEvent>()
     const { id } = validate(RequestIdPath, event.pathParameters);
     const page = validate(RequestHistoryQuery, event.queryStringParameters ?? {});
     // Both reads at once; the visibility check decides first (404/403 before anything else).
-    const [visible, events] = await Promise.allSettled([
+    const [, events] = await allInOrder(
       getRequestVisibleTo(caller, id),
       listAuditEventsOfEntity('REQUEST', id, page),
-    ]);
-    if (visible.status === 'rejected') throw visible.reason;
-    if (events.status === 'rejected') throw events.reason;
-    return json(200, events.value);
+    );
+    return json(200, events);
   });

@@ -103,6 +103,10 @@ export const RequestResource = z
     endDate: z.string(),
     urgency: z.enum(URGENCIES),
     preferredVendorId: z.string().optional(),
+    preferredVendorName: z
+      .string()
+      .optional()
+      .describe("The preferred vendor's display name when submitted."),
     fiscalYear: z.string(),
     status: z.enum(REQUEST_STATUSES),
     requester: Person,
@@ -128,5 +132,4 @@ export function personOf(caller: Caller) {
   return { sub: caller.sub, name: caller.name, email: caller.email };
 }
 
-/** The strong entity tag of a request version, for ETag / If-Match. */
-export const etagOf = (request: { version: number }) => `"${request.version}"`;
+export { etagOf } from '../shared/concurrency.js';

@@ -17,6 +17,8 @@ import {
 } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { parseMoney } from '../shared/money.js';
+import { NOT_ENGAGEABLE } from '../vendors/lifecycle.js';
+import { getVendor } from '../vendors/vendor-store.js';
 import {
   type ConsultancyRequest,
   etagOf,
@@ -41,17 +43,41 @@ assertFiscalYearStartMonth(fiscalYearStartMonth);
 
 const IdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKey.optional() });
 
-/** Validates the body and that its business function exists, reporting every problem at once. */
-async function validateSubmission(raw: unknown) {
+/**
+ * Validates the body, that its business function exists and that its preferred vendor may be
+ * engaged, reporting every problem at once. Both lookups run at once (one round trip).
+ */
+async function validateSubmission(
+  raw: unknown,
+): Promise<SubmitRequestInput & { preferredVendorName?: string }> {
   const parsed = SubmitRequestBody.safeParse(raw);
   const issues: FieldIssue[] = parsed.success ? [] : zodIssues(parsed.error);
-  const code = (raw as { businessFunction?: unknown } | null)?.businessFunction;
-  const codeIsWellFormed = !issues.some((issue) => issue.field === 'businessFunction');
-  if (typeof code === 'string' && codeIsWellFormed && (await getBusinessFunction(code)) === undefined) {
+  const fields = (raw ?? {}) as { businessFunction?: unknown; preferredVendorId?: unknown };
+  const wellFormed = (field: keyof typeof fields): string | undefined => {
+    const value = fields[field];
+    return typeof value === 'string' && !issues.some((issue) => issue.field === field) ? value : undefined;
+  };
+  const code = wellFormed('businessFunction');
+  const vendorId = wellFormed('preferredVendorId');
+  const [businessFunction, vendor] = await Promise.all([
+    code === undefined ? undefined : getBusinessFunction(code),
+    vendorId === undefined ? undefined : getVendor(vendorId),
+  ]);
+  if (code !== undefined && businessFunction === undefined) {
     issues.push({ field: 'businessFunction', message: `Unknown business function "${code}".` });
   }
+  if (vendorId !== undefined) {
+    if (vendor === undefined) {
+      issues.push({ field: 'preferredVendorId', message: `Unknown vendor "${vendorId}".` });
+    } else if (NOT_ENGAGEABLE.includes(vendor.status)) {
+      issues.push({
+        field: 'preferredVendorId',
+        message: `${vendor.displayName} is ${vendor.status} and may not be engaged${vendor.statusReason ? ` (${vendor.statusReason})` : ''}.`,
+      });
+    }
+  }
   if (!parsed.success || issues.length > 0) throw new ValidationError(issues);
-  return parsed.data;
+  return { ...parsed.data, ...(vendor ? { preferredVendorName: vendor.displayName } : {}) };
 }
 
 function replay(stored: { fingerprint: string; response: IdempotentResponse }, fingerprint: string) {
@@ -87,7 +113,7 @@ export async function submitRequest(
 /** Stores a validated submission with its audit event (and idempotency record) in one transaction. */
 async function store(
   caller: Caller,
-  body: SubmitRequestInput,
+  body: SubmitRequestInput & { preferredVendorName?: string },
   claim: IdempotencyClaim | undefined,
   now: Date,
 ): Promise<IdempotentResponse & { replayed: boolean }> {

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { newAuditEvent } from '../shared/audit-event.js';
 import type { Caller } from '../shared/auth.js';
+import { assertIfMatch } from '../shared/concurrency.js';
 import { ConflictError, PreconditionFailedError } from '../shared/errors.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, parseJsonBody, validate } from '../shared/http.js';
 import {
@@ -35,10 +36,7 @@ export async function withdrawRequest(
   const before = await getRequestVisibleTo(caller, id);
   assertMayWithdraw(caller, before);
   assertUndecided(before);
-  // If-Match compares strongly: "*" matches any version, a weak tag never does.
-  if (ifMatch !== undefined && ifMatch.trim() !== '*' && ifMatch.trim() !== etagOf(before)) {
-    throw new PreconditionFailedError(`The request is at version ${etagOf(before)}, not ${ifMatch}.`);
-  }
+  assertIfMatch(ifMatch, before, 'request');
   const at = now.toISOString();
   const after: ConsultancyRequest = {
     ...before,

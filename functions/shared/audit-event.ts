@@ -3,7 +3,7 @@ import type { Caller } from './auth.js';
 import { newId } from './ids.js';
 
 /** An entry of the append-only audit trail: who, when, what, before/after, why. */
-export type AuditedEntity = 'REQUEST';
+export type AuditedEntity = 'REQUEST' | 'VENDOR';
 
 export interface AuditEvent {
   eventId: string;

@@ -92,6 +92,16 @@ export class PreconditionFailedError extends DomainError {
   }
 }
 
+export class PreconditionRequiredError extends DomainError {
+  readonly status = 428;
+  readonly type = 'precondition-required';
+  readonly title = 'If-Match is required';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreconditionRequiredError';
+  }
+}
+
 export class IdempotencyKeyReusedError extends DomainError {
   readonly status = 422;
   readonly type = 'idempotency-key-reused';

@@ -35,6 +35,22 @@ export const REQUEST_INDEXES = {
 } as const;
 
 /**
+ * The list indexes of vendors. Vendor items carry `entity`, `status` and `sortName` (normalized
+ * display name + id); one extra item per vendor and capability carries `capability`, `sortName`
+ * and the vendor's summary, written in the same transaction as the vendor. So every filter
+ * (status, capability, all) is a Query on its own sparse index, in name order, and a name prefix
+ * is `begins_with(sortName)` on any of them. Contracts carry `expiryPartition` and `expirySort`
+ * (expiry date + id): one partition for all vendors' contracts, which is small (hundreds of
+ * contracts, written a few times a day) and read as a date range.
+ */
+export const VENDOR_INDEXES = {
+  byName: { partitionKey: 'entity', sortKey: 'sortName' },
+  byStatus: { partitionKey: 'status', sortKey: 'sortName' },
+  byCapability: { partitionKey: 'capability', sortKey: 'sortName' },
+  byExpiry: { partitionKey: 'expiryPartition', sortKey: 'expirySort' },
+} as const;
+
+/**
  * The stateful part of the system: every table, retained on delete. Each grant sets the
  * table's environment variable and its IAM permission in one call, read-only unless it must write.
  */
@@ -42,6 +58,7 @@ export class DataTables extends Construct {
   readonly requests: Table;
   readonly referenceData: Table;
   readonly audit: Table;
+  readonly vendors: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -58,6 +75,33 @@ export class DataTables extends Construct {
     }
     this.referenceData = stateTable(this, 'ReferenceData');
     this.audit = stateTable(this, 'AuditEvents');
+    // Contract digest markers ("sent to this owner today") expire through TTL.
+    this.vendors = stateTable(this, 'Vendors', 'expiresAt');
+    this.vendors.node.addMetadata(
+      'description',
+      'Vendors with their capability index items, contracts, rate cards and reviews; uniqueness claims; digest markers',
+    );
+    for (const [indexName, keys] of Object.entries(VENDOR_INDEXES)) {
+      this.vendors.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: keys.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+  }
+
+  grantVendorsRead(fn: HandlerFunction): void {
+    grantTable(fn, this.vendors, 'VENDORS_TABLE_NAME', READ_ACTIONS);
+  }
+
+  /** Conditional Puts in transactions (tombstones instead of deletes) and condition checks. */
+  grantVendorsWrite(fn: HandlerFunction): void {
+    grantTable(fn, this.vendors, 'VENDORS_TABLE_NAME', [
+      ...READ_ACTIONS,
+      'dynamodb:PutItem',
+      'dynamodb:ConditionCheckItem',
+    ]);
   }
 
   grantRequestsRead(fn: HandlerFunction): void {

@@ -13,6 +13,8 @@ const ACCESS: Record<string, Grant> = {
     handler.addEnvironment('FISCAL_YEAR_START_MONTH', String(config.fiscalYearStartMonth));
     data.grantRequestsWrite(handler);
     data.grantReferenceDataRead(handler);
+    // The preferred vendor must exist and be engageable.
+    data.grantVendorsRead(handler);
     data.grantAuditAppend(handler);
   },
   listRequests: (handler, { data }) => data.grantRequestsRead(handler),
