@@ -18,7 +18,7 @@ import {
 import { newId } from '../shared/ids.js';
 import { parseMoney } from '../shared/money.js';
 import { NOT_ENGAGEABLE } from '../vendors/lifecycle.js';
-import { getVendor } from '../vendors/vendor-store.js';
+import { getVendor } from '../vendors/vendor-queries.js';
 import {
   type ConsultancyRequest,
   etagOf,

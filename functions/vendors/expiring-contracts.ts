@@ -1,7 +1,7 @@
 import type { Page } from '../shared/pagination.js';
 import type { Contract, Vendor } from './model.js';
 import { toContractResource } from './resources.js';
-import { getVendors, listContractsExpiring } from './vendor-store.js';
+import { getVendors, listContractsExpiring } from './vendor-queries.js';
 
 /** Calendar arithmetic on YYYY-MM-DD dates, in UTC. */
 export function addDays(date: string, days: number): string {

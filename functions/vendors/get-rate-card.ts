@@ -5,7 +5,7 @@ import { RateCardQuery, VendorIdPath } from './model.js';
 import { assertMayReadVendors } from './policy.js';
 import { rateAsOf } from './rate-card.js';
 import { toRateResource } from './resources.js';
-import { getExistingVendor, listRateCardRoles } from './vendor-store.js';
+import { getExistingVendor, listRateCardRoles } from './vendor-queries.js';
 
 /** The vendor's rate card by role; `asOf` keeps only the rate valid on that date per role. */
 export const handler = middy<ApiEvent>()

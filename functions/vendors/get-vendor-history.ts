@@ -4,7 +4,7 @@ import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shar
 import { allInOrder } from '../shared/parallel.js';
 import { PageQuery, VendorIdPath } from './model.js';
 import { assertMayReadVendors } from './policy.js';
-import { getExistingVendor } from './vendor-store.js';
+import { getExistingVendor } from './vendor-queries.js';
 
 /** The vendor's audit trail (fields, status, contracts, rates, reviews), oldest first. */
 export const handler = middy<ApiEvent>()

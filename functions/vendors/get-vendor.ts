@@ -4,7 +4,7 @@ import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shar
 import { VendorIdPath } from './model.js';
 import { assertMayReadVendors } from './policy.js';
 import { toContractResource, toVendorResource } from './resources.js';
-import { getExistingVendor, listContracts } from './vendor-store.js';
+import { getExistingVendor, listContracts } from './vendor-queries.js';
 
 /** One vendor with its review averages and every contract (soonest expiry first). */
 export const handler = middy<ApiEvent>()

@@ -4,7 +4,7 @@ import { allInOrder } from '../shared/parallel.js';
 import { PageQuery, VendorIdPath } from './model.js';
 import { assertMayReadVendors } from './policy.js';
 import { toReviewResource } from './resources.js';
-import { getExistingVendor, listReviews } from './vendor-store.js';
+import { getExistingVendor, listReviews } from './vendor-queries.js';
 
 /** A vendor's performance reviews, newest first. */
 export const handler = middy<ApiEvent>()

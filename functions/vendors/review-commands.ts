@@ -7,7 +7,8 @@ import type { AddReviewInput, Review, Vendor } from './model.js';
 import { toReviewResource } from './resources.js';
 import { addReview as addToTotals, NO_REVIEWS } from './review-totals.js';
 import { STALE, save, vendorEvent } from './vendor-commands.js';
-import { getExistingVendor, reviewPut, StaleVendorError } from './vendor-store.js';
+import { getExistingVendor } from './vendor-queries.js';
+import { reviewPut, StaleVendorError } from './vendor-store.js';
 
 /** Reviews change the vendor's running score sums, which are not based on what the caller read: retry. */
 const RETRIES = 3;

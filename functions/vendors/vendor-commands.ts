@@ -20,12 +20,10 @@ import type {
 import { overlapIssues, roleKeyOf } from './rate-card.js';
 import { toContractResource, toRateResource, toVendorResource } from './resources.js';
 import { NO_REVIEWS } from './review-totals.js';
+import { getExistingVendor, getRateCardRole, ownerOfClaim } from './vendor-queries.js';
 import {
   DuplicateVendorError,
-  getExistingVendor,
-  getRateCardRole,
   insertContract,
-  ownerOfClaim,
   RateCardChangedError,
   StaleVendorError,
   saveRateCardRole,

@@ -1,77 +1,26 @@
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { appendAuditEvent } from '../shared/audit.js';
 import type { AuditEvent } from '../shared/audit-event.js';
-import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure } from '../shared/db.js';
-import { NotFoundError } from '../shared/errors.js';
-import { type Page, queryPage } from '../shared/pagination.js';
-import type { Contract, ListVendorsFilter, Rate, Review, Vendor, VendorSummary } from './model.js';
-import { normalizeLegalName, normalizeTaxId, searchableName, sortNameOf } from './names.js';
+import type { Contract, Review, Vendor } from './model.js';
+import { sortNameOf } from './names.js';
 import { summaryOf } from './resources.js';
+import {
+  capabilityKey,
+  claimKey,
+  claimsOf,
+  contractKey,
+  EXPIRY_PARTITION,
+  type RateCardRole,
+  rateCardKey,
+  reviewKey,
+  type UniqueField,
+  vendorKey,
+  vendorsTableName,
+} from './vendor-queries.js';
 
-/**
- * The Vendors table. One partition per vendor holds the vendor item and everything that
- * belongs to it (capability index items, contracts, rate card roles, reviews), so a vendor
- * and its parts change together in one transaction. Other partitions: uniqueness claims on
- * normalized legal name and tax id, and contract digest markers (with TTL).
- * Changes are conditional Puts only: removing something is a Put of a tombstone that drops
- * out of the sparse indexes.
- */
-const vendorsTableName = requireEnv('VENDORS_TABLE_NAME');
-
+/** Writes to the Vendors table: conditional Puts in transactions, each with its audit event. */
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const partitionOf = (vendorId: string) => `VENDOR#${vendorId}`;
-export const vendorKey = (id: string) => ({ pk: partitionOf(id), sk: 'VENDOR' });
-const capabilityKey = (id: string, capability: string) => ({
-  pk: partitionOf(id),
-  sk: `CAPABILITY#${capability}`,
-});
-const contractKey = (vendorId: string, id: string) => ({ pk: partitionOf(vendorId), sk: `CONTRACT#${id}` });
-const rateCardKey = (vendorId: string, roleKey: string) => ({
-  pk: partitionOf(vendorId),
-  sk: `RATECARD#${roleKey}`,
-});
-const reviewKey = (vendorId: string, id: string) => ({ pk: partitionOf(vendorId), sk: `REVIEW#${id}` });
-
-/** A vendor owns its normalized legal name and tax id: creating a second owner fails. */
-export type UniqueField = 'legalName' | 'taxId';
-const claimKey = (field: UniqueField, value: string) => ({
-  pk: field === 'legalName' ? `VENDOR_LEGAL_NAME#${value}` : `VENDOR_TAX_ID#${value}`,
-  sk: 'UNIQUE',
-});
-
-function claimsOf(vendor: Pick<Vendor, 'legalName' | 'taxId'>): Partial<Record<UniqueField, string>> {
-  return {
-    legalName: normalizeLegalName(vendor.legalName),
-    ...(vendor.taxId ? { taxId: normalizeTaxId(vendor.taxId) } : {}),
-  };
-}
-
-/** All contracts expiring across vendors sit in one index partition, ordered by expiry date. */
-const EXPIRY_PARTITION = 'CONTRACT';
-
-/** Item attributes that are storage detail, not part of the record. */
-const STORAGE_ATTRIBUTES = new Set([
-  'pk',
-  'sk',
-  'entity',
-  'sortName',
-  'expiryPartition',
-  'expirySort',
-  'roleKey',
-]);
-
-function withoutStorage<T>(item: Record<string, unknown>): T {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name))) as T;
-}
 
 export class DuplicateVendorError extends Error {
   constructor(readonly field: UniqueField) {
@@ -85,29 +34,6 @@ export class StaleVendorError extends Error {
     super('The vendor changed since it was read');
     this.name = 'StaleVendorError';
   }
-}
-
-export async function getVendor(id: string): Promise<Vendor | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({ TableName: vendorsTableName, Key: vendorKey(id), ConsistentRead: true }),
-  );
-  return Item ? withoutStorage<Vendor>(Item) : undefined;
-}
-
-export async function getExistingVendor(id: string): Promise<Vendor> {
-  const vendor = await getVendor(id);
-  if (!vendor) throw new NotFoundError(`No vendor ${id}.`);
-  return vendor;
-}
-
-/** The vendor that owns a normalized legal name or tax id, if any. */
-export async function ownerOfClaim(field: UniqueField, vendor: Pick<Vendor, 'legalName' | 'taxId'>) {
-  const value = claimsOf(vendor)[field];
-  if (value === undefined) return undefined;
-  const { Item } = await documentClient.send(
-    new GetCommand({ TableName: vendorsTableName, Key: claimKey(field, value), ConsistentRead: true }),
-  );
-  return typeof Item?.vendorId === 'string' ? getVendor(Item.vendorId) : undefined;
 }
 
 function vendorPut(vendor: Vendor, condition: { version?: number }): TransactItem {
@@ -277,141 +203,6 @@ export async function insertContract(contract: Contract, event: AuditEvent): Pro
   ]);
 }
 
-export async function listContracts(vendorId: string): Promise<Contract[]> {
-  const contracts: Contract[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: vendorsTableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contracts)',
-        ExpressionAttributeValues: { ':pk': partitionOf(vendorId), ':contracts': 'CONTRACT#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    contracts.push(...(page.Items ?? []).map((item) => withoutStorage<Contract>(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return contracts;
-}
-
-/** Contracts across all vendors expiring on or between two dates, soonest first. */
-export async function listContractsExpiring(
-  from: string,
-  until: string,
-  page: { limit: number; cursor?: string | undefined },
-): Promise<Page<Contract>> {
-  const result = await queryPage({
-    input: {
-      TableName: vendorsTableName,
-      IndexName: 'byExpiry',
-      KeyConditionExpression: 'expiryPartition = :partition AND expirySort BETWEEN :from AND :until',
-      ExpressionAttributeValues: { ':partition': EXPIRY_PARTITION, ':from': from, ':until': `${until}#~` },
-    },
-    keyAttributes: ['pk', 'sk', 'expiryPartition', 'expirySort'],
-    partition: { attribute: 'expiryPartition', value: EXPIRY_PARTITION },
-    ...page,
-  });
-  return { ...result, items: result.items.map((item) => withoutStorage<Contract>(item)) };
-}
-
-/** Vendors by id (missing ones left out), in batches as BatchGetItem allows. */
-export async function getVendors(ids: string[]): Promise<Map<string, Vendor>> {
-  const vendors = new Map<string, Vendor>();
-  const unique = [...new Set(ids)];
-  for (let start = 0; start < unique.length; start += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map(vendorKey);
-    while (keys && keys.length > 0) {
-      const result: BatchGetCommandOutput = await documentClient.send(
-        new BatchGetCommand({ RequestItems: { [vendorsTableName]: { Keys: keys } } }),
-      );
-      for (const item of result.Responses?.[vendorsTableName] ?? []) {
-        const vendor = withoutStorage<Vendor>(item);
-        vendors.set(vendor.id, vendor);
-      }
-      keys = result.UnprocessedKeys?.[vendorsTableName]?.Keys;
-    }
-  }
-  return vendors;
-}
-
-/** The name-ordered index that serves a list filter; further filters become filter expressions. */
-export async function listVendorSummaries(
-  filter: Omit<ListVendorsFilter, 'limit' | 'cursor'>,
-  page: { limit: number; cursor?: string | undefined },
-): Promise<Page<VendorSummary>> {
-  const [indexName, attribute, value] = filter.capability
-    ? ['byCapability', 'capability', filter.capability]
-    : filter.status
-      ? ['byStatus', 'status', filter.status]
-      : ['byName', 'entity', 'VENDOR'];
-  const prefix = filter.namePrefix ? searchableName(filter.namePrefix) : undefined;
-  const statusFilter = filter.capability && filter.status ? filter.status : undefined;
-  const result = await queryPage({
-    input: {
-      TableName: vendorsTableName,
-      IndexName: indexName,
-      KeyConditionExpression: `#partition = :partition${prefix ? ' AND begins_with(sortName, :prefix)' : ''}`,
-      ...(statusFilter ? { FilterExpression: '#vendor.#status = :status' } : {}),
-      ExpressionAttributeNames: {
-        '#partition': attribute,
-        ...(statusFilter ? { '#vendor': 'vendor', '#status': 'status' } : {}),
-      },
-      ExpressionAttributeValues: {
-        ':partition': value,
-        ...(prefix ? { ':prefix': prefix } : {}),
-        ...(statusFilter ? { ':status': statusFilter } : {}),
-      },
-    },
-    keyAttributes: ['pk', 'sk', attribute, 'sortName'],
-    partition: { attribute, value },
-    ...page,
-  });
-  return {
-    ...result,
-    items: result.items.map((item) =>
-      summaryOf((indexName === 'byCapability' ? item.vendor : item) as VendorSummary),
-    ),
-  };
-}
-
-/** One role of a vendor's rate card: all its rates, and a revision that guards concurrent adds. */
-export interface RateCardRole {
-  role: string;
-  roleKey: string;
-  rates: Rate[];
-  revision: number;
-}
-
-export async function getRateCardRole(vendorId: string, roleKey: string): Promise<RateCardRole | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({
-      TableName: vendorsTableName,
-      Key: rateCardKey(vendorId, roleKey),
-      ConsistentRead: true,
-    }),
-  );
-  return Item as RateCardRole | undefined;
-}
-
-export async function listRateCardRoles(vendorId: string): Promise<RateCardRole[]> {
-  const roles: RateCardRole[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: vendorsTableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rates)',
-        ExpressionAttributeValues: { ':pk': partitionOf(vendorId), ':rates': 'RATECARD#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    roles.push(...((page.Items ?? []) as RateCardRole[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return roles;
-}
-
 export class RateCardChangedError extends Error {
   constructor() {
     super('The rate card role changed since it was read');
@@ -449,23 +240,4 @@ export async function saveRateCardRole(
     }
     throw error;
   }
-}
-
-/** A vendor's reviews, newest first (review ids are time-ordered). */
-export async function listReviews(
-  vendorId: string,
-  page: { limit: number; cursor?: string | undefined },
-): Promise<Page<Review>> {
-  const result = await queryPage({
-    input: {
-      TableName: vendorsTableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :reviews)',
-      ExpressionAttributeValues: { ':pk': partitionOf(vendorId), ':reviews': 'REVIEW#' },
-      ScanIndexForward: false,
-    },
-    keyAttributes: ['pk', 'sk'],
-    partition: { attribute: 'pk', value: partitionOf(vendorId) },
-    ...page,
-  });
-  return { ...result, items: result.items.map((item) => withoutStorage<Review>(item)) };
 }

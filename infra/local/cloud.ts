@@ -18,6 +18,7 @@ import { devKeySet } from './dev-identity.js';
 import { assertJavaAvailable, ensureTables, startDynamoDbLocal } from './dynamodb-local.js';
 import { startGateway } from './gateway.js';
 import { LocalLambdas } from './lambda-runtime.js';
+import { seedVendors } from './seed-vendors.js';
 import { synthesize } from './synth.js';
 import { type CfnTemplate, functionsOf, routesOf, tablesOf } from './template.js';
 
@@ -173,6 +174,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       gateway.server.closeAllConnections();
       await new Promise((resolve) => gateway.server.close(resolve));
     });
+    if (created.some((table) => table.startsWith('DataVendors')))
+      await seedVendors(gateway.url, dataDir, log);
     return { url: gateway.url, dataDir, dynamoDbEndpoint: dynamoDb.endpoint, stop };
   } catch (error) {
     await stop();

@@ -93,11 +93,11 @@ describe('the synthesized test app', () => {
 });
 
 describe('DynamoDB tables', () => {
-  it('has the three state tables', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 3);
+  it('has the four state tables', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 4);
   });
 
-  it.each(['Requests', 'ReferenceData', 'AuditEvents'])(
+  it.each(['Requests', 'ReferenceData', 'AuditEvents', 'Vendors'])(
     'keeps the %s table keyed on pk/sk strings, on demand, backed up, encrypted and retained',
     (name) => {
       const [table] = Object.entries(resourcesOf('AWS::DynamoDB::Table')).filter(([id]) =>
