@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AppConfig } from './config.js';
 import { ConsultancyHttpApi } from './constructs/consultancy-http-api.js';
+import { ContractDigestJob } from './constructs/contract-digest-job.js';
 import { DataTables } from './constructs/data-tables.js';
 import { EmailSender } from './constructs/email-sender.js';
 import { PlatformApi } from './constructs/platform-api.js';
@@ -17,10 +18,11 @@ export class TechOpsConsultancyStack extends Stack {
     super(scope, id, props);
     const data = new DataTables(this, 'Data');
     const api = new ConsultancyHttpApi(this, 'Api', props.config);
-    new EmailSender(this, 'Email', props.config.emailSender);
+    const email = new EmailSender(this, 'Email', props.config.emailSender);
     new PlatformApi(this, 'Platform', { api });
     new ReferenceDataApi(this, 'ReferenceData', { api, data });
     new RequestsApi(this, 'Requests', { api, data, config: props.config });
     new VendorsApi(this, 'Vendors', { api, data });
+    new ContractDigestJob(this, 'ContractDigest', { data, email, config: props.config });
   }
 }

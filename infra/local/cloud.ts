@@ -21,6 +21,7 @@ import { assertJavaAvailable, ensureTables, startDynamoDbLocal } from './dynamod
 import { emailOutboxService } from './email-outbox.js';
 import { startGateway } from './gateway.js';
 import { LocalLambdas } from './lambda-runtime.js';
+import { runScheduledJobs } from './scheduled-jobs.js';
 import { seedVendors } from './seed-vendors.js';
 import { LocalStepFunctions } from './step-functions.js';
 import { synthesize } from './synth.js';
@@ -215,6 +216,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stoppers.push(() => closeServer(gateway.server));
     if (created.some((table) => table.startsWith('DataVendors')))
       await seedVendors(gateway.url, dataDir, log);
+    await runScheduledJobs(template, lambdas, log);
 
     const resumed = stepFunctions.resumeAll();
     if (resumed > 0) log(`Resumed ${resumed} workflow execution(s) left running.`);

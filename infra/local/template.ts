@@ -173,3 +173,31 @@ export function stateMachinesOf(template: CfnTemplate): LocalStateMachine[] {
     };
   });
 }
+
+export interface LocalSchedule {
+  logicalId: string;
+  expression: string;
+  /** The Lambda the schedule invokes, and the event it sends. */
+  functionLogicalId: string;
+  input: unknown;
+}
+
+/** EventBridge Scheduler schedules that invoke a Lambda of this template. */
+export function schedulesOf(template: CfnTemplate): LocalSchedule[] {
+  return resourcesOfType(template, 'AWS::Scheduler::Schedule').map(([logicalId, resource]) => {
+    const properties = resolve(template, resource.Properties ?? {}) as {
+      ScheduleExpression: string;
+      Target: { Arn: string; Input?: string };
+    };
+    const functionLogicalId = properties.Target.Arn.split(':').pop() ?? '';
+    if (template.Resources[functionLogicalId]?.Type !== 'AWS::Lambda::Function') {
+      throw new Error(`Schedule ${logicalId} does not invoke a Lambda of this template`);
+    }
+    return {
+      logicalId,
+      expression: properties.ScheduleExpression,
+      functionLogicalId,
+      input: properties.Target.Input === undefined ? {} : JSON.parse(properties.Target.Input),
+    };
+  });
+}

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../functions/platform/api.js';
 import type { RouteDefinition } from '../../functions/platform/route.js';
 import { buildApp } from '../../infra/build-app.js';
+import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
 
 /** Synthesized CloudFormation is untyped JSON. */
@@ -82,6 +83,14 @@ function statementsOf(fn: Resource): Statement[] {
       ),
     )
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** Lambdas that are not behind a route: scheduled jobs. */
+const JOB_ENTRIES = [CONTRACT_DIGEST_ENTRY];
+
+function routeFunctionsOf(functions: Record<string, Resource>): Resource[] {
+  const routeEntries = new Set(allRoutes.map((route) => route.entry));
+  return Object.values(functions).filter((fn) => routeEntries.has(fn.Metadata?.[ENTRY_METADATA_KEY]));
 }
 
 const actionsOf = (statement: Statement) => [statement.Action].flat();
@@ -190,11 +199,11 @@ describe('Lambda functions', () => {
 
     expect(entries.every((entry) => typeof entry === 'string')).toBe(true);
     expect(entries.filter((entry) => !existsSync(path.join(PROJECT_ROOT, entry!)))).toEqual([]);
-    expect(entries.sort()).toEqual(allRoutes.map((route) => route.entry).sort());
+    expect(entries.sort()).toEqual([...allRoutes.map((route) => route.entry), ...JOB_ENTRIES].sort());
   });
 
   it('has one function per route, each with its own role', () => {
-    const functions = Object.values(resourcesOf('AWS::Lambda::Function'));
+    const functions = routeFunctionsOf(resourcesOf('AWS::Lambda::Function'));
     const roles = new Set(functions.map((fn) => JSON.stringify(fn.Properties.Role)));
 
     expect(functions).toHaveLength(allRoutes.length);
@@ -202,8 +211,8 @@ describe('Lambda functions', () => {
     expect(roles.size).toBe(allRoutes.length);
   });
 
-  it('tells every function the claim names from context', () => {
-    for (const fn of Object.values(resourcesOf('AWS::Lambda::Function'))) {
+  it('tells every route function the claim names from context', () => {
+    for (const fn of routeFunctionsOf(resourcesOf('AWS::Lambda::Function'))) {
       expect(fn.Properties.Environment.Variables).toEqual(
         expect.objectContaining({
           AUTH_GROUPS_CLAIM: cdkContext['techops:groupsClaim'],
@@ -297,7 +306,7 @@ describe('HTTP API routes and authorizer', () => {
         Audience: ['api://techops', 'techops-cli'],
       },
     });
-    const functions = Object.values(other.template.findResources('AWS::Lambda::Function'));
+    const functions = routeFunctionsOf(other.template.findResources('AWS::Lambda::Function'));
     expect(functions.length).toBeGreaterThan(0);
     for (const fn of functions) {
       expect(fn.Properties.Environment.Variables.AUTH_GROUPS_CLAIM).toBe('roles');
