@@ -72,7 +72,7 @@ async function validateSubmission(
     } else if (NOT_ENGAGEABLE.includes(vendor.status)) {
       issues.push({
         field: 'preferredVendorId',
-        message: `${vendor.displayName} is ${vendor.status} and may not be engaged${vendor.statusReason ? ` (${vendor.statusReason})` : ''}.`,
+        message: `${vendor.displayName} is ${vendor.status}${vendor.statusReason ? ` (${vendor.statusReason})` : ''} and may not be engaged.`,
       });
     }
   }
