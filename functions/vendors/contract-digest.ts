@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingEmail } from '../shared/email.js';
+import { claimDigest, settleDigest } from './digest-markers.js';
 import { type ExpiringContract, expiringContracts } from './expiring-contracts.js';
-import { claimDigest, settleDigest } from './vendor-store.js';
 
 /**
  * The daily contract expiry digest: each relationship owner gets one email listing their
