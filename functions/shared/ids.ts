@@ -1,7 +1,7 @@
 import { monotonicFactory } from 'ulid';
 
 /** Kinds of identifiers and their prefixes: sortable by creation time, unguessable. */
-const prefixes = { request: 'req', vendor: 'ven', auditEvent: 'evt' } as const;
+const prefixes = { request: 'req', vendor: 'ven', approval: 'apr', auditEvent: 'evt' } as const;
 export type IdKind = keyof typeof prefixes;
 
 const nextUlid = monotonicFactory();
