@@ -1,3 +1,4 @@
+import { approvalRoutes } from '../approvals/routes.js';
 import { referenceDataRoutes } from '../reference-data/routes.js';
 import { requestRoutes } from '../requests/routes.js';
 import { vendorRoutes } from '../vendors/routes.js';
@@ -9,5 +10,6 @@ export const allRoutes: RouteDefinition[] = [
   ...platformRoutes,
   ...referenceDataRoutes,
   ...requestRoutes,
+  ...approvalRoutes,
   ...vendorRoutes,
 ];

@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { APPROVAL_PENDING_INDEX } from '../../functions/approvals/model.js';
 import type { HandlerFunction } from './handler-function.js';
 
 /** Reads in request paths are Gets and Queries: never a Scan. */
@@ -59,6 +60,7 @@ export class DataTables extends Construct {
   readonly referenceData: Table;
   readonly audit: Table;
   readonly vendors: Table;
+  readonly approvals: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -89,6 +91,15 @@ export class DataTables extends Construct {
         projectionType: ProjectionType.ALL,
       });
     }
+    // One item per approval step; `pendingFor` (the approver's email) exists only while it is
+    // PENDING, so the index lists exactly an approver's open approvals.
+    this.approvals = stateTable(this, 'Approvals');
+    this.approvals.addGlobalSecondaryIndex({
+      indexName: APPROVAL_PENDING_INDEX,
+      partitionKey: { name: 'pendingFor', type: AttributeType.STRING },
+      sortKey: { name: 'id', type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
   }
 
   grantVendorsRead(fn: HandlerFunction): void {
@@ -102,6 +113,15 @@ export class DataTables extends Construct {
       'dynamodb:PutItem',
       'dynamodb:ConditionCheckItem',
     ]);
+  }
+
+  grantApprovalsRead(fn: HandlerFunction): void {
+    grantTable(fn, this.approvals, 'APPROVALS_TABLE_NAME', READ_ACTIONS);
+  }
+
+  /** Approvals change by conditional Puts in transactions, as requests do. */
+  grantApprovalsWrite(fn: HandlerFunction): void {
+    grantTable(fn, this.approvals, 'APPROVALS_TABLE_NAME', [...READ_ACTIONS, 'dynamodb:PutItem']);
   }
 
   grantRequestsRead(fn: HandlerFunction): void {

@@ -102,11 +102,13 @@ describe('the synthesized test app', () => {
 });
 
 describe('DynamoDB tables', () => {
-  it('has the four state tables', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 4);
+  const stateTables = ['Requests', 'ReferenceData', 'AuditEvents', 'Approvals', 'Vendors'];
+
+  it('has the state tables', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', stateTables.length);
   });
 
-  it.each(['Requests', 'ReferenceData', 'AuditEvents', 'Vendors'])(
+  it.each(stateTables)(
     'keeps the %s table keyed on pk/sk strings, on demand, backed up, encrypted and retained',
     (name) => {
       const [table] = Object.entries(resourcesOf('AWS::DynamoDB::Table')).filter(([id]) =>
