@@ -1,55 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingEmail } from '../shared/email.js';
+import { DIGEST_WINDOW_DAYS, digestEmail, digestsByOwner } from './digest-email.js';
 import { claimDigest, settleDigest } from './digest-markers.js';
-import { type ExpiringContract, expiringContracts } from './expiring-contracts.js';
+import { expiringContracts } from './expiring-contracts.js';
+import type { ExpiringContract } from './model.js';
 
-/**
- * The daily contract expiry digest: each relationship owner gets one email listing their
- * vendors' contracts that expire within the window, at most once a day (a conditional marker
- * per owner and day, not luck). Offboarded vendors are left out: there is nothing to renew.
- */
-export const DIGEST_WINDOW_DAYS = 60;
-
-export interface OwnerDigest {
-  owner: { name: string; email: string };
-  contracts: ExpiringContract[];
-}
-
-export function digestsByOwner(contracts: ExpiringContract[]): OwnerDigest[] {
-  const byOwner = new Map<string, OwnerDigest>();
-  for (const contract of contracts) {
-    if (contract.vendor.status === 'OFFBOARDED') continue;
-    const owner = contract.vendor.relationshipOwner;
-    const key = owner.email.toLowerCase();
-    const digest = byOwner.get(key) ?? { owner, contracts: [] };
-    digest.contracts.push(contract);
-    byOwner.set(key, digest);
-  }
-  return [...byOwner.values()];
-}
-
-export function digestEmail(digest: OwnerDigest, today: string, baseUrl: string): OutgoingEmail {
-  const count = digest.contracts.length;
-  const lines = digest.contracts.map(
-    (contract) =>
-      `- ${contract.vendor.displayName}: ${contract.type} ${contract.reference} expires ${contract.expiryDate} ` +
-      `(in ${contract.daysLeft} day${contract.daysLeft === 1 ? '' : 's'})\n  ${baseUrl}/vendors/${contract.vendor.id}`,
-  );
-  return {
-    to: [digest.owner.email],
-    subject: `${count} vendor contract${count === 1 ? '' : 's'} expiring within ${DIGEST_WINDOW_DAYS} days`,
-    text: [
-      `Hello ${digest.owner.name},`,
-      '',
-      `As of ${today}, these contracts of vendors you own expire within ${DIGEST_WINDOW_DAYS} days:`,
-      '',
-      ...lines,
-      '',
-      'Renew or replace them in time so engagements are not interrupted.',
-    ].join('\n'),
-  };
-}
-
+/** One run of the daily digest: whom it sent to, who had theirs already, whose send failed. */
 export interface DigestRun {
   date: string;
   sent: string[];

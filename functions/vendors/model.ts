@@ -295,6 +295,7 @@ export const ExpiringContractResource = ContractResource.extend({
   vendor: VendorSummaryResource.pick({ id: true, displayName: true, status: true, relationshipOwner: true }),
   daysLeft: z.number().int(),
 }).meta({ id: 'ExpiringContract' });
+export type ExpiringContract = z.infer<typeof ExpiringContractResource>;
 
 export interface Rate {
   id: string;
