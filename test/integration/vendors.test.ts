@@ -789,3 +789,52 @@ describe('requests naming a preferred vendor', () => {
     expect(messages[2].message).toContain('Unknown vendor');
   });
 });
+
+describe('every per-vendor route', () => {
+  const unknown = '/vendors/ven_00000000000000000000000000';
+  const routes: [string, string, unknown?][] = [
+    ['GET', ''],
+    ['GET', '/history'],
+    ['GET', '/rates'],
+    ['GET', '/reviews'],
+    ['POST', '/status', { status: 'ONBOARDING' }],
+    [
+      'POST',
+      '/contracts',
+      {
+        type: 'NDA',
+        reference: 'N-1',
+        effectiveDate: '2026-01-01',
+        expiryDate: '2027-01-01',
+        documentUri: 'n.pdf',
+      },
+    ],
+    [
+      'POST',
+      '/rates',
+      { role: 'Engineer', unit: 'DAY', rate: { amount: '900.00', currency: 'EUR' }, validFrom: '2026-01-01' },
+    ],
+    ['POST', '/reviews', { quality: 3, timeliness: 3, valueForMoney: 3, communication: 3, comment: 'Fine.' }],
+  ];
+
+  it.each(routes)('answers 404 to %s <unknown vendor>%s', async (method, suffix, body) => {
+    const response = await call(method, `${unknown}${suffix}`, { token: manager, body });
+
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ type: 'urn:techops:problem:not-found' });
+  });
+
+  it('answers 403 to a token without any product role, for reads too', async () => {
+    const vendor = await created();
+    const nobody = await tokenFor({ groups: [] });
+
+    const answers = await Promise.all([
+      call('GET', '/vendors', { token: nobody }),
+      call('GET', `/vendors/${vendor.id}`, { token: nobody }),
+      call('GET', '/vendors/contracts/expiring', { token: nobody }),
+      call('POST', `/vendors/${vendor.id}/rates`, { token: finance, body: routes[6]![2] }),
+    ]);
+
+    expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403]);
+  });
+});
