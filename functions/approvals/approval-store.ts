@@ -1,8 +1,6 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { appendAuditEvent } from '../shared/audit.js';
-import type { AuditEvent } from '../shared/audit-event.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import { documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
+import { documentClient, type TransactItem } from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import { APPROVAL_PENDING_INDEX, type Approval } from './model.js';
 
@@ -71,28 +69,4 @@ export function putApproval(after: Approval, before?: Approval): TransactItem {
         : { ConditionExpression: 'attribute_not_exists(pk)' }),
     },
   };
-}
-
-export class ApprovalChangedError extends Error {
-  constructor() {
-    super('The approval changed since it was read');
-    this.name = 'ApprovalChangedError';
-  }
-}
-
-/** Records a decision on a pending approval, with its signed audit event: all or nothing. */
-export async function recordDecision(before: Approval, after: Approval, event: AuditEvent): Promise<void> {
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({ TransactItems: [putApproval(after, before), appendAuditEvent(event)] }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) throw new ApprovalChangedError();
-    throw error;
-  }
-}
-
-/** An audit event on its own (a refused decision attempt, for instance). */
-export async function recordAuditEvent(event: AuditEvent): Promise<void> {
-  await documentClient.send(new TransactWriteCommand({ TransactItems: [appendAuditEvent(event)] }));
 }

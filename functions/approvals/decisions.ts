@@ -1,16 +1,14 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { appendAuditEvent } from '../shared/audit.js';
+import type { AuditEvent } from '../shared/audit-event.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, hasRole } from '../shared/auth.js';
-import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../shared/errors.js';
+import { documentClient, isConditionFailure } from '../shared/db.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.js';
 import { validate } from '../shared/http.js';
-import { ApprovalChangedError, getApproval, recordAuditEvent, recordDecision } from './approval-store.js';
-import {
-  type Approval,
-  type ApprovalDecision,
-  DecisionInput,
-  parseLinkToken,
-  sameEmail,
-  secretMatches,
-} from './model.js';
+import { getApproval, putApproval } from './approval-store.js';
+import { approvalOfLink, assertStillOpen } from './links.js';
+import { type Approval, type ApprovalDecision, DecisionInput, sameEmail } from './model.js';
 import { completeApprovalTask } from './workflow.js';
 
 /**
@@ -21,44 +19,23 @@ import { completeApprovalTask } from './workflow.js';
 
 type Decider = { sub: string; name: string; email: string };
 
-/** Why an approval can no longer be decided, as the person holding the link should hear it. */
-function assertStillOpen(approval: Approval, now: Date): void {
-  const decision = approval.decision;
-  if (decision) {
-    throw new ConflictError(
-      `This request was already ${decision.outcome.toLowerCase()} by ${decision.decidedBy.name} on ${decision.decidedAt}. Nothing was changed.`,
-      { approvalStatus: approval.status },
-    );
-  }
-  if (approval.status === 'VOIDED') {
-    throw new GoneError(
-      'The request was withdrawn (or closed) while it waited for you: there is nothing to decide.',
-      {
-        approvalStatus: approval.status,
-      },
-    );
-  }
-  if (approval.status === 'EXPIRED' || now.toISOString() > approval.linkExpiresAt) {
-    throw new GoneError(`The time to decide ran out on ${approval.linkExpiresAt}: the request has expired.`, {
-      approvalStatus: 'EXPIRED',
-    });
+class ApprovalChangedError extends Error {
+  constructor() {
+    super('The approval changed since it was read');
+    this.name = 'ApprovalChangedError';
   }
 }
 
-/** The approval a link points at, if the link is genuine and still usable; decides nothing. */
-export async function approvalOfLink(token: string, now = new Date()): Promise<Approval> {
-  const parsed = parseLinkToken(token);
-  if (!parsed)
-    throw new NotFoundError(
-      'This approval link is not valid: it may be incomplete. Open it from the email again.',
+/** Records a decision on a pending approval, with its signed audit event: all or nothing. */
+async function recordDecision(before: Approval, after: Approval, event: AuditEvent): Promise<void> {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({ TransactItems: [putApproval(after, before), appendAuditEvent(event)] }),
     );
-  const approval = await getApproval(parsed.approvalId);
-  // An unknown approval and a wrong secret look the same: a link either works or it does not.
-  if (!approval || !secretMatches(approval, parsed.secret)) {
-    throw new NotFoundError('This approval link is not valid, or has been replaced by a newer email.');
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ApprovalChangedError();
+    throw error;
   }
-  assertStillOpen(approval, now);
-  return approval;
 }
 
 async function decide(
@@ -154,14 +131,20 @@ async function refuseOwnRequest(
   method: ApprovalDecision['method'],
   now: Date,
 ): Promise<never> {
-  await recordAuditEvent(
-    newAuditEvent(who, {
-      entityType: 'REQUEST',
-      entityId: approval.requestId,
-      action: 'APPROVAL_DECISION_REFUSED',
-      at: now.toISOString(),
-      after: { approvalId: approval.id, method },
-      reason: 'Segregation of duties: nobody decides their own request.',
+  await documentClient.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        appendAuditEvent(
+          newAuditEvent(who, {
+            entityType: 'REQUEST',
+            entityId: approval.requestId,
+            action: 'APPROVAL_DECISION_REFUSED',
+            at: now.toISOString(),
+            after: { approvalId: approval.id, method },
+            reason: 'Segregation of duties: nobody decides their own request.',
+          }),
+        ),
+      ],
     }),
   );
   throw new ForbiddenError(

@@ -24,6 +24,7 @@ export function summaryRows(subject: ApprovalSubject, vendorName?: string): [str
     ['Vendor', vendorName ?? subject.preferredVendorId ?? 'None named'],
     ['Requester', `${subject.requester.name} <${subject.requester.email}>`],
     ['Justification', subject.justification],
+    ['Request id', subject.requestId],
   ];
 }
 

@@ -58,8 +58,7 @@ function summary(approval: Approval): Html {
   const rows = summaryRows(approval.subject);
   return html`<section class="card" aria-label="Request summary">
 <dl>${rows.map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}
-<dt>Description</dt><dd>${approval.subject.description}</dd>
-<dt>Request id</dt><dd>${approval.requestId}</dd></dl>
+<dt>Description</dt><dd>${approval.subject.description}</dd></dl>
 </section>`;
 }
 

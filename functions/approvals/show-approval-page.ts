@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { ApiEvent } from '../shared/http.js';
-import { approvalOfLink } from './decisions.js';
+import { approvalOfLink } from './links.js';
 import { htmlPage, linkTokenOf, pageMiddlewares } from './page-http.js';
 import { decisionPage } from './pages.js';
 

@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import { ValidationError } from '../shared/errors.js';
 import { type ApiEvent, MAX_BODY_BYTES } from '../shared/http.js';
-import { approvalOfLink, decideByLink } from './decisions.js';
+import { decideByLink } from './decisions.js';
+import { approvalOfLink } from './links.js';
 import { htmlPage, linkTokenOf, pageMiddlewares } from './page-http.js';
 import { decidedPage, decisionPage } from './pages.js';
 

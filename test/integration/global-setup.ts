@@ -8,6 +8,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
     dataDir: string;
+    servicesUrl: string;
   }
 }
 
@@ -19,6 +20,7 @@ export async function setup(project: TestProject): Promise<void> {
   cloud = await startLocalCloud({ dataDir, port: 0 });
   project.provide('apiUrl', cloud.url);
   project.provide('dataDir', dataDir);
+  project.provide('servicesUrl', cloud.servicesUrl);
 }
 
 export async function teardown(): Promise<void> {
