@@ -6,14 +6,14 @@ import { newId } from '../shared/ids.js';
 import type { AddReviewInput, Review, Vendor } from './model.js';
 import { toReviewResource } from './resources.js';
 import { addReview as addToTotals, NO_REVIEWS } from './review-totals.js';
-import { STALE, save, vendorEvent } from './vendor-commands.js';
+import { RETRIES, STALE, save, vendorEvent } from './vendor-commands.js';
 import { getExistingVendor } from './vendor-queries.js';
 import { reviewPut, StaleVendorError } from './vendor-store.js';
 
-/** Reviews change the vendor's running score sums, which are not based on what the caller read: retry. */
-const RETRIES = 3;
-
-/** Records a review and updates the vendor's running score sums in the same transaction. */
+/**
+ * Records a review and updates the vendor's running score sums in the same transaction. The sums
+ * are not based on what the caller read, so a concurrent change is retried, not refused.
+ */
 export async function addReview(
   caller: Caller,
   vendorId: string,

@@ -37,7 +37,7 @@ import {
  */
 
 /** Changes that are not based on what the caller read (a review, a rate) retry a few times. */
-const RETRIES = 3;
+export const RETRIES = 3;
 
 export const vendorEvent = (
   caller: Caller,
