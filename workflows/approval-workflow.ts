@@ -23,6 +23,14 @@ import type { EmailSender } from '../infra/constructs/email-sender.js';
 import { HandlerFunction } from '../infra/constructs/handler-function.js';
 import { REQUEST_CLOSED_ERROR, TRANSIENT_ERRORS } from './approval-contracts.js';
 
+/** The workflow's task handlers (Lambdas of their own, not API routes). */
+export const APPROVAL_TASK_ENTRIES = {
+  determineApprover: 'functions/approvals/determine-approver.ts',
+  requestApproval: 'functions/approvals/request-approval.ts',
+  settleRequest: 'functions/approvals/settle-request.ts',
+  notifyRequester: 'functions/approvals/notify-requester.ts',
+} as const;
+
 export interface ApprovalWorkflowProps {
   data: DataTables;
   email: EmailSender;
@@ -43,7 +51,7 @@ export class ApprovalWorkflow extends Construct {
     const { data, email, config } = props;
 
     const determineApprover = new HandlerFunction(this, 'DetermineApprover', {
-      entry: 'functions/approvals/determine-approver.ts',
+      entry: APPROVAL_TASK_ENTRIES.determineApprover,
       description: 'Approval workflow: who decides a request',
       environment: { SEGREGATION_APPROVER_BUSINESS_FUNCTION: config.segregationApproverBusinessFunction },
     });
@@ -51,7 +59,7 @@ export class ApprovalWorkflow extends Construct {
     data.grantReferenceDataRead(determineApprover);
 
     const requestApproval = new HandlerFunction(this, 'RequestApproval', {
-      entry: 'functions/approvals/request-approval.ts',
+      entry: APPROVAL_TASK_ENTRIES.requestApproval,
       description: 'Approval workflow: store the pending approval and email its link',
       environment: {
         PUBLIC_BASE_URL: config.publicBaseUrl,
@@ -65,7 +73,7 @@ export class ApprovalWorkflow extends Construct {
     email.grantSend(requestApproval);
 
     const settleRequest = new HandlerFunction(this, 'SettleRequest', {
-      entry: 'functions/approvals/settle-request.ts',
+      entry: APPROVAL_TASK_ENTRIES.settleRequest,
       description: 'Approval workflow: settle the request from its approval (decided, expired, failed)',
     });
     data.grantRequestsWrite(settleRequest);
@@ -73,7 +81,7 @@ export class ApprovalWorkflow extends Construct {
     data.grantAuditAppend(settleRequest);
 
     const notifyRequester = new HandlerFunction(this, 'NotifyRequester', {
-      entry: 'functions/approvals/notify-requester.ts',
+      entry: APPROVAL_TASK_ENTRIES.notifyRequester,
       description: 'Approval workflow: email the requester the outcome',
     });
     data.grantRequestsRead(notifyRequester);

@@ -10,6 +10,10 @@ import type { RouteDefinition } from '../../functions/platform/route.js';
 import { buildApp } from '../../infra/build-app.js';
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
+import { APPROVAL_TASK_ENTRIES } from '../../workflows/approval-workflow.js';
+
+const taskEntries = Object.values(APPROVAL_TASK_ENTRIES);
+const routeEntries = allRoutes.map((route) => route.entry);
 
 /** Synthesized CloudFormation is untyped JSON. */
 // biome-ignore lint/suspicious/noExplicitAny: the template's shape is what these tests assert.
@@ -67,6 +71,13 @@ function functionOf(route: RouteDefinition): [string, Resource] {
   return matches[0]!;
 }
 
+/** The functions behind API routes (the workflow's task functions read no claims). */
+function routeFunctions(of: Template): Resource[] {
+  return Object.values(of.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter((fn) =>
+    routeEntries.includes(fn.Metadata?.[ENTRY_METADATA_KEY]),
+  );
+}
+
 function routeNamed(operationId: string): RouteDefinition {
   const route = allRoutes.find((candidate) => candidate.operationId === operationId);
   if (!route) throw new Error(`No route ${operationId}`);
@@ -87,11 +98,6 @@ function statementsOf(fn: Resource): Statement[] {
 
 /** Lambdas that are not behind a route: scheduled jobs. */
 const JOB_ENTRIES = [CONTRACT_DIGEST_ENTRY];
-
-function routeFunctionsOf(functions: Record<string, Resource>): Resource[] {
-  const routeEntries = new Set(allRoutes.map((route) => route.entry));
-  return Object.values(functions).filter((fn) => routeEntries.has(fn.Metadata?.[ENTRY_METADATA_KEY]));
-}
 
 const actionsOf = (statement: Statement) => [statement.Action].flat();
 
@@ -201,20 +207,20 @@ describe('Lambda functions', () => {
 
     expect(entries.every((entry) => typeof entry === 'string')).toBe(true);
     expect(entries.filter((entry) => !existsSync(path.join(PROJECT_ROOT, entry!)))).toEqual([]);
-    expect(entries.sort()).toEqual([...allRoutes.map((route) => route.entry), ...JOB_ENTRIES].sort());
+    expect(entries.sort()).toEqual([...routeEntries, ...taskEntries, ...JOB_ENTRIES].sort());
   });
 
-  it('has one function per route, each with its own role', () => {
-    const functions = routeFunctionsOf(resourcesOf('AWS::Lambda::Function'));
+  it('has one function per route, per workflow task and per scheduled job, each with its own role', () => {
+    const functions = Object.values(resourcesOf('AWS::Lambda::Function'));
     const roles = new Set(functions.map((fn) => JSON.stringify(fn.Properties.Role)));
 
-    expect(functions).toHaveLength(allRoutes.length);
+    expect(functions).toHaveLength(allRoutes.length + taskEntries.length + JOB_ENTRIES.length);
     template.resourceCountIs('AWS::ApiGatewayV2::Route', allRoutes.length);
-    expect(roles.size).toBe(allRoutes.length);
+    expect(roles.size).toBe(functions.length);
   });
 
   it('tells every route function the claim names from context', () => {
-    for (const fn of routeFunctionsOf(resourcesOf('AWS::Lambda::Function'))) {
+    for (const fn of routeFunctions(template)) {
       expect(fn.Properties.Environment.Variables).toEqual(
         expect.objectContaining({
           AUTH_GROUPS_CLAIM: cdkContext['techops:groupsClaim'],
@@ -268,12 +274,20 @@ describe('HTTP API routes and authorizer', () => {
     expect(routeKeys.sort()).toEqual(allRoutes.map((route) => `${route.method} ${route.path}`).sort());
   });
 
-  it('puts every route but GET /health behind the JWT authorizer', () => {
+  it("puts every route behind the JWT authorizer but health and the emailed link's pages", () => {
     const [authorizerId] = Object.keys(resourcesOf('AWS::ApiGatewayV2::Authorizer'));
     const routes = Object.values(resourcesOf('AWS::ApiGatewayV2::Route'));
+    const publicKeys = allRoutes
+      .filter((route) => route.public)
+      .map((route) => `${route.method} ${route.path}`);
 
+    expect(publicKeys.sort()).toEqual([
+      'GET /approvals/{approval}',
+      'GET /health',
+      'POST /approvals/{approval}',
+    ]);
     for (const { Properties: route } of routes) {
-      if (route.RouteKey === 'GET /health') {
+      if (publicKeys.includes(route.RouteKey)) {
         expect(route.AuthorizationType).toBe('NONE');
         expect(route.AuthorizerId).toBeUndefined();
       } else {
@@ -308,7 +322,7 @@ describe('HTTP API routes and authorizer', () => {
         Audience: ['api://techops', 'techops-cli'],
       },
     });
-    const functions = routeFunctionsOf(other.template.findResources('AWS::Lambda::Function'));
+    const functions = routeFunctions(other.template);
     expect(functions.length).toBeGreaterThan(0);
     for (const fn of functions) {
       expect(fn.Properties.Environment.Variables.AUTH_GROUPS_CLAIM).toBe('roles');

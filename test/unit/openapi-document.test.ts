@@ -111,12 +111,14 @@ describe('buildOpenApiDocument', () => {
     expect(missing).toEqual([]);
   });
 
-  it('describes every error response as application/problem+json with the Problem schema', () => {
-    const problems = allRoutes.flatMap((route) =>
-      Object.entries(operationOf(route.method, route.path)?.responses ?? {})
-        .filter(([status]) => Number(status) >= 400)
-        .map(([status, response]) => [`${route.operationId} ${status}`, response] as const),
-    );
+  it('describes every error response of the JSON API as application/problem+json with the Problem schema', () => {
+    const problems = allRoutes
+      .filter((route) => route.produces === undefined)
+      .flatMap((route) =>
+        Object.entries(operationOf(route.method, route.path)?.responses ?? {})
+          .filter(([status]) => Number(status) >= 400)
+          .map(([status, response]) => [`${route.operationId} ${status}`, response] as const),
+      );
 
     expect(problems.length).toBeGreaterThan(0);
     for (const [, response] of problems) {
@@ -126,6 +128,20 @@ describe('buildOpenApiDocument', () => {
         }),
       );
     }
+  });
+
+  it("describes the approver's pages as HTML, the form post as a urlencoded body", () => {
+    const page = operationOf('GET', '/approvals/{approval}') as unknown as {
+      responses: Record<string, { content: Record<string, unknown> }>;
+    };
+    const form = operationOf('POST', '/approvals/{approval}') as unknown as {
+      requestBody: { content: Record<string, unknown> };
+      security: unknown[];
+    };
+
+    expect(Object.keys(page.responses['404']?.content ?? {})).toEqual(['text/html']);
+    expect(Object.keys(form.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
+    expect(form.security).toEqual([]);
   });
 
   it('marks path parameters required and defaulted query parameters optional', () => {
