@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../functions/platform/api.js';
 import { buildApp } from '../../infra/build-app.js';
+import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
 import { TRANSIENT_ERRORS } from '../../workflows/approval-contracts.js';
 import { APPROVAL_TASK_ENTRIES } from '../../workflows/approval-workflow.js';
@@ -182,11 +183,15 @@ describe('least privilege around the workflow', () => {
     expect(others).toEqual([]);
   });
 
-  it('lets only the two emailing tasks send email, and only from the configured sender', () => {
+  it('lets only the two emailing tasks (and the contract digest job) send email, and only from the configured sender', () => {
     const senders = functions().filter(([id]) => actionsOf(id).includes('ses:SendEmail'));
 
     expect(senders.map(([, fn]) => fn.Metadata[ENTRY_METADATA_KEY]).sort()).toEqual(
-      [APPROVAL_TASK_ENTRIES.requestApproval, APPROVAL_TASK_ENTRIES.notifyRequester].sort(),
+      [
+        APPROVAL_TASK_ENTRIES.requestApproval,
+        APPROVAL_TASK_ENTRIES.notifyRequester,
+        CONTRACT_DIGEST_ENTRY,
+      ].sort(),
     );
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
