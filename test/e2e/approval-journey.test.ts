@@ -168,7 +168,9 @@ describe("the approver's journey in a browser", () => {
     try {
       await page.goto(link);
 
-      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
       expect(overflow).toBeLessThanOrEqual(0);
       for (const name of ['Approve', 'Reject']) {
         const box = await page.getByRole('button', { name }).boundingBox();
