@@ -21,11 +21,19 @@ import { assertJavaAvailable, ensureTables, startDynamoDbLocal } from './dynamod
 import { emailOutboxService } from './email-outbox.js';
 import { startGateway } from './gateway.js';
 import { LocalLambdas } from './lambda-runtime.js';
-import { runScheduledJobs } from './scheduled-jobs.js';
 import { seedVendors } from './seed-vendors.js';
 import { LocalStepFunctions } from './step-functions.js';
 import { synthesize } from './synth.js';
-import { type CfnTemplate, functionsOf, routesOf, stateMachinesOf, tablesOf } from './template.js';
+import {
+  type CfnTemplate,
+  functionsOf,
+  type LocalSchedule,
+  rateMillisOf,
+  routesOf,
+  schedulesOf,
+  stateMachinesOf,
+  tablesOf,
+} from './template.js';
 
 export interface LocalCloudOptions {
   dataDir: string;
@@ -57,7 +65,8 @@ async function closeServer(server: Server): Promise<void> {
   await new Promise((resolve) => server.close(resolve));
 }
 
-async function freePort(): Promise<number> {
+/** A port nobody listens on right now (127.0.0.1). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -133,6 +142,35 @@ async function seedDemoData(client: DynamoDBClient, template: CfnTemplate): Prom
       },
     }),
   );
+}
+
+/**
+ * The template's scheduled Lambdas, as EventBridge would run them: each once on start (what
+ * was due while the cloud was down), then every period of a rate() schedule. Returns the stopper.
+ */
+function runSchedules(schedules: LocalSchedule[], lambdas: LocalLambdas, log: (line: string) => void) {
+  const run = (schedule: LocalSchedule) => {
+    for (const logicalId of schedule.functionLogicalIds) {
+      lambdas
+        .invoke(logicalId, {
+          source: 'aws.events',
+          'detail-type': 'Scheduled Event',
+          resources: [schedule.name],
+        })
+        .then(
+          () => {},
+          (error: Error) => log(`Scheduled ${logicalId} failed: ${error.message}`),
+        );
+    }
+  };
+  const timers = schedules.map((schedule) => {
+    run(schedule);
+    const period = rateMillisOf(schedule.expression);
+    return period === undefined ? undefined : setInterval(() => run(schedule), period).unref();
+  });
+  return async () => {
+    for (const timer of timers) clearInterval(timer);
+  };
 }
 
 /**
@@ -216,10 +254,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stoppers.push(() => closeServer(gateway.server));
     if (created.some((table) => table.startsWith('DataVendors')))
       await seedVendors(gateway.url, dataDir, log);
-    await runScheduledJobs(template, lambdas, log);
 
     const resumed = stepFunctions.resumeAll();
     if (resumed > 0) log(`Resumed ${resumed} workflow execution(s) left running.`);
+    stoppers.push(runSchedules(schedulesOf(template), lambdas, log));
     const cloudFile = path.join(dataDir, LOCAL_CLOUD_FILE);
     writeFileSync(
       cloudFile,

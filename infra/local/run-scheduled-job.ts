@@ -38,12 +38,11 @@ function scheduledFunctionOf(handlerModule: string): string {
   const outdir = mkdtempSync(path.join(tmpdir(), 'techops-job-'));
   try {
     const { template } = synthesize(outdir, { 'aws:cdk:bundling-stacks': [] });
-    const match = schedulesOf(template).find(
-      (schedule) =>
-        template.Resources[schedule.functionLogicalId]?.Metadata?.[ENTRY_METADATA_KEY] === handlerModule,
-    );
+    const match = schedulesOf(template)
+      .flatMap((schedule) => schedule.functionLogicalIds)
+      .find((logicalId) => template.Resources[logicalId]?.Metadata?.[ENTRY_METADATA_KEY] === handlerModule);
     if (!match) throw new Error(`No schedule of the app invokes ${handlerModule}.`);
-    return match.functionLogicalId;
+    return match;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -78,6 +78,7 @@ export interface LocalFunction {
   environment: Record<string, string>;
   timeoutSeconds: number;
   memorySize: number;
+  description: string;
 }
 
 export function functionsOf(template: CfnTemplate, assemblyDir: string): LocalFunction[] {
@@ -101,6 +102,7 @@ export function functionsOf(template: CfnTemplate, assemblyDir: string): LocalFu
       environment: environment as Record<string, string>,
       timeoutSeconds: Number(properties.Timeout ?? 3),
       memorySize: Number(properties.MemorySize ?? 128),
+      description: String(properties.Description ?? ''),
     };
   });
 }
@@ -175,29 +177,43 @@ export function stateMachinesOf(template: CfnTemplate): LocalStateMachine[] {
 }
 
 export interface LocalSchedule {
-  logicalId: string;
+  name: string;
+  /** `rate(5 minutes)` or `cron(...)`, as EventBridge reads it. */
   expression: string;
-  /** The Lambda the schedule invokes, and the event it sends. */
-  functionLogicalId: string;
-  input: unknown;
+  functionLogicalIds: string[];
 }
 
-/** EventBridge Scheduler schedules that invoke a Lambda of this template. */
+/**
+ * The template's schedules and the Lambdas they invoke: EventBridge rules with a schedule
+ * expression, and EventBridge Scheduler schedules.
+ */
 export function schedulesOf(template: CfnTemplate): LocalSchedule[] {
-  return resourcesOfType(template, 'AWS::Scheduler::Schedule').map(([logicalId, resource]) => {
-    const properties = resolve(template, resource.Properties ?? {}) as {
-      ScheduleExpression: string;
-      Target: { Arn: string; Input?: string };
-    };
-    const functionLogicalId = properties.Target.Arn.split(':').pop() ?? '';
-    if (template.Resources[functionLogicalId]?.Type !== 'AWS::Lambda::Function') {
-      throw new Error(`Schedule ${logicalId} does not invoke a Lambda of this template`);
-    }
-    return {
-      logicalId,
-      expression: properties.ScheduleExpression,
-      functionLogicalId,
-      input: properties.Target.Input === undefined ? {} : JSON.parse(properties.Target.Input),
-    };
-  });
+  const lambdasOf = (arns: unknown[]) =>
+    arns
+      .map((arn) => String(resolve(template, arn)))
+      .filter((arn) => arn.startsWith('arn:aws:lambda:'))
+      .map((arn) => arn.split(':').pop() ?? '');
+  const rules = resourcesOfType(template, 'AWS::Events::Rule')
+    .filter(([, resource]) => typeof resource.Properties?.ScheduleExpression === 'string')
+    .map(([logicalId, resource]) => ({
+      name: logicalId,
+      expression: String(resource.Properties?.ScheduleExpression),
+      functionLogicalIds: lambdasOf(
+        ((resource.Properties?.Targets ?? []) as { Arn: unknown }[]).map((target) => target.Arn),
+      ),
+    }));
+  const schedules = resourcesOfType(template, 'AWS::Scheduler::Schedule').map(([logicalId, resource]) => ({
+    name: logicalId,
+    expression: String(resource.Properties?.ScheduleExpression),
+    functionLogicalIds: lambdasOf([(resource.Properties?.Target as { Arn: unknown }).Arn]),
+  }));
+  return [...rules, ...schedules];
+}
+
+const RATE_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** The period of a `rate(...)` expression in milliseconds; undefined for cron expressions. */
+export function rateMillisOf(expression: string): number | undefined {
+  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  return match ? Number(match[1]) * (RATE_UNITS[match[2] as string] as number) : undefined;
 }

@@ -165,7 +165,7 @@ describe('least privilege around the workflow', () => {
     expect(completing.sort()).toEqual([...decisionHandlers].sort());
   });
 
-  it('lets submit start executions and withdraw stop them, and nobody else touch Step Functions', () => {
+  it('lets submit and the sweeper start executions, withdraw stop them, and nobody else touch Step Functions', () => {
     const byEntry: Record<string, string[]> = Object.fromEntries(
       functions().map(([id, fn]) => [
         fn.Metadata[ENTRY_METADATA_KEY],
@@ -174,11 +174,16 @@ describe('least privilege around the workflow', () => {
     );
 
     expect(byEntry[entryOf('submitRequest')]).toEqual(['states:StartExecution']);
+    expect(byEntry[APPROVAL_TASK_ENTRIES.startStrandedApprovals]).toEqual(['states:StartExecution']);
     expect(byEntry[entryOf('withdrawRequest')]).toEqual(['states:StopExecution']);
+    const allowed: string[] = [
+      entryOf('submitRequest'),
+      APPROVAL_TASK_ENTRIES.startStrandedApprovals,
+      entryOf('withdrawRequest'),
+      ...decisionHandlers,
+    ];
     const others = Object.entries(byEntry).filter(
-      ([entry, actions]) =>
-        actions.length > 0 &&
-        ![entryOf('submitRequest'), entryOf('withdrawRequest'), ...decisionHandlers].includes(entry),
+      ([entry, actions]) => actions.length > 0 && !allowed.includes(entry),
     );
     expect(others).toEqual([]);
   });
@@ -223,6 +228,21 @@ describe('least privilege around the workflow', () => {
         PUBLIC_BASE_URL: cdkContext['techops:publicBaseUrl'],
         APPROVAL_TIMEOUT_SECONDS: String(7 * 24 * 3600),
       }),
+    );
+  });
+});
+
+describe('the sweeper', () => {
+  it('runs every five minutes with read access to requests only', () => {
+    const [sweeperId, sweeper] = functionOfEntry(APPROVAL_TASK_ENTRIES.startStrandedApprovals);
+
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] } })],
+    });
+    expect(actionsOf(sweeperId)).not.toContain('dynamodb:PutItem');
+    expect(Object.keys(sweeper.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(['REQUESTS_TABLE_NAME', 'APPROVAL_WORKFLOW_ARN']),
     );
   });
 });

@@ -9,6 +9,7 @@ declare module 'vitest' {
     apiUrl: string;
     dataDir: string;
     servicesUrl: string;
+    dynamoDbEndpoint: string;
   }
 }
 
@@ -21,6 +22,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('apiUrl', cloud.url);
   project.provide('dataDir', dataDir);
   project.provide('servicesUrl', cloud.servicesUrl);
+  project.provide('dynamoDbEndpoint', cloud.dynamoDbEndpoint);
 }
 
 export async function teardown(): Promise<void> {
