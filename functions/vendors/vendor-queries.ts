@@ -1,6 +1,6 @@
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import { documentClient } from '../shared/db.js';
+import { documentClient, entityOf } from '../shared/db.js';
 import { NotFoundError } from '../shared/errors.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import type { Contract, ListVendorsFilter, Rate, Review, Vendor, VendorSummary } from './model.js';
@@ -64,9 +64,7 @@ const STORAGE_ATTRIBUTES = new Set([
   'roleKey',
 ]);
 
-export function withoutStorage<T>(item: Record<string, unknown>): T {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name))) as T;
-}
+const withoutStorage = <T>(item: Record<string, unknown>): T => entityOf<T>(item, STORAGE_ATTRIBUTES);
 
 export async function getVendor(id: string): Promise<Vendor | undefined> {
   const { Item } = await documentClient.send(

@@ -1,7 +1,7 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { appendAuditEvent } from '../shared/audit.js';
 import type { AuditEvent } from '../shared/audit-event.js';
-import { cancellationCodes, documentClient, isConditionFailure } from '../shared/db.js';
+import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
 import type { Contract, Review, Vendor } from './model.js';
 import { sortNameOf } from './names.js';
 import { summaryOf } from './resources.js';
@@ -20,7 +20,6 @@ import {
 } from './vendor-queries.js';
 
 /** Writes to the Vendors table: conditional Puts in transactions, each with its audit event. */
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export class DuplicateVendorError extends Error {
   constructor(readonly field: UniqueField) {
