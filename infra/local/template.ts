@@ -205,7 +205,7 @@ export function schedulesOf(template: CfnTemplate): LocalSchedule[] {
   const schedules = resourcesOfType(template, 'AWS::Scheduler::Schedule').map(([logicalId, resource]) => ({
     name: logicalId,
     expression: String(resource.Properties?.ScheduleExpression),
-    functionLogicalIds: lambdasOf([(resource.Properties?.Target as { Arn: unknown }).Arn]),
+    functionLogicalIds: lambdasOf([(resource.Properties?.Target as { Arn?: unknown } | undefined)?.Arn]),
   }));
   return [...rules, ...schedules];
 }
