@@ -1,6 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AppConfig } from './config.js';
+import { BudgetsApi } from './constructs/budgets-api.js';
 import { ConsultancyHttpApi } from './constructs/consultancy-http-api.js';
 import { DataTables } from './constructs/data-tables.js';
 import { PlatformApi } from './constructs/platform-api.js';
@@ -18,5 +19,6 @@ export class TechOpsConsultancyStack extends Stack {
     new PlatformApi(this, 'Platform', { api });
     new ReferenceDataApi(this, 'ReferenceData', { api, data });
     new RequestsApi(this, 'Requests', { api, data, config: props.config });
+    new BudgetsApi(this, 'Budgets', { api, data });
   }
 }

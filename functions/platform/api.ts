@@ -1,7 +1,13 @@
+import { budgetRoutes } from '../budgets/routes.js';
 import { referenceDataRoutes } from '../reference-data/routes.js';
 import { requestRoutes } from '../requests/routes.js';
 import type { RouteDefinition } from './route.js';
 import { platformRoutes } from './routes.js';
 
 /** Every route of the HTTP API; each capability's construct takes its own list. */
-export const allRoutes: RouteDefinition[] = [...platformRoutes, ...referenceDataRoutes, ...requestRoutes];
+export const allRoutes: RouteDefinition[] = [
+  ...platformRoutes,
+  ...referenceDataRoutes,
+  ...requestRoutes,
+  ...budgetRoutes,
+];

@@ -174,3 +174,20 @@ export function parseJsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): 
   if (parsed === undefined) throw new ValidationError([{ field: '', message: 'A JSON body is required.' }]);
   return validate(schema, parsed);
 }
+
+function issuesOf(read: () => unknown): FieldIssue[] {
+  try {
+    read();
+    return [];
+  } catch (error) {
+    if (error instanceof ValidationError) return error.issues;
+    throw error;
+  }
+}
+
+/** Runs two validations (path and body, say) and reports the invalid fields of both at once. */
+export function validateBoth<A, B>(first: () => A, second: () => B): [A, B] {
+  const issues = [...issuesOf(first), ...issuesOf(second)];
+  if (issues.length > 0) throw new ValidationError(issues);
+  return [first(), second()];
+}

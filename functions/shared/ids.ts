@@ -1,7 +1,13 @@
 import { monotonicFactory } from 'ulid';
 
 /** Kinds of identifiers and their prefixes: sortable by creation time, unguessable. */
-const prefixes = { request: 'req', vendor: 'ven', auditEvent: 'evt' } as const;
+const prefixes = {
+  request: 'req',
+  vendor: 'ven',
+  auditEvent: 'evt',
+  ledgerEntry: 'led',
+  transfer: 'trf',
+} as const;
 export type IdKind = keyof typeof prefixes;
 
 const nextUlid = monotonicFactory();

@@ -42,6 +42,8 @@ export class DataTables extends Construct {
   readonly requests: Table;
   readonly referenceData: Table;
   readonly audit: Table;
+  /** Envelopes, budget lines, ledger entries, request positions, invoices: see functions/budgets/budget-items.ts. */
+  readonly budgets: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -58,6 +60,9 @@ export class DataTables extends Construct {
     }
     this.referenceData = stateTable(this, 'ReferenceData');
     this.audit = stateTable(this, 'AuditEvents');
+    // One table for every budget item kind: a rule's entry, line totals and position are written
+    // in one transaction, and each read is a Query of one partition, so no index is needed.
+    this.budgets = stateTable(this, 'Budgets');
   }
 
   grantRequestsRead(fn: HandlerFunction): void {
@@ -67,6 +72,22 @@ export class DataTables extends Construct {
   /** Creation and changes are conditional Puts inside transactions: no update or delete. */
   grantRequestsWrite(fn: HandlerFunction): void {
     grantTable(fn, this.requests, 'REQUESTS_TABLE_NAME', [...READ_ACTIONS, 'dynamodb:PutItem']);
+  }
+
+  grantBudgetsRead(fn: HandlerFunction): void {
+    grantTable(fn, this.budgets, 'BUDGETS_TABLE_NAME', READ_ACTIONS);
+  }
+
+  /**
+   * Ledger entries and invoices are create-only Puts; line and envelope totals move with
+   * conditional UpdateItem ADD, in transactions. No delete.
+   */
+  grantBudgetsWrite(fn: HandlerFunction): void {
+    grantTable(fn, this.budgets, 'BUDGETS_TABLE_NAME', [
+      ...READ_ACTIONS,
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
   }
 
   grantReferenceDataRead(fn: HandlerFunction): void {

@@ -93,11 +93,11 @@ describe('the synthesized test app', () => {
 });
 
 describe('DynamoDB tables', () => {
-  it('has the three state tables', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 3);
+  it('has the four state tables', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 4);
   });
 
-  it.each(['Requests', 'ReferenceData', 'AuditEvents'])(
+  it.each(['Requests', 'ReferenceData', 'AuditEvents', 'Budgets'])(
     'keeps the %s table keyed on pk/sk strings, on demand, backed up, encrypted and retained',
     (name) => {
       const [table] = Object.entries(resourcesOf('AWS::DynamoDB::Table')).filter(([id]) =>
@@ -347,15 +347,27 @@ describe('least privilege', () => {
     },
   );
 
-  it('lets no function Scan, update or delete: lists are Queries and changes are conditional Puts', () => {
+  it('lets no function Scan or delete: lists are Queries and changes are conditional writes', () => {
     const functions = Object.values(resourcesOf('AWS::Lambda::Function'));
 
     const actions = functions.flatMap((fn) => statementsOf(fn).flatMap(actionsOf));
 
     expect(actions.length).toBeGreaterThan(0);
     expect(actions).not.toContain('dynamodb:Scan');
-    expect(actions).not.toContain('dynamodb:UpdateItem');
     expect(actions).not.toContain('dynamodb:DeleteItem');
+  });
+
+  it('lets functions update items of the budgets table only (running totals move with ADD)', () => {
+    const functions = Object.values(resourcesOf('AWS::Lambda::Function'));
+
+    const updating = functions.flatMap((fn) =>
+      statementsOf(fn).filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem')),
+    );
+
+    expect(updating.length).toBeGreaterThan(0);
+    for (const statement of updating) {
+      expect(JSON.stringify(statement.Resource)).toMatch(/"DataBudgets[0-9A-F]+"/);
+    }
   });
 
   it('gives the getRequest function read access to the requests table only', () => {

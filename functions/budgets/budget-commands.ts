@@ -1,0 +1,282 @@
+import { getBusinessFunction } from '../reference-data/business-functions.js';
+import { appendAuditEvent } from '../shared/audit.js';
+import { newAuditEvent } from '../shared/audit-event.js';
+import { type Caller, requireRole } from '../shared/auth.js';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { formatMoney, type Money } from '../shared/money.js';
+import { budgetKeys, emptyLine, envelopeItem, ledgerEntry } from './budget-items.js';
+import {
+  budgetsTableName,
+  getEnvelope,
+  getLine,
+  putLedgerEntry,
+  refusedAt,
+  type TransactItem,
+  transact,
+  updateLine,
+} from './budget-store.js';
+import {
+  AllocationBelowConsumptionError,
+  currencyMismatch,
+  EnvelopeBelowAllocationsError,
+  EnvelopeExceededError,
+  InsufficientBudgetError,
+} from './errors.js';
+import { allocationEffect, availableNeededFor, transferInEffect, transferOutEffect } from './ledger.js';
+import type { StoredEnvelope, StoredLine } from './model.js';
+
+/**
+ * The acts of strategy & business operations (and finance, for the envelope): set the envelope,
+ * set an allocation, move budget. Each reads, decides with the ledger rules, and writes one
+ * transaction whose conditions re-check the rules, so a concurrent change can never slip past:
+ * a refused transaction is re-read and decided again (409 with the figures, or a retry).
+ */
+
+const MAX_ATTEMPTS = 5;
+
+function busy(): ConflictError {
+  return new ConflictError('The budget changed repeatedly while saving; try again.');
+}
+
+/** If-Match compares strongly: "*" matches any existing version, a weak tag never does. */
+function assertIfMatch(ifMatch: string | undefined, version: number | undefined, what: string): void {
+  if (ifMatch === undefined) return;
+  const tag = ifMatch.trim();
+  if (version !== undefined && (tag === '*' || tag === `"${version}"`)) return;
+  throw new PreconditionFailedError(
+    version === undefined ? `${what} does not exist yet.` : `${what} is at version "${version}", not ${tag}.`,
+  );
+}
+
+const moneyText = (minor: number, currency: string) => formatMoney({ minor, currency });
+
+async function requireEnvelope(fiscalYear: string): Promise<StoredEnvelope> {
+  const envelope = await getEnvelope(fiscalYear);
+  if (!envelope) throw new NotFoundError(`No budget envelope is set for ${fiscalYear}.`);
+  return envelope;
+}
+
+async function requireBusinessFunction(code: string): Promise<void> {
+  if ((await getBusinessFunction(code)) === undefined) {
+    throw new NotFoundError(`No business function ${code}.`);
+  }
+}
+
+/** Sets (or first creates) the envelope of a fiscal year. */
+export async function setEnvelope(
+  caller: Caller,
+  fiscalYear: string,
+  amount: Money,
+  reason: string | undefined,
+  ifMatch: string | undefined,
+  now = new Date(),
+): Promise<{ created: boolean }> {
+  requireRole(caller, 'admin', 'finance');
+  const at = now.toISOString();
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const current = await getEnvelope(fiscalYear);
+    assertIfMatch(ifMatch, current?.version, `The ${fiscalYear} envelope`);
+    if (current && current.currency !== amount.currency)
+      throw currencyMismatch('currency', amount.currency, current);
+    if (current && amount.minor < current.allocated)
+      throw new EnvelopeBelowAllocationsError(current, amount.minor);
+    if (current && amount.minor === current.envelope) return { created: false };
+    const after: StoredEnvelope = {
+      fiscalYear,
+      currency: amount.currency,
+      envelope: amount.minor,
+      allocated: current?.allocated ?? 0,
+      version: (current?.version ?? 0) + 1,
+    };
+    const write: TransactItem = current
+      ? {
+          Update: {
+            TableName: budgetsTableName,
+            Key: budgetKeys.envelope(fiscalYear),
+            UpdateExpression:
+              'SET #envelope = :envelope, #version = :next, updatedAt = :at ADD #unallocated :increase',
+            ConditionExpression: '#version = :version AND #allocated <= :envelope',
+            ExpressionAttributeNames: {
+              '#envelope': 'envelope',
+              '#version': 'version',
+              '#allocated': 'allocated',
+              '#unallocated': 'unallocated',
+            },
+            ExpressionAttributeValues: {
+              ':envelope': amount.minor,
+              ':next': after.version,
+              ':version': current.version,
+              ':at': at,
+              ':increase': amount.minor - current.envelope,
+            },
+          },
+        }
+      : {
+          Put: {
+            TableName: budgetsTableName,
+            Item: envelopeItem(after, at),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+    const event = newAuditEvent(caller, {
+      entityType: 'BUDGET',
+      entityId: fiscalYear,
+      action: 'BUDGET_ENVELOPE_SET',
+      at,
+      ...(current ? { before: { envelope: moneyText(current.envelope, current.currency) } } : {}),
+      after: { envelope: moneyText(after.envelope, after.currency) },
+      ...(reason ? { reason } : {}),
+    });
+    if ((await transact([write, appendAuditEvent(event)])) === undefined) return { created: !current };
+    // Changed meanwhile: decide again on what is there now.
+  }
+  throw busy();
+}
+
+/** Sets a business function's allocation; the envelope's allocated total moves with it. */
+export async function setAllocation(
+  caller: Caller,
+  fiscalYear: string,
+  businessFunction: string,
+  amount: Money,
+  reason: string | undefined,
+  ifMatch: string | undefined,
+  now = new Date(),
+): Promise<StoredLine> {
+  requireRole(caller, 'admin');
+  const at = now.toISOString();
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const [envelope, stored] = await Promise.all([
+      requireEnvelope(fiscalYear),
+      getLine(fiscalYear, businessFunction),
+      requireBusinessFunction(businessFunction),
+    ]);
+    if (amount.currency !== envelope.currency) throw currencyMismatch('currency', amount.currency, envelope);
+    assertIfMatch(ifMatch, stored?.version, `The ${businessFunction} line of ${fiscalYear}`);
+    const line = stored ?? emptyLine(fiscalYear, businessFunction, envelope.currency);
+    const effect = allocationEffect(line.allocated, amount.minor);
+    if (effect.allocated === 0) return line;
+    if (effect.allocated > envelope.envelope - envelope.allocated) {
+      throw new EnvelopeExceededError(envelope, effect.allocated);
+    }
+    const need = availableNeededFor('ALLOCATION', effect);
+    if (need !== undefined && line.available < need)
+      throw new AllocationBelowConsumptionError(line, amount.minor);
+
+    const entry = ledgerEntry(caller, line, 'ALLOCATION', effect.allocated, effect, at, {
+      ...(reason ? { reference: reason } : {}),
+    });
+    const event = newAuditEvent(caller, {
+      entityType: 'BUDGET',
+      entityId: fiscalYear,
+      action: 'BUDGET_ALLOCATION_SET',
+      at,
+      before: { businessFunction, allocated: moneyText(line.allocated, line.currency) },
+      after: { businessFunction, allocated: moneyText(amount.minor, line.currency) },
+      ...(reason ? { reason } : {}),
+    });
+    const codes = await transact([
+      updateLine(line, effect, at, { availableAtLeast: need, version: line.version }),
+      envelopeAllocatedChange(envelope, effect.allocated),
+      putLedgerEntry(entry),
+      appendAuditEvent(event),
+    ]);
+    if (codes === undefined) {
+      return {
+        ...line,
+        allocated: amount.minor,
+        available: line.available + effect.allocated,
+        version: line.version + 1,
+      };
+    }
+    if (ifMatch !== undefined && refusedAt(codes, 0)) {
+      throw new PreconditionFailedError('The line changed while you were setting it; read it and try again.');
+    }
+  }
+  throw busy();
+}
+
+/** Moves the envelope's allocated total; an increase only while the envelope has room. */
+function envelopeAllocatedChange(envelope: StoredEnvelope, increase: number): TransactItem {
+  return {
+    Update: {
+      TableName: budgetsTableName,
+      Key: budgetKeys.envelope(envelope.fiscalYear),
+      UpdateExpression: 'ADD #allocated :increase, #unallocated :decrease',
+      ConditionExpression: increase > 0 ? '#unallocated >= :increase' : 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#allocated': 'allocated', '#unallocated': 'unallocated' },
+      ExpressionAttributeValues: { ':increase': increase, ':decrease': -increase },
+    },
+  };
+}
+
+export interface TransferResult {
+  transferId: string;
+  from: StoredLine;
+  to: StoredLine;
+}
+
+/** Moves allocation from one business function to another: both lines change, or neither. */
+export async function transferBudget(
+  caller: Caller,
+  fiscalYear: string,
+  transfer: { from: string; to: string; amount: Money; reason: string },
+  now = new Date(),
+): Promise<TransferResult> {
+  requireRole(caller, 'admin');
+  const at = now.toISOString();
+  const transferId = newId('transfer', now.getTime());
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const [envelope, storedFrom, storedTo] = await Promise.all([
+      requireEnvelope(fiscalYear),
+      getLine(fiscalYear, transfer.from),
+      getLine(fiscalYear, transfer.to),
+      requireBusinessFunction(transfer.from),
+      requireBusinessFunction(transfer.to),
+    ]);
+    if (transfer.amount.currency !== envelope.currency) {
+      throw currencyMismatch('amount.currency', transfer.amount.currency, envelope);
+    }
+    const from = storedFrom ?? emptyLine(fiscalYear, transfer.from, envelope.currency);
+    const to = storedTo ?? emptyLine(fiscalYear, transfer.to, envelope.currency);
+    const out = transferOutEffect(transfer.amount.minor);
+    const into = transferInEffect(transfer.amount.minor);
+    const need = availableNeededFor('TRANSFER_OUT', out) ?? 0;
+    if (from.available < need) throw new InsufficientBudgetError(from, need);
+
+    const details = { transferId, reference: transfer.reason };
+    const event = newAuditEvent(caller, {
+      entityType: 'BUDGET',
+      entityId: fiscalYear,
+      action: 'BUDGET_TRANSFERRED',
+      at,
+      before: {
+        [transfer.from]: moneyText(from.allocated, from.currency),
+        [transfer.to]: moneyText(to.allocated, to.currency),
+      },
+      after: {
+        [transfer.from]: moneyText(from.allocated - transfer.amount.minor, from.currency),
+        [transfer.to]: moneyText(to.allocated + transfer.amount.minor, to.currency),
+        transferId,
+        amount: moneyText(transfer.amount.minor, envelope.currency),
+      },
+      reason: transfer.reason,
+    });
+    const codes = await transact([
+      updateLine(from, out, at, { availableAtLeast: need }),
+      updateLine(to, into, at),
+      putLedgerEntry(ledgerEntry(caller, from, 'TRANSFER_OUT', transfer.amount.minor, out, at, details)),
+      putLedgerEntry(ledgerEntry(caller, to, 'TRANSFER_IN', transfer.amount.minor, into, at, details)),
+      appendAuditEvent(event),
+    ]);
+    if (codes === undefined) {
+      const [fromAfter, toAfter] = await Promise.all([
+        getLine(fiscalYear, transfer.from),
+        getLine(fiscalYear, transfer.to),
+      ]);
+      return { transferId, from: fromAfter!, to: toAfter! };
+    }
+  }
+  throw busy();
+}
