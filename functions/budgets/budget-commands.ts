@@ -2,10 +2,10 @@ import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../shared/errors.js';
+import { NotFoundError, PreconditionFailedError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { formatMoney, type Money } from '../shared/money.js';
-import { budgetKeys, emptyLine, envelopeItem, ledgerEntry } from './budget-items.js';
+import type { Money } from '../shared/money.js';
+import { budgetKeys, emptyLine, ledgerEntry } from './budget-items.js';
 import {
   budgetsTableName,
   getEnvelope,
@@ -16,10 +16,10 @@ import {
   transact,
   updateLine,
 } from './budget-store.js';
+import { assertIfMatch, busy, MAX_ATTEMPTS, moneyText } from './command-support.js';
 import {
   AllocationBelowConsumptionError,
   currencyMismatch,
-  EnvelopeBelowAllocationsError,
   EnvelopeExceededError,
   InsufficientBudgetError,
 } from './errors.js';
@@ -33,24 +33,6 @@ import type { StoredEnvelope, StoredLine } from './model.js';
  * a refused transaction is re-read and decided again (409 with the figures, or a retry).
  */
 
-const MAX_ATTEMPTS = 5;
-
-function busy(): ConflictError {
-  return new ConflictError('The budget changed repeatedly while saving; try again.');
-}
-
-/** If-Match compares strongly: "*" matches any existing version, a weak tag never does. */
-function assertIfMatch(ifMatch: string | undefined, version: number | undefined, what: string): void {
-  if (ifMatch === undefined) return;
-  const tag = ifMatch.trim();
-  if (version !== undefined && (tag === '*' || tag === `"${version}"`)) return;
-  throw new PreconditionFailedError(
-    version === undefined ? `${what} does not exist yet.` : `${what} is at version "${version}", not ${tag}.`,
-  );
-}
-
-const moneyText = (minor: number, currency: string) => formatMoney({ minor, currency });
-
 async function requireEnvelope(fiscalYear: string): Promise<StoredEnvelope> {
   const envelope = await getEnvelope(fiscalYear);
   if (!envelope) throw new NotFoundError(`No budget envelope is set for ${fiscalYear}.`);
@@ -61,77 +43,6 @@ async function requireBusinessFunction(code: string): Promise<void> {
   if ((await getBusinessFunction(code)) === undefined) {
     throw new NotFoundError(`No business function ${code}.`);
   }
-}
-
-/** Sets (or first creates) the envelope of a fiscal year. */
-export async function setEnvelope(
-  caller: Caller,
-  fiscalYear: string,
-  amount: Money,
-  reason: string | undefined,
-  ifMatch: string | undefined,
-  now = new Date(),
-): Promise<{ created: boolean }> {
-  requireRole(caller, 'admin', 'finance');
-  const at = now.toISOString();
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = await getEnvelope(fiscalYear);
-    assertIfMatch(ifMatch, current?.version, `The ${fiscalYear} envelope`);
-    if (current && current.currency !== amount.currency)
-      throw currencyMismatch('currency', amount.currency, current);
-    if (current && amount.minor < current.allocated)
-      throw new EnvelopeBelowAllocationsError(current, amount.minor);
-    if (current && amount.minor === current.envelope) return { created: false };
-    const after: StoredEnvelope = {
-      fiscalYear,
-      currency: amount.currency,
-      envelope: amount.minor,
-      allocated: current?.allocated ?? 0,
-      version: (current?.version ?? 0) + 1,
-    };
-    const write: TransactItem = current
-      ? {
-          Update: {
-            TableName: budgetsTableName,
-            Key: budgetKeys.envelope(fiscalYear),
-            UpdateExpression:
-              'SET #envelope = :envelope, #version = :next, updatedAt = :at ADD #unallocated :increase',
-            ConditionExpression: '#version = :version AND #allocated <= :envelope',
-            ExpressionAttributeNames: {
-              '#envelope': 'envelope',
-              '#version': 'version',
-              '#allocated': 'allocated',
-              '#unallocated': 'unallocated',
-            },
-            ExpressionAttributeValues: {
-              ':envelope': amount.minor,
-              ':next': after.version,
-              ':version': current.version,
-              ':at': at,
-              ':increase': amount.minor - current.envelope,
-            },
-          },
-        }
-      : {
-          Put: {
-            TableName: budgetsTableName,
-            Item: envelopeItem(after, at),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        };
-    const event = newAuditEvent(caller, {
-      entityType: 'BUDGET',
-      entityId: fiscalYear,
-      action: 'BUDGET_ENVELOPE_SET',
-      at,
-      ...(current ? { before: { envelope: moneyText(current.envelope, current.currency) } } : {}),
-      after: { envelope: moneyText(after.envelope, after.currency) },
-      ...(reason ? { reason } : {}),
-    });
-    if ((await transact([write, appendAuditEvent(event)])) === undefined) return { created: !current };
-    // Changed meanwhile: decide again on what is there now.
-  }
-  throw busy();
 }
 
 /** Sets a business function's allocation; the envelope's allocated total moves with it. */

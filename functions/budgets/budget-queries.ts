@@ -1,19 +1,10 @@
 import type * as z from 'zod';
-import { getBusinessFunction } from '../reference-data/business-functions.js';
 import type { Caller } from '../shared/auth.js';
 import { NotFoundError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
-import type { Page } from '../shared/pagination.js';
-import { getEnvelope, getFiscalYear, listLedgerEntries } from './budget-store.js';
-import {
-  type BudgetResource,
-  type LedgerEntryResource,
-  type StoredEnvelope,
-  type StoredLine,
-  toLedgerEntryResource,
-  toLineResource,
-} from './model.js';
-import { assertMaySeeLine, budgetScopeOf } from './policy.js';
+import { getFiscalYear } from './budget-store.js';
+import { type BudgetResource, type StoredEnvelope, type StoredLine, toLineResource } from './model.js';
+import { budgetScopeOf } from './policy.js';
 
 type BudgetView = z.infer<typeof BudgetResource>;
 
@@ -48,22 +39,4 @@ export async function getBudgetView(caller: Caller, fiscalYear: string): Promise
     ? year.lines
     : year.lines.filter((line) => line.businessFunction === scope.businessFunction);
   return budgetViewOf(year.envelope, lines, scope.all);
-}
-
-/** A line's ledger, newest first: 404 for an unknown fiscal year or business function. */
-export async function listLedgerVisibleTo(
-  caller: Caller,
-  fiscalYear: string,
-  businessFunction: string,
-  page: { limit: number; cursor?: string | undefined },
-): Promise<Page<z.infer<typeof LedgerEntryResource>>> {
-  assertMaySeeLine(caller, businessFunction);
-  const [envelope, known, entries] = await Promise.all([
-    getEnvelope(fiscalYear),
-    getBusinessFunction(businessFunction),
-    listLedgerEntries(fiscalYear, businessFunction, page),
-  ]);
-  if (!envelope) throw new NotFoundError(`No budget envelope is set for ${fiscalYear}.`);
-  if (!known) throw new NotFoundError(`No business function ${businessFunction}.`);
-  return { ...entries, items: entries.items.map(toLedgerEntryResource) };
 }

@@ -9,8 +9,8 @@ import {
   validateBoth,
 } from '../shared/http.js';
 import { parseMoney } from '../shared/money.js';
-import { setEnvelope } from './budget-commands.js';
 import { getBudgetView } from './budget-queries.js';
+import { setEnvelope } from './envelope-commands.js';
 import { FiscalYearPath, SetBudgetAmountBody } from './model.js';
 
 /** Sets a fiscal year's consultancy envelope (admin, finance): 201 when first set, else 200. */

@@ -8,6 +8,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
     dataDir: string;
+    /** DynamoDB Local, for tests that drive domain functions no route exposes (budget commitments). */
+    dynamoDbEndpoint: string;
   }
 }
 
@@ -19,6 +21,7 @@ export async function setup(project: TestProject): Promise<void> {
   cloud = await startLocalCloud({ dataDir, port: 0 });
   project.provide('apiUrl', cloud.url);
   project.provide('dataDir', dataDir);
+  project.provide('dynamoDbEndpoint', cloud.dynamoDbEndpoint);
 }
 
 export async function teardown(): Promise<void> {
