@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 
 /**
@@ -10,6 +11,12 @@ export interface AppConfig {
   claims: { groups: string; businessFunction: string; name: string; email: string };
   fiscalYearStartMonth: number;
   throttle: { rateLimit: number; burstLimit: number };
+  /** The verified SES address emails are sent from. */
+  emailSender: string;
+  /** Where approvers' links point: the API's public URL (a custom domain in AWS). */
+  publicBaseUrl: string;
+  /** How long an approver has to decide before the request expires. */
+  approvalTimeout: Duration;
 }
 
 function contextString(node: Node, key: string): string {
@@ -26,6 +33,40 @@ function contextNumber(node: Node, key: string, min: number, max: number): numbe
     throw new Error(`CDK context techops:${key} must be a whole number ${min}-${max}`);
   }
   return value;
+}
+
+function contextEmail(node: Node, key: string): string {
+  const value = contextString(node, key);
+  if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value)) {
+    throw new Error(`CDK context techops:${key} must be an email address such as noreply@example.com`);
+  }
+  return value;
+}
+
+function contextUrl(node: Node, key: string): string {
+  const value = contextString(node, key).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(value)) {
+    throw new Error(
+      `CDK context techops:${key} must be an http(s) URL such as https://consultancy.example.com`,
+    );
+  }
+  return value;
+}
+
+/** Step Functions task timeouts are whole seconds; at most a year keeps timers sane. */
+function contextDuration(node: Node, key: string): Duration {
+  const value = contextString(node, key);
+  let duration: Duration;
+  try {
+    duration = Duration.parse(value);
+  } catch {
+    throw new Error(`CDK context techops:${key} must be an ISO 8601 duration such as P7D or PT30S`);
+  }
+  const seconds = duration.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 365 * 24 * 3600) {
+    throw new Error(`CDK context techops:${key} must be whole seconds between PT1S and P365D`);
+  }
+  return duration;
 }
 
 export function appConfigFrom(node: Node): AppConfig {
@@ -45,5 +86,8 @@ export function appConfigFrom(node: Node): AppConfig {
       rateLimit: contextNumber(node, 'throttleRateLimit', 1, 10_000),
       burstLimit: contextNumber(node, 'throttleBurstLimit', 1, 5_000),
     },
+    emailSender: contextEmail(node, 'emailSender'),
+    publicBaseUrl: contextUrl(node, 'publicBaseUrl'),
+    approvalTimeout: contextDuration(node, 'approvalTimeout'),
   };
 }

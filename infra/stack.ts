@@ -4,6 +4,7 @@ import type { AppConfig } from './config.js';
 import { BudgetsApi } from './constructs/budgets-api.js';
 import { ConsultancyHttpApi } from './constructs/consultancy-http-api.js';
 import { DataTables } from './constructs/data-tables.js';
+import { EmailSender } from './constructs/email-sender.js';
 import { PlatformApi } from './constructs/platform-api.js';
 import { ReferenceDataApi } from './constructs/reference-data-api.js';
 import { RequestsApi } from './constructs/requests-api.js';
@@ -16,6 +17,7 @@ export class TechOpsConsultancyStack extends Stack {
     super(scope, id, props);
     const data = new DataTables(this, 'Data');
     const api = new ConsultancyHttpApi(this, 'Api', props.config);
+    new EmailSender(this, 'Email', props.config.emailSender);
     new PlatformApi(this, 'Platform', { api });
     new ReferenceDataApi(this, 'ReferenceData', { api, data });
     new RequestsApi(this, 'Requests', { api, data, config: props.config });

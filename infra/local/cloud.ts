@@ -7,6 +7,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,12 +15,15 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { demoBusinessFunctions } from '../../functions/reference-data/demo-data.js';
 import { businessFunctionItem } from '../../functions/reference-data/schemas.js';
 import { PROJECT_ROOT } from '../constructs/handler-function.js';
+import { type LocalService, lambdaInvokeService, startAwsServices } from './aws-services.js';
 import { devKeySet } from './dev-identity.js';
 import { assertJavaAvailable, ensureTables, startDynamoDbLocal } from './dynamodb-local.js';
+import { emailOutboxService } from './email-outbox.js';
 import { startGateway } from './gateway.js';
 import { LocalLambdas } from './lambda-runtime.js';
+import { LocalStepFunctions } from './step-functions.js';
 import { synthesize } from './synth.js';
-import { type CfnTemplate, functionsOf, routesOf, tablesOf } from './template.js';
+import { type CfnTemplate, functionsOf, routesOf, stateMachinesOf, tablesOf } from './template.js';
 
 export interface LocalCloudOptions {
   dataDir: string;
@@ -27,13 +31,28 @@ export interface LocalCloudOptions {
   port: number;
   /** Progress and access log lines; silent when omitted. */
   log?: (line: string) => void;
+  /** CDK context over cdk.json's (e.g. a short `techops:approvalTimeout` in tests). */
+  context?: Record<string, unknown>;
 }
 
 export interface LocalCloud {
   url: string;
   dataDir: string;
   dynamoDbEndpoint: string;
+  /** The local AWS APIs (Step Functions, SES v2, Lambda Invoke). */
+  servicesUrl: string;
+  /** Runs a Lambda of the template, as the Lambda Invoke API would. */
+  invoke(logicalId: string, event: unknown): Promise<unknown>;
   stop(): Promise<void>;
+}
+
+/** Where a running local cloud says where it is, for scripts such as `npm run token`. */
+export const LOCAL_CLOUD_FILE = 'local-cloud.json';
+
+/** close() waits for keep-alive connections to end; drop them so a stop is prompt. */
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
 }
 
 async function freePort(): Promise<number> {
@@ -127,6 +146,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
   log('Synthesizing the CDK app...');
   const assemblyDir = freshAssemblyDir();
+  const port = options.port === 0 ? await freePort() : options.port;
+  const apiUrl = `http://127.0.0.1:${port}`;
   const stoppers: (() => Promise<void>)[] = [
     unlock,
     async () => rmSync(assemblyDir, { recursive: true, force: true }),
@@ -136,7 +157,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     for (let stopper = stoppers.pop(); stopper; stopper = stoppers.pop()) await stopper().catch(() => {});
   };
   try {
-    const { template, outdir } = synthesize(assemblyDir);
+    // Approvers' links point at this gateway.
+    const { template, outdir } = synthesize(assemblyDir, {
+      'techops:publicBaseUrl': apiUrl,
+      ...options.context,
+    });
 
     log('Starting DynamoDB Local...');
     const dynamoDb = await startDynamoDbLocal(path.join(dataDir, 'dynamodb'), await freePort());
@@ -149,10 +174,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const logStream = createWriteStream(path.join(dataDir, 'logs', 'functions.log'), { flags: 'a' });
     stoppers.push(() => new Promise((resolve) => logStream.end(resolve)));
+    const services: LocalService[] = [];
+    const awsServices = await startAwsServices(services);
+    stoppers.push(() => closeServer(awsServices.server));
     const lambdas = new LocalLambdas(
       functionsOf(template, outdir),
       {
         AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+        AWS_ENDPOINT_URL_SFN: awsServices.url,
+        AWS_ENDPOINT_URL_SESV2: awsServices.url,
+        AWS_ENDPOINT_URL_LAMBDA: awsServices.url,
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
         POWERTOOLS_LOG_LEVEL: process.env.LOCAL_LOG_LEVEL ?? 'INFO',
@@ -160,20 +191,44 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       logStream,
     );
     stoppers.push(() => lambdas.stop());
+    const stepFunctions = new LocalStepFunctions(
+      stateMachinesOf(template),
+      lambdas,
+      path.join(dataDir, 'stepfunctions'),
+      log,
+    );
+    stoppers.push(() => stepFunctions.stop());
+    services.push(
+      stepFunctions,
+      emailOutboxService(path.join(dataDir, 'outbox'), log),
+      lambdaInvokeService(lambdas),
+    );
 
     const gateway = await startGateway({
       routes: routesOf(template),
       lambdas,
       keySet: await devKeySet(dataDir),
-      port: options.port,
+      port,
       onRequest: (line) => log(`${line.method} ${line.path} -> ${line.status} (${line.ms} ms)`),
     });
-    stoppers.push(async () => {
-      // close() waits for keep-alive connections to end; drop them so a stop is prompt.
-      gateway.server.closeAllConnections();
-      await new Promise((resolve) => gateway.server.close(resolve));
-    });
-    return { url: gateway.url, dataDir, dynamoDbEndpoint: dynamoDb.endpoint, stop };
+    stoppers.push(() => closeServer(gateway.server));
+
+    const resumed = stepFunctions.resumeAll();
+    if (resumed > 0) log(`Resumed ${resumed} workflow execution(s) left running.`);
+    const cloudFile = path.join(dataDir, LOCAL_CLOUD_FILE);
+    writeFileSync(
+      cloudFile,
+      JSON.stringify({ pid: process.pid, apiUrl: gateway.url, servicesUrl: awsServices.url }),
+    );
+    stoppers.splice(1, 0, async () => rmSync(cloudFile, { force: true }));
+    return {
+      url: gateway.url,
+      dataDir,
+      dynamoDbEndpoint: dynamoDb.endpoint,
+      servicesUrl: awsServices.url,
+      invoke: (logicalId, event) => lambdas.invoke(logicalId, event),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

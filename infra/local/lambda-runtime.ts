@@ -6,8 +6,13 @@ import { LOCAL_REGION, type LocalFunction } from './template.js';
 const WORKER = path.join(import.meta.dirname, 'lambda-worker.mjs');
 
 export class LambdaInvocationError extends Error {
-  constructor(functionName: string, detail: string) {
-    super(`Lambda ${functionName} failed: ${detail}`);
+  constructor(
+    functionName: string,
+    readonly errorMessage: string,
+    /** What Lambda reports as the error type: the thrown error's name, or the runtime's own. */
+    readonly errorType = 'Runtime.Unknown',
+  ) {
+    super(`Lambda ${functionName} failed: ${errorMessage}`);
     this.name = 'LambdaInvocationError';
   }
 }
@@ -34,6 +39,10 @@ export class LocalLambdas {
     private readonly logStream: WriteStream,
   ) {}
 
+  has(logicalId: string): boolean {
+    return this.functions.some((candidate) => candidate.logicalId === logicalId);
+  }
+
   invoke(logicalId: string, event: unknown): Promise<unknown> {
     const fn = this.functions.find((candidate) => candidate.logicalId === logicalId);
     if (!fn) return Promise.reject(new Error(`No Lambda ${logicalId} in the template`));
@@ -44,7 +53,7 @@ export class LocalLambdas {
         // Like Lambda: a timed-out environment is thrown away.
         this.discard(
           logicalId,
-          new LambdaInvocationError(logicalId, `timed out after ${fn.timeoutSeconds} s`),
+          new LambdaInvocationError(logicalId, `timed out after ${fn.timeoutSeconds} s`, 'Sandbox.Timedout'),
         );
       }, fn.timeoutSeconds * 1000);
       environment.pending.set(invocationId, { resolve, reject, timer });
@@ -82,13 +91,14 @@ export class LocalLambdas {
     const entry = { worker, pending: new Map<number, Pending>() };
     worker.on(
       'message',
-      (message: { invocationId: number; result?: unknown; error?: { message: string } }) => {
+      (message: { invocationId: number; result?: unknown; error?: { name: string; message: string } }) => {
         const pending = entry.pending.get(message.invocationId);
         if (!pending) return;
         entry.pending.delete(message.invocationId);
         clearTimeout(pending.timer);
-        if (message.error) pending.reject(new LambdaInvocationError(fn.logicalId, message.error.message));
-        else pending.resolve(message.result);
+        if (message.error) {
+          pending.reject(new LambdaInvocationError(fn.logicalId, message.error.message, message.error.name));
+        } else pending.resolve(message.result);
       },
     );
     worker.on('error', (error) =>

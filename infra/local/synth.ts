@@ -16,10 +16,14 @@ export function loadCdkContext(): Record<string, unknown> {
  * Synthesizes the CDK app (with its Lambda bundles) into `outdir` and returns the template:
  * the local cloud runs exactly what would be deployed.
  */
-export function synthesize(outdir: string): { template: CfnTemplate; outdir: string } {
+export function synthesize(
+  outdir: string,
+  /** Context that wins over cdk.json's, as `-c key=value` does on the command line. */
+  overrides: Record<string, unknown> = {},
+): { template: CfnTemplate; outdir: string } {
   const { app, stack } = buildApp({
     outdir,
-    context: { ...loadCdkContext(), 'aws:cdk:enable-asset-metadata': true },
+    context: { ...loadCdkContext(), ...overrides, 'aws:cdk:enable-asset-metadata': true },
   });
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);

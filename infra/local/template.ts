@@ -19,6 +19,8 @@ export function localArnOf(type: string, logicalId: string): string {
       return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
     case 'AWS::DynamoDB::Table':
       return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${logicalId}`;
+    case 'AWS::StepFunctions::StateMachine':
+      return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
     default:
       return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${logicalId}`;
   }
@@ -54,7 +56,10 @@ function refOf(template: CfnTemplate, name: string): string {
     'AWS::StackName': 'local',
   };
   if (pseudo[name]) return pseudo[name];
-  if (!template.Resources[name]) throw new Error(`Ref to unknown resource ${name}`);
+  const resource = template.Resources[name];
+  if (!resource) throw new Error(`Ref to unknown resource ${name}`);
+  // As in CloudFormation, a state machine's Ref is its ARN.
+  if (resource.Type === 'AWS::StepFunctions::StateMachine') return localArnOf(resource.Type, name);
   // Physical names: locally a resource is named by its logical id (tables included).
   return name;
 }
@@ -146,4 +151,25 @@ export function tablesOf(template: CfnTemplate): LocalTable[] {
     tableName: logicalId,
     properties: resolve(template, resource.Properties ?? {}) as Record<string, unknown>,
   }));
+}
+
+export interface LocalStateMachine {
+  name: string;
+  arn: string;
+  /** The ASL exactly as synthesized, with the template's references resolved to local ARNs. */
+  definition: { StartAt: string; States: Record<string, Record<string, unknown> & { Type: string }> };
+}
+
+export function stateMachinesOf(template: CfnTemplate): LocalStateMachine[] {
+  return resourcesOfType(template, 'AWS::StepFunctions::StateMachine').map(([logicalId, resource]) => {
+    const definitionString = resolve(template, resource.Properties?.DefinitionString);
+    if (typeof definitionString !== 'string') {
+      throw new Error(`State machine ${logicalId} has no DefinitionString in the template`);
+    }
+    return {
+      name: logicalId,
+      arn: localArnOf(resource.Type, logicalId),
+      definition: JSON.parse(definitionString),
+    };
+  });
 }

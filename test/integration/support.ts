@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { inject } from 'vitest';
 import { type DevTokenClaims, issueDevToken } from '../../infra/local/dev-identity.js';
 
@@ -88,4 +90,65 @@ export async function listAllIds(token: string, query = ''): Promise<string[]> {
     cursor = page.body.nextCursor;
   } while (cursor);
   return ids;
+}
+
+export interface OutboxEmail {
+  file: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  links: string[];
+}
+
+/** The part of a MIME message with this content type (or the whole body of a single-part one). */
+function partOf(headers: string, body: string, contentType: string): string | undefined {
+  const boundary = /boundary="([^"]+)"/.exec(headers)?.[1];
+  if (!boundary) return new RegExp(`Content-Type: ${contentType}`, 'i').test(headers) ? body : undefined;
+  for (const part of body.split(`--${boundary}`)) {
+    const [partHeaders = '', ...rest] = part.split('\r\n\r\n');
+    if (new RegExp(`Content-Type: ${contentType}`, 'i').test(partHeaders))
+      return rest.join('\r\n\r\n').replace(/\r\n$/, '');
+  }
+  return undefined;
+}
+
+/** Every email the local cloud has sent, oldest first, read back from its .eml files. */
+export function readOutbox(dataDir = inject('dataDir')): OutboxEmail[] {
+  const outbox = path.join(dataDir, 'outbox');
+  if (!existsSync(outbox)) return [];
+  return readdirSync(outbox)
+    .filter((name) => name.endsWith('.eml'))
+    .sort()
+    .map((name) => {
+      const raw = readFileSync(path.join(outbox, name), 'utf8');
+      const [headers = '', ...rest] = raw.split('\r\n\r\n');
+      const body = rest.join('\r\n\r\n');
+      const header = (field: string) => new RegExp(`^${field}: (.*)$`, 'mi').exec(headers)?.[1] ?? '';
+      const encoded = /^=\?UTF-8\?B\?(.*)\?=$/.exec(header('Subject'));
+      const text = partOf(headers, body, 'text/plain') ?? '';
+      return {
+        file: name,
+        to: header('To').split(/,\s*/).filter(Boolean),
+        subject: encoded ? Buffer.from(encoded[1] ?? '', 'base64').toString('utf8') : header('Subject'),
+        text,
+        html: partOf(headers, body, 'text/html'),
+        links: text.match(/https?:\/\/[^\s<>"]+/g) ?? [],
+      };
+    });
+}
+
+/** Polls until `find` returns something (the workflow runs asynchronously), or fails after `timeoutMs`. */
+export async function eventually<T>(
+  find: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await find();
+    if (found !== undefined && found !== false) return found;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
