@@ -5,6 +5,7 @@ import { BudgetsApi } from './constructs/budgets-api.js';
 import { ConsultancyHttpApi } from './constructs/consultancy-http-api.js';
 import { DataTables } from './constructs/data-tables.js';
 import { EmailSender } from './constructs/email-sender.js';
+import { ExportsApi } from './constructs/exports-api.js';
 import { PlatformApi } from './constructs/platform-api.js';
 import { ReferenceDataApi } from './constructs/reference-data-api.js';
 import { RequestsApi } from './constructs/requests-api.js';
@@ -22,5 +23,6 @@ export class TechOpsConsultancyStack extends Stack {
     new ReferenceDataApi(this, 'ReferenceData', { api, data });
     new RequestsApi(this, 'Requests', { api, data, config: props.config });
     new BudgetsApi(this, 'Budgets', { api, data });
+    new ExportsApi(this, 'Exports', { api, data });
   }
 }

@@ -112,18 +112,20 @@ export async function listLedgerEntries(
   return { ...result, items: result.items.map(ledgerEntryFromItem) };
 }
 
-/** A line's request positions, in request id order, page by page (for the spend export). */
+/** A line's request positions (of one vendor, if given), in request id order, page by page (for the spend export). */
 export async function listPositions(
   fiscalYear: string,
   businessFunction: string,
   page: { limit: number; cursor?: string | undefined },
+  vendorId?: string,
 ): Promise<Page<StoredPosition>> {
   const pk = budgetKeys.positionsPartition(fiscalYear, businessFunction);
   const result = await queryPage({
     input: {
       TableName: budgetsTableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
+      ...(vendorId ? { FilterExpression: 'vendorId = :vendorId' } : {}),
+      ExpressionAttributeValues: { ':pk': pk, ...(vendorId ? { ':vendorId': vendorId } : {}) },
     },
     keyAttributes: ['pk', 'sk'],
     partition: { attribute: 'pk', value: pk },

@@ -1,4 +1,5 @@
 import { budgetRoutes } from '../budgets/routes.js';
+import { exportRoutes } from '../exports/routes.js';
 import { referenceDataRoutes } from '../reference-data/routes.js';
 import { requestRoutes } from '../requests/routes.js';
 import type { RouteDefinition } from './route.js';
@@ -10,4 +11,5 @@ export const allRoutes: RouteDefinition[] = [
   ...referenceDataRoutes,
   ...requestRoutes,
   ...budgetRoutes,
+  ...exportRoutes,
 ];
