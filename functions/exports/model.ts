@@ -2,6 +2,24 @@ import * as z from 'zod';
 import { FiscalYear, VendorId } from '../budgets/model.js';
 import { BusinessFunctionCode } from '../reference-data/schemas.js';
 
+/** The columns of the spend export, in order. */
+export const SPEND_COLUMNS = [
+  'fiscalYear',
+  'businessFunction',
+  'requestId',
+  'title',
+  'category',
+  'vendorId',
+  'currency',
+  'committed',
+  'actual',
+  'remaining',
+  'status',
+  'approvalDate',
+  'invoiceCount',
+] as const;
+export type SpendRow = Record<(typeof SPEND_COLUMNS)[number], string | number>;
+
 export const ExportSpendQuery = z.strictObject({
   fiscalYear: FiscalYear,
   format: z.enum(['csv', 'json']).default('csv'),

@@ -4,29 +4,13 @@ import type { StoredLine } from '../budgets/model.js';
 import { getRequestsByIds } from '../requests/request-queries.js';
 import { formatMoney } from '../shared/money.js';
 import { csvLine, UTF8_BOM } from './csv.js';
+import { SPEND_COLUMNS, type SpendRow } from './model.js';
 
 /**
  * Finance's spend export: one row per request with a commitment or actual, read line by line
  * and page by page (a Query of each line's positions, a BatchGet of that page's requests) and
  * written to a stream as it is read, so no export is ever held in memory whole.
  */
-
-export const SPEND_COLUMNS = [
-  'fiscalYear',
-  'businessFunction',
-  'requestId',
-  'title',
-  'category',
-  'vendorId',
-  'currency',
-  'committed',
-  'actual',
-  'remaining',
-  'status',
-  'approvalDate',
-  'invoiceCount',
-] as const;
-export type SpendRow = Record<(typeof SPEND_COLUMNS)[number], string | number>;
 
 export interface SpendTotals {
   rows: number;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoBudget } from '../../functions/budgets/demo-data.js';
-import { SPEND_COLUMNS } from '../../functions/exports/spend-export.js';
+import { SPEND_COLUMNS } from '../../functions/exports/model.js';
 import { fiscalYearOf } from '../../functions/shared/fiscal-year.js';
 import { newId } from '../../functions/shared/ids.js';
 import { PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
@@ -170,13 +170,11 @@ describe('GET /exports/spend', () => {
     const response = await download(`fiscalYear=${seededYear}&format=json&vendorId=${vendorA}`);
     const file = await fetch(response.headers.get('location')!);
 
-    const document = await file.json();
+    const document = (await file.json()) as { rows: Record<string, unknown>[]; totals: unknown };
 
     expect(file.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(document.rows.map((row: { vendorId: string }) => row.vendorId)).toEqual([vendorA, vendorA]);
-    expect(
-      document.rows.find((row: { businessFunction: string }) => row.businessFunction === 'MSAT'),
-    ).toMatchObject({
+    expect(document.rows.map((row) => row.vendorId)).toEqual([vendorA, vendorA]);
+    expect(document.rows.find((row) => row.businessFunction === 'MSAT')).toMatchObject({
       committed: '30000.00',
       actual: '5000.25',
       remaining: '24999.75',

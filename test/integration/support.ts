@@ -22,7 +22,7 @@ export async function call(
     headers?: Record<string, string>;
     baseUrl?: string;
     /** 'manual' to see a 303 itself rather than follow it. */
-    redirect?: RequestRedirect;
+    redirect?: 'follow' | 'manual';
   } = {},
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...options.headers };
