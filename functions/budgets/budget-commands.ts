@@ -3,7 +3,6 @@ import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { NotFoundError, PreconditionFailedError } from '../shared/errors.js';
-import { newId } from '../shared/ids.js';
 import type { Money } from '../shared/money.js';
 import { budgetKeys, emptyLine, ledgerEntry } from './budget-items.js';
 import {
@@ -17,13 +16,8 @@ import {
   updateLine,
 } from './budget-store.js';
 import { assertIfMatch, busy, MAX_ATTEMPTS, moneyText } from './command-support.js';
-import {
-  AllocationBelowConsumptionError,
-  currencyMismatch,
-  EnvelopeExceededError,
-  InsufficientBudgetError,
-} from './errors.js';
-import { allocationEffect, availableNeededFor, transferInEffect, transferOutEffect } from './ledger.js';
+import { AllocationBelowConsumptionError, currencyMismatch, EnvelopeExceededError } from './errors.js';
+import { allocationEffect, availableNeededFor } from './ledger.js';
 import type { StoredEnvelope, StoredLine } from './model.js';
 
 /**
@@ -33,13 +27,13 @@ import type { StoredEnvelope, StoredLine } from './model.js';
  * a refused transaction is re-read and decided again (409 with the figures, or a retry).
  */
 
-async function requireEnvelope(fiscalYear: string): Promise<StoredEnvelope> {
+export async function requireEnvelope(fiscalYear: string): Promise<StoredEnvelope> {
   const envelope = await getEnvelope(fiscalYear);
   if (!envelope) throw new NotFoundError(`No budget envelope is set for ${fiscalYear}.`);
   return envelope;
 }
 
-async function requireBusinessFunction(code: string): Promise<void> {
+export async function requireBusinessFunction(code: string): Promise<void> {
   if ((await getBusinessFunction(code)) === undefined) {
     throw new NotFoundError(`No business function ${code}.`);
   }
@@ -120,74 +114,4 @@ function envelopeAllocatedChange(envelope: StoredEnvelope, increase: number): Tr
       ExpressionAttributeValues: { ':increase': increase, ':decrease': -increase },
     },
   };
-}
-
-export interface TransferResult {
-  transferId: string;
-  from: StoredLine;
-  to: StoredLine;
-}
-
-/** Moves allocation from one business function to another: both lines change, or neither. */
-export async function transferBudget(
-  caller: Caller,
-  fiscalYear: string,
-  transfer: { from: string; to: string; amount: Money; reason: string },
-  now = new Date(),
-): Promise<TransferResult> {
-  requireRole(caller, 'admin');
-  const at = now.toISOString();
-  const transferId = newId('transfer', now.getTime());
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [envelope, storedFrom, storedTo] = await Promise.all([
-      requireEnvelope(fiscalYear),
-      getLine(fiscalYear, transfer.from),
-      getLine(fiscalYear, transfer.to),
-      requireBusinessFunction(transfer.from),
-      requireBusinessFunction(transfer.to),
-    ]);
-    if (transfer.amount.currency !== envelope.currency) {
-      throw currencyMismatch('amount.currency', transfer.amount.currency, envelope);
-    }
-    const from = storedFrom ?? emptyLine(fiscalYear, transfer.from, envelope.currency);
-    const to = storedTo ?? emptyLine(fiscalYear, transfer.to, envelope.currency);
-    const out = transferOutEffect(transfer.amount.minor);
-    const into = transferInEffect(transfer.amount.minor);
-    const need = availableNeededFor('TRANSFER_OUT', out) ?? 0;
-    if (from.available < need) throw new InsufficientBudgetError(from, need);
-
-    const details = { transferId, reference: transfer.reason };
-    const event = newAuditEvent(caller, {
-      entityType: 'BUDGET',
-      entityId: fiscalYear,
-      action: 'BUDGET_TRANSFERRED',
-      at,
-      before: {
-        [transfer.from]: moneyText(from.allocated, from.currency),
-        [transfer.to]: moneyText(to.allocated, to.currency),
-      },
-      after: {
-        [transfer.from]: moneyText(from.allocated - transfer.amount.minor, from.currency),
-        [transfer.to]: moneyText(to.allocated + transfer.amount.minor, to.currency),
-        transferId,
-        amount: moneyText(transfer.amount.minor, envelope.currency),
-      },
-      reason: transfer.reason,
-    });
-    const codes = await transact([
-      updateLine(from, out, at, { availableAtLeast: need }),
-      updateLine(to, into, at),
-      putLedgerEntry(ledgerEntry(caller, from, 'TRANSFER_OUT', transfer.amount.minor, out, at, details)),
-      putLedgerEntry(ledgerEntry(caller, to, 'TRANSFER_IN', transfer.amount.minor, into, at, details)),
-      appendAuditEvent(event),
-    ]);
-    if (codes === undefined) {
-      const [fromAfter, toAfter] = await Promise.all([
-        getLine(fiscalYear, transfer.from),
-        getLine(fiscalYear, transfer.to),
-      ]);
-      return { transferId, from: fromAfter!, to: toAfter! };
-    }
-  }
-  throw busy();
 }

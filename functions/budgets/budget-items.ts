@@ -12,6 +12,7 @@ import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
  *   LEDGER#<fy>#<bf>         <entry id>      immutable ledger entries, time-ordered ids
  *   POSITIONS#<fy>#<bf>      <request id>    a request's commitment and actuals on the line
  *   INVOICE#<vendor>#<no.>   INVOICE         one actual per vendor invoice number
+ *   IDEMPOTENCY#<sub>#<key>  IDEMPOTENCY     a transfer's response, for retries (expires by TTL)
  *
  * The budget view is one Query of FY#<fy>; a line's ledger one Query of its LEDGER partition;
  * the spend export pages through the POSITIONS partitions. All figures are integer minor units.

@@ -8,6 +8,7 @@ export const demoBudget = {
     MSAT: '250000.00',
     ENG: '200000.00',
     SC: '120000.00',
-    DIGITAL: '180000.00',
+    DIGITAL: '130000.00',
+    STRATEGY: '50000.00',
   } as Record<string, string>,
 };

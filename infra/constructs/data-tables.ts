@@ -60,9 +60,9 @@ export class DataTables extends Construct {
     }
     this.referenceData = stateTable(this, 'ReferenceData');
     this.audit = stateTable(this, 'AuditEvents');
-    // One table for every budget item kind: a rule's entry, line totals and position are written
+    // One table for every budget item kind (transfer idempotency records expire through TTL): a rule's entry, line totals and position are written
     // in one transaction, and each read is a Query of one partition, so no index is needed.
-    this.budgets = stateTable(this, 'Budgets');
+    this.budgets = stateTable(this, 'Budgets', 'expiresAt');
   }
 
   grantRequestsRead(fn: HandlerFunction): void {

@@ -3,7 +3,8 @@ import { newId } from '../../functions/shared/ids.js';
 import { approver, insertApprovedRequest, localBudgetsDomain } from './budget-support.js';
 import { call, tokenFor } from './support.js';
 
-// This file works on fiscal years FY2050-FY2059. Commitments are the approval workflow's step,
+// This file works on fiscal years FY2050-FY2059, with requests of business functions no other file
+// lists (MFG, STRATEGY, FINANCE, DIGITAL). Commitments are the approval workflow's step,
 // not a route: the tests call the domain function against the local cloud's DynamoDB.
 let admin: string;
 let domain: Awaited<ReturnType<typeof localBudgetsDomain>>;
@@ -55,10 +56,14 @@ const cents = (values: string[]) => values.reduce((sum, value) => sum + BigInt(v
 
 describe('commitApprovedRequest', () => {
   it('lets exactly 10 of 60 simultaneous commitments through on a line with room for 10', async () => {
-    await budget('FY2050', { QA: '100000.00' });
+    await budget('FY2050', { FINANCE: '100000.00' });
     const requests = await Promise.all(
       Array.from({ length: 60 }, () =>
-        insertApprovedRequest(domain, { businessFunction: 'QA', fiscalYear: 'FY2050', amount: '10000.00' }),
+        insertApprovedRequest(domain, {
+          businessFunction: 'FINANCE',
+          fiscalYear: 'FY2050',
+          amount: '10000.00',
+        }),
       ),
     );
 
@@ -73,13 +78,13 @@ describe('commitApprovedRequest', () => {
     for (const outcome of refused) {
       expect((outcome as PromiseRejectedResult).reason.name).toBe('InsufficientBudgetError');
     }
-    const line = await lineOf('FY2050', 'QA');
+    const line = await lineOf('FY2050', 'FINANCE');
     expect(line).toMatchObject({
       allocated: usd('100000.00'),
       committed: usd('100000.00'),
       available: usd('0.00'),
     });
-    const entries = await allLedgerEntries('FY2050', 'QA');
+    const entries = await allLedgerEntries('FY2050', 'FINANCE');
     expect(entries.filter((entry) => entry.kind === 'COMMITMENT')).toHaveLength(10);
     for (const total of ['allocated', 'committed', 'actual', 'consumed'] as const) {
       expect(cents(entries.map((entry) => entry.effect[total]!.amount)), total).toBe(
@@ -111,9 +116,9 @@ describe('commitApprovedRequest', () => {
   });
 
   it('refuses with the figures when the line has too little, storing nothing', async () => {
-    await budget('FY2052', { ENG: '5000.00' });
+    await budget('FY2052', { STRATEGY: '5000.00' });
     const request = await insertApprovedRequest(domain, {
-      businessFunction: 'ENG',
+      businessFunction: 'STRATEGY',
       fiscalYear: 'FY2052',
       amount: '5000.01',
     });
@@ -124,16 +129,16 @@ describe('commitApprovedRequest', () => {
 
     expect(refusal).toMatchObject({
       name: 'InsufficientBudgetError',
-      extensions: { available: usd('5000.00'), requested: usd('5000.01'), businessFunction: 'ENG' },
+      extensions: { available: usd('5000.00'), requested: usd('5000.01'), businessFunction: 'STRATEGY' },
     });
-    expect(await allLedgerEntries('FY2052', 'ENG')).toHaveLength(1);
+    expect(await allLedgerEntries('FY2052', 'STRATEGY')).toHaveLength(1);
   });
 
   it('refuses a commitment on a function without allocation, and in a year without envelope', async () => {
-    await budget('FY2053', { ENG: '5000.00' });
+    await budget('FY2053', { STRATEGY: '5000.00' });
     const [unallocated, noYear] = await Promise.all([
-      insertApprovedRequest(domain, { businessFunction: 'SC', fiscalYear: 'FY2053', amount: '1.00' }),
-      insertApprovedRequest(domain, { businessFunction: 'SC', fiscalYear: 'FY2059', amount: '1.00' }),
+      insertApprovedRequest(domain, { businessFunction: 'DIGITAL', fiscalYear: 'FY2053', amount: '1.00' }),
+      insertApprovedRequest(domain, { businessFunction: 'DIGITAL', fiscalYear: 'FY2059', amount: '1.00' }),
     ]);
 
     const refusals = await Promise.all(

@@ -4,7 +4,8 @@ import { newId } from '../../functions/shared/ids.js';
 import { approver, insertApprovedRequest, localBudgetsDomain } from './budget-support.js';
 import { call, tokenFor } from './support.js';
 
-// This file works on fiscal years FY2040-FY2049 (nobody else budgets them).
+// This file works on fiscal years FY2039-FY2049 (nobody else budgets them); the requests it stores
+// belong to business functions no other file lists (MFG, FINANCE).
 let admin: string;
 let finance: string;
 let qaRequester: string;
@@ -209,22 +210,22 @@ describe('PUT /budgets/{fiscalYear}/allocations/{businessFunction}', () => {
 
   it('refuses to drop an allocation below what is committed with 409 and the figures', async () => {
     await envelope('FY2047', '100000.00');
-    await allocate('FY2047', 'QA', '50000.00');
+    await allocate('FY2047', 'MFG', '50000.00');
     const request = await insertApprovedRequest(domain, {
-      businessFunction: 'QA',
+      businessFunction: 'MFG',
       fiscalYear: 'FY2047',
       amount: '30000.00',
     });
     await domain.commitApprovedRequest(request, approver, new Date().toISOString());
 
-    const response = await call('PUT', '/budgets/FY2047/allocations/QA', {
+    const response = await call('PUT', '/budgets/FY2047/allocations/MFG', {
       token: admin,
       body: usd('29999.99'),
     });
 
     expect(response.status).toBe(409);
     expect(response.body).toMatchObject({ consumed: usd('30000.00'), requested: usd('29999.99') });
-    expect((await allocate('FY2047', 'QA', '30000.00')).body.available).toEqual(usd('0.00'));
+    expect((await allocate('FY2047', 'MFG', '30000.00')).body.available).toEqual(usd('0.00'));
   });
 
   it.each([
@@ -288,6 +289,33 @@ describe('POST /budgets/{fiscalYear}/transfers', () => {
       after: { MFG: usd('50000.00'), QA: usd('30000.00') },
       reason: 'Audit readiness push',
     });
+  });
+
+  it('moves the money once for a retried POST with the same Idempotency-Key', async () => {
+    await envelope('FY2039', '100000.00');
+    await allocate('FY2039', 'MFG', '60000.00');
+    const body = { from: 'MFG', to: 'SC', amount: usd('5000.00'), reason: 'Retried on a flaky network' };
+    const headers = { 'idempotency-key': `transfer-${Date.now()}` };
+
+    const [first, retry] = await Promise.all([
+      call('POST', '/budgets/FY2039/transfers', { token: admin, body, headers }),
+      call('POST', '/budgets/FY2039/transfers', { token: admin, body, headers }),
+    ]);
+    const reused = await call('POST', '/budgets/FY2039/transfers', {
+      token: admin,
+      body: { ...body, amount: usd('6000.00') },
+      headers,
+    });
+
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.body.transferId).toBe(first.body.transferId);
+    expect(
+      [first, retry].filter((response) => response.headers.get('idempotent-replayed') === 'true'),
+    ).toHaveLength(1);
+    expect(reused.status).toBe(422);
+    const view = await call('GET', '/budgets/FY2039', { token: admin });
+    expect(lineOf(view.body, 'MFG').allocated).toEqual(usd('55000.00'));
+    expect(lineOf(view.body, 'SC').allocated).toEqual(usd('5000.00'));
   });
 
   it('refuses more than the source has available with 409 and changes neither line', async () => {
@@ -391,7 +419,7 @@ describe('POST /actuals', () => {
 
   async function approvedAndCommitted(amount: string, fields: { preferredVendorId?: string } = {}) {
     const request = await insertApprovedRequest(domain, {
-      businessFunction: 'ENG',
+      businessFunction: 'FINANCE',
       fiscalYear: 'FY2049',
       amount,
       ...fields,
@@ -402,7 +430,7 @@ describe('POST /actuals', () => {
 
   beforeAll(async () => {
     await envelope('FY2049', '500000.00');
-    await allocate('FY2049', 'ENG', '100000.00');
+    await allocate('FY2049', 'FINANCE', '100000.00');
   });
 
   it('records an invoice once: the same invoice again answers the first actual', async () => {
@@ -422,7 +450,7 @@ describe('POST /actuals', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     const view = await call('GET', '/budgets/FY2049', { token: finance });
-    expect(lineOf(view.body, 'ENG')).toMatchObject({
+    expect(lineOf(view.body, 'FINANCE')).toMatchObject({
       committed: usd('40000.00'),
       actual: usd('15000.00'),
       available: usd('60000.00'),
@@ -446,7 +474,10 @@ describe('POST /actuals', () => {
     expect(response.status).toBe(201);
     expect(response.body.beyondCommitment).toBe(true);
     const view = await call('GET', '/budgets/FY2049', { token: finance });
-    expect(lineOf(view.body, 'ENG')).toMatchObject({ actual: usd('27500.00'), available: usd('47500.00') });
+    expect(lineOf(view.body, 'FINANCE')).toMatchObject({
+      actual: usd('27500.00'),
+      available: usd('47500.00'),
+    });
   });
 
   it('refuses the same invoice number of the same vendor with other details with 409', async () => {
@@ -491,12 +522,12 @@ describe('POST /actuals', () => {
   });
 
   it('refuses an actual on a request that is not approved with 409', async () => {
-    const submitter = await tokenFor({ groups: ['requester'], businessFunction: 'ENG' });
+    const submitter = await tokenFor({ groups: ['requester'], businessFunction: 'FINANCE' });
     const submitted = await call('POST', '/requests', {
       token: submitter,
       body: {
         title: 'Not yet approved',
-        businessFunction: 'ENG',
+        businessFunction: 'FINANCE',
         category: 'PROCESS_ENGINEERING',
         description: 'x',
         justification: 'y',

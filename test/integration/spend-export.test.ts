@@ -9,7 +9,8 @@ import { PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
 import { approver, insertApprovedRequest, localBudgetsDomain } from './budget-support.js';
 import { call, tokenFor } from './support.js';
 
-// This file works on the seeded (current) fiscal year's ENG and MSAT lines: nobody else commits there.
+// This file works on the seeded (current) fiscal year's DIGITAL and STRATEGY lines: nobody else
+// commits there or lists their requests.
 const startMonth = Number(
   JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context[
     'techops:fiscalYearStartMonth'
@@ -64,21 +65,21 @@ beforeAll(async () => {
   domain = await localBudgetsDomain();
   const requests = await Promise.all([
     insertApprovedRequest(domain, {
-      businessFunction: 'ENG',
+      businessFunction: 'DIGITAL',
       fiscalYear: seededYear,
       amount: '45000.00',
       preferredVendorId: vendorA,
       title: HOSTILE_TITLE,
     }),
     insertApprovedRequest(domain, {
-      businessFunction: 'ENG',
+      businessFunction: 'DIGITAL',
       fiscalYear: seededYear,
       amount: '12000.50',
       preferredVendorId: vendorB,
       title: 'Commissioning, "phase 2"',
     }),
     insertApprovedRequest(domain, {
-      businessFunction: 'MSAT',
+      businessFunction: 'STRATEGY',
       fiscalYear: seededYear,
       amount: '30000.00',
       preferredVendorId: vendorA,
@@ -154,7 +155,7 @@ describe('GET /exports/spend', () => {
   });
 
   it('neutralises cells a spreadsheet would run as a formula, and quotes per RFC 4180', async () => {
-    const response = await download(`fiscalYear=${seededYear}&businessFunction=ENG`);
+    const response = await download(`fiscalYear=${seededYear}&businessFunction=DIGITAL`);
     const text = (await (await fetch(response.headers.get('location')!)).text()).replace(/^\uFEFF/, '');
 
     const rows = parseCsv(text).slice(1);
@@ -162,8 +163,8 @@ describe('GET /exports/spend', () => {
 
     expect(titles).toContain(`'${HOSTILE_TITLE}`);
     expect(titles).toContain('Commissioning, "phase 2"');
-    expect(rows.every((row) => !/^[=+\-@\t\r]/.test(row.join('')))).toBe(true);
-    expect(rows.map((row) => row[SPEND_COLUMNS.indexOf('businessFunction')])).toEqual(['ENG', 'ENG']);
+    expect(rows.flat().every((cell) => !/^[=+\-@\t\r]/.test(cell))).toBe(true);
+    expect(rows.map((row) => row[SPEND_COLUMNS.indexOf('businessFunction')])).toEqual(['DIGITAL', 'DIGITAL']);
   });
 
   it('exports JSON with the rows of one vendor and their totals', async () => {
@@ -174,7 +175,7 @@ describe('GET /exports/spend', () => {
 
     expect(file.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(document.rows.map((row) => row.vendorId)).toEqual([vendorA, vendorA]);
-    expect(document.rows.find((row) => row.businessFunction === 'MSAT')).toMatchObject({
+    expect(document.rows.find((row) => row.businessFunction === 'STRATEGY')).toMatchObject({
       committed: '30000.00',
       actual: '5000.25',
       remaining: '24999.75',
@@ -213,7 +214,7 @@ describe('GET /exports/spend', () => {
   });
 
   it.each([['requester'], ['approver'], ['vendor-manager']])('refuses the %s role with 403', async (role) => {
-    const token = await tokenFor({ groups: [role], businessFunction: 'ENG' });
+    const token = await tokenFor({ groups: [role], businessFunction: 'DIGITAL' });
 
     const response = await download(`fiscalYear=${seededYear}`, token);
 
