@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
+import { IdempotencyKey } from '../requests/model.js';
 import { pageSchemaOf } from '../shared/pagination.js';
 import {
   ActualResource,
@@ -88,6 +89,12 @@ export const budgetRoutes: RouteDefinition[] = [
     description: 'Role admin. One transaction: both lines change or neither does.',
     tag,
     pathParameters: FiscalYearPath,
+    headers: {
+      'Idempotency-Key': {
+        schema: IdempotencyKey,
+        description: 'Makes a retry answer the first transfer again and move nothing more (kept 24 hours).',
+      },
+    },
     body: TransferBody,
     responses: {
       201: { description: 'The transfer and both lines after it.', schema: TransferResource },
@@ -97,6 +104,7 @@ export const budgetRoutes: RouteDefinition[] = [
       ...authorizedProblems,
       404: { description: 'Unknown fiscal year or business function.' },
       409: { description: 'The source line has less available than the amount (with the figures).' },
+      422: { description: 'The Idempotency-Key was used before with a different body.' },
     },
   },
   {
