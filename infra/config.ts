@@ -17,6 +17,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** How long an approver has to decide before the request expires. */
   approvalTimeout: Duration;
+  /** Whose head decides when a business function's own head is the requester. */
+  segregationApproverBusinessFunction: string;
 }
 
 function contextString(node: Node, key: string): string {
@@ -89,5 +91,6 @@ export function appConfigFrom(node: Node): AppConfig {
     emailSender: contextEmail(node, 'emailSender'),
     publicBaseUrl: contextUrl(node, 'publicBaseUrl'),
     approvalTimeout: contextDuration(node, 'approvalTimeout'),
+    segregationApproverBusinessFunction: contextString(node, 'segregationApproverBusinessFunction'),
   };
 }

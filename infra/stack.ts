@@ -1,6 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ApprovalWorkflow } from '../workflows/approval-workflow.js';
 import type { AppConfig } from './config.js';
+import { ApprovalsApi } from './constructs/approvals-api.js';
 import { BudgetsApi } from './constructs/budgets-api.js';
 import { ConsultancyHttpApi } from './constructs/consultancy-http-api.js';
 import { DataTables } from './constructs/data-tables.js';
@@ -18,10 +20,12 @@ export class TechOpsConsultancyStack extends Stack {
     super(scope, id, props);
     const data = new DataTables(this, 'Data');
     const api = new ConsultancyHttpApi(this, 'Api', props.config);
-    new EmailSender(this, 'Email', props.config.emailSender);
+    const email = new EmailSender(this, 'Email', props.config.emailSender);
     new PlatformApi(this, 'Platform', { api });
     new ReferenceDataApi(this, 'ReferenceData', { api, data });
-    new RequestsApi(this, 'Requests', { api, data, config: props.config });
+    const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
+    new RequestsApi(this, 'Requests', { api, data, config: props.config, workflow });
+    new ApprovalsApi(this, 'Approvals', { api, data, workflow });
     new BudgetsApi(this, 'Budgets', { api, data });
     new ExportsApi(this, 'Exports', { api, data });
   }

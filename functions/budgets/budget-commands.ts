@@ -2,6 +2,7 @@ import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
+import type { TransactItem } from '../shared/db.js';
 import { NotFoundError, PreconditionFailedError } from '../shared/errors.js';
 import type { Money } from '../shared/money.js';
 import { budgetKeys, emptyLine, ledgerEntry } from './budget-items.js';
@@ -11,7 +12,6 @@ import {
   getLine,
   putLedgerEntry,
   refusedAt,
-  type TransactItem,
   transact,
   updateLine,
 } from './budget-store.js';

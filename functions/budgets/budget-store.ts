@@ -1,12 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import { cancellationCodes, documentClient, isConditionFailure } from '../shared/db.js';
+import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import {
   budgetKeys,
@@ -24,8 +19,6 @@ import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
 
 /** Reads and transactional writes of the Budgets table (layout in budget-items.ts). */
 export const budgetsTableName = requireEnv('BUDGETS_TABLE_NAME');
-
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export async function getEnvelope(fiscalYear: string): Promise<StoredEnvelope | undefined> {
   const { Item } = await documentClient.send(

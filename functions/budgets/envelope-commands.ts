@@ -1,9 +1,10 @@
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
+import type { TransactItem } from '../shared/db.js';
 import type { Money } from '../shared/money.js';
 import { budgetKeys, envelopeItem } from './budget-items.js';
-import { budgetsTableName, getEnvelope, type TransactItem, transact } from './budget-store.js';
+import { budgetsTableName, getEnvelope, transact } from './budget-store.js';
 import { assertIfMatch, busy, MAX_ATTEMPTS, moneyText } from './command-support.js';
 import { currencyMismatch, EnvelopeBelowAllocationsError } from './errors.js';
 import type { StoredEnvelope } from './model.js';

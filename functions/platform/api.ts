@@ -1,3 +1,4 @@
+import { approvalRoutes } from '../approvals/routes.js';
 import { budgetRoutes } from '../budgets/routes.js';
 import { exportRoutes } from '../exports/routes.js';
 import { referenceDataRoutes } from '../reference-data/routes.js';
@@ -10,6 +11,7 @@ export const allRoutes: RouteDefinition[] = [
   ...platformRoutes,
   ...referenceDataRoutes,
   ...requestRoutes,
+  ...approvalRoutes,
   ...budgetRoutes,
   ...exportRoutes,
 ];

@@ -52,6 +52,15 @@ function parametersOf(route: RouteDefinition): JsonSchema[] {
 function operationOf(route: RouteDefinition): JsonSchema {
   const responses = Object.fromEntries(
     Object.entries(route.responses).map(([status, response]) => {
+      if (route.produces) {
+        return [
+          status,
+          {
+            description: response.description,
+            content: { [route.produces]: { schema: { type: 'string' } } },
+          },
+        ];
+      }
       const isProblem = Number(status) >= 400;
       const schema = isProblem ? Problem : response.schema;
       const mediaType = isProblem ? 'application/problem+json' : 'application/json';
@@ -76,6 +85,14 @@ function operationOf(route: RouteDefinition): JsonSchema {
           requestBody: {
             required: true,
             content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+          },
+        }
+      : {}),
+    ...(route.formBody
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/x-www-form-urlencoded': { schema: schemaOf(route.formBody, 'input') } },
           },
         }
       : {}),

@@ -15,12 +15,19 @@ export interface RouteDefinition {
   summary: string;
   description?: string;
   tag: string;
-  /** Only health is public; every other route sits behind the JWT authorizer. */
-  public?: boolean;
+  /**
+   * Why the route needs no token (health; the approver's emailed-link pages, where the link's
+   * own secret authenticates). Every other route sits behind the JWT authorizer.
+   */
+  public?: string;
+  /** What the route answers with, when not JSON. */
+  produces?: 'text/html';
   pathParameters?: z.ZodObject;
   query?: z.ZodObject;
   headers?: Record<string, { schema: z.ZodType; description: string }>;
   body?: z.ZodType;
+  /** An HTML form's fields (application/x-www-form-urlencoded), for the page routes. */
+  formBody?: z.ZodType;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 

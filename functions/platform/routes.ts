@@ -11,7 +11,7 @@ export const platformRoutes: RouteDefinition[] = [
     entry: 'functions/platform/health.ts',
     summary: 'Liveness check',
     tag,
-    public: true,
+    public: 'A liveness check for load balancers and monitors.',
     responses: {
       200: {
         description: 'The API is up.',

@@ -89,6 +89,26 @@ export const IdempotencyKey = z
   .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1-255 visible ASCII characters.');
 
 const Person = z.object({ sub: z.string(), name: z.string(), email: z.string() });
+const Contact = z.object({ name: z.string(), email: z.string() });
+
+/** An approval step's life: waiting on its approver, then decided, expired or voided by a withdrawal. */
+export const APPROVAL_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'VOIDED'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+/** What a request shows of its approval: whom it waits on, and later who decided what. */
+export const RequestApprovalSummary = z.object({
+  id: z.string(),
+  approver: Contact,
+  status: z.enum(APPROVAL_STATUSES),
+  requestedAt: z.string(),
+  reassignedFrom: Contact.optional().describe(
+    "The business function's head, when they are the requester and may not decide their own request.",
+  ),
+  decidedAt: z.string().optional(),
+  decidedBy: Contact.optional(),
+  comment: z.string().optional(),
+});
+export type RequestApprovalSummaryType = z.infer<typeof RequestApprovalSummary>;
 
 export const RequestResource = z
   .object({
@@ -107,6 +127,11 @@ export const RequestResource = z
     status: z.enum(REQUEST_STATUSES),
     requester: Person,
     withdrawal: z.object({ at: z.string(), by: Person, reason: z.string() }).optional(),
+    approval: RequestApprovalSummary.optional(),
+    failure: z
+      .object({ at: z.string(), reason: z.string() })
+      .optional()
+      .describe('Why the approval workflow could not complete (status ERROR).'),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number().int(),
@@ -117,6 +142,8 @@ export type RequestResourceType = z.infer<typeof RequestResource>;
 /** A request as stored: the same fields, money in exact minor units. */
 export interface ConsultancyRequest extends Omit<RequestResourceType, 'estimatedCost'> {
   estimatedCost: Money;
+  /** The approval workflow's execution, once it asked for a decision (not shown to callers). */
+  executionArn?: string;
 }
 
 /** The wire form: money as a decimal string, fields in schema order, nothing but the schema's fields. */

@@ -2,7 +2,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { appendAuditEvent } from '../shared/audit.js';
 import type { AuditEvent } from '../shared/audit-event.js';
 import { requireEnv } from '../shared/config.js';
-import { cancellationCodes, documentClient, isConditionFailure } from '../shared/db.js';
+import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
 import { IDEMPOTENCY_TTL_SECONDS } from '../shared/fingerprint.js';
 import type { ConsultancyRequest } from './model.js';
 import { requestKey } from './request-queries.js';
@@ -57,7 +57,7 @@ export async function insertRequest(
   event: AuditEvent,
   idempotency?: { claim: IdempotencyClaim; response: IdempotentResponse },
 ): Promise<void> {
-  const transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+  const transactItems: TransactItem[] = [
     {
       Put: {
         TableName: requestsTableName,
@@ -105,13 +105,15 @@ export class StaleRequestError extends Error {
 
 /**
  * Applies a change to a request only if it is still at the version it was read at and in one
- * of the expected statuses; the audit event lands in the same transaction.
+ * of the expected statuses; the audit event, and whatever must change with it (its approval),
+ * land in the same transaction.
  */
 export async function updateRequest(
   before: ConsultancyRequest,
   after: ConsultancyRequest,
   expectedStatuses: readonly string[],
   event: AuditEvent,
+  alongside: TransactItem[] = [],
 ): Promise<void> {
   const statusValues = Object.fromEntries(
     expectedStatuses.map((status, index) => [`:expected${index}`, status]),
@@ -130,6 +132,7 @@ export async function updateRequest(
             },
           },
           appendAuditEvent(event),
+          ...alongside,
         ],
       }),
     );

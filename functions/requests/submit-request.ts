@@ -1,10 +1,16 @@
 import middy from '@middy/core';
 import * as z from 'zod';
+import { startApprovalWorkflow } from '../approvals/workflow.js';
 import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
-import { optionalEnv } from '../shared/config.js';
-import { type FieldIssue, IdempotencyKeyReusedError, ValidationError } from '../shared/errors.js';
+import { optionalEnv, requireEnv } from '../shared/config.js';
+import {
+  type FieldIssue,
+  IdempotencyKeyReusedError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../shared/errors.js';
 import { assertFiscalYearStartMonth, fiscalYearOf } from '../shared/fiscal-year.js';
 import {
   type ApiEvent,
@@ -16,6 +22,7 @@ import {
   zodIssues,
 } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
+import { logger } from '../shared/logger.js';
 import { parseMoney } from '../shared/money.js';
 import {
   type ConsultancyRequest,
@@ -38,6 +45,7 @@ import {
 
 const fiscalYearStartMonth = Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1'));
 assertFiscalYearStartMonth(fiscalYearStartMonth);
+const approvalWorkflowArn = requireEnv('APPROVAL_WORKFLOW_ARN');
 
 const IdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKey.optional() });
 
@@ -60,14 +68,42 @@ function replay(stored: { fingerprint: string; response: IdempotentResponse }, f
 }
 
 /**
- * Submits a consultancy request for a business function. With an Idempotency-Key, a retry
- * of the same body answers the first response again and stores nothing new.
+ * Starts the request's approval workflow. The request is stored first, so a failure here loses
+ * nothing: the caller is told to retry (a replay starts it again, never twice) and the
+ * sweeper starts any request left in SUBMITTED.
+ */
+async function startApproval(requestId: string): Promise<void> {
+  try {
+    await startApprovalWorkflow(approvalWorkflowArn, requestId);
+  } catch (error) {
+    logger.error('Could not start the approval workflow', { requestId, error: error as Error });
+    throw new ServiceUnavailableError(
+      `Request ${requestId} is stored, but its approval could not be started yet. Retry with the same Idempotency-Key, or leave it: it will be started automatically within minutes.`,
+    );
+  }
+}
+
+/**
+ * Submits a consultancy request for a business function and starts its approval. With an
+ * Idempotency-Key, a retry of the same body answers the first response again and stores
+ * nothing new (and starts the approval if the first attempt could not).
  */
 export async function submitRequest(
   caller: Caller,
   raw: unknown,
   idempotencyKey: string | undefined,
   now = new Date(),
+): Promise<IdempotentResponse & { replayed: boolean }> {
+  const result = await storeOrReplay(caller, raw, idempotencyKey, now);
+  await startApproval((result.body as { id: string }).id);
+  return result;
+}
+
+async function storeOrReplay(
+  caller: Caller,
+  raw: unknown,
+  idempotencyKey: string | undefined,
+  now: Date,
 ): Promise<IdempotentResponse & { replayed: boolean }> {
   requireRole(caller, 'requester', 'admin');
   const claim = idempotencyKey

@@ -1,4 +1,7 @@
 import middy from '@middy/core';
+import { getApproval, putApproval } from '../approvals/approval-store.js';
+import type { Approval } from '../approvals/model.js';
+import { stopApprovalWorkflow } from '../approvals/workflow.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import type { Caller } from '../shared/auth.js';
 import { ConflictError, PreconditionFailedError } from '../shared/errors.js';
@@ -40,10 +43,17 @@ export async function withdrawRequest(
     throw new PreconditionFailedError(`The request is at version ${etagOf(before)}, not ${ifMatch}.`);
   }
   const at = now.toISOString();
+  // A pending approval is voided in the same transaction: its link stops working at once.
+  const pending = before.approval?.status === 'PENDING' ? await getApproval(before.approval.id) : undefined;
+  const voided: Approval | undefined =
+    pending?.status === 'PENDING'
+      ? { ...pending, status: 'VOIDED', updatedAt: at, version: pending.version + 1 }
+      : undefined;
   const after: ConsultancyRequest = {
     ...before,
     status: 'WITHDRAWN',
     withdrawal: { at, by: personOf(caller), reason },
+    ...(before.approval && voided ? { approval: { ...before.approval, status: 'VOIDED' } } : {}),
     updatedAt: at,
     version: before.version + 1,
   };
@@ -57,15 +67,30 @@ export async function withdrawRequest(
     reason,
   });
   try {
-    await updateRequest(before, after, UNDECIDED_STATUSES, event);
+    await updateRequest(
+      before,
+      after,
+      UNDECIDED_STATUSES,
+      event,
+      voided ? [putApproval(voided, pending)] : [],
+    );
   } catch (error) {
     if (!(error instanceof StaleRequestError)) throw error;
-    // Someone else changed it first: say what it is now.
+    // Someone else changed it first (or the approver decided): say what it is now.
     assertUndecided(await getRequestVisibleTo(caller, id));
+    const approval = before.approval ? await getApproval(before.approval.id) : undefined;
+    if (approval?.decision) {
+      throw new ConflictError(
+        `${approval.decision.decidedBy.name} already ${approval.decision.outcome.toLowerCase()} this request; it can no longer be withdrawn.`,
+        { approvalStatus: approval.status },
+      );
+    }
     throw new PreconditionFailedError(
       'The request changed while you were withdrawing it; read it and try again.',
     );
   }
+  if (before.executionArn)
+    await stopApprovalWorkflow(before.executionArn, `Withdrawn by ${caller.name}: ${reason}`);
   return after;
 }
 

@@ -16,7 +16,26 @@ export interface AuditEvent {
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
   reason?: string;
+  /** An electronic signature: who signed, when, and what the signature means. */
+  signature?: ElectronicSignature;
 }
+
+export interface ElectronicSignature {
+  printedName: string;
+  email: string;
+  signedAt: string;
+  meaning: 'APPROVED' | 'REJECTED';
+  comment?: string;
+  /** How the signer was identified: by the emailed link, or by their token on the API. */
+  method: 'EMAIL_LINK' | 'API';
+}
+
+/** Who acts when no person does: the approval workflow's own steps. */
+export const WORKFLOW_ACTOR = {
+  sub: 'system:approval-workflow',
+  name: 'Approval workflow',
+  email: '',
+} as const;
 
 export const AuditEventResource = z
   .object({
@@ -29,11 +48,22 @@ export const AuditEventResource = z
     before: z.record(z.string(), z.unknown()).optional(),
     after: z.record(z.string(), z.unknown()).optional(),
     reason: z.string().optional(),
+    signature: z
+      .object({
+        printedName: z.string(),
+        email: z.string(),
+        signedAt: z.string().describe('ISO 8601 UTC timestamp.'),
+        meaning: z.enum(['APPROVED', 'REJECTED']),
+        comment: z.string().optional(),
+        method: z.enum(['EMAIL_LINK', 'API']),
+      })
+      .optional()
+      .describe('The electronic signature of a decision.'),
   })
   .meta({ id: 'AuditEvent' });
 
 export function newAuditEvent(
-  caller: Caller,
+  caller: Pick<Caller, 'sub' | 'name' | 'email'>,
   fields: Omit<AuditEvent, 'eventId' | 'actor' | 'at'> & { at: string },
 ): AuditEvent {
   return {

@@ -1,6 +1,6 @@
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type AuditEvent, AuditEventResource, type AuditedEntity } from './audit-event.js';
 import { requireEnv } from './config.js';
+import type { TransactItem } from './db.js';
 import { type Page, queryPage } from './pagination.js';
 
 /**
@@ -12,9 +12,7 @@ const auditTableName = requireEnv('AUDIT_TABLE_NAME');
 const partitionOf = (entityType: AuditedEntity, entityId: string) => `${entityType}#${entityId}`;
 
 /** The transaction item that appends an event, so that it lands with the change it describes. */
-export function appendAuditEvent(
-  event: AuditEvent,
-): NonNullable<TransactWriteCommandInput['TransactItems']>[number] {
+export function appendAuditEvent(event: AuditEvent): TransactItem {
   return {
     Put: {
       TableName: auditTableName,

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The one DynamoDB document client of a Lambda instance. The endpoint comes from the
@@ -20,3 +20,6 @@ export function cancellationCodes(error: unknown): string[] {
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.map((reason) => reason.Code ?? 'None');
 }
+
+/** One item of a transaction: changes that must land together are built as these. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

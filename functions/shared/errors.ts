@@ -101,3 +101,25 @@ export class IdempotencyKeyReusedError extends DomainError {
     this.name = 'IdempotencyKeyReusedError';
   }
 }
+
+export class GoneError extends DomainError {
+  readonly status = 410;
+  readonly type = 'gone';
+  readonly title = 'No longer available';
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'GoneError';
+    Object.assign(this.extensions, extensions);
+  }
+}
+
+/** A dependency is down for a moment: the message (ours, never the dependency's) says how to recover. */
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
+  readonly type = 'service-unavailable';
+  readonly title = 'Temporarily unavailable';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServiceUnavailableError';
+  }
+}

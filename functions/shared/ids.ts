@@ -4,6 +4,7 @@ import { monotonicFactory } from 'ulid';
 const prefixes = {
   request: 'req',
   vendor: 'ven',
+  approval: 'apr',
   auditEvent: 'evt',
   ledgerEntry: 'led',
   transfer: 'trf',

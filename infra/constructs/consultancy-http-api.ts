@@ -89,7 +89,7 @@ export class ConsultancyHttpApi extends Construct {
       NagSuppressions.addResourceSuppressions(httpRoute, [
         {
           id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is a public liveness check by design.`,
+          reason: `${route.method} ${route.path} is public by design: ${route.public}`,
         },
       ]);
     }

@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { APPROVAL_PENDING_INDEX } from '../../functions/approvals/model.js';
 import type { HandlerFunction } from './handler-function.js';
 
 /** Reads in request paths are Gets and Queries: never a Scan. */
@@ -44,6 +45,7 @@ export class DataTables extends Construct {
   readonly audit: Table;
   /** Envelopes, budget lines, ledger entries, request positions, invoices: see functions/budgets/budget-items.ts. */
   readonly budgets: Table;
+  readonly approvals: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -60,9 +62,28 @@ export class DataTables extends Construct {
     }
     this.referenceData = stateTable(this, 'ReferenceData');
     this.audit = stateTable(this, 'AuditEvents');
-    // One table for every budget item kind (transfer idempotency records expire through TTL): a rule's entry, line totals and position are written
-    // in one transaction, and each read is a Query of one partition, so no index is needed.
+    // One table for every budget item kind (transfer idempotency records expire through TTL): a
+    // rule's entry, line totals and position are written in one transaction, and each read is a
+    // Query of one partition, so no index is needed.
     this.budgets = stateTable(this, 'Budgets', 'expiresAt');
+    // One item per approval step; `pendingFor` (the approver's email) exists only while it is
+    // PENDING, so the index lists exactly an approver's open approvals.
+    this.approvals = stateTable(this, 'Approvals');
+    this.approvals.addGlobalSecondaryIndex({
+      indexName: APPROVAL_PENDING_INDEX,
+      partitionKey: { name: 'pendingFor', type: AttributeType.STRING },
+      sortKey: { name: 'id', type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+  }
+
+  grantApprovalsRead(fn: HandlerFunction): void {
+    grantTable(fn, this.approvals, 'APPROVALS_TABLE_NAME', READ_ACTIONS);
+  }
+
+  /** Approvals change by conditional Puts in transactions, as requests do. */
+  grantApprovalsWrite(fn: HandlerFunction): void {
+    grantTable(fn, this.approvals, 'APPROVALS_TABLE_NAME', [...READ_ACTIONS, 'dynamodb:PutItem']);
   }
 
   grantRequestsRead(fn: HandlerFunction): void {

@@ -116,6 +116,18 @@ export class LocalStepFunctions implements LocalService {
     switch (operation) {
       case 'StartExecution':
         return this.startExecution(input);
+      case 'ListStateMachines':
+        return {
+          status: 200,
+          body: {
+            stateMachines: this.machines.map((machine) => ({
+              stateMachineArn: machine.arn,
+              name: machine.name,
+              type: 'STANDARD',
+              creationDate: 0,
+            })),
+          },
+        };
       case 'DescribeExecution':
         return this.withExecution(input, (record) => ({ status: 200, body: describe(record) }));
       case 'StopExecution':

@@ -8,6 +8,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
     dataDir: string;
+    servicesUrl: string;
     /** DynamoDB Local, for tests that drive domain functions no route exposes (budget commitments). */
     dynamoDbEndpoint: string;
   }
@@ -21,6 +22,7 @@ export async function setup(project: TestProject): Promise<void> {
   cloud = await startLocalCloud({ dataDir, port: 0 });
   project.provide('apiUrl', cloud.url);
   project.provide('dataDir', dataDir);
+  project.provide('servicesUrl', cloud.servicesUrl);
   project.provide('dynamoDbEndpoint', cloud.dynamoDbEndpoint);
 }
 

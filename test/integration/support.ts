@@ -159,3 +159,41 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** The approval email of a request, once the workflow has sent it, and its one link. */
+export async function approvalEmailOf(requestId: string, dataDir = inject('dataDir')) {
+  const email = await eventually(
+    () =>
+      readOutbox(dataDir).find(
+        (mail) => mail.subject.startsWith('Approval needed') && mail.text.includes(requestId),
+      ),
+    `the approval email of ${requestId}`,
+  );
+  return { email, link: email.links[0] as string };
+}
+
+/** The request once it reaches a status (the workflow moves it asynchronously). */
+export async function requestInStatus(
+  token: string,
+  requestId: string,
+  status: string,
+  baseUrl?: string,
+): Promise<ApiResponse> {
+  return eventually(async () => {
+    const response = await call('GET', `/requests/${requestId}`, { token, ...(baseUrl ? { baseUrl } : {}) });
+    return response.body?.status === status ? response : undefined;
+  }, `request ${requestId} to be ${status}`);
+}
+
+/** Posts the approver's form, as a browser would. */
+export function postForm(link: string, fields: Record<string, string>) {
+  return fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  }).then(async (response) => ({
+    status: response.status,
+    headers: response.headers,
+    text: await response.text(),
+  }));
+}

@@ -1,0 +1,72 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv } from '../shared/config.js';
+import { documentClient, type TransactItem } from '../shared/db.js';
+import { type Page, queryPage } from '../shared/pagination.js';
+import { APPROVAL_PENDING_INDEX, type Approval } from './model.js';
+
+/**
+ * Approvals, one item each. While an approval is PENDING it carries `pendingFor` (its
+ * approver's email, lower case): the sparse index on it lists an approver's open approvals.
+ */
+const approvalsTableName = requireEnv('APPROVALS_TABLE_NAME');
+
+const approvalKey = (id: string) => ({ pk: `APPROVAL#${id}`, sk: 'APPROVAL' });
+const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'pendingFor']);
+
+function approvalFromItem(item: Record<string, unknown>): Approval {
+  return Object.fromEntries(
+    Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name)),
+  ) as unknown as Approval;
+}
+
+export async function getApproval(id: string): Promise<Approval | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: approvalsTableName, Key: approvalKey(id), ConsistentRead: true }),
+  );
+  return Item ? approvalFromItem(Item) : undefined;
+}
+
+export async function listPendingApprovalsFor(
+  approverEmail: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<Approval>> {
+  const pendingFor = approverEmail.trim().toLowerCase();
+  const result = await queryPage({
+    input: {
+      TableName: approvalsTableName,
+      IndexName: APPROVAL_PENDING_INDEX,
+      KeyConditionExpression: 'pendingFor = :pendingFor',
+      ExpressionAttributeValues: { ':pendingFor': pendingFor },
+      ScanIndexForward: false,
+    },
+    keyAttributes: ['pk', 'sk', 'pendingFor', 'id'],
+    partition: { attribute: 'pendingFor', value: pendingFor },
+    ...page,
+  });
+  return { ...result, items: result.items.map(approvalFromItem) };
+}
+
+/**
+ * A conditional Put of an approval, for a transaction: a new approval must not exist yet; a
+ * changed one must still be at the version it was read at and still PENDING (decisions,
+ * expiry and withdrawal all start from PENDING, so at most one of them ever wins).
+ */
+export function putApproval(after: Approval, before?: Approval): TransactItem {
+  return {
+    Put: {
+      TableName: approvalsTableName,
+      Item: {
+        ...approvalKey(after.id),
+        ...after,
+        ...(after.status === 'PENDING' ? { pendingFor: after.approver.email.trim().toLowerCase() } : {}),
+      },
+      ...(before
+        ? {
+            ConditionExpression: 'version = :version AND #status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':version': before.version, ':pending': 'PENDING' },
+          }
+        : { ConditionExpression: 'attribute_not_exists(pk)' }),
+    },
+  };
+}

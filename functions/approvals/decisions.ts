@@ -1,0 +1,153 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { appendAuditEvent } from '../shared/audit.js';
+import type { AuditEvent } from '../shared/audit-event.js';
+import { newAuditEvent } from '../shared/audit-event.js';
+import { type Caller, hasRole } from '../shared/auth.js';
+import { documentClient, isConditionFailure } from '../shared/db.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.js';
+import { validate } from '../shared/http.js';
+import { getApproval, putApproval } from './approval-store.js';
+import { approvalOfLink, assertStillOpen } from './links.js';
+import { type Approval, type ApprovalDecision, DecisionInput, sameEmail } from './model.js';
+import { completeApprovalTask } from './workflow.js';
+
+/**
+ * Deciding an approval, by emailed link or by API: the same rules and the same signed audit
+ * event either way. The decision is recorded with a conditional write first (so of two racing
+ * decisions exactly one wins), then handed to the waiting workflow task.
+ */
+
+type Decider = { sub: string; name: string; email: string };
+
+class ApprovalChangedError extends Error {
+  constructor() {
+    super('The approval changed since it was read');
+    this.name = 'ApprovalChangedError';
+  }
+}
+
+/** Records a decision on a pending approval, with its signed audit event: all or nothing. */
+async function recordDecision(before: Approval, after: Approval, event: AuditEvent): Promise<void> {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({ TransactItems: [putApproval(after, before), appendAuditEvent(event)] }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ApprovalChangedError();
+    throw error;
+  }
+}
+
+async function decide(
+  approval: Approval,
+  decider: Decider,
+  raw: unknown,
+  method: ApprovalDecision['method'],
+  now: Date,
+): Promise<Approval> {
+  const { decision: outcome, comment } = validate(DecisionInput, raw);
+  const at = now.toISOString();
+  const decision: ApprovalDecision = {
+    outcome,
+    ...(comment ? { comment } : {}),
+    decidedBy: decider,
+    decidedAt: at,
+    method,
+  };
+  const after: Approval = {
+    ...approval,
+    status: outcome,
+    decision,
+    updatedAt: at,
+    version: approval.version + 1,
+  };
+  const event = newAuditEvent(decider, {
+    entityType: 'REQUEST',
+    entityId: approval.requestId,
+    action: 'APPROVAL_DECIDED',
+    at,
+    before: { approvalId: approval.id, approvalStatus: approval.status },
+    after: { approvalId: approval.id, approvalStatus: outcome },
+    ...(comment ? { reason: comment } : {}),
+    signature: {
+      printedName: decider.name,
+      email: decider.email,
+      signedAt: at,
+      meaning: outcome,
+      ...(comment ? { comment } : {}),
+      method,
+    },
+  });
+  try {
+    await recordDecision(approval, after, event);
+  } catch (error) {
+    if (!(error instanceof ApprovalChangedError)) throw error;
+    // Someone (a second click, a withdrawal, the timeout) got there first: say what happened.
+    const current = await getApproval(approval.id);
+    if (current) assertStillOpen(current, now);
+    throw new ConflictError('The approval changed while you were deciding; open the link again.');
+  }
+  await completeApprovalTask(approval.taskToken, { approvalId: approval.id, outcome });
+  return after;
+}
+
+/** A decision posted from the emailed link's page: the link stands for its approver. */
+export async function decideByLink(token: string, raw: unknown, now = new Date()): Promise<Approval> {
+  const approval = await approvalOfLink(token, now);
+  const approver = { sub: `email:${approval.approver.email.toLowerCase()}`, ...approval.approver };
+  if (sameEmail(approval.approver.email, approval.subject.requester.email)) {
+    await refuseOwnRequest(approval, approver, 'EMAIL_LINK', now);
+  }
+  return decide(approval, approver, raw, 'EMAIL_LINK', now);
+}
+
+/** A decision through the API: only the assigned approver, never the requester. */
+export async function decideByApi(
+  caller: Caller,
+  approvalId: string,
+  raw: unknown,
+  now = new Date(),
+): Promise<Approval> {
+  if (!hasRole(caller, 'approver', 'admin')) {
+    throw new ForbiddenError('Deciding approvals needs the approver (or admin) role.');
+  }
+  const approval = await getApproval(approvalId);
+  if (!approval) throw new NotFoundError(`No approval ${approvalId}.`);
+  const requester = approval.subject.requester;
+  if (caller.sub === requester.sub || sameEmail(caller.email, requester.email)) {
+    await refuseOwnRequest(approval, caller, 'API', now);
+  }
+  if (!sameEmail(caller.email, approval.approver.email)) {
+    throw new ForbiddenError(`This approval is assigned to ${approval.approver.name}, not to you.`);
+  }
+  assertStillOpen(approval, now);
+  return decide(approval, { sub: caller.sub, name: caller.name, email: caller.email }, raw, 'API', now);
+}
+
+/** Segregation of duties: an attempt to decide one's own request is refused, and the attempt audited. */
+async function refuseOwnRequest(
+  approval: Approval,
+  who: Decider,
+  method: ApprovalDecision['method'],
+  now: Date,
+): Promise<never> {
+  await documentClient.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        appendAuditEvent(
+          newAuditEvent(who, {
+            entityType: 'REQUEST',
+            entityId: approval.requestId,
+            action: 'APPROVAL_DECISION_REFUSED',
+            at: now.toISOString(),
+            after: { approvalId: approval.id, method },
+            reason: 'Segregation of duties: nobody decides their own request.',
+          }),
+        ),
+      ],
+    }),
+  );
+  throw new ForbiddenError(
+    'You requested this yourself: segregation of duties means someone else must decide it.',
+  );
+}

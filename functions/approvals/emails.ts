@@ -1,0 +1,97 @@
+import type { OutgoingEmail } from '../shared/email.js';
+import { html } from '../shared/html.js';
+import { formatMoney, type Money } from '../shared/money.js';
+import type { ApprovalSubject, Contact } from './model.js';
+
+/** Emails of the approval workflow: what is asked of the approver, and what came of it. */
+
+/** "USD 185,000.00": exact (from minor units), grouped for reading. */
+export function amountText(money: Money): string {
+  const { amount, currency } = formatMoney(money);
+  const [whole = '', fraction] = amount.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return `${currency} ${fraction === undefined ? grouped : `${grouped}.${fraction}`}`;
+}
+
+export function summaryRows(subject: ApprovalSubject, vendorName?: string): [string, string][] {
+  return [
+    ['Title', subject.title],
+    ['Business function', `${subject.businessFunctionName} (${subject.businessFunction})`],
+    ['Category', subject.category],
+    ['Amount', amountText(subject.estimatedCost)],
+    ['Dates', `${subject.startDate} to ${subject.endDate}`],
+    ['Urgency', subject.urgency],
+    ['Vendor', vendorName ?? subject.preferredVendorId ?? 'None named'],
+    ['Requester', `${subject.requester.name} <${subject.requester.email}>`],
+    ['Justification', subject.justification],
+    ['Request id', subject.requestId],
+  ];
+}
+
+export function approvalRequestEmail(
+  approver: Contact,
+  subject: ApprovalSubject,
+  link: string,
+  expiresAt: string,
+  reassignedFrom?: Contact,
+): OutgoingEmail {
+  const rows = summaryRows(subject);
+  const why = reassignedFrom
+    ? `${reassignedFrom.name} heads ${subject.businessFunction} but is the requester, so the decision is yours.`
+    : undefined;
+  return {
+    to: [approver.email],
+    subject: `Approval needed: ${subject.title} (${amountText(subject.estimatedCost)})`,
+    text: [
+      `Dear ${approver.name},`,
+      '',
+      `${subject.requester.name} asks for consultancy support. Please review the request and approve or reject it.`,
+      ...(why ? ['', why] : []),
+      '',
+      ...rows.map(([label, value]) => `${label}: ${value}`),
+      '',
+      'Review and decide here (the link is personal to you, works once, and expires on',
+      `${expiresAt}):`,
+      link,
+      '',
+      'If you did not expect this email, do not forward it; simply ignore it.',
+    ].join('\n'),
+    html: html`<p>Dear ${approver.name},</p>
+<p>${subject.requester.name} asks for consultancy support. Please review the request and approve or reject it.</p>
+${why ? html`<p>${why}</p>` : ''}
+<table>${rows.map(([label, value]) => html`<tr><th align="left">${label}</th><td>${value}</td></tr>`)}</table>
+<p><a href="${link}">Review and decide</a> (personal to you, works once, expires ${expiresAt}).</p>`.value,
+  };
+}
+
+const OUTCOME_TEXT: Record<string, string> = {
+  APPROVED: 'was approved',
+  REJECTED: 'was rejected',
+  EXPIRED: 'expired: nobody decided it in time',
+  ERROR: 'could not be processed: TechOps strategy & business operations has been alerted',
+};
+
+export function outcomeEmail(
+  requester: Contact,
+  subject: Pick<ApprovalSubject, 'title' | 'estimatedCost'> & { requestId: string },
+  outcome: string,
+  details: { decidedBy?: Contact; comment?: string; decidedAt?: string },
+): OutgoingEmail {
+  const what = OUTCOME_TEXT[outcome] ?? `is now ${outcome}`;
+  const lines = [
+    `Dear ${requester.name},`,
+    '',
+    `Your consultancy request "${subject.title}" (${amountText(subject.estimatedCost)}, ${subject.requestId}) ${what}.`,
+    ...(details.decidedBy
+      ? ['', `Decided by ${details.decidedBy.name} <${details.decidedBy.email}> on ${details.decidedAt}.`]
+      : []),
+    ...(details.comment ? ['', `Comment: ${details.comment}`] : []),
+    ...(outcome === 'EXPIRED' ? ['', 'You may submit it again if the need remains.'] : []),
+  ];
+  return {
+    to: [requester.email],
+    subject: `Your request ${what.split(':')[0]}: ${subject.title}`,
+    text: lines.join('\n'),
+    html: html`${lines.filter(Boolean).map((line) => html`<p>${line}</p>`)}`.value,
+  };
+}

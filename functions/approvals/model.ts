@@ -1,0 +1,175 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import * as z from 'zod';
+import { APPROVAL_STATUSES, type ApprovalStatus } from '../requests/model.js';
+import { idPattern } from '../shared/ids.js';
+import { formatMoney, type Money } from '../shared/money.js';
+import { PaginationQuery } from '../shared/pagination.js';
+
+/** The sparse index of pending approvals by approver's email (`pendingFor`), newest first. */
+export const APPROVAL_PENDING_INDEX = 'byPendingApprover';
+
+/** A person an approval is assigned to or decided by. */
+export interface Contact {
+  name: string;
+  email: string;
+}
+
+/** What the approver is asked to decide on: a snapshot taken when the approval is requested. */
+export interface ApprovalSubject {
+  requestId: string;
+  title: string;
+  businessFunction: string;
+  businessFunctionName: string;
+  category: string;
+  description: string;
+  justification: string;
+  estimatedCost: Money;
+  startDate: string;
+  endDate: string;
+  urgency: string;
+  fiscalYear: string;
+  preferredVendorId?: string;
+  requester: { sub: string; name: string; email: string };
+}
+
+export const DECISIONS = ['APPROVED', 'REJECTED'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export interface ApprovalDecision {
+  outcome: Decision;
+  comment?: string;
+  decidedBy: Contact & { sub?: string };
+  decidedAt: string;
+  method: 'EMAIL_LINK' | 'API';
+}
+
+/** One approver's decision step in a request's workflow, as stored. */
+export interface Approval {
+  id: string;
+  requestId: string;
+  approver: Contact;
+  reassignedFrom?: Contact;
+  status: ApprovalStatus;
+  subject: ApprovalSubject;
+  /** The Step Functions task token: stays on the server, looked up by the approval. */
+  taskToken: string;
+  /** SHA-256 of the link's secret; the secret itself is only ever in the approver's email. */
+  linkSecretHash: string;
+  linkExpiresAt: string;
+  decision?: ApprovalDecision;
+  requestedAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** Emails compare case-insensitively: that is how people (and identity providers) write them. */
+export const sameEmail = (a: string | undefined, b: string | undefined) =>
+  a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+// Link tokens: "<approval id>.<secret>", the secret 32 random bytes in base64url (43 characters).
+const LINK_TOKEN = new RegExp(`^(${idPattern('approval').source.slice(1, -1)})\\.([A-Za-z0-9_-]{43})$`);
+
+export function newLinkSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export const hashLinkSecret = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+
+export const linkTokenOf = (approvalId: string, secret: string) => `${approvalId}.${secret}`;
+
+/** The approval id and secret of a well-formed link token; undefined for anything else (truncated, mangled). */
+export function parseLinkToken(token: string): { approvalId: string; secret: string } | undefined {
+  const match = LINK_TOKEN.exec(token);
+  return match ? { approvalId: match[1] as string, secret: match[2] as string } : undefined;
+}
+
+/** Compares in constant time, so the hash cannot be guessed byte by byte from response times. */
+export function secretMatches(approval: Pick<Approval, 'linkSecretHash'>, secret: string): boolean {
+  const expected = Buffer.from(approval.linkSecretHash);
+  const actual = Buffer.from(hashLinkSecret(secret));
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+export const COMMENT_MAX_LENGTH = 2_000;
+
+/** A decision, from the page's form or the API's JSON: a comment is required to reject. */
+export const DecisionInput = z
+  .object({
+    decision: z.enum(DECISIONS, 'Must be APPROVED or REJECTED.'),
+    comment: z
+      .string()
+      .trim()
+      .max(COMMENT_MAX_LENGTH, `At most ${COMMENT_MAX_LENGTH} characters.`)
+      .optional()
+      .transform((comment) => (comment === '' ? undefined : comment)),
+  })
+  .refine((input) => input.decision !== 'REJECTED' || input.comment !== undefined, {
+    path: ['comment'],
+    message: 'A comment is required to reject.',
+  });
+
+export const DecisionBody = z
+  .strictObject({
+    decision: z.enum(DECISIONS, 'Must be APPROVED or REJECTED.'),
+    comment: z.string().trim().max(COMMENT_MAX_LENGTH).optional(),
+  })
+  .meta({ id: 'ApprovalDecision' });
+
+export const ApprovalIdPath = z.strictObject({
+  approval: z.string().regex(idPattern('approval'), 'Must be an approval id such as "apr_01j...".'),
+});
+
+export const ListApprovalsQuery = z.strictObject({
+  status: z.literal('PENDING', 'Only PENDING approvals are listed.').default('PENDING'),
+  ...PaginationQuery,
+});
+
+const ContactResource = z.object({ name: z.string(), email: z.string() });
+
+export const ApprovalResource = z
+  .object({
+    id: z.string(),
+    requestId: z.string(),
+    status: z.enum(APPROVAL_STATUSES),
+    approver: ContactResource,
+    reassignedFrom: ContactResource.optional(),
+    request: z.object({
+      title: z.string(),
+      businessFunction: z.string(),
+      businessFunctionName: z.string(),
+      category: z.string(),
+      estimatedCost: z.object({ amount: z.string(), currency: z.string() }),
+      startDate: z.string(),
+      endDate: z.string(),
+      urgency: z.string(),
+      preferredVendorId: z.string().optional(),
+      requester: ContactResource,
+      justification: z.string(),
+    }),
+    decision: z
+      .object({
+        outcome: z.enum(DECISIONS),
+        comment: z.string().optional(),
+        decidedBy: ContactResource,
+        decidedAt: z.string(),
+      })
+      .optional(),
+    requestedAt: z.string(),
+    expiresAt: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Approval' });
+
+/** The wire form: never the task token or the link's hash. */
+export function toApprovalResource(approval: Approval): z.infer<typeof ApprovalResource> {
+  const { subject } = approval;
+  return ApprovalResource.parse({
+    ...approval,
+    request: {
+      ...subject,
+      estimatedCost: formatMoney(subject.estimatedCost),
+      requester: { name: subject.requester.name, email: subject.requester.email },
+    },
+    expiresAt: approval.linkExpiresAt,
+  });
+}

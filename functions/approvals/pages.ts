@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import type { FieldIssue } from '../shared/errors.js';
+import { Html, html } from '../shared/html.js';
+import { summaryRows } from './emails.js';
+import type { Approval } from './model.js';
+
+/**
+ * The approver's pages: server-rendered, no script at all, nothing loaded from anywhere, one
+ * inline style allowed by its hash. Usable on a phone (one column, large targets).
+ */
+
+const STYLE = `
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f24;background:#f4f6f8}
+main{max-width:44rem;margin:0 auto;padding:1rem}
+h1{font-size:1.4rem;margin:.5rem 0 1rem}
+.card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1rem;margin-bottom:1rem}
+dl{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:.4rem 1rem;margin:0}
+dt{font-weight:600;color:#57606a}dd{margin:0;overflow-wrap:anywhere;white-space:pre-line}
+label{display:block;margin:.75rem 0 .25rem;font-weight:600}
+.check{display:flex;gap:.5rem;align-items:flex-start;font-weight:600}
+.check input{width:1.4rem;height:1.4rem;margin:0}
+textarea{width:100%;box-sizing:border-box;min-height:6rem;font:inherit;padding:.5rem}
+.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1rem}
+button{font:inherit;font-weight:600;padding:.8rem 1.4rem;border-radius:6px;border:1px solid transparent;min-width:9rem;cursor:pointer}
+.approve{background:#1a7f37;color:#fff}.reject{background:#fff;color:#cf222e;border-color:#cf222e}
+.error{background:#ffebe9;border:1px solid #cf222e;border-radius:6px;padding:.75rem;margin-bottom:1rem}
+.ok{background:#dafbe1;border:1px solid #1a7f37;border-radius:6px;padding:.75rem}
+@media (max-width:30rem){dl{grid-template-columns:1fr}dt{margin-top:.4rem}button{flex:1 1 100%}}
+`;
+
+const styleHash = createHash('sha256').update(STYLE).digest('base64');
+
+/** No script, no plugin, no frame, no foreign host: forms may only post back here. */
+export const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+};
+
+function page(title: string, body: Html): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${title}</title>
+<style>${new Html(STYLE)}</style>
+</head>
+<body><main>${body}</main></body>
+</html>`.value;
+}
+
+function summary(approval: Approval): Html {
+  const rows = summaryRows(approval.subject);
+  return html`<section class="card" aria-label="Request summary">
+<dl>${rows.map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}
+<dt>Description</dt><dd>${approval.subject.description}</dd></dl>
+</section>`;
+}
+
+/** The decision form; `issues` and `values` bring back what was wrong with the last post. */
+export function decisionPage(
+  approval: Approval,
+  form: { issues?: FieldIssue[]; comment?: string; reviewed?: boolean } = {},
+): string {
+  const issues = form.issues ?? [];
+  return page(
+    `Approval: ${approval.subject.title}`,
+    html`<h1>Approval needed: ${approval.subject.title}</h1>
+<p>For ${approval.approver.name}. Decide by ${approval.linkExpiresAt}.</p>
+${
+  issues.length > 0
+    ? html`<div class="error" role="alert"><strong>Nothing was decided.</strong><ul>${issues.map((issue) => html`<li>${issue.message}</li>`)}</ul></div>`
+    : ''
+}
+${summary(approval)}
+<form method="post" class="card">
+<label class="check"><input type="checkbox" name="reviewed" value="yes" required${form.reviewed ? html` checked` : ''}> I have reviewed this request</label>
+<label for="comment">Comment (required to reject)</label>
+<textarea id="comment" name="comment" maxlength="2000">${form.comment ?? ''}</textarea>
+<div class="actions">
+<button type="submit" name="decision" value="APPROVED" class="approve">Approve</button>
+<button type="submit" name="decision" value="REJECTED" class="reject">Reject</button>
+</div>
+</form>`,
+  );
+}
+
+export function decidedPage(approval: Approval): string {
+  const decision = approval.decision;
+  const word = decision?.outcome === 'APPROVED' ? 'approved' : 'rejected';
+  return page(
+    `Request ${word}`,
+    html`<h1>You ${word} the request</h1>
+<p class="ok" role="status">Your decision on “${approval.subject.title}” was recorded at ${decision?.decidedAt ?? ''} as your electronic signature (${approval.approver.name}, ${approval.approver.email}). ${approval.subject.requester.name} will be told by email.</p>
+${decision?.comment ? html`<p>Your comment: ${decision.comment}</p>` : ''}
+${summary(approval)}`,
+  );
+}
+
+/** A link that cannot (or can no longer) be used: what happened, and that nothing was decided. */
+export function problemPage(title: string, message: string): string {
+  return page(
+    title,
+    html`<h1>${title}</h1><div class="error" role="alert"><p>${message}</p><p>Nothing was decided.</p></div>`,
+  );
+}

@@ -1,0 +1,52 @@
+import {
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { logger } from '../shared/logger.js';
+
+/** The approval workflow as the API sees it: start, stop, and hand it a decision. */
+const sfn = new SFNClient({});
+
+const errorName = (error: unknown) => (error as { name?: string } | null)?.name;
+
+/**
+ * Starts a request's approval. The execution is named after the request, so a retried submit
+ * (or the sweeper) can never start a second one: ExecutionAlreadyExists means it already runs.
+ */
+export async function startApprovalWorkflow(stateMachineArn: string, requestId: string): Promise<void> {
+  try {
+    await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: requestId, input: JSON.stringify({ requestId }) }),
+    );
+  } catch (error) {
+    if (errorName(error) !== 'ExecutionAlreadyExists') throw error;
+  }
+}
+
+/** Stops a withdrawn request's execution; one that already ended is fine. */
+export async function stopApprovalWorkflow(executionArn: string, cause: string): Promise<void> {
+  try {
+    await sfn.send(new StopExecutionCommand({ executionArn, error: 'RequestWithdrawn', cause }));
+  } catch (error) {
+    // The withdrawal is recorded and the approval voided: a late execution settles as a no-op.
+    logger.warn('Could not stop the approval workflow', { executionArn, errorName: errorName(error) });
+  }
+}
+
+/**
+ * Hands the recorded decision to the waiting task. If the task is gone (it timed out a moment
+ * earlier), the workflow's expiry step finds the recorded decision and applies it instead.
+ */
+export async function completeApprovalTask(taskToken: string, output: unknown): Promise<void> {
+  try {
+    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  } catch (error) {
+    const name = errorName(error);
+    if (name !== 'TaskTimedOut' && name !== 'TaskDoesNotExist') throw error;
+    logger.warn('The approval task was no longer waiting; the workflow settles from the record', {
+      errorName: name,
+    });
+  }
+}

@@ -1,0 +1,247 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Fail,
+  IntegrationPattern,
+  JsonPath,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { AppConfig } from '../infra/config.js';
+import type { DataTables } from '../infra/constructs/data-tables.js';
+import type { EmailSender } from '../infra/constructs/email-sender.js';
+import { HandlerFunction } from '../infra/constructs/handler-function.js';
+import { REQUEST_CLOSED_ERROR, TRANSIENT_ERRORS } from './approval-contracts.js';
+
+export interface ApprovalWorkflowProps {
+  data: DataTables;
+  email: EmailSender;
+  config: AppConfig;
+}
+
+/**
+ * A request's approval: determine the approver, ask them and wait (the task token stays with
+ * the stored approval), settle the request from the recorded decision, tell the requester.
+ * No decision in time: the request expires. A step that fails after its retries: the request
+ * is marked ERROR and the execution fails, never silently.
+ */
+export class ApprovalWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: ApprovalWorkflowProps) {
+    super(scope, id);
+    const { data, email, config } = props;
+
+    const determineApprover = new HandlerFunction(this, 'DetermineApprover', {
+      entry: 'functions/approvals/determine-approver.ts',
+      description: 'Approval workflow: who decides a request',
+      environment: { SEGREGATION_APPROVER_BUSINESS_FUNCTION: config.segregationApproverBusinessFunction },
+    });
+    data.grantRequestsRead(determineApprover);
+    data.grantReferenceDataRead(determineApprover);
+
+    const requestApproval = new HandlerFunction(this, 'RequestApproval', {
+      entry: 'functions/approvals/request-approval.ts',
+      description: 'Approval workflow: store the pending approval and email its link',
+      environment: {
+        PUBLIC_BASE_URL: config.publicBaseUrl,
+        APPROVAL_TIMEOUT_SECONDS: String(config.approvalTimeout.toSeconds()),
+      },
+    });
+    data.grantRequestsWrite(requestApproval);
+    data.grantApprovalsWrite(requestApproval);
+    data.grantReferenceDataRead(requestApproval);
+    data.grantAuditAppend(requestApproval);
+    email.grantSend(requestApproval);
+
+    const settleRequest = new HandlerFunction(this, 'SettleRequest', {
+      entry: 'functions/approvals/settle-request.ts',
+      description: 'Approval workflow: settle the request from its approval (decided, expired, failed)',
+    });
+    data.grantRequestsWrite(settleRequest);
+    data.grantApprovalsWrite(settleRequest);
+    data.grantAuditAppend(settleRequest);
+
+    const notifyRequester = new HandlerFunction(this, 'NotifyRequester', {
+      entry: 'functions/approvals/notify-requester.ts',
+      description: 'Approval workflow: email the requester the outcome',
+    });
+    data.grantRequestsRead(notifyRequester);
+    email.grantSend(notifyRequester);
+
+    const requestId = JsonPath.stringAt('$.requestId');
+    const withRetries = <T extends LambdaInvoke>(task: T): T => {
+      // Lambda's own transient faults are retried by LambdaInvoke; these are ours.
+      task.addRetry({
+        errors: [...TRANSIENT_ERRORS],
+        interval: Duration.seconds(1),
+        backoffRate: 2,
+        maxAttempts: 4,
+      });
+      return task;
+    };
+
+    const failed = new Fail(this, 'Approval failed', {
+      error: 'ApprovalWorkflowFailed',
+      cause: 'A step failed after its retries; the request is marked ERROR.',
+    });
+    const recordFailure = withRetries(
+      new LambdaInvoke(this, 'Record the failure', {
+        lambdaFunction: settleRequest,
+        payload: TaskInput.fromObject({ requestId, failure: JsonPath.objectAt('$.failure') }),
+        resultPath: JsonPath.DISCARD,
+      }),
+    );
+    recordFailure.addCatch(failed, { resultPath: '$.failureToRecord' }).next(failed);
+    const onFailure = { errors: ['States.ALL'], resultPath: '$.failure' };
+
+    const notify = withRetries(
+      new LambdaInvoke(this, 'Tell the requester the outcome', {
+        lambdaFunction: notifyRequester,
+        payload: TaskInput.fromObject({ requestId }),
+        resultPath: JsonPath.DISCARD,
+      }),
+    );
+    notify.addCatch(
+      new Fail(this, 'Notification failed', {
+        error: 'RequesterNotificationFailed',
+        cause: 'The request is settled, but its requester could not be emailed.',
+      }),
+      { resultPath: '$.failure' },
+    );
+    notify.next(new Succeed(this, 'Approval finished'));
+    const tellRequester = new Choice(this, 'Is there news for the requester?')
+      .when(Condition.booleanEquals('$.settled.notify', true), notify)
+      .otherwise(new Succeed(this, 'Nothing changed; nobody to tell'));
+
+    const settle = (name: string, timedOut: boolean) => {
+      const task = withRetries(
+        new LambdaInvoke(this, name, {
+          lambdaFunction: settleRequest,
+          payload: TaskInput.fromObject({ requestId, timedOut }),
+          resultSelector: { 'outcome.$': '$.Payload.outcome', 'notify.$': '$.Payload.notify' },
+          resultPath: '$.settled',
+        }),
+      );
+      task.addCatch(recordFailure, onFailure);
+      return task.next(tellRequester);
+    };
+
+    const askApprover = withRetries(
+      new LambdaInvoke(this, 'Ask the approver and wait for the decision', {
+        lambdaFunction: requestApproval,
+        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: TaskInput.fromObject({
+          requestId,
+          assignment: JsonPath.objectAt('$.assignment'),
+          taskToken: JsonPath.taskToken,
+          executionArn: JsonPath.executionId,
+        }),
+        taskTimeout: Timeout.duration(config.approvalTimeout),
+        resultPath: '$.decision',
+      }),
+    );
+    askApprover.addCatch(settle('Record the expiry', true), {
+      errors: ['States.Timeout'],
+      resultPath: '$.timeout',
+    });
+    askApprover.addCatch(new Succeed(this, 'Request closed before approval'), {
+      errors: [REQUEST_CLOSED_ERROR],
+      resultPath: JsonPath.DISCARD,
+    });
+    askApprover.addCatch(recordFailure, onFailure);
+
+    const determine = withRetries(
+      new LambdaInvoke(this, 'Determine the approver', {
+        lambdaFunction: determineApprover,
+        payload: TaskInput.fromObject({ requestId }),
+        resultSelector: {
+          'approver.$': '$.Payload.approver',
+          'reassignedFrom.$': '$.Payload.reassignedFrom',
+        },
+        resultPath: '$.assignment',
+      }),
+    );
+    determine.addCatch(recordFailure, onFailure);
+
+    const definition = determine.next(askApprover).next(settle('Record the decision', false));
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(definition),
+      // Waiting is most of an execution's life; the margin covers the steps around it.
+      timeout: config.approvalTimeout.plus(Duration.days(1)),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'ExecutionLogs', {
+          retention: RetentionDays.ONE_YEAR,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+        level: LogLevel.ALL,
+        // Execution data carries task tokens and request details: logged as events only.
+        includeExecutionData: false,
+      },
+    });
+    NagSuppressions.addResourceSuppressions(
+      this.stateMachine,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            "Invoking a task Lambda includes its versions (<function arn>:*): this workflow's own four functions only.",
+          appliesTo: [{ regex: '/^Resource::<ApprovalWorkflow[A-Za-z0-9]+\\.Arn>:\\*$/g' }],
+        },
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'X-Ray segment uploads and CloudWatch Logs delivery management have no resource-level permissions.',
+          appliesTo: ['Resource::*'],
+        },
+      ],
+      true,
+    );
+  }
+
+  /** The submit handler starts executions (named after the request). */
+  grantStart(fn: HandlerFunction): void {
+    fn.addEnvironment('APPROVAL_WORKFLOW_ARN', this.stateMachine.stateMachineArn);
+    this.stateMachine.grantStartExecution(fn);
+  }
+
+  /** Withdrawal stops a request's execution. */
+  grantStop(fn: HandlerFunction): void {
+    this.stateMachine.grantExecution(fn, 'states:StopExecution');
+    NagSuppressions.addResourceSuppressions(
+      fn,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            "Executions are named after requests: the wildcard covers this state machine's executions only.",
+          appliesTo: [
+            {
+              regex:
+                '/^Resource::arn:<AWS::Partition>:states:.*:execution:.*ApprovalWorkflowStateMachine.*:\\*$/g',
+            },
+          ],
+        },
+      ],
+      true,
+    );
+  }
+
+  /** Only the decision handlers hand a decision to the waiting task. */
+  grantDecide(fn: HandlerFunction): void {
+    this.stateMachine.grantTaskResponse(fn);
+  }
+}
