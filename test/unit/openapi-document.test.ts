@@ -111,12 +111,15 @@ describe('buildOpenApiDocument', () => {
     expect(missing).toEqual([]);
   });
 
-  it('describes every error response as application/problem+json with the Problem schema', () => {
-    const problems = allRoutes.flatMap((route) =>
-      Object.entries(operationOf(route.method, route.path)?.responses ?? {})
-        .filter(([status]) => Number(status) >= 400)
-        .map(([status, response]) => [`${route.operationId} ${status}`, response] as const),
-    );
+  it('describes every error response of the JSON API as application/problem+json with the Problem schema', () => {
+    // Link pages answer people in a browser: their errors are HTML pages.
+    const problems = allRoutes
+      .filter((route) => route.produces !== 'text/html')
+      .flatMap((route) =>
+        Object.entries(operationOf(route.method, route.path)?.responses ?? {})
+          .filter(([status]) => Number(status) >= 400)
+          .map(([status, response]) => [`${route.operationId} ${status}`, response] as const),
+      );
 
     expect(problems.length).toBeGreaterThan(0);
     for (const [, response] of problems) {
