@@ -9,12 +9,12 @@ import { allRoutes } from '../../functions/platform/api.js';
 import type { RouteDefinition } from '../../functions/platform/route.js';
 import { buildApp } from '../../infra/build-app.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
+import { actionsOf, statementsIn } from './synthesized.js';
 
 /** Synthesized CloudFormation is untyped JSON. */
 // biome-ignore lint/suspicious/noExplicitAny: the template's shape is what these tests assert.
 type Json = any;
 type Resource = Record<string, Json>;
-type Statement = { Action: string | string[]; Resource: Json };
 
 /** The context `cdk synth` would read from cdk.json; App() on its own does not read that file. */
 const cdkContext: Record<string, unknown> = JSON.parse(
@@ -73,18 +73,7 @@ function routeNamed(operationId: string): RouteDefinition {
 }
 
 /** The IAM statements attached to a function's execution role. */
-function statementsOf(fn: Resource): Statement[] {
-  const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
-  return Object.values(resourcesOf('AWS::IAM::Policy'))
-    .filter((policy) =>
-      (policy.Properties.Roles as unknown[]).some(
-        (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId }),
-      ),
-    )
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-}
-
-const actionsOf = (statement: Statement) => [statement.Action].flat();
+const statementsOf = (fn: Resource) => statementsIn(resourcesOf('AWS::IAM::Policy'), fn);
 
 describe('the synthesized test app', () => {
   it('really skips esbuild bundling with an empty aws:cdk:bundling-stacks', () => {

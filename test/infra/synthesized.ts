@@ -32,17 +32,20 @@ export function synthesizedTemplate() {
       return matches[0]!;
     },
     /** The IAM statements attached to a function's execution role. */
-    statementsOf(fn: Resource): Statement[] {
-      const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
-      return Object.values(resourcesOf('AWS::IAM::Policy'))
-        .filter((policy) =>
-          (policy.Properties.Roles as unknown[]).some(
-            (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId }),
-          ),
-        )
-        .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-    },
+    statementsOf: (fn: Resource) => statementsIn(resourcesOf('AWS::IAM::Policy'), fn),
   };
+}
+
+/** The IAM statements of the given policies attached to a function's execution role. */
+export function statementsIn(policies: Record<string, Resource>, fn: Resource): Statement[] {
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+  return Object.values(policies)
+    .filter((policy) =>
+      (policy.Properties.Roles as unknown[]).some(
+        (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId }),
+      ),
+    )
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
 }
 
 export const actionsOf = (statement: Statement) => [statement.Action].flat() as string[];
