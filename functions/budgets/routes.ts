@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
 import { IdempotencyKey } from '../requests/model.js';
+import { AuditEventResource } from '../shared/audit-event.js';
 import { pageSchemaOf } from '../shared/pagination.js';
 import {
   ActualResource,
@@ -55,6 +56,24 @@ export const budgetRoutes: RouteDefinition[] = [
     responses: {
       200: { description: 'The budget view.', schema: BudgetResource },
       400: { description: 'Malformed fiscal year.' },
+      ...authorizedProblems,
+      404: { description: 'No envelope is set for the fiscal year.' },
+    },
+  },
+  {
+    operationId: 'getBudgetHistory',
+    method: 'GET',
+    path: '/budgets/{fiscalYear}/history',
+    entry: 'functions/budgets/get-budget-history.ts',
+    summary: "The fiscal year's audit trail, oldest first",
+    description:
+      'Envelope changes, allocation changes and transfers: who, when, before/after and why. Approvers, finance and admin.',
+    tag,
+    pathParameters: FiscalYearPath,
+    query: LedgerQuery,
+    responses: {
+      200: { description: 'A page of audit events.', schema: pageSchemaOf(AuditEventResource) },
+      400: { description: 'Malformed fiscal year, limit or cursor.' },
       ...authorizedProblems,
       404: { description: 'No envelope is set for the fiscal year.' },
     },

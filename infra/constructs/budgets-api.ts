@@ -13,6 +13,10 @@ const ACCESS: Record<string, Grant> = {
     data.grantAuditAppend(handler);
   },
   getBudget: (handler, data) => data.grantBudgetsRead(handler),
+  getBudgetHistory: (handler, data) => {
+    data.grantBudgetsRead(handler);
+    data.grantAuditRead(handler);
+  },
   setBudgetAllocation: (handler, data) => {
     data.grantBudgetsWrite(handler);
     data.grantReferenceDataRead(handler);

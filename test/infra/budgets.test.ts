@@ -48,6 +48,7 @@ describe('budget grants, per handler', () => {
   it.each([
     ['setBudgetEnvelope', { BUDGETS_TABLE_NAME: BUDGET_WRITE, AUDIT_TABLE_NAME: ['dynamodb:PutItem'] }],
     ['getBudget', { BUDGETS_TABLE_NAME: READ }],
+    ['getBudgetHistory', { BUDGETS_TABLE_NAME: READ, AUDIT_TABLE_NAME: READ }],
     [
       'setBudgetAllocation',
       {

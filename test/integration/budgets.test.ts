@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../functions/shared/ids.js';
 import { approver, insertApprovedRequest, localBudgetsDomain } from './budget-support.js';
@@ -45,16 +44,11 @@ const lineOf = (view: { lines: { businessFunction: string }[] }, businessFunctio
   // biome-ignore lint/suspicious/noExplicitAny: asserted field by field
   view.lines.find((line) => line.businessFunction === businessFunction) as any;
 
-/** The fiscal year's audit events (no route lists them yet), oldest first. */
+/** The fiscal year's audit events, oldest first, through GET /budgets/{fiscalYear}/history. */
 async function budgetAuditActions(fiscalYear: string): Promise<Record<string, unknown>[]> {
-  const { Items = [] } = await domain.db.send(
-    new QueryCommand({
-      TableName: domain.tables.audit,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `BUDGET#${fiscalYear}` },
-    }),
-  );
-  return Items;
+  const response = await call('GET', `/budgets/${fiscalYear}/history?limit=100`, { token: anApprover });
+  expect(response.status).toBe(200);
+  return response.body.items;
 }
 
 describe('PUT /budgets/{fiscalYear}', () => {
@@ -390,6 +384,23 @@ describe('GET /budgets/{fiscalYear} and the ledger', () => {
 
     expect(ledger.status).toBe(403);
     expect(view.status).toBe(403);
+  });
+
+  it('shows the fiscal year’s audit trail to finance, and refuses it to requesters with 403', async () => {
+    const [history, refused, unknown] = await Promise.all([
+      call('GET', '/budgets/FY2048/history', { token: finance }),
+      call('GET', '/budgets/FY2048/history', { token: qaRequester }),
+      call('GET', '/budgets/FY2096/history', { token: finance }),
+    ]);
+
+    expect(history.body.items.map((event: { action: string }) => event.action)).toEqual([
+      'BUDGET_ENVELOPE_SET',
+      'BUDGET_ALLOCATION_SET',
+      'BUDGET_ALLOCATION_SET',
+      'BUDGET_TRANSFERRED',
+    ]);
+    expect(refused.status).toBe(403);
+    expect(unknown.status).toBe(404);
   });
 
   it('pages through a ledger newest first with an opaque cursor', async () => {
