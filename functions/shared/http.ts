@@ -175,19 +175,19 @@ export function parseJsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): 
   return validate(schema, parsed);
 }
 
-function issuesOf(read: () => unknown): FieldIssue[] {
+function attempt<T>(read: () => T): { value?: T; issues: FieldIssue[] } {
   try {
-    read();
-    return [];
+    return { value: read(), issues: [] };
   } catch (error) {
-    if (error instanceof ValidationError) return error.issues;
+    if (error instanceof ValidationError) return { issues: error.issues };
     throw error;
   }
 }
 
 /** Runs two validations (path and body, say) and reports the invalid fields of both at once. */
 export function validateBoth<A, B>(first: () => A, second: () => B): [A, B] {
-  const issues = [...issuesOf(first), ...issuesOf(second)];
+  const [a, b] = [attempt(first), attempt(second)];
+  const issues = [...a.issues, ...b.issues];
   if (issues.length > 0) throw new ValidationError(issues);
-  return [first(), second()];
+  return [a.value as A, b.value as B];
 }
