@@ -1,4 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
@@ -23,6 +25,18 @@ import type { EmailSender } from '../infra/constructs/email-sender.js';
 import { HandlerFunction } from '../infra/constructs/handler-function.js';
 import { REQUEST_CLOSED_ERROR, TRANSIENT_ERRORS } from './approval-contracts.js';
 
+/** The workflow's Lambdas that are not API routes: its task handlers and the sweeper. */
+export const APPROVAL_TASK_ENTRIES = {
+  determineApprover: 'functions/approvals/determine-approver.ts',
+  requestApproval: 'functions/approvals/request-approval.ts',
+  settleRequest: 'functions/approvals/settle-request.ts',
+  notifyRequester: 'functions/approvals/notify-requester.ts',
+  startStrandedApprovals: 'functions/approvals/start-stranded-approvals.ts',
+} as const;
+
+/** How often the sweeper looks for requests whose workflow never started. */
+export const SWEEP_INTERVAL = Duration.minutes(5);
+
 export interface ApprovalWorkflowProps {
   data: DataTables;
   email: EmailSender;
@@ -43,7 +57,7 @@ export class ApprovalWorkflow extends Construct {
     const { data, email, config } = props;
 
     const determineApprover = new HandlerFunction(this, 'DetermineApprover', {
-      entry: 'functions/approvals/determine-approver.ts',
+      entry: APPROVAL_TASK_ENTRIES.determineApprover,
       description: 'Approval workflow: who decides a request',
       environment: { SEGREGATION_APPROVER_BUSINESS_FUNCTION: config.segregationApproverBusinessFunction },
     });
@@ -51,7 +65,7 @@ export class ApprovalWorkflow extends Construct {
     data.grantReferenceDataRead(determineApprover);
 
     const requestApproval = new HandlerFunction(this, 'RequestApproval', {
-      entry: 'functions/approvals/request-approval.ts',
+      entry: APPROVAL_TASK_ENTRIES.requestApproval,
       description: 'Approval workflow: store the pending approval and email its link',
       environment: {
         PUBLIC_BASE_URL: config.publicBaseUrl,
@@ -65,7 +79,7 @@ export class ApprovalWorkflow extends Construct {
     email.grantSend(requestApproval);
 
     const settleRequest = new HandlerFunction(this, 'SettleRequest', {
-      entry: 'functions/approvals/settle-request.ts',
+      entry: APPROVAL_TASK_ENTRIES.settleRequest,
       description: 'Approval workflow: settle the request from its approval (decided, expired, failed)',
     });
     data.grantRequestsWrite(settleRequest);
@@ -73,7 +87,7 @@ export class ApprovalWorkflow extends Construct {
     data.grantAuditAppend(settleRequest);
 
     const notifyRequester = new HandlerFunction(this, 'NotifyRequester', {
-      entry: 'functions/approvals/notify-requester.ts',
+      entry: APPROVAL_TASK_ENTRIES.notifyRequester,
       description: 'Approval workflow: email the requester the outcome',
     });
     data.grantRequestsRead(notifyRequester);
@@ -191,6 +205,20 @@ export class ApprovalWorkflow extends Construct {
         // Execution data carries task tokens and request details: logged as events only.
         includeExecutionData: false,
       },
+    });
+
+    // The sweeper: a request whose workflow could not be started is not left in SUBMITTED.
+    const sweeper = new HandlerFunction(this, 'StartStrandedApprovals', {
+      entry: APPROVAL_TASK_ENTRIES.startStrandedApprovals,
+      description: 'Approval workflow sweeper: start the approval of requests stranded in SUBMITTED',
+      timeout: Duration.minutes(1),
+    });
+    data.grantRequestsRead(sweeper);
+    this.grantStart(sweeper);
+    new Rule(this, 'SweepSchedule', {
+      description: 'Start the approval of requests stranded in SUBMITTED',
+      schedule: Schedule.rate(SWEEP_INTERVAL),
+      targets: [new LambdaFunction(sweeper, { retryAttempts: 2 })],
     });
     NagSuppressions.addResourceSuppressions(
       this.stateMachine,

@@ -30,10 +30,10 @@ button{font:inherit;font-weight:600;padding:.8rem 1.4rem;border-radius:6px;borde
 
 const styleHash = createHash('sha256').update(STYLE).digest('base64');
 
-/** No script, no plugin, no frame, no foreign host: forms may only post back here. */
+/** No script, no plugin, no frame, no foreign host (not even a favicon request): forms may only post back here. */
 export const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  'content-security-policy': `default-src 'none'; style-src 'sha256-${styleHash}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
@@ -47,6 +47,7 @@ function page(title: string, body: Html): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
+<link rel="icon" href="data:,">
 <title>${title}</title>
 <style>${new Html(STYLE)}</style>
 </head>

@@ -27,13 +27,42 @@ function assertUndecided(request: ConsultancyRequest): void {
   }
 }
 
-/** The requester takes back a request that is not yet decided. */
+/** How often a withdrawal without If-Match reads again after the workflow moved the request meanwhile. */
+const ATTEMPTS_WITHOUT_IF_MATCH = 3;
+
+/**
+ * The requester takes back a request that is not yet decided. Without If-Match the caller
+ * means "whatever its version": a change by the workflow meanwhile (say, to IN_APPROVAL) is
+ * read again and withdrawn, rather than refused.
+ */
 export async function withdrawRequest(
   caller: Caller,
   id: string,
   reason: string,
   ifMatch: string | undefined,
   now = new Date(),
+): Promise<ConsultancyRequest> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withdrawOnce(caller, id, reason, ifMatch, now);
+    } catch (error) {
+      if (
+        !(error instanceof PreconditionFailedError) ||
+        ifMatch !== undefined ||
+        attempt >= ATTEMPTS_WITHOUT_IF_MATCH
+      ) {
+        throw error;
+      }
+    }
+  }
+}
+
+async function withdrawOnce(
+  caller: Caller,
+  id: string,
+  reason: string,
+  ifMatch: string | undefined,
+  now: Date,
 ): Promise<ConsultancyRequest> {
   const before = await getRequestVisibleTo(caller, id);
   assertMayWithdraw(caller, before);

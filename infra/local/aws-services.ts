@@ -29,15 +29,18 @@ export function awsError(status: number, type: string, message: string): LocalRe
   };
 }
 
-/** Lambda Invoke (RequestResponse), so scripts can run any function of the template. */
+/** Lambda ListFunctions and Invoke (RequestResponse), so scripts and tests can run any function of the template. */
 export function lambdaInvokeService(lambdas: LocalLambdas): LocalService {
   const pattern = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+  const pathOf = (request: IncomingMessage) => new URL(request.url ?? '/', 'http://x').pathname;
   return {
     name: 'Lambda',
     endpointId: 'LAMBDA',
     handles: (request) =>
-      request.method === 'POST' && pattern.test(new URL(request.url ?? '/', 'http://x').pathname),
+      (request.method === 'POST' && pattern.test(pathOf(request))) ||
+      (request.method === 'GET' && /^\/2015-03-31\/functions\/?$/.test(pathOf(request))),
     async handle(request, body) {
+      if (request.method === 'GET') return { status: 200, body: { Functions: lambdas.list() } };
       const name = decodeURIComponent(
         pattern.exec(new URL(request.url ?? '/', 'http://x').pathname)?.[1] ?? '',
       );

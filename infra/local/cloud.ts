@@ -25,7 +25,16 @@ import { LocalLambdas } from './lambda-runtime.js';
 import { bucketsOf, s3Service } from './s3-service.js';
 import { LocalStepFunctions } from './step-functions.js';
 import { synthesize } from './synth.js';
-import { type CfnTemplate, functionsOf, routesOf, stateMachinesOf, tablesOf } from './template.js';
+import {
+  type CfnTemplate,
+  functionsOf,
+  type LocalSchedule,
+  rateMillisOf,
+  routesOf,
+  schedulesOf,
+  stateMachinesOf,
+  tablesOf,
+} from './template.js';
 
 export interface LocalCloudOptions {
   dataDir: string;
@@ -136,6 +145,35 @@ async function seedDemoData(client: DynamoDBClient, template: CfnTemplate): Prom
 }
 
 /**
+ * The template's scheduled Lambdas, as EventBridge would run them: each once on start (what
+ * was due while the cloud was down), then every period of a rate() schedule. Returns the stopper.
+ */
+function runSchedules(schedules: LocalSchedule[], lambdas: LocalLambdas, log: (line: string) => void) {
+  const run = (schedule: LocalSchedule) => {
+    for (const logicalId of schedule.functionLogicalIds) {
+      lambdas
+        .invoke(logicalId, {
+          source: 'aws.events',
+          'detail-type': 'Scheduled Event',
+          resources: [schedule.name],
+        })
+        .then(
+          () => {},
+          (error: Error) => log(`Scheduled ${logicalId} failed: ${error.message}`),
+        );
+    }
+  };
+  const timers = schedules.map((schedule) => {
+    run(schedule);
+    const period = rateMillisOf(schedule.expression);
+    return period === undefined ? undefined : setInterval(() => run(schedule), period).unref();
+  });
+  return async () => {
+    for (const timer of timers) clearInterval(timer);
+  };
+}
+
+/**
  * Brings up the whole backend from the synthesized template: DynamoDB Local with the
  * template's tables, the template's Lambdas, and a gateway serving the template's routes.
  */
@@ -220,6 +258,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const resumed = stepFunctions.resumeAll();
     if (resumed > 0) log(`Resumed ${resumed} workflow execution(s) left running.`);
+    stoppers.push(runSchedules(schedulesOf(template), lambdas, log));
     const cloudFile = path.join(dataDir, LOCAL_CLOUD_FILE);
     writeFileSync(
       cloudFile,

@@ -39,6 +39,11 @@ export class LocalLambdas {
     private readonly logStream: WriteStream,
   ) {}
 
+  /** Name and description of every function, as ListFunctions tells them. */
+  list(): { FunctionName: string; Description: string }[] {
+    return this.functions.map((fn) => ({ FunctionName: fn.logicalId, Description: fn.description }));
+  }
+
   has(logicalId: string): boolean {
     return this.functions.some((candidate) => candidate.logicalId === logicalId);
   }

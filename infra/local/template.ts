@@ -78,6 +78,7 @@ export interface LocalFunction {
   environment: Record<string, string>;
   timeoutSeconds: number;
   memorySize: number;
+  description: string;
 }
 
 export function functionsOf(template: CfnTemplate, assemblyDir: string): LocalFunction[] {
@@ -101,6 +102,7 @@ export function functionsOf(template: CfnTemplate, assemblyDir: string): LocalFu
       environment: environment as Record<string, string>,
       timeoutSeconds: Number(properties.Timeout ?? 3),
       memorySize: Number(properties.MemorySize ?? 128),
+      description: String(properties.Description ?? ''),
     };
   });
 }
@@ -172,4 +174,36 @@ export function stateMachinesOf(template: CfnTemplate): LocalStateMachine[] {
       definition: JSON.parse(definitionString),
     };
   });
+}
+
+export interface LocalSchedule {
+  name: string;
+  /** `rate(5 minutes)` or `cron(...)`, as EventBridge reads it. */
+  expression: string;
+  functionLogicalIds: string[];
+}
+
+/** The template's scheduled rules and the Lambdas they invoke. */
+export function schedulesOf(template: CfnTemplate): LocalSchedule[] {
+  return resourcesOfType(template, 'AWS::Events::Rule')
+    .filter(([, resource]) => typeof resource.Properties?.ScheduleExpression === 'string')
+    .map(([logicalId, resource]) => {
+      const targets = (resource.Properties?.Targets ?? []) as { Arn: unknown }[];
+      return {
+        name: logicalId,
+        expression: String(resource.Properties?.ScheduleExpression),
+        functionLogicalIds: targets
+          .map((target) => String(resolve(template, target.Arn)))
+          .filter((arn) => arn.startsWith('arn:aws:lambda:'))
+          .map((arn) => arn.split(':').pop() ?? ''),
+      };
+    });
+}
+
+const RATE_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** The period of a `rate(...)` expression in milliseconds; undefined for cron expressions. */
+export function rateMillisOf(expression: string): number | undefined {
+  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  return match ? Number(match[1]) * (RATE_UNITS[match[2] as string] as number) : undefined;
 }

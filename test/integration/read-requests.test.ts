@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, listAllIds, tokenFor, validRequestBody } from './support.js';
+import { call, listAllIds, requestInStatus, tokenFor, validRequestBody } from './support.js';
 
 // This file works on MSAT and ENG requests only, so other files' requests do not disturb the counts.
 let msatRequester: string;
@@ -51,6 +51,8 @@ beforeAll(async () => {
     token: engRequester,
     body: validRequestBody({ businessFunction: 'ENG' }),
   });
+  // Each request goes to its approver (IN_APPROVAL, version 2) before the reads are checked.
+  for (const id of msatIds) await requestInStatus(msatRequester, id, 'IN_APPROVAL');
   await call('POST', `/requests/${msatIds[2]}/withdraw`, {
     token: msatRequester,
     body: { reason: 'Covered internally' },
@@ -63,7 +65,7 @@ describe('GET /requests/{id}', () => {
 
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ id: msatIds[0], title: 'MSAT one', fiscalYear: 'FY2026' });
-    expect(response.headers.get('etag')).toBe('"1"');
+    expect(response.headers.get('etag')).toBe('"2"');
   });
 
   it('answers 404 for an unknown id', async () => {
@@ -94,10 +96,10 @@ describe('GET /requests', () => {
   });
 
   it('filters by status and fiscal year', async () => {
-    const submittedIn2027 = await listAllIds(msatRequester, 'status=SUBMITTED&fiscalYear=FY2027');
+    const inApprovalIn2027 = await listAllIds(msatRequester, 'status=IN_APPROVAL&fiscalYear=FY2027');
     const withdrawn = await listAllIds(msatRequester, 'status=WITHDRAWN');
 
-    expect(submittedIn2027).toEqual([msatIds[4], msatIds[3], msatIds[1]]);
+    expect(inApprovalIn2027).toEqual([msatIds[4], msatIds[3], msatIds[1]]);
     expect(withdrawn).toEqual([msatIds[2]]);
   });
 
@@ -118,8 +120,8 @@ describe('GET /requests', () => {
   });
 
   it('pages a filtered list too', async () => {
-    const first = await call('GET', '/requests?status=SUBMITTED&limit=3', { token: msatRequester });
-    const second = await call('GET', `/requests?status=SUBMITTED&limit=3&cursor=${first.body.nextCursor}`, {
+    const first = await call('GET', '/requests?status=IN_APPROVAL&limit=3', { token: msatRequester });
+    const second = await call('GET', `/requests?status=IN_APPROVAL&limit=3&cursor=${first.body.nextCursor}`, {
       token: msatRequester,
     });
 

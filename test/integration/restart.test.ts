@@ -1,39 +1,89 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalCloud } from '../../infra/local/cloud.js';
-import { call, tokenFor, validRequestBody } from './support.js';
+import {
+  approvalEmailOf,
+  call,
+  eventually,
+  postForm,
+  readOutbox,
+  requestInStatus,
+  tokenFor,
+  validRequestBody,
+} from './support.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'techops-restart-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+/** The emailed link names the gateway's port, so the restarted cloud must listen on the same one (as npm start does). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 describe('the local cloud across a restart', () => {
-  it('still has a submitted request and its history after stop and start', async () => {
-    const token = await tokenFor({ groups: ['requester'], businessFunction: 'DIGITAL' }, dataDir);
-    const first = await startLocalCloud({ dataDir, port: 0 });
+  it('keeps a pending approval: after stop and start its link still works and the workflow carries on', async () => {
+    const token = await tokenFor(
+      {
+        sub: 'dora-digital',
+        email: 'dora@techops.example',
+        groups: ['requester'],
+        businessFunction: 'DIGITAL',
+      },
+      dataDir,
+    );
+    const port = await freePort();
+    const first = await startLocalCloud({ dataDir, port });
     let id: string;
+    let link: string;
     try {
       const submitted = await call('POST', '/requests', {
         baseUrl: first.url,
         token,
-        body: validRequestBody({ businessFunction: 'DIGITAL', category: 'DIGITAL_DATA' }),
+        body: validRequestBody({
+          businessFunction: 'DIGITAL',
+          category: 'DIGITAL_DATA',
+          title: 'Data platform',
+        }),
       });
       expect(submitted.status).toBe(201);
       id = submitted.body.id;
+      ({ link } = await approvalEmailOf(id, dataDir));
+      await requestInStatus(token, id, 'IN_APPROVAL', first.url);
     } finally {
       await first.stop();
     }
 
-    const second = await startLocalCloud({ dataDir, port: 0 });
+    const second = await startLocalCloud({ dataDir, port });
     try {
-      const request = await call('GET', `/requests/${id}`, { baseUrl: second.url, token });
-      const history = await call('GET', `/requests/${id}/history`, { baseUrl: second.url, token });
+      const page = await fetch(link);
+      expect(page.status).toBe(200);
 
-      expect(request.status).toBe(200);
-      expect(request.body).toMatchObject({ id, status: 'SUBMITTED', businessFunction: 'DIGITAL' });
+      const decided = await postForm(link, {
+        reviewed: 'yes',
+        decision: 'APPROVED',
+        comment: 'After the restart',
+      });
+
+      expect(decided.status).toBe(200);
+      const request = await requestInStatus(token, id, 'APPROVED', second.url);
+      expect(request.body.approval).toMatchObject({ status: 'APPROVED', comment: 'After the restart' });
+      await eventually(
+        () => readOutbox(dataDir).find((mail) => mail.subject === 'Your request was approved: Data platform'),
+        'the requester notification',
+      );
+      const history = await call('GET', `/requests/${id}/history`, { baseUrl: second.url, token });
       expect(history.body.items.map((event: { action: string }) => event.action)).toEqual([
         'REQUEST_SUBMITTED',
+        'APPROVAL_REQUESTED',
+        'APPROVAL_DECIDED',
+        'REQUEST_APPROVED',
       ]);
     } finally {
       await second.stop();

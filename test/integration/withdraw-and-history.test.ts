@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, tokenFor, validRequestBody } from './support.js';
+import { call, requestInStatus, tokenFor, validRequestBody } from './support.js';
 
 // This file works on SC requests.
 let requester: string;
@@ -16,11 +16,13 @@ beforeAll(async () => {
   colleague = await tokenFor({ groups: ['requester'], businessFunction: 'SC' });
 });
 
+/** A request waiting on its approver (IN_APPROVAL, version 2). */
 async function submitted(): Promise<string> {
   const response = await call('POST', '/requests', {
     token: requester,
     body: validRequestBody({ businessFunction: 'SC' }),
   });
+  await requestInStatus(requester, response.body.id, 'IN_APPROVAL');
   return response.body.id;
 }
 
@@ -31,16 +33,16 @@ describe('POST /requests/{id}/withdraw', () => {
     const response = await call('POST', `/requests/${id}/withdraw`, {
       token: requester,
       body: { reason: 'Budget moved to Q3' },
-      headers: { 'if-match': '"1"' },
+      headers: { 'if-match': '"2"' },
     });
 
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       status: 'WITHDRAWN',
-      version: 2,
+      version: 3,
       withdrawal: { reason: 'Budget moved to Q3', by: { sub: 'sam-sc' } },
     });
-    expect(response.headers.get('etag')).toBe('"2"');
+    expect(response.headers.get('etag')).toBe('"3"');
   });
 
   it('refuses to withdraw a withdrawn request again with 409', async () => {
@@ -81,7 +83,7 @@ describe('POST /requests/{id}/withdraw', () => {
     });
 
     expect(response.status).toBe(412);
-    expect((await call('GET', `/requests/${id}`, { token: requester })).body.status).toBe('SUBMITTED');
+    expect((await call('GET', `/requests/${id}`, { token: requester })).body.status).toBe('IN_APPROVAL');
   });
 
   it('accepts If-Match: * as any current version', async () => {
@@ -133,17 +135,22 @@ describe('GET /requests/{id}/history', () => {
     const response = await call('GET', `/requests/${id}/history`, { token: requester });
 
     expect(response.status).toBe(200);
-    expect(response.body.items).toHaveLength(2);
-    const [submission, withdrawal] = response.body.items;
+    expect(response.body.items).toHaveLength(3);
+    const [submission, approvalRequested, withdrawal] = response.body.items;
     expect(submission).toMatchObject({
       action: 'REQUEST_SUBMITTED',
       actor: { sub: 'sam-sc', name: 'Sam Supply', email: 'sam@techops.example' },
       after: { id, status: 'SUBMITTED' },
     });
+    expect(approvalRequested).toMatchObject({
+      action: 'APPROVAL_REQUESTED',
+      actor: { sub: 'system:approval-workflow' },
+      after: { status: 'IN_APPROVAL', approver: { email: 'elena.vasquez@techops.example' } },
+    });
     expect(withdrawal).toMatchObject({
       action: 'REQUEST_WITHDRAWN',
-      before: { status: 'SUBMITTED', version: 1 },
-      after: { status: 'WITHDRAWN', version: 2 },
+      before: { status: 'IN_APPROVAL', version: 2 },
+      after: { status: 'WITHDRAWN', version: 3 },
       reason: 'No longer needed',
     });
     expect(Date.parse(withdrawal.at)).toBeGreaterThanOrEqual(Date.parse(submission.at));

@@ -112,9 +112,8 @@ describe('buildOpenApiDocument', () => {
   });
 
   it('describes every error response of the JSON API as application/problem+json with the Problem schema', () => {
-    // Link pages answer people in a browser: their errors are HTML pages.
     const problems = allRoutes
-      .filter((route) => route.produces !== 'text/html')
+      .filter((route) => route.produces === undefined)
       .flatMap((route) =>
         Object.entries(operationOf(route.method, route.path)?.responses ?? {})
           .filter(([status]) => Number(status) >= 400)
@@ -129,6 +128,20 @@ describe('buildOpenApiDocument', () => {
         }),
       );
     }
+  });
+
+  it("describes the approver's pages as HTML, the form post as a urlencoded body", () => {
+    const page = operationOf('GET', '/approvals/{approval}') as unknown as {
+      responses: Record<string, { content: Record<string, unknown> }>;
+    };
+    const form = operationOf('POST', '/approvals/{approval}') as unknown as {
+      requestBody: { content: Record<string, unknown> };
+      security: unknown[];
+    };
+
+    expect(Object.keys(page.responses['404']?.content ?? {})).toEqual(['text/html']);
+    expect(Object.keys(form.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
+    expect(form.security).toEqual([]);
   });
 
   it('marks path parameters required and defaulted query parameters optional', () => {

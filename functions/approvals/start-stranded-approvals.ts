@@ -1,0 +1,38 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { listRequestsMatching } from '../requests/request-queries.js';
+import { requireEnv } from '../shared/config.js';
+import { logger } from '../shared/logger.js';
+import { startApprovalWorkflow } from './workflow.js';
+
+const approvalWorkflowArn = requireEnv('APPROVAL_WORKFLOW_ARN');
+
+/** A request this long in SUBMITTED has lost its start (the workflow moves it on within seconds). */
+const STRANDED_AFTER_MS = 2 * 60 * 1000;
+const PAGE_SIZE = 100;
+
+/**
+ * The sweeper: starts the approval of every request left in SUBMITTED because starting its
+ * workflow failed. Executions are named after requests, so a request whose workflow did start
+ * is never started twice (ExecutionAlreadyExists).
+ */
+export async function startStrandedApprovals(now = new Date()): Promise<{ started: string[] }> {
+  const started: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listRequestsMatching({ status: 'SUBMITTED' }, { limit: PAGE_SIZE, cursor });
+    for (const request of page.items) {
+      if (now.getTime() - Date.parse(request.createdAt) < STRANDED_AFTER_MS) continue;
+      await startApprovalWorkflow(approvalWorkflowArn, request.id);
+      started.push(request.id);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  if (started.length > 0)
+    logger.warn('Started stranded approvals', { count: started.length, requestIds: started });
+  return { started };
+}
+
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(() => startStrandedApprovals());

@@ -1,0 +1,200 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  approvalEmailOf,
+  call,
+  eventually,
+  readOutbox,
+  requestInStatus,
+  tokenFor,
+  validRequestBody,
+} from '../integration/support.js';
+
+// A real browser (Debian's Chromium, driven by Playwright) on the approver's emailed link.
+// This file works on ENG requests (head: Tomas Lindqvist).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ENG_HEAD = { name: 'Tomas Lindqvist', email: 'tomas.lindqvist@techops.example' };
+
+let browser: Browser;
+let requester: string;
+let auditor: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+  requester = await tokenFor({
+    sub: 'erik-eng',
+    name: 'Erik Engineering',
+    email: 'erik@techops.example',
+    groups: ['requester'],
+    businessFunction: 'ENG',
+  });
+  auditor = await tokenFor({ groups: ['admin'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function submitted(title: string): Promise<{ id: string; link: string }> {
+  const response = await call('POST', '/requests', {
+    token: requester,
+    body: validRequestBody({ businessFunction: 'ENG', category: 'PROCESS_ENGINEERING', title }),
+  });
+  expect(response.status).toBe(201);
+  const { link } = await approvalEmailOf(response.body.id);
+  return { id: response.body.id, link };
+}
+
+/** A page that records every request it makes and every console error (CSP violations among them). */
+async function openPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, javaScriptEnabled: false });
+  const page = await context.newPage();
+  const requested: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  return { page, requested, consoleErrors, close: () => context.close() };
+}
+
+async function signatureOf(id: string) {
+  const history = await call('GET', `/requests/${id}/history`, { token: auditor });
+  return history.body.items.find((event: { action: string }) => event.action === 'APPROVAL_DECIDED')
+    ?.signature;
+}
+
+const decide = async (page: Page, button: 'Approve' | 'Reject') => {
+  await page.getByLabel('I have reviewed this request').check();
+  await page.getByRole('button', { name: button }).click();
+  await page.waitForLoadState();
+};
+
+describe("the approver's journey in a browser", () => {
+  it('opens the emailed link, sees the summary, approves, and the request is approved and signed', async () => {
+    const { id, link } = await submitted('Debottlenecking study for the WFI loop');
+    const { page, requested, consoleErrors, close } = await openPage();
+    try {
+      await page.goto(link);
+      await expect.poll(() => page.title()).toContain('Debottlenecking study for the WFI loop');
+      const summary = await page.getByRole('region', { name: 'Request summary' }).innerText();
+      expect(summary).toContain('Engineering (ENG)');
+      expect(summary).toContain('USD 185,000.00');
+      expect(summary).toContain('Erik Engineering');
+
+      await decide(page, 'Approve');
+
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('You approved the request');
+      expect(requested.every((url) => url.startsWith(inject('apiUrl')))).toBe(true);
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await close();
+    }
+    await requestInStatus(requester, id, 'APPROVED');
+    await eventually(
+      () =>
+        readOutbox().find(
+          (mail) => mail.subject === 'Your request was approved: Debottlenecking study for the WFI loop',
+        ),
+      "the requester's notification",
+    );
+    expect(await signatureOf(id)).toMatchObject({
+      printedName: ENG_HEAD.name,
+      email: ENG_HEAD.email,
+      meaning: 'APPROVED',
+      method: 'EMAIL_LINK',
+    });
+  });
+
+  it('rejects with a comment', async () => {
+    const { id, link } = await submitted('Second opinion on the HVAC upgrade');
+    const { page, close } = await openPage();
+    try {
+      await page.goto(link);
+      await page.getByLabel('Comment (required to reject)').fill('We have this expertise in house.');
+
+      await decide(page, 'Reject');
+
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('You rejected the request');
+    } finally {
+      await close();
+    }
+    const request = await requestInStatus(requester, id, 'REJECTED');
+    expect(request.body.approval.comment).toBe('We have this expertise in house.');
+    await eventually(
+      () =>
+        readOutbox().find(
+          (mail) => mail.subject === 'Your request was rejected: Second opinion on the HVAC upgrade',
+        ),
+      "the requester's notification",
+    );
+    expect(await signatureOf(id)).toMatchObject({
+      meaning: 'REJECTED',
+      comment: 'We have this expertise in house.',
+    });
+  });
+
+  it('decides nothing until the review box is ticked, and asks for a comment to reject', async () => {
+    const { id, link } = await submitted('Unticked review box');
+    const { page, close } = await openPage();
+    try {
+      await page.goto(link);
+
+      await page.getByRole('button', { name: 'Approve' }).click();
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(
+        'Approval needed: Unticked review box',
+      );
+      await decide(page, 'Reject');
+
+      expect(await page.getByRole('alert').innerText()).toContain('A comment is required to reject.');
+      expect(await page.getByLabel('I have reviewed this request').isChecked()).toBe(true);
+    } finally {
+      await close();
+    }
+    const request = await call('GET', `/requests/${id}`, { token: requester });
+    expect(request.body.approval.status).toBe('PENDING');
+  });
+
+  it('fits a phone screen: no sideways scrolling, both buttons within reach', async () => {
+    const { link } = await submitted('Phone-sized approval page');
+    const { page, close } = await openPage({ width: 375, height: 740 });
+    try {
+      await page.goto(link);
+
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+      for (const name of ['Approve', 'Reject']) {
+        const box = await page.getByRole('button', { name }).boundingBox();
+        expect(box?.width ?? 0).toBeGreaterThan(200);
+        expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
+      }
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows a clear page for a link that no longer works', async () => {
+    const { link } = await submitted('Used link');
+    const { page, close } = await openPage();
+    try {
+      await page.goto(link);
+      await decide(page, 'Approve');
+
+      const again = await page.goto(link);
+
+      expect(again?.status()).toBe(409);
+      expect(await page.getByRole('alert').innerText()).toContain('already approved by Tomas Lindqvist');
+    } finally {
+      await close();
+    }
+  });
+});

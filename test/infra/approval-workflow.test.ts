@@ -1,0 +1,262 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allRoutes } from '../../functions/platform/api.js';
+import { buildApp } from '../../infra/build-app.js';
+import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
+import { TRANSIENT_ERRORS } from '../../workflows/approval-contracts.js';
+import { APPROVAL_TASK_ENTRIES } from '../../workflows/approval-workflow.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the template's shape is what these tests assert.
+type Json = any;
+
+const cdkContext: Record<string, unknown> = JSON.parse(
+  readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
+).context;
+const outdirs: string[] = [];
+
+function synthesize(overrides: Record<string, unknown> = {}): Template {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'techops-cdk-workflow-'));
+  outdirs.push(outdir);
+  const { stack } = buildApp({
+    outdir,
+    context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...overrides },
+  });
+  return Template.fromStack(stack);
+}
+
+/** The ASL as deployed, with the template's references standing in as "<ref>". */
+function definitionOf(of: Template): { StartAt: string; States: Record<string, Json> } {
+  const [machine] = Object.values(of.findResources('AWS::StepFunctions::StateMachine'));
+  const joined = (machine as Json).Properties.DefinitionString['Fn::Join'][1] as unknown[];
+  return JSON.parse(joined.map((part) => (typeof part === 'string' ? part : '<ref>')).join(''));
+}
+
+let template: Template;
+let states: Record<string, Json>;
+
+beforeAll(() => {
+  template = synthesize();
+  states = definitionOf(template).States;
+});
+
+afterAll(() => {
+  for (const outdir of outdirs) rmSync(outdir, { recursive: true, force: true });
+});
+
+const functions = () =>
+  Object.entries(template.findResources('AWS::Lambda::Function') as Record<string, Json>);
+
+function functionOfEntry(entry: string): [string, Json] {
+  const match = functions().find(([, fn]) => fn.Metadata?.[ENTRY_METADATA_KEY] === entry);
+  if (!match) throw new Error(`No function for ${entry}`);
+  return match;
+}
+
+const entryOf = (operationId: string) =>
+  allRoutes.find((route) => route.operationId === operationId)?.entry as string;
+
+/** Every IAM action a function's role may perform. */
+function actionsOf(logicalId: string): string[] {
+  const fn = template.findResources('AWS::Lambda::Function')[logicalId] as Json;
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Json>)
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    .flatMap((statement: Json) => [statement.Action].flat());
+}
+
+describe('the approval state machine', () => {
+  it('is a standard workflow with tracing and every event logged, without execution data', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+  });
+
+  it('waits for the task token with the configured timeout, never leaking the token into the result', () => {
+    const ask = states['Ask the approver and wait for the decision'];
+
+    expect(ask.Type).toBe('Task');
+    expect(ask.Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
+    expect(ask.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(ask.TimeoutSeconds).toBe(7 * 24 * 3600);
+    expect(cdkContext['techops:approvalTimeout']).toBe('P7D');
+  });
+
+  it('takes the approval timeout from context', () => {
+    const short = definitionOf(synthesize({ 'techops:approvalTimeout': 'PT45S' })).States;
+
+    expect(short['Ask the approver and wait for the decision'].TimeoutSeconds).toBe(45);
+  });
+
+  it('expires on timeout, ends quietly for a closed request, and records any other failure', () => {
+    const ask = states['Ask the approver and wait for the decision'];
+
+    expect(ask.Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Record the expiry' },
+      { ErrorEquals: ['RequestClosedError'], ResultPath: null, Next: 'Request closed before approval' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Record the failure' },
+    ]);
+    expect(states['Record the failure'].Next).toBe('Approval failed');
+  });
+
+  it('retries every task on named transient errors only, with backoff', () => {
+    const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+
+    expect(tasks.length).toBe(6);
+    for (const [name, task] of tasks) {
+      const errors = task.Retry.flatMap((retry: Json) => retry.ErrorEquals);
+      expect(errors, name).toEqual(expect.arrayContaining([...TRANSIENT_ERRORS, 'Lambda.ServiceException']));
+      expect(errors, name).not.toContain('States.ALL');
+      expect(errors, name).not.toContain('States.Timeout');
+      for (const retry of task.Retry) expect(retry.BackoffRate, name).toBe(2);
+    }
+  });
+
+  it('catches the failure of every task: no step fails silently', () => {
+    const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+
+    for (const [name, task] of tasks) {
+      expect(
+        task.Catch?.some((c: Json) => c.ErrorEquals.includes('States.ALL')),
+        name,
+      ).toBe(true);
+    }
+  });
+
+  it('gives every Fail state an error and a cause', () => {
+    const fails = Object.values(states).filter((state) => state.Type === 'Fail');
+
+    expect(fails.length).toBeGreaterThan(0);
+    for (const fail of fails) {
+      expect(fail.Error).toMatch(/^[A-Z]\w+$/);
+      expect(fail.Cause.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('settles the request from the decision and tells the requester', () => {
+    expect(states['Record the decision'].Parameters.Payload).toEqual({
+      'requestId.$': '$.requestId',
+      timedOut: false,
+    });
+    expect(states['Record the expiry'].Parameters.Payload).toEqual({
+      'requestId.$': '$.requestId',
+      timedOut: true,
+    });
+    expect(states['Record the decision'].Next).toBe('Is there news for the requester?');
+    expect(states['Is there news for the requester?'].Choices[0].Next).toBe('Tell the requester the outcome');
+  });
+});
+
+describe('least privilege around the workflow', () => {
+  const decisionHandlers = [entryOf('decideApproval'), entryOf('submitApprovalForm')];
+
+  it('lets only the two decision handlers complete a waiting task', () => {
+    const completing = functions()
+      .filter(([id]) => actionsOf(id).some((action) => /^states:SendTask(Success|Failure)$/.test(action)))
+      .map(([, fn]) => fn.Metadata[ENTRY_METADATA_KEY]);
+
+    expect(completing.sort()).toEqual([...decisionHandlers].sort());
+  });
+
+  it('lets submit and the sweeper start executions, withdraw stop them, and nobody else touch Step Functions', () => {
+    const byEntry: Record<string, string[]> = Object.fromEntries(
+      functions().map(([id, fn]) => [
+        fn.Metadata[ENTRY_METADATA_KEY],
+        actionsOf(id).filter((action) => action.startsWith('states:')),
+      ]),
+    );
+
+    expect(byEntry[entryOf('submitRequest')]).toEqual(['states:StartExecution']);
+    expect(byEntry[APPROVAL_TASK_ENTRIES.startStrandedApprovals]).toEqual(['states:StartExecution']);
+    expect(byEntry[entryOf('withdrawRequest')]).toEqual(['states:StopExecution']);
+    const allowed: string[] = [
+      entryOf('submitRequest'),
+      APPROVAL_TASK_ENTRIES.startStrandedApprovals,
+      entryOf('withdrawRequest'),
+      ...decisionHandlers,
+    ];
+    const others = Object.entries(byEntry).filter(
+      ([entry, actions]) => actions.length > 0 && !allowed.includes(entry),
+    );
+    expect(others).toEqual([]);
+  });
+
+  it('lets only the two emailing tasks send email, and only from the configured sender', () => {
+    const senders = functions().filter(([id]) => actionsOf(id).includes('ses:SendEmail'));
+
+    expect(senders.map(([, fn]) => fn.Metadata[ENTRY_METADATA_KEY]).sort()).toEqual(
+      [APPROVAL_TASK_ENTRIES.requestApproval, APPROVAL_TASK_ENTRIES.notifyRequester].sort(),
+    );
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'ses:SendEmail',
+            Condition: { StringEquals: { 'ses:FromAddress': cdkContext['techops:emailSender'] } },
+            Effect: 'Allow',
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps the approver page read-only: no write, no audit, no Step Functions', () => {
+    const [id] = functionOfEntry(entryOf('showApprovalPage'));
+
+    const actions = actionsOf(id);
+
+    expect(actions).not.toContain('dynamodb:PutItem');
+    expect(actions.filter((action) => action.startsWith('states:'))).toEqual([]);
+  });
+
+  it('tells the emailing task the public base URL and how long its links live', () => {
+    const [, requestApproval] = functionOfEntry(APPROVAL_TASK_ENTRIES.requestApproval);
+
+    expect(requestApproval.Properties.Environment.Variables).toEqual(
+      expect.objectContaining({
+        PUBLIC_BASE_URL: cdkContext['techops:publicBaseUrl'],
+        APPROVAL_TIMEOUT_SECONDS: String(7 * 24 * 3600),
+      }),
+    );
+  });
+});
+
+describe('the sweeper', () => {
+  it('runs every five minutes with read access to requests only', () => {
+    const [sweeperId, sweeper] = functionOfEntry(APPROVAL_TASK_ENTRIES.startStrandedApprovals);
+
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] } })],
+    });
+    expect(actionsOf(sweeperId)).not.toContain('dynamodb:PutItem');
+    expect(Object.keys(sweeper.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(['REQUESTS_TABLE_NAME', 'APPROVAL_WORKFLOW_ARN']),
+    );
+  });
+});
+
+describe('the approvals table', () => {
+  it("indexes pending approvals by approver's email, newest id first", () => {
+    const [, list] = functionOfEntry(entryOf('listApprovals'));
+    const tableId = list.Properties.Environment.Variables.APPROVALS_TABLE_NAME.Ref;
+    const table = (template.findResources('AWS::DynamoDB::Table') as Record<string, Json>)[tableId];
+
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'byPendingApprover',
+        KeySchema: [
+          { AttributeName: 'pendingFor', KeyType: 'HASH' },
+          { AttributeName: 'id', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+  });
+});
