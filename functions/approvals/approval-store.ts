@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import { documentClient, type TransactItem } from '../shared/db.js';
+import { documentClient, entityOf, type TransactItem } from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import { APPROVAL_PENDING_INDEX, type Approval } from './model.js';
 
@@ -13,11 +13,7 @@ const approvalsTableName = requireEnv('APPROVALS_TABLE_NAME');
 const approvalKey = (id: string) => ({ pk: `APPROVAL#${id}`, sk: 'APPROVAL' });
 const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'pendingFor']);
 
-function approvalFromItem(item: Record<string, unknown>): Approval {
-  return Object.fromEntries(
-    Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name)),
-  ) as unknown as Approval;
-}
+const approvalFromItem = (item: Record<string, unknown>) => entityOf<Approval>(item, STORAGE_ATTRIBUTES);
 
 export async function getApproval(id: string): Promise<Approval | undefined> {
   const { Item } = await documentClient.send(

@@ -1,4 +1,5 @@
 import type { Caller } from '../shared/auth.js';
+import { entityOf } from '../shared/db.js';
 import { newId } from '../shared/ids.js';
 import { EMPTY_LINE, type LedgerEntryKind, type LineEffect } from './ledger.js';
 import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
@@ -102,11 +103,8 @@ export function ledgerEntryItem(entry: StoredLedgerEntry): Record<string, unknow
 
 const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'entity']);
 
-export function ledgerEntryFromItem(item: Record<string, unknown>): StoredLedgerEntry {
-  return Object.fromEntries(
-    Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name)),
-  ) as unknown as StoredLedgerEntry;
-}
+export const ledgerEntryFromItem = (item: Record<string, unknown>) =>
+  entityOf<StoredLedgerEntry>(item, STORAGE_ATTRIBUTES);
 
 /** A request's standing on its line: what is committed and invoiced, and which entries did it. */
 export interface StoredPosition {
@@ -133,10 +131,10 @@ export function positionItem(position: StoredPosition, updatedAt: string): Recor
   };
 }
 
-export function positionFromItem(item: Record<string, unknown>): StoredPosition {
-  const { pk: _pk, sk: _sk, entity: _entity, updatedAt: _updatedAt, ...position } = item;
-  return position as unknown as StoredPosition;
-}
+const POSITION_STORAGE_ATTRIBUTES = new Set([...STORAGE_ATTRIBUTES, 'updatedAt']);
+
+export const positionFromItem = (item: Record<string, unknown>) =>
+  entityOf<StoredPosition>(item, POSITION_STORAGE_ATTRIBUTES);
 
 /** The line totals' attribute names, in one place for update expressions. */
 export const LINE_TOTAL_ATTRIBUTES: (keyof LineEffect | 'available')[] = [

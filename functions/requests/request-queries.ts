@@ -1,7 +1,7 @@
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../shared/auth.js';
 import { requireEnv } from '../shared/config.js';
-import { documentClient } from '../shared/db.js';
+import { documentClient, entityOf } from '../shared/db.js';
 import { NotFoundError } from '../shared/errors.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import type { ConsultancyRequest, RequestStatus } from './model.js';
@@ -18,11 +18,8 @@ export const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'REQUEST' 
 /** Item attributes that are storage detail, not part of the request. */
 const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'entity']);
 
-export function requestFromItem(item: Record<string, unknown>): ConsultancyRequest {
-  return Object.fromEntries(
-    Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name)),
-  ) as unknown as ConsultancyRequest;
-}
+export const requestFromItem = (item: Record<string, unknown>) =>
+  entityOf<ConsultancyRequest>(item, STORAGE_ATTRIBUTES);
 
 export async function getRequestById(id: string): Promise<ConsultancyRequest | undefined> {
   const { Item } = await documentClient.send(

@@ -23,3 +23,8 @@ export function cancellationCodes(error: unknown): string[] {
 
 /** One item of a transaction: changes that must land together are built as these. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** An item without the attributes that are storage detail (keys, index attributes): the entity itself. */
+export function entityOf<T>(item: Record<string, unknown>, storageAttributes: ReadonlySet<string>): T {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !storageAttributes.has(name))) as T;
+}

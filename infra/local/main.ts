@@ -15,6 +15,7 @@ try {
   console.log(`
 TechOps consultancy API is up at ${cloud.url}   (health: ${cloud.url}/health)
 Data is kept in ${cloud.dataDir}; Lambda logs go to ${cloud.dataDir}/logs/functions.log.
+Emails (approval links among them) go to ${cloud.dataDir}/outbox/ and their links are printed here.
 
 Get a token, then call the API:
   TOKEN=$(npm run --silent token -- --sub u-qa-1 --email ana@techops.example --name "Ana Quality" --groups requester --business-function QA)

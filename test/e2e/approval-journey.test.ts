@@ -84,14 +84,14 @@ describe("the approver's journey in a browser", () => {
     try {
       await page.goto(link);
       await expect.poll(() => page.title()).toContain('Debottlenecking study for the WFI loop');
-      const summary = await page.getByRole('region', { name: 'Request summary' }).innerText();
+      const summary = await page.getByRole('region', { name: 'Request summary' }).textContent();
       expect(summary).toContain('Engineering (ENG)');
       expect(summary).toContain('USD 185,000.00');
       expect(summary).toContain('Erik Engineering');
 
       await decide(page, 'Approve');
 
-      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('You approved the request');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You approved the request');
       expect(requested.every((url) => url.startsWith(inject('apiUrl')))).toBe(true);
       expect(consoleErrors).toEqual([]);
     } finally {
@@ -122,7 +122,7 @@ describe("the approver's journey in a browser", () => {
 
       await decide(page, 'Reject');
 
-      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('You rejected the request');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You rejected the request');
     } finally {
       await close();
     }
@@ -148,12 +148,12 @@ describe("the approver's journey in a browser", () => {
       await page.goto(link);
 
       await page.getByRole('button', { name: 'Approve' }).click();
-      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
         'Approval needed: Unticked review box',
       );
       await decide(page, 'Reject');
 
-      expect(await page.getByRole('alert').innerText()).toContain('A comment is required to reject.');
+      expect(await page.getByRole('alert').textContent()).toContain('A comment is required to reject.');
       expect(await page.getByLabel('I have reviewed this request').isChecked()).toBe(true);
     } finally {
       await close();
@@ -192,7 +192,7 @@ describe("the approver's journey in a browser", () => {
       const again = await page.goto(link);
 
       expect(again?.status()).toBe(409);
-      expect(await page.getByRole('alert').innerText()).toContain('already approved by Tomas Lindqvist');
+      expect(await page.getByRole('alert').textContent()).toContain('already approved by Tomas Lindqvist');
     } finally {
       await close();
     }

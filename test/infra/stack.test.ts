@@ -257,6 +257,26 @@ describe('HTTP API routes and authorizer', () => {
     expect(routeKeys.sort()).toEqual(allRoutes.map((route) => `${route.method} ${route.path}`).sort());
   });
 
+  it('names path variables alike at the same level, as API Gateway requires of sibling routes', () => {
+    const variableAt = new Map<string, string>();
+    const conflicts: string[] = [];
+
+    for (const route of allRoutes) {
+      const segments = route.path.split('/');
+      segments.forEach((segment, level) => {
+        const variable = /^\{(.+)\}$/.exec(segment)?.[1];
+        if (!variable) return;
+        const parent = segments.slice(0, level).join('/');
+        const known = variableAt.get(parent);
+        if (known !== undefined && known !== variable)
+          conflicts.push(`${route.path}: {${variable}} vs {${known}}`);
+        variableAt.set(parent, variable);
+      });
+    }
+
+    expect(conflicts).toEqual([]);
+  });
+
   it("puts every route behind the JWT authorizer but health and the emailed link's pages", () => {
     const [authorizerId] = Object.keys(resourcesOf('AWS::ApiGatewayV2::Authorizer'));
     const routes = Object.values(resourcesOf('AWS::ApiGatewayV2::Route'));

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalCloud } from '../../infra/local/cloud.js';
+import { freePort, startLocalCloud } from '../../infra/local/cloud.js';
 import {
   approvalEmailOf,
   call,
@@ -18,15 +17,6 @@ import {
 const dataDir = mkdtempSync(path.join(tmpdir(), 'techops-restart-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** The emailed link names the gateway's port, so the restarted cloud must listen on the same one (as npm start does). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('the local cloud across a restart', () => {
   it('keeps a pending approval: after stop and start its link still works and the workflow carries on', async () => {
     const token = await tokenFor(
@@ -38,6 +28,7 @@ describe('the local cloud across a restart', () => {
       },
       dataDir,
     );
+    // The emailed link names the gateway's port: the restarted cloud listens on the same one, as npm start does.
     const port = await freePort();
     const first = await startLocalCloud({ dataDir, port });
     let id: string;
