@@ -219,6 +219,12 @@ export class LocalStepFunctions implements LocalService {
         cause: input.cause === undefined ? undefined : String(input.cause),
       });
       this.aborts.get(record.executionArn)?.();
+      // Its waiting task is gone too: its token completes nothing any more.
+      for (const [token, task] of this.tasks) {
+        if (task.executionArn !== record.executionArn) continue;
+        this.tasks.delete(token);
+        task.reject(new TaskError('States.Aborted', 'The execution was stopped'));
+      }
     }
     return { status: 200, body: { stopDate: record.stopDate } };
   }
@@ -306,7 +312,9 @@ export class LocalStepFunctions implements LocalService {
     state: AslState,
     input: JSONValue,
   ): Promise<JSONValue> {
-    if (this.stopping) throw new TaskError('Local.Stopping', 'The local cloud is stopping');
+    if (this.stopping || record.status !== 'RUNNING') {
+      throw new TaskError('Local.Stopping', 'The execution is no longer running');
+    }
     const resource = String(state.Resource);
     if (resource === LAMBDA_INVOKE) {
       const { FunctionName, Payload } = input as { FunctionName: string; Payload?: JSONValue };
