@@ -3,10 +3,12 @@ import type { Construct } from 'constructs';
 import { ApprovalWorkflow } from '../workflows/approval-workflow.js';
 import type { AppConfig } from './config.js';
 import { ApprovalsApi } from './constructs/approvals-api.js';
+import { BudgetsApi } from './constructs/budgets-api.js';
 import { ConsultancyHttpApi } from './constructs/consultancy-http-api.js';
 import { ContractDigestJob } from './constructs/contract-digest-job.js';
 import { DataTables } from './constructs/data-tables.js';
 import { EmailSender } from './constructs/email-sender.js';
+import { ExportsApi } from './constructs/exports-api.js';
 import { PlatformApi } from './constructs/platform-api.js';
 import { ReferenceDataApi } from './constructs/reference-data-api.js';
 import { RequestsApi } from './constructs/requests-api.js';
@@ -26,6 +28,8 @@ export class TechOpsConsultancyStack extends Stack {
     const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
     new RequestsApi(this, 'Requests', { api, data, config: props.config, workflow });
     new ApprovalsApi(this, 'Approvals', { api, data, workflow });
+    new BudgetsApi(this, 'Budgets', { api, data });
+    new ExportsApi(this, 'Exports', { api, data });
     new VendorsApi(this, 'Vendors', { api, data });
     new ContractDigestJob(this, 'ContractDigest', { data, email, config: props.config });
   }

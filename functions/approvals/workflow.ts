@@ -36,16 +36,17 @@ export async function stopApprovalWorkflow(executionArn: string, cause: string):
 }
 
 /**
- * Hands the recorded decision to the waiting task. If the task is gone (it timed out a moment
- * earlier), the workflow's expiry step finds the recorded decision and applies it instead.
+ * Hands the recorded decision to the waiting task. The decision is already recorded, so this
+ * never fails the caller: if the task is gone (it timed out a moment earlier) or Step Functions
+ * cannot be reached, the workflow's expiry step finds the recorded decision and applies it.
  */
 export async function completeApprovalTask(taskToken: string, output: unknown): Promise<void> {
   try {
     await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
   } catch (error) {
     const name = errorName(error);
-    if (name !== 'TaskTimedOut' && name !== 'TaskDoesNotExist') throw error;
-    logger.warn('The approval task was no longer waiting; the workflow settles from the record', {
+    const gone = name === 'TaskTimedOut' || name === 'TaskDoesNotExist';
+    logger[gone ? 'warn' : 'error']('The decision is recorded but did not reach the workflow', {
       errorName: name,
     });
   }

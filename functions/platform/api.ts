@@ -1,4 +1,6 @@
 import { approvalRoutes } from '../approvals/routes.js';
+import { budgetRoutes } from '../budgets/routes.js';
+import { exportRoutes } from '../exports/routes.js';
 import { referenceDataRoutes } from '../reference-data/routes.js';
 import { requestRoutes } from '../requests/routes.js';
 import { vendorRoutes } from '../vendors/routes.js';
@@ -11,5 +13,7 @@ export const allRoutes: RouteDefinition[] = [
   ...referenceDataRoutes,
   ...requestRoutes,
   ...approvalRoutes,
+  ...budgetRoutes,
+  ...exportRoutes,
   ...vendorRoutes,
 ];

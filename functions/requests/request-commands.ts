@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { appendAuditEvent } from '../shared/audit.js';
 import type { AuditEvent } from '../shared/audit-event.js';
 import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
+import { IDEMPOTENCY_TTL_SECONDS } from '../shared/fingerprint.js';
 import type { ConsultancyRequest } from './model.js';
 import { requestKey } from './request-queries.js';
 
@@ -12,9 +12,6 @@ import { requestKey } from './request-queries.js';
  * conditional: creation never overwrites, updates only apply to the version they were based on.
  */
 const requestsTableName = requireEnv('REQUESTS_TABLE_NAME');
-
-/** How long an Idempotency-Key is remembered. */
-const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 export interface IdempotentResponse {
   statusCode: number;
@@ -32,20 +29,7 @@ const idempotencyKey = (claim: Pick<IdempotencyClaim, 'callerSub' | 'key'>) => (
   sk: 'IDEMPOTENCY',
 });
 
-/** JSON with object keys sorted, so the same body sent with its fields in another order is the same body. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** A stable fingerprint of a request body, so a retry can be told apart from a different request. */
-export function fingerprintOf(body: unknown): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('base64url');
-}
+export { fingerprintOf } from '../shared/fingerprint.js';
 
 export async function findIdempotentResponse(
   claim: Pick<IdempotencyClaim, 'callerSub' | 'key'>,

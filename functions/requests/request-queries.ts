@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../shared/auth.js';
 import { requireEnv } from '../shared/config.js';
 import { documentClient, entityOf } from '../shared/db.js';
@@ -104,4 +104,23 @@ export async function getRequestVisibleTo(caller: Caller, id: string): Promise<C
   if (request === undefined) throw new NotFoundError(`No request ${id}.`);
   assertMaySee(caller, request);
   return request;
+}
+
+/** Up to 100 requests by id in one BatchGet (missing ids are left out); unprocessed keys are read again. */
+export async function getRequestsByIds(ids: string[]): Promise<Map<string, ConsultancyRequest>> {
+  const found = new Map<string, ConsultancyRequest>();
+  let keys = [...new Set(ids)].map(requestKey);
+  for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
+    const { Responses, UnprocessedKeys } = await documentClient.send(
+      new BatchGetCommand({ RequestItems: { [requestsTableName]: { Keys: keys } } }),
+    );
+    for (const item of Responses?.[requestsTableName] ?? []) {
+      const request = requestFromItem(item);
+      found.set(request.id, request);
+    }
+    keys = (UnprocessedKeys?.[requestsTableName]?.Keys ?? []) as typeof keys;
+  }
+  if (keys.length > 0)
+    throw new Error(`Could not read ${keys.length} requests: DynamoDB kept them unprocessed`);
+  return found;
 }

@@ -3,7 +3,8 @@ import type { Caller } from './auth.js';
 import { newId } from './ids.js';
 
 /** An entry of the append-only audit trail: who, when, what, before/after, why. */
-export type AuditedEntity = 'REQUEST' | 'VENDOR';
+/** REQUEST events are per request id; BUDGET events per fiscal year (envelope, allocations, transfers); VENDOR events per vendor. */
+export type AuditedEntity = 'REQUEST' | 'BUDGET' | 'VENDOR';
 
 export interface AuditEvent {
   eventId: string;

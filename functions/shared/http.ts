@@ -174,3 +174,20 @@ export function parseJsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): 
   if (parsed === undefined) throw new ValidationError([{ field: '', message: 'A JSON body is required.' }]);
   return validate(schema, parsed);
 }
+
+function attempt<T>(read: () => T): { value?: T; issues: FieldIssue[] } {
+  try {
+    return { value: read(), issues: [] };
+  } catch (error) {
+    if (error instanceof ValidationError) return { issues: error.issues };
+    throw error;
+  }
+}
+
+/** Runs two validations (path and body, say) and reports the invalid fields of both at once. */
+export function validateBoth<A, B>(first: () => A, second: () => B): [A, B] {
+  const [a, b] = [attempt(first), attempt(second)];
+  const issues = [...a.issues, ...b.issues];
+  if (issues.length > 0) throw new ValidationError(issues);
+  return [a.value as A, b.value as B];
+}

@@ -9,6 +9,8 @@ const prefixes = {
   rate: 'rat',
   review: 'rev',
   auditEvent: 'evt',
+  ledgerEntry: 'led',
+  transfer: 'trf',
 } as const;
 export type IdKind = keyof typeof prefixes;
 

@@ -116,27 +116,33 @@ export function parseMoney(dto: MoneyDto): Money {
   return { minor: Number(minor), currency: dto.currency };
 }
 
+/** The wire form; a negative amount (a running total such as an overspent line's available) keeps its sign. */
 export function formatMoney(money: Money): MoneyDto {
   const digits = minorDigits(money.currency);
-  const text = BigInt(money.minor)
-    .toString()
-    .padStart(digits + 1, '0');
+  const sign = money.minor < 0 ? '-' : '';
+  const text = (BigInt(money.minor) * (money.minor < 0 ? -1n : 1n)).toString().padStart(digits + 1, '0');
   const amount = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
-  return { amount, currency: money.currency };
+  return { amount: `${sign}${amount}`, currency: money.currency };
+}
+
+/** The fields of an amount on the wire, for bodies that carry an amount beside other fields. */
+export const MONEY_FIELDS = {
+  amount: z.string().max(32).describe('Decimal string in major units, e.g. "185000.00".'),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'Must be a three-letter ISO 4217 code.'),
+};
+
+/** Checks an amount's precision and range against its currency (a zod superRefine). */
+export function refineMoney(value: MoneyDto, context: z.RefinementCtx): void {
+  const wellFormedCode = /^[A-Z]{3}$/.test(value.currency);
+  for (const issue of moneyIssues(value)) {
+    // A malformed code has its own message from the schema: say it once.
+    if (issue.field === 'currency' && !wellFormedCode) continue;
+    context.addIssue({ code: 'custom', path: [issue.field], message: issue.message });
+  }
 }
 
 /** The wire schema of an amount; the amount's precision is checked against its currency too. */
 export const MoneySchema = z
-  .strictObject({
-    amount: z.string().max(32).describe('Decimal string in major units, e.g. "185000.00".'),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'Must be a three-letter ISO 4217 code.'),
-  })
-  .superRefine((value, context) => {
-    const wellFormedCode = /^[A-Z]{3}$/.test(value.currency);
-    for (const issue of moneyIssues(value)) {
-      // A malformed code has its own message from the schema: say it once.
-      if (issue.field === 'currency' && !wellFormedCode) continue;
-      context.addIssue({ code: 'custom', path: [issue.field], message: issue.message });
-    }
-  })
+  .strictObject(MONEY_FIELDS)
+  .superRefine(refineMoney)
   .meta({ id: 'Money', example: { amount: '185000.00', currency: 'USD' } });

@@ -60,6 +60,8 @@ export class DataTables extends Construct {
   readonly referenceData: Table;
   readonly audit: Table;
   readonly vendors: Table;
+  /** Envelopes, budget lines, ledger entries, request positions, invoices: see functions/budgets/budget-items.ts. */
+  readonly budgets: Table;
   readonly approvals: Table;
 
   constructor(scope: Construct, id: string) {
@@ -91,6 +93,10 @@ export class DataTables extends Construct {
         projectionType: ProjectionType.ALL,
       });
     }
+    // One table for every budget item kind (transfer idempotency records expire through TTL): a
+    // rule's entry, line totals and position are written in one transaction, and each read is a
+    // Query of one partition, so no index is needed.
+    this.budgets = stateTable(this, 'Budgets', 'expiresAt');
     // One item per approval step; `pendingFor` (the approver's email) exists only while it is
     // PENDING, so the index lists exactly an approver's open approvals.
     this.approvals = stateTable(this, 'Approvals');
@@ -131,6 +137,22 @@ export class DataTables extends Construct {
   /** Creation and changes are conditional Puts inside transactions: no update or delete. */
   grantRequestsWrite(fn: HandlerFunction): void {
     grantTable(fn, this.requests, 'REQUESTS_TABLE_NAME', [...READ_ACTIONS, 'dynamodb:PutItem']);
+  }
+
+  grantBudgetsRead(fn: HandlerFunction): void {
+    grantTable(fn, this.budgets, 'BUDGETS_TABLE_NAME', READ_ACTIONS);
+  }
+
+  /**
+   * Ledger entries and invoices are create-only Puts; line and envelope totals move with
+   * conditional UpdateItem ADD, in transactions. No delete.
+   */
+  grantBudgetsWrite(fn: HandlerFunction): void {
+    grantTable(fn, this.budgets, 'BUDGETS_TABLE_NAME', [
+      ...READ_ACTIONS,
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
   }
 
   grantReferenceDataRead(fn: HandlerFunction): void {

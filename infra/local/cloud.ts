@@ -16,11 +16,13 @@ import { demoBusinessFunctions } from '../../functions/reference-data/demo-data.
 import { businessFunctionItem } from '../../functions/reference-data/schemas.js';
 import { PROJECT_ROOT } from '../constructs/handler-function.js';
 import { type LocalService, lambdaInvokeService, startAwsServices } from './aws-services.js';
+import { seedDemoBudgets } from './demo-budgets.js';
 import { devKeySet } from './dev-identity.js';
 import { assertJavaAvailable, ensureTables, startDynamoDbLocal } from './dynamodb-local.js';
 import { emailOutboxService } from './email-outbox.js';
 import { startGateway } from './gateway.js';
 import { LocalLambdas } from './lambda-runtime.js';
+import { bucketsOf, s3Service } from './s3-service.js';
 import { seedVendors } from './seed-vendors.js';
 import { LocalStepFunctions } from './step-functions.js';
 import { synthesize } from './synth.js';
@@ -211,6 +213,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       log('Empty data dir: seeding demo reference data.');
       await seedDemoData(dynamoDb.client, template);
     }
+    await seedDemoBudgets(dynamoDb.client, template, created, log);
 
     const logStream = createWriteStream(path.join(dataDir, 'logs', 'functions.log'), { flags: 'a' });
     stoppers.push(() => new Promise((resolve) => logStream.end(resolve)));
@@ -224,6 +227,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_ENDPOINT_URL_SFN: awsServices.url,
         AWS_ENDPOINT_URL_SESV2: awsServices.url,
         AWS_ENDPOINT_URL_LAMBDA: awsServices.url,
+        AWS_ENDPOINT_URL_S3: awsServices.url,
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
         POWERTOOLS_LOG_LEVEL: process.env.LOCAL_LOG_LEVEL ?? 'INFO',
@@ -242,6 +246,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stepFunctions,
       emailOutboxService(path.join(dataDir, 'outbox'), log),
       lambdaInvokeService(lambdas),
+      s3Service(path.join(dataDir, 's3'), bucketsOf(template), 'local'),
     );
 
     const gateway = await startGateway({

@@ -70,6 +70,8 @@ export class LocalStepFunctions implements LocalService {
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly aborts = new Map<string, () => void>();
   private readonly tasks = new Map<string, PendingTask>();
+  /** Tokens of tasks that timed out: completing one answers TaskTimedOut, as AWS does. */
+  private readonly timedOutTokens = new Set<string>();
   private stopping = false;
 
   constructor(
@@ -217,6 +219,12 @@ export class LocalStepFunctions implements LocalService {
         cause: input.cause === undefined ? undefined : String(input.cause),
       });
       this.aborts.get(record.executionArn)?.();
+      // Its waiting task is gone too: its token completes nothing any more.
+      for (const [token, task] of this.tasks) {
+        if (task.executionArn !== record.executionArn) continue;
+        this.tasks.delete(token);
+        task.reject(new TaskError('States.Aborted', 'The execution was stopped'));
+      }
     }
     return { status: 200, body: { stopDate: record.stopDate } };
   }
@@ -229,11 +237,8 @@ export class LocalStepFunctions implements LocalService {
     const token = String(input.taskToken ?? '');
     const task = this.tasks.get(token);
     if (!task) {
-      const timedOut = [...this.executions.values()].some(
-        (record) => record.status !== 'RUNNING' && tokenOf(record) === token,
-      );
-      return timedOut
-        ? awsError(400, 'TaskTimedOut', 'The task is no longer running')
+      return this.timedOutTokens.has(token)
+        ? awsError(400, 'TaskTimedOut', 'The task timed out')
         : awsError(400, 'TaskDoesNotExist', 'Task does not exist');
     }
     if (removes) this.tasks.delete(token);
@@ -307,7 +312,9 @@ export class LocalStepFunctions implements LocalService {
     state: AslState,
     input: JSONValue,
   ): Promise<JSONValue> {
-    if (this.stopping) throw new TaskError('Local.Stopping', 'The local cloud is stopping');
+    if (this.stopping || record.status !== 'RUNNING') {
+      throw new TaskError('Local.Stopping', 'The execution is no longer running');
+    }
     const resource = String(state.Resource);
     if (resource === LAMBDA_INVOKE) {
       const { FunctionName, Payload } = input as { FunctionName: string; Payload?: JSONValue };
@@ -334,7 +341,10 @@ export class LocalStepFunctions implements LocalService {
         // setTimeout holds at most ~24.8 days: re-arm until the deadline for longer timeouts.
         const arm = () => {
           const remaining = deadline - Date.now();
-          if (remaining <= 0) return reject(new TaskError('States.Timeout', 'The task timed out'));
+          if (remaining <= 0) {
+            this.timedOutTokens.add(token);
+            return reject(new TaskError('States.Timeout', 'The task timed out'));
+          }
           timer = setTimeout(arm, Math.min(remaining, 2 ** 31 - 1));
           timer.unref();
         };
@@ -415,10 +425,6 @@ function describe(record: ExecutionRecord) {
   const { executionArn, stateMachineArn, name, status, startDate, stopDate, input, output, error, cause } =
     record;
   return { executionArn, stateMachineArn, name, status, startDate, stopDate, input, output, error, cause };
-}
-
-function tokenOf(record: ExecutionRecord): string | undefined {
-  return record.waiting?.token;
 }
 
 /** What `arn:aws:states:::lambda:invoke` returns: the payload and the invocation's metadata. */

@@ -1,14 +1,36 @@
 /**
  * `npm run bench`: latency and throughput of request intake through the local cloud
- * (gateway -> Lambda bundle -> DynamoDB Local), on loopback only, bounded in count, then stops.
+ * (gateway -> Lambda bundle -> DynamoDB Local), and how long the approval workflow takes to
+ * reach the approver and to settle a decision; on loopback only, bounded in count, then stops.
  * Numbers are for comparing changes on the same machine, not a promise about AWS.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalCloud } from '../../infra/local/cloud.js';
 import { issueDevToken } from '../../infra/local/dev-identity.js';
-import { CALLS_PER_SCENARIO, CONCURRENCY, measure } from './measure.js';
+import { CALLS_PER_SCENARIO, CONCURRENCY, measure, percentile } from './measure.js';
+
+const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 30);
+
+function report(name: string, latencies: number[]): void {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const ms = (value: number) => `${value.toFixed(0)} ms`;
+  console.log(
+    `${name.padEnd(28)} ${String(sorted.length).padStart(4)} runs   p50 ${ms(percentile(sorted, 50))}  ` +
+      `p95 ${ms(percentile(sorted, 95))}  max ${ms(sorted.at(-1) ?? 0)}`,
+  );
+}
+
+async function until<T>(find: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const found = await find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('The workflow did not get there within a minute');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'techops-bench-'));
 const cloud = await startLocalCloud({ dataDir, port: 0 });
@@ -52,8 +74,43 @@ try {
   );
   await measure('GET /requests?limit=25', () => fetch(`${cloud.url}/requests?limit=25`, { headers }));
   await measure('GET /requests?status filter', () =>
-    fetch(`${cloud.url}/requests?status=SUBMITTED&fiscalYear=FY2027&limit=25`, { headers }),
+    fetch(`${cloud.url}/requests?status=IN_APPROVAL&fiscalYear=FY2027&limit=25`, { headers }),
   );
+
+  // The approval workflow, end to end: submit until the approver's email is in the outbox,
+  // then the form's decision until the request is APPROVED. A few at a time, like people.
+  const outbox = path.join(dataDir, 'outbox');
+  const linkOf = (id: string) =>
+    readdirSync(outbox)
+      .map((file) => readFileSync(path.join(outbox, file), 'utf8'))
+      .find((mail) => mail.includes(id) && mail.includes('Subject: Approval needed'))
+      ?.match(/http:\/\/\S+\/approvals\/\S+/)?.[0];
+  const statusOf = async (id: string) =>
+    ((await (await fetch(`${cloud.url}/requests/${id}`, { headers })).json()) as { status: string }).status;
+  const toApprover: number[] = [];
+  const toSettled: number[] = [];
+  let started = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (started < APPROVALS) {
+        const index = started++;
+        const submittedAt = performance.now();
+        const { id } = (await (await submit(10_000 + index)).json()) as { id: string };
+        const link = await until(() => linkOf(id));
+        toApprover.push(performance.now() - submittedAt);
+        const decidedAt = performance.now();
+        await fetch(link, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'reviewed=yes&decision=APPROVED',
+        });
+        await until(async () => ((await statusOf(id)) === 'APPROVED' ? true : undefined));
+        toSettled.push(performance.now() - decidedAt);
+      }
+    }),
+  );
+  report('submit -> approver emailed', toApprover);
+  report('decision -> APPROVED', toSettled);
 } finally {
   await cloud.stop();
   rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 export const CALLS_PER_SCENARIO = Number(process.env.BENCH_CALLS ?? 200);
 export const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 

@@ -11,6 +11,7 @@ import { buildApp } from '../../infra/build-app.js';
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
 import { APPROVAL_TASK_ENTRIES } from '../../workflows/approval-workflow.js';
+import { actionsOf, statementsIn } from './synthesized.js';
 
 const taskEntries = Object.values(APPROVAL_TASK_ENTRIES);
 const routeEntries = allRoutes.map((route) => route.entry);
@@ -19,7 +20,6 @@ const routeEntries = allRoutes.map((route) => route.entry);
 // biome-ignore lint/suspicious/noExplicitAny: the template's shape is what these tests assert.
 type Json = any;
 type Resource = Record<string, Json>;
-type Statement = { Action: string | string[]; Resource: Json };
 
 /** The context `cdk synth` would read from cdk.json; App() on its own does not read that file. */
 const cdkContext: Record<string, unknown> = JSON.parse(
@@ -85,21 +85,10 @@ function routeNamed(operationId: string): RouteDefinition {
 }
 
 /** The IAM statements attached to a function's execution role. */
-function statementsOf(fn: Resource): Statement[] {
-  const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
-  return Object.values(resourcesOf('AWS::IAM::Policy'))
-    .filter((policy) =>
-      (policy.Properties.Roles as unknown[]).some(
-        (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId }),
-      ),
-    )
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-}
+const statementsOf = (fn: Resource) => statementsIn(resourcesOf('AWS::IAM::Policy'), fn);
 
 /** Lambdas that are not behind a route: scheduled jobs. */
 const JOB_ENTRIES = [CONTRACT_DIGEST_ENTRY];
-
-const actionsOf = (statement: Statement) => [statement.Action].flat();
 
 describe('the synthesized test app', () => {
   it('really skips esbuild bundling with an empty aws:cdk:bundling-stacks', () => {
@@ -108,7 +97,7 @@ describe('the synthesized test app', () => {
 });
 
 describe('DynamoDB tables', () => {
-  const stateTables = ['Requests', 'ReferenceData', 'AuditEvents', 'Approvals', 'Vendors'];
+  const stateTables = ['Requests', 'ReferenceData', 'AuditEvents', 'Budgets', 'Approvals', 'Vendors'];
 
   it('has the state tables', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', stateTables.length);
@@ -274,6 +263,26 @@ describe('HTTP API routes and authorizer', () => {
     expect(routeKeys.sort()).toEqual(allRoutes.map((route) => `${route.method} ${route.path}`).sort());
   });
 
+  it('names path variables alike at the same level, as API Gateway requires of sibling routes', () => {
+    const variableAt = new Map<string, string>();
+    const conflicts: string[] = [];
+
+    for (const route of allRoutes) {
+      const segments = route.path.split('/');
+      segments.forEach((segment, level) => {
+        const variable = /^\{(.+)\}$/.exec(segment)?.[1];
+        if (!variable) return;
+        const parent = segments.slice(0, level).join('/');
+        const known = variableAt.get(parent);
+        if (known !== undefined && known !== variable)
+          conflicts.push(`${route.path}: {${variable}} vs {${known}}`);
+        variableAt.set(parent, variable);
+      });
+    }
+
+    expect(conflicts).toEqual([]);
+  });
+
   it("puts every route behind the JWT authorizer but health and the emailed link's pages", () => {
     const [authorizerId] = Object.keys(resourcesOf('AWS::ApiGatewayV2::Authorizer'));
     const routes = Object.values(resourcesOf('AWS::ApiGatewayV2::Route'));
@@ -372,15 +381,27 @@ describe('least privilege', () => {
     },
   );
 
-  it('lets no function Scan, update or delete: lists are Queries and changes are conditional Puts', () => {
+  it('lets no function Scan or delete: lists are Queries and changes are conditional writes', () => {
     const functions = Object.values(resourcesOf('AWS::Lambda::Function'));
 
     const actions = functions.flatMap((fn) => statementsOf(fn).flatMap(actionsOf));
 
     expect(actions.length).toBeGreaterThan(0);
     expect(actions).not.toContain('dynamodb:Scan');
-    expect(actions).not.toContain('dynamodb:UpdateItem');
     expect(actions).not.toContain('dynamodb:DeleteItem');
+  });
+
+  it('lets functions update items of the budgets table only (running totals move with ADD)', () => {
+    const functions = Object.values(resourcesOf('AWS::Lambda::Function'));
+
+    const updating = functions.flatMap((fn) =>
+      statementsOf(fn).filter((statement) => actionsOf(statement).includes('dynamodb:UpdateItem')),
+    );
+
+    expect(updating.length).toBeGreaterThan(0);
+    for (const statement of updating) {
+      expect(JSON.stringify(statement.Resource)).toMatch(/"DataBudgets[0-9A-F]+"/);
+    }
   });
 
   it('gives the getRequest function read access to the requests table only', () => {

@@ -1,32 +1,26 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../functions/platform/api.js';
 import { vendorRoutes } from '../../functions/vendors/routes.js';
-import { buildApp } from '../../infra/build-app.js';
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
+import { actionsOf, type Json, type Statement, synthesizedTemplate } from './synthesized.js';
 
-/** Synthesized CloudFormation is untyped JSON. */
-// biome-ignore lint/suspicious/noExplicitAny: the template's shape is what these tests assert.
-type Json = any;
-type Statement = { Action: string | string[]; Resource: Json; Condition?: Json };
-
-const cdkContext = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context;
-let outdir: string;
+let synthesized: ReturnType<typeof synthesizedTemplate>;
 let template: Template;
 
 beforeAll(() => {
-  outdir = mkdtempSync(path.join(tmpdir(), 'techops-vendors-cdk-'));
-  const { stack } = buildApp({ outdir, context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
-  template = Template.fromStack(stack);
+  synthesized = synthesizedTemplate();
+  template = synthesized.template;
 });
 
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => synthesized.cleanup());
 
+const cdkContext = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context;
 const resourcesOf = (type: string): Record<string, Json> => template.findResources(type);
+const statementsOf = (fn: Json): Statement[] => synthesized.statementsOf(fn);
 
 function functionFor(entry: string): [string, Json] {
   const matches = Object.entries(resourcesOf('AWS::Lambda::Function')).filter(
@@ -38,18 +32,11 @@ function functionFor(entry: string): [string, Json] {
 
 const entryOf = (operationId: string) => allRoutes.find((route) => route.operationId === operationId)!.entry;
 
-function statementsOf(fn: Json): Statement[] {
-  const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
-  return Object.values(resourcesOf('AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-}
-
 /** The actions a function may take on one table (by the table's logical id). */
 function actionsOn(fn: Json, tableId: string): string[] {
   return statementsOf(fn)
     .filter((statement) => JSON.stringify(statement.Resource).includes(`"${tableId}"`))
-    .flatMap((statement) => [statement.Action].flat())
+    .flatMap(actionsOf)
     .sort();
 }
 

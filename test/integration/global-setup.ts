@@ -9,6 +9,7 @@ declare module 'vitest' {
     apiUrl: string;
     dataDir: string;
     servicesUrl: string;
+    /** DynamoDB Local, for tests that drive domain functions no route exposes (budget commitments). */
     dynamoDbEndpoint: string;
   }
 }

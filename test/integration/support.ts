@@ -21,6 +21,8 @@ export async function call(
     rawBody?: string;
     headers?: Record<string, string>;
     baseUrl?: string;
+    /** 'manual' to see a 303 itself rather than follow it. */
+    redirect?: 'follow' | 'manual';
   } = {},
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...options.headers };
@@ -30,7 +32,12 @@ export async function call(
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${options.baseUrl ?? inject('apiUrl')}${path}`, { method, headers, body });
+  const response = await fetch(`${options.baseUrl ?? inject('apiUrl')}${path}`, {
+    method,
+    headers,
+    body,
+    ...(options.redirect ? { redirect: options.redirect } : {}),
+  });
   const text = await response.text();
   let parsed: unknown;
   try {

@@ -169,6 +169,9 @@ describe('formatMoney', () => {
     [1500, 'JPY', '1500'],
     [1, 'KWD', '0.001'],
     [12_345, 'KWD', '12.345'],
+    [-5, 'USD', '-0.05'],
+    [-1_000_050, 'USD', '-10000.50'],
+    [-1500, 'JPY', '-1500'],
   ])('writes %i minor units of %s as "%s"', (minor, currency, amount) => {
     const dto = formatMoney({ minor, currency });
 

@@ -1,0 +1,170 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod';
+import { getRequestById } from '../requests/request-queries.js';
+import { type Caller, requireRole } from '../shared/auth.js';
+import { documentClient } from '../shared/db.js';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { formatMoney, parseMoney } from '../shared/money.js';
+import { budgetKeys, ledgerEntry, type StoredPosition } from './budget-items.js';
+import {
+  budgetsTableName,
+  getEnvelope,
+  getPosition,
+  putLedgerEntry,
+  putPosition,
+  refusedAt,
+  transact,
+  updateLine,
+} from './budget-store.js';
+import { currencyMismatch } from './errors.js';
+import { actualEffect, isBeyondCommitment, positionAfter } from './ledger.js';
+import type { ActualResourceType, RecordActualBody } from './model.js';
+
+/**
+ * Finance records invoices against approved requests. One vendor's invoice number is one actual:
+ * the invoice item is created in the same transaction as the entry, so a repeat (a retry, or
+ * the same invoice keyed in twice) answers the first actual again instead of counting twice.
+ */
+
+const MAX_ATTEMPTS = 5;
+
+type RecordActualInput = z.output<typeof RecordActualBody>;
+
+async function getInvoice(vendorId: string, invoiceNumber: string): Promise<ActualResourceType | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({
+      TableName: budgetsTableName,
+      Key: budgetKeys.invoice(vendorId, invoiceNumber),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? (Item.actual as ActualResourceType) : undefined;
+}
+
+/** The same invoice again is the same actual; the same number with other details is a conflict. */
+function replay(
+  existing: ActualResourceType,
+  input: RecordActualInput,
+): { statusCode: 200; body: ActualResourceType } {
+  const same =
+    existing.requestId === input.requestId &&
+    existing.invoiceDate === input.invoiceDate &&
+    existing.amount.amount === formatMoney(parseMoney(input.amount)).amount &&
+    existing.amount.currency === input.amount.currency;
+  if (!same) {
+    throw new ConflictError(
+      `Invoice ${input.invoiceNumber} of vendor ${existing.vendorId} is already recorded with other details.`,
+      { existingActual: existing },
+    );
+  }
+  return { statusCode: 200, body: existing };
+}
+
+function vendorOf(request: { preferredVendorId?: string | undefined }, input: RecordActualInput): string {
+  if (request.preferredVendorId === undefined) {
+    if (input.vendorId === undefined) {
+      throw new ValidationError([{ field: 'vendorId', message: 'Required: the request names no vendor.' }]);
+    }
+    return input.vendorId;
+  }
+  if (input.vendorId !== undefined && input.vendorId !== request.preferredVendorId) {
+    throw new ValidationError([
+      { field: 'vendorId', message: `The request's vendor is ${request.preferredVendorId}.` },
+    ]);
+  }
+  return request.preferredVendorId;
+}
+
+export async function recordActual(
+  caller: Caller,
+  input: RecordActualInput,
+  now = new Date(),
+): Promise<{ statusCode: 200 | 201; body: ActualResourceType }> {
+  requireRole(caller, 'finance');
+  const amount = parseMoney(input.amount);
+  const at = now.toISOString();
+  const request = await getRequestById(input.requestId);
+  if (!request) throw new NotFoundError(`No request ${input.requestId}.`);
+  const vendorId = vendorOf(request, input);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const [existing, envelope, stored] = await Promise.all([
+      getInvoice(vendorId, input.invoiceNumber),
+      getEnvelope(request.fiscalYear),
+      getPosition(request.fiscalYear, request.businessFunction, request.id),
+    ]);
+    if (existing) return replay(existing, input);
+    if (request.status !== 'APPROVED') {
+      throw new ConflictError(
+        `Actuals are recorded against approved requests; ${request.id} is ${request.status}.`,
+        {
+          currentStatus: request.status,
+        },
+      );
+    }
+    if (!envelope) throw new ConflictError(`No budget envelope is set for ${request.fiscalYear}.`);
+    if (amount.currency !== envelope.currency)
+      throw currencyMismatch('amount.currency', amount.currency, envelope);
+
+    const position: StoredPosition = stored ?? {
+      requestId: request.id,
+      fiscalYear: request.fiscalYear,
+      businessFunction: request.businessFunction,
+      currency: envelope.currency,
+      committed: 0,
+      actual: 0,
+      invoiceCount: 0,
+      version: 0,
+    };
+    const effect = actualEffect(position, amount.minor);
+    const beyondCommitment = isBeyondCommitment(position, amount.minor);
+    const entry = ledgerEntry(caller, position, 'ACTUAL', amount.minor, effect, at, {
+      requestId: request.id,
+      vendorId,
+      invoiceNumber: input.invoiceNumber,
+      invoiceDate: input.invoiceDate,
+      beyondCommitment,
+      reference: `Invoice ${input.invoiceNumber}`,
+    });
+    const actual: ActualResourceType = {
+      id: entry.id,
+      requestId: request.id,
+      vendorId,
+      invoiceNumber: input.invoiceNumber,
+      invoiceDate: input.invoiceDate,
+      amount: formatMoney(amount),
+      fiscalYear: request.fiscalYear,
+      businessFunction: request.businessFunction,
+      beyondCommitment,
+      recordedAt: at,
+      recordedBy: entry.by,
+    };
+    const codes = await transact([
+      {
+        Put: {
+          TableName: budgetsTableName,
+          Item: { ...budgetKeys.invoice(vendorId, input.invoiceNumber), entity: 'INVOICE', actual },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      putPosition(
+        {
+          ...position,
+          ...positionAfter(position, effect),
+          vendorId: position.vendorId ?? vendorId,
+          invoiceCount: position.invoiceCount + 1,
+          version: position.version + 1,
+        },
+        stored?.version,
+        at,
+      ),
+      updateLine(position, effect, at),
+      putLedgerEntry(entry),
+    ]);
+    if (codes === undefined) return { statusCode: 201, body: actual };
+    if (refusedAt(codes, 0)) {
+      const first = await getInvoice(vendorId, input.invoiceNumber);
+      if (first) return replay(first, input);
+    }
+  }
+  throw new ConflictError('The request’s budget position changed repeatedly; try again.');
+}

@@ -1,0 +1,173 @@
+import type { Caller } from '../shared/auth.js';
+import { entityOf } from '../shared/db.js';
+import { newId } from '../shared/ids.js';
+import { EMPTY_LINE, type LedgerEntryKind, type LineEffect } from './ledger.js';
+import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
+
+/**
+ * How budgets are laid out in the Budgets table (one table, several item kinds, so that every
+ * rule can be one transaction and every read one Query):
+ *
+ *   FY#<fy>                  ENVELOPE        the envelope: envelope, allocated, unallocated totals
+ *   FY#<fy>                  LINE#<bf>       a business function's line: running totals
+ *   LEDGER#<fy>#<bf>         <entry id>      immutable ledger entries, time-ordered ids
+ *   POSITIONS#<fy>#<bf>      <request id>    a request's commitment and actuals on the line
+ *   INVOICE#<vendor>#<no.>   INVOICE         one actual per vendor invoice number
+ *   IDEMPOTENCY#<sub>#<key>  IDEMPOTENCY     a transfer's response, for retries (expires by TTL)
+ *
+ * The budget view is one Query of FY#<fy>; a line's ledger one Query of its LEDGER partition;
+ * the spend export pages through the POSITIONS partitions. All figures are integer minor units.
+ * Env-free: the local cloud's demo seed builds items with it too.
+ */
+export const budgetKeys = {
+  fiscalYearPartition: (fiscalYear: string) => `FY#${fiscalYear}`,
+  envelope: (fiscalYear: string) => ({ pk: `FY#${fiscalYear}`, sk: 'ENVELOPE' }),
+  line: (fiscalYear: string, businessFunction: string) => ({
+    pk: `FY#${fiscalYear}`,
+    sk: `LINE#${businessFunction}`,
+  }),
+  ledgerPartition: (fiscalYear: string, businessFunction: string) =>
+    `LEDGER#${fiscalYear}#${businessFunction}`,
+  positionsPartition: (fiscalYear: string, businessFunction: string) =>
+    `POSITIONS#${fiscalYear}#${businessFunction}`,
+  position: (fiscalYear: string, businessFunction: string, requestId: string) => ({
+    pk: `POSITIONS#${fiscalYear}#${businessFunction}`,
+    sk: requestId,
+  }),
+  invoice: (vendorId: string, invoiceNumber: string) => ({
+    pk: `INVOICE#${vendorId}#${invoiceNumber}`,
+    sk: 'INVOICE',
+  }),
+  idempotency: (callerSub: string, key: string) => ({
+    pk: `IDEMPOTENCY#${callerSub}#${key}`,
+    sk: 'IDEMPOTENCY',
+  }),
+};
+
+export function envelopeItem(envelope: StoredEnvelope, updatedAt: string): Record<string, unknown> {
+  return {
+    ...budgetKeys.envelope(envelope.fiscalYear),
+    entity: 'BUDGET_ENVELOPE',
+    ...envelope,
+    unallocated: envelope.envelope - envelope.allocated,
+    updatedAt,
+  };
+}
+
+export function envelopeFromItem(item: Record<string, unknown>): StoredEnvelope {
+  return {
+    fiscalYear: String(item.fiscalYear),
+    currency: String(item.currency),
+    envelope: Number(item.envelope),
+    allocated: Number(item.allocated ?? 0),
+    version: Number(item.version),
+  };
+}
+
+export function lineFromItem(item: Record<string, unknown>): StoredLine {
+  return {
+    fiscalYear: String(item.fiscalYear),
+    businessFunction: String(item.businessFunction),
+    currency: String(item.currency),
+    allocated: Number(item.allocated ?? 0),
+    committed: Number(item.committed ?? 0),
+    actual: Number(item.actual ?? 0),
+    consumed: Number(item.consumed ?? 0),
+    available: Number(item.available ?? 0),
+    version: Number(item.version ?? 0),
+  };
+}
+
+/** A line that has no item yet: nothing allocated, nothing consumed. */
+export function emptyLine(fiscalYear: string, businessFunction: string, currency: string): StoredLine {
+  return { fiscalYear, businessFunction, currency, ...EMPTY_LINE, version: 0 };
+}
+
+export function lineItem(line: StoredLine, updatedAt: string): Record<string, unknown> {
+  return {
+    ...budgetKeys.line(line.fiscalYear, line.businessFunction),
+    entity: 'BUDGET_LINE',
+    ...line,
+    updatedAt,
+  };
+}
+
+export function ledgerEntryItem(entry: StoredLedgerEntry): Record<string, unknown> {
+  return {
+    pk: budgetKeys.ledgerPartition(entry.fiscalYear, entry.businessFunction),
+    sk: entry.id,
+    entity: 'LEDGER_ENTRY',
+    ...entry,
+  };
+}
+
+const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'entity']);
+
+export const ledgerEntryFromItem = (item: Record<string, unknown>) =>
+  entityOf<StoredLedgerEntry>(item, STORAGE_ATTRIBUTES);
+
+/** A request's standing on its line: what is committed and invoiced, and which entries did it. */
+export interface StoredPosition {
+  requestId: string;
+  fiscalYear: string;
+  businessFunction: string;
+  currency: string;
+  committed: number;
+  actual: number;
+  invoiceCount: number;
+  vendorId?: string;
+  approvedAt?: string;
+  commitEntryId?: string;
+  releaseEntryId?: string;
+  version: number;
+}
+
+export function positionItem(position: StoredPosition, updatedAt: string): Record<string, unknown> {
+  return {
+    ...budgetKeys.position(position.fiscalYear, position.businessFunction, position.requestId),
+    entity: 'REQUEST_POSITION',
+    ...position,
+    updatedAt,
+  };
+}
+
+const POSITION_STORAGE_ATTRIBUTES = new Set([...STORAGE_ATTRIBUTES, 'updatedAt']);
+
+export const positionFromItem = (item: Record<string, unknown>) =>
+  entityOf<StoredPosition>(item, POSITION_STORAGE_ATTRIBUTES);
+
+/** The line totals' attribute names, in one place for update expressions. */
+export const LINE_TOTAL_ATTRIBUTES: (keyof LineEffect | 'available')[] = [
+  'allocated',
+  'committed',
+  'actual',
+  'consumed',
+  'available',
+];
+
+/** Who wrote an entry: a caller, or the approver on whose decision a workflow task acts. */
+export type Actor = Pick<Caller, 'sub' | 'name' | 'email'>;
+
+/** A new immutable ledger entry of a line. */
+export function ledgerEntry(
+  actor: Actor,
+  line: Pick<StoredLine, 'fiscalYear' | 'businessFunction' | 'currency'>,
+  kind: LedgerEntryKind,
+  amountMinor: number,
+  effect: LineEffect,
+  at: string,
+  details: Partial<StoredLedgerEntry> = {},
+): StoredLedgerEntry {
+  return {
+    id: newId('ledgerEntry', Date.parse(at)),
+    fiscalYear: line.fiscalYear,
+    businessFunction: line.businessFunction,
+    kind,
+    amountMinor,
+    currency: line.currency,
+    effect,
+    ...details,
+    at,
+    by: { sub: actor.sub, name: actor.name, email: actor.email },
+  };
+}

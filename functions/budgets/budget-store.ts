@@ -1,0 +1,243 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv } from '../shared/config.js';
+import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
+import { type Page, queryPage } from '../shared/pagination.js';
+import {
+  budgetKeys,
+  envelopeFromItem,
+  LINE_TOTAL_ATTRIBUTES,
+  ledgerEntryFromItem,
+  ledgerEntryItem,
+  lineFromItem,
+  positionFromItem,
+  positionItem,
+  type StoredPosition,
+} from './budget-items.js';
+import { availableChangeOf, type LineEffect } from './ledger.js';
+import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
+
+/** Reads and transactional writes of the Budgets table (layout in budget-items.ts). */
+export const budgetsTableName = requireEnv('BUDGETS_TABLE_NAME');
+
+export async function getEnvelope(fiscalYear: string): Promise<StoredEnvelope | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({
+      TableName: budgetsTableName,
+      Key: budgetKeys.envelope(fiscalYear),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? envelopeFromItem(Item) : undefined;
+}
+
+export async function getLine(fiscalYear: string, businessFunction: string): Promise<StoredLine | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({
+      TableName: budgetsTableName,
+      Key: budgetKeys.line(fiscalYear, businessFunction),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? lineFromItem(Item) : undefined;
+}
+
+export async function getPosition(
+  fiscalYear: string,
+  businessFunction: string,
+  requestId: string,
+): Promise<StoredPosition | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({
+      TableName: budgetsTableName,
+      Key: budgetKeys.position(fiscalYear, businessFunction, requestId),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? positionFromItem(Item) : undefined;
+}
+
+/** A fiscal year's envelope and every line: one Query of a small partition (read to the end). */
+export async function getFiscalYear(
+  fiscalYear: string,
+): Promise<{ envelope: StoredEnvelope; lines: StoredLine[] } | undefined> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: budgetsTableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': budgetKeys.fiscalYearPartition(fiscalYear) },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  const envelope = items.find((item) => item.sk === 'ENVELOPE');
+  if (!envelope) return undefined;
+  return {
+    envelope: envelopeFromItem(envelope),
+    lines: items.filter((item) => String(item.sk).startsWith('LINE#')).map(lineFromItem),
+  };
+}
+
+/** A line's ledger, newest first. */
+export async function listLedgerEntries(
+  fiscalYear: string,
+  businessFunction: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<StoredLedgerEntry>> {
+  const pk = budgetKeys.ledgerPartition(fiscalYear, businessFunction);
+  const result = await queryPage({
+    input: {
+      TableName: budgetsTableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ScanIndexForward: false,
+    },
+    keyAttributes: ['pk', 'sk'],
+    partition: { attribute: 'pk', value: pk },
+    ...page,
+  });
+  return { ...result, items: result.items.map(ledgerEntryFromItem) };
+}
+
+/** A line's request positions (of one vendor, if given), in request id order, page by page (for the spend export). */
+export async function listPositions(
+  fiscalYear: string,
+  businessFunction: string,
+  page: { limit: number; cursor?: string | undefined },
+  vendorId?: string,
+): Promise<Page<StoredPosition>> {
+  const pk = budgetKeys.positionsPartition(fiscalYear, businessFunction);
+  const result = await queryPage({
+    input: {
+      TableName: budgetsTableName,
+      KeyConditionExpression: 'pk = :pk',
+      ...(vendorId ? { FilterExpression: 'vendorId = :vendorId' } : {}),
+      ExpressionAttributeValues: { ':pk': pk, ...(vendorId ? { ':vendorId': vendorId } : {}) },
+    },
+    keyAttributes: ['pk', 'sk'],
+    partition: { attribute: 'pk', value: pk },
+    ...page,
+  });
+  return { ...result, items: result.items.map(positionFromItem) };
+}
+
+export function putLedgerEntry(entry: StoredLedgerEntry): TransactItem {
+  return {
+    Put: {
+      TableName: budgetsTableName,
+      Item: ledgerEntryItem(entry),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** Creates a position, or replaces it only at the version it was read at. */
+export function putPosition(
+  position: StoredPosition,
+  readVersion: number | undefined,
+  at: string,
+): TransactItem {
+  return {
+    Put: {
+      TableName: budgetsTableName,
+      Item: positionItem(position, at),
+      ...(readVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': readVersion },
+          }),
+    },
+  };
+}
+
+export interface LineGuard {
+  /** The hard stop: the line must have at least this available. */
+  availableAtLeast?: number | undefined;
+  /** Optimistic concurrency: the line's version as read (0: it must not exist yet). */
+  version?: number | undefined;
+}
+
+/**
+ * Applies an entry's effect to a line's running totals with ADD (so concurrent entries add up,
+ * none is lost), creating the line if needed, under the entry's guard.
+ */
+export function updateLine(
+  line: { fiscalYear: string; businessFunction: string; currency: string },
+  effect: LineEffect,
+  at: string,
+  guard: LineGuard = {},
+): TransactItem {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ':fiscalYear': line.fiscalYear,
+    ':businessFunction': line.businessFunction,
+    ':currency': line.currency,
+    ':entity': 'BUDGET_LINE',
+    ':at': at,
+    ':one': 1,
+  };
+  const changes = { ...effect, available: availableChangeOf(effect) };
+  for (const attribute of LINE_TOTAL_ATTRIBUTES) {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = changes[attribute];
+  }
+  const conditions: string[] = [];
+  if (guard.availableAtLeast !== undefined) {
+    conditions.push('#available >= :need');
+    values[':need'] = guard.availableAtLeast;
+  }
+  if (guard.version === 0) conditions.push('attribute_not_exists(pk)');
+  else if (guard.version !== undefined) {
+    names['#version'] = 'version';
+    values[':version'] = guard.version;
+    conditions.push('#version = :version');
+  }
+  return {
+    Update: {
+      TableName: budgetsTableName,
+      Key: budgetKeys.line(line.fiscalYear, line.businessFunction),
+      UpdateExpression: `SET fiscalYear = :fiscalYear, businessFunction = :businessFunction, currency = :currency, entity = :entity, updatedAt = :at ADD ${LINE_TOTAL_ATTRIBUTES.map((attribute) => `#${attribute} :${attribute}`).join(', ')}, version :one`,
+      ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+const MAX_CONFLICT_RETRIES = 12;
+
+/**
+ * Runs a transaction. Returns undefined when it committed, or the cancellation codes (one per
+ * item, in order) when a condition refused it. Transactions that collided with another on the
+ * same item (TransactionConflict) are retried after a jittered, growing pause.
+ */
+export async function transact(items: TransactItem[]): Promise<string[] | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+      return undefined;
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      const codes = isConditionFailure(error) ? cancellationCodes(error) : [];
+      const collided =
+        name === 'TransactionConflictException' ||
+        (codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed'));
+      if (collided && attempt < MAX_CONFLICT_RETRIES) {
+        await sleep(Math.random() * Math.min(1_000, 20 * 2 ** attempt));
+        continue;
+      }
+      if (codes.includes('ConditionalCheckFailed')) return codes;
+      throw error;
+    }
+  }
+}
+
+export const refusedAt = (codes: string[] | undefined, index: number) =>
+  codes?.[index] === 'ConditionalCheckFailed';

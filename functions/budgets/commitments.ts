@@ -1,0 +1,181 @@
+import type { Money } from '../shared/money.js';
+import { type Actor, emptyLine, ledgerEntry, type StoredPosition } from './budget-items.js';
+import {
+  getEnvelope,
+  getLine,
+  getPosition,
+  putLedgerEntry,
+  putPosition,
+  refusedAt,
+  transact,
+  updateLine,
+} from './budget-store.js';
+import { BudgetCurrencyMismatchError, InsufficientBudgetError } from './errors.js';
+import {
+  availableNeededFor,
+  commitmentEffect,
+  positionAfter,
+  releasedAmountOf,
+  releaseEffect,
+} from './ledger.js';
+import type { StoredLine } from './model.js';
+
+/**
+ * Approval consumes budget: the approval workflow's task Lambdas call these two functions.
+ * Both are idempotent per request (a retried task finds the request's position already carrying
+ * the entry and does nothing), and each lands its ledger entry in the same transaction as the
+ * line's totals and the request's position.
+ */
+
+/** What a commitment needs to know about the approved request. */
+export interface CommitmentRequest {
+  id: string;
+  fiscalYear: string;
+  businessFunction: string;
+  estimatedCost: Money;
+  preferredVendorId?: string | undefined;
+}
+
+export interface CommitmentResult {
+  outcome: 'COMMITTED' | 'ALREADY_COMMITTED';
+  entryId: string;
+}
+
+const MAX_ATTEMPTS = 8;
+
+function newPosition(request: CommitmentRequest, currency: string): StoredPosition {
+  return {
+    requestId: request.id,
+    fiscalYear: request.fiscalYear,
+    businessFunction: request.businessFunction,
+    currency,
+    committed: 0,
+    actual: 0,
+    invoiceCount: 0,
+    ...(request.preferredVendorId ? { vendorId: request.preferredVendorId } : {}),
+    version: 0,
+  };
+}
+
+/** The line's current figures, for the refusal (an absent line has nothing available). */
+async function lineOrEmpty(request: CommitmentRequest, currency: string): Promise<StoredLine> {
+  return (
+    (await getLine(request.fiscalYear, request.businessFunction)) ??
+    emptyLine(request.fiscalYear, request.businessFunction, currency)
+  );
+}
+
+/**
+ * Reserves an approved request's amount on its business function's line, only if the line has
+ * that much available (the hard stop is the transaction's condition, so racing commitments can
+ * never take a line below zero).
+ *
+ * @throws InsufficientBudgetError (409, with the line's figures) when available < amount, or
+ *   when the fiscal year has no budget; BudgetCurrencyMismatchError when the request's currency
+ *   is not the budget's.
+ */
+export async function commitApprovedRequest(
+  request: CommitmentRequest,
+  approver: Actor,
+  approvedAt: string,
+  now = new Date(),
+): Promise<CommitmentResult> {
+  const amount = request.estimatedCost;
+  const at = now.toISOString();
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const [envelope, stored] = await Promise.all([
+      getEnvelope(request.fiscalYear),
+      getPosition(request.fiscalYear, request.businessFunction, request.id),
+    ]);
+    if (stored?.commitEntryId) return { outcome: 'ALREADY_COMMITTED', entryId: stored.commitEntryId };
+    if (!envelope) {
+      throw new InsufficientBudgetError(
+        emptyLine(request.fiscalYear, request.businessFunction, amount.currency),
+        amount.minor,
+      );
+    }
+    if (envelope.currency !== amount.currency)
+      throw new BudgetCurrencyMismatchError(envelope, amount.currency);
+
+    const position = stored ?? newPosition(request, envelope.currency);
+    const effect = commitmentEffect(position, amount.minor);
+    const need = availableNeededFor('COMMITMENT', effect);
+    const entry = ledgerEntry(approver, position, 'COMMITMENT', amount.minor, effect, at, {
+      requestId: request.id,
+      ...(position.vendorId ? { vendorId: position.vendorId } : {}),
+      reference: `Approved ${approvedAt}`,
+    });
+    const codes = await transact([
+      // A commitment lands on an allocated line only: with no line there is nothing available.
+      updateLine(position, effect, at, { availableAtLeast: need ?? 0 }),
+      putPosition(
+        {
+          ...position,
+          ...positionAfter(position, effect),
+          approvedAt,
+          commitEntryId: entry.id,
+          version: position.version + 1,
+        },
+        stored?.version,
+        at,
+      ),
+      putLedgerEntry(entry),
+    ]);
+    if (codes === undefined) return { outcome: 'COMMITTED', entryId: entry.id };
+    if (refusedAt(codes, 0)) {
+      throw new InsufficientBudgetError(await lineOrEmpty(request, envelope.currency), need ?? 0);
+    }
+    // The position changed meanwhile (a retried task, or an actual): read it again.
+  }
+  throw new Error(`Could not commit ${request.id}: its position kept changing`);
+}
+
+export interface ReleaseResult {
+  outcome: 'RELEASED' | 'ALREADY_RELEASED' | 'NOTHING_COMMITTED';
+  /** What went back to the line (minor units; zero when everything committed was invoiced). */
+  releasedMinor: number;
+  entryId?: string;
+}
+
+/**
+ * Gives back the unused part of a request's commitment (what is not invoiced), when the
+ * request is withdrawn or its engagement closed.
+ */
+export async function releaseCommitment(
+  request: Pick<CommitmentRequest, 'id' | 'fiscalYear' | 'businessFunction'>,
+  actor: Actor,
+  reason: string,
+  now = new Date(),
+): Promise<ReleaseResult> {
+  const at = now.toISOString();
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const position = await getPosition(request.fiscalYear, request.businessFunction, request.id);
+    if (!position?.commitEntryId) return { outcome: 'NOTHING_COMMITTED', releasedMinor: 0 };
+    if (position.releaseEntryId) {
+      return { outcome: 'ALREADY_RELEASED', releasedMinor: 0, entryId: position.releaseEntryId };
+    }
+    const released = releasedAmountOf(position);
+    const effect = releaseEffect(position);
+    const entry = ledgerEntry(actor, position, 'RELEASE', released, effect, at, {
+      requestId: request.id,
+      ...(position.vendorId ? { vendorId: position.vendorId } : {}),
+      reference: reason,
+    });
+    const codes = await transact([
+      putPosition(
+        {
+          ...position,
+          ...positionAfter(position, effect),
+          releaseEntryId: entry.id,
+          version: position.version + 1,
+        },
+        position.version,
+        at,
+      ),
+      updateLine(position, effect, at),
+      putLedgerEntry(entry),
+    ]);
+    if (codes === undefined) return { outcome: 'RELEASED', releasedMinor: released, entryId: entry.id };
+  }
+  throw new Error(`Could not release ${request.id}: its position kept changing`);
+}

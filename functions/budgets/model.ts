@@ -1,0 +1,222 @@
+import * as z from 'zod';
+import { BusinessFunctionCode } from '../reference-data/schemas.js';
+import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
+import { idPattern } from '../shared/ids.js';
+import { formatMoney, MONEY_FIELDS, MoneySchema, refineMoney } from '../shared/money.js';
+import { PaginationQuery } from '../shared/pagination.js';
+import {
+  LEDGER_ENTRY_KINDS,
+  type LedgerEntryKind,
+  type LineEffect,
+  type LineTotals,
+  utilizationPercent,
+} from './ledger.js';
+
+/** Wire schemas and resources of budgets. Free of environment reads: CDK and unit tests import it. */
+
+export const FiscalYear = z.string().regex(FISCAL_YEAR_PATTERN, 'Must be a fiscal year such as "FY2027".');
+
+export const FiscalYearPath = z.strictObject({ fiscalYear: FiscalYear });
+export const BudgetLinePath = z.strictObject({
+  fiscalYear: FiscalYear,
+  businessFunction: BusinessFunctionCode,
+});
+
+const Reason = z.string().trim().min(1).max(2_000);
+
+/** An envelope or allocation amount, with an optional reason for the audit trail. */
+export const SetBudgetAmountBody = z
+  .strictObject({ ...MONEY_FIELDS, reason: Reason.optional() })
+  .superRefine(refineMoney)
+  .meta({
+    id: 'SetBudgetAmount',
+    example: { amount: '1500000.00', currency: 'USD', reason: 'FY2027 plan approved' },
+  });
+
+export const TransferBody = z
+  .strictObject({
+    from: BusinessFunctionCode,
+    to: BusinessFunctionCode,
+    amount: MoneySchema,
+    reason: Reason,
+  })
+  .refine((body) => body.from !== body.to, {
+    path: ['to'],
+    message: 'Must be another business function than from.',
+    when: (payload) => {
+      const value = payload.value as { from?: unknown; to?: unknown };
+      return typeof value.from === 'string' && value.from === value.to;
+    },
+  })
+  .meta({ id: 'BudgetTransfer' });
+
+const isoDate = z.iso.date('Must be a date in the form YYYY-MM-DD.');
+
+export const VendorId = z.string().regex(idPattern('vendor'), 'Must be a vendor id such as "ven_01j...".');
+
+export const RecordActualBody = z
+  .strictObject({
+    requestId: z.string().regex(idPattern('request'), 'Must be a request id such as "req_01j...".'),
+    invoiceNumber: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[\x20-\x7e]+$/, 'Must be printable ASCII.'),
+    invoiceDate: isoDate,
+    amount: MoneySchema,
+    vendorId: VendorId.optional().describe(
+      "Required when the request names no vendor; else must be the request's.",
+    ),
+  })
+  .meta({ id: 'RecordActual' });
+
+export const LedgerQuery = z.strictObject({ ...PaginationQuery });
+
+/** An amount in a resource: running totals and changes may be zero or negative. */
+const Amount = z.object({ amount: z.string(), currency: z.string() });
+const Person = z.object({ sub: z.string(), name: z.string(), email: z.string() });
+
+export const BudgetLineResource = z
+  .object({
+    businessFunction: z.string(),
+    allocated: Amount,
+    committed: Amount,
+    actual: Amount,
+    consumed: Amount.describe('The sum over requests of max(commitment, actuals).'),
+    available: Amount.describe('allocated - consumed; negative only when actuals overran the line.'),
+    utilizationPercent: z.string().nullable().describe('consumed / allocated in percent, two decimals.'),
+    version: z.number().int(),
+  })
+  .meta({ id: 'BudgetLine' });
+
+export const BudgetResource = z
+  .object({
+    fiscalYear: z.string(),
+    currency: z.string(),
+    envelope: Amount.optional().describe('Hidden from requesters, who see their own line only.'),
+    allocated: Amount.optional(),
+    unallocated: Amount.optional(),
+    committed: Amount.optional(),
+    actual: Amount.optional(),
+    available: Amount.optional(),
+    lines: z.array(BudgetLineResource),
+    version: z.number().int().describe('The envelope version; send it as If-Match to PUT the envelope.'),
+  })
+  .meta({ id: 'Budget' });
+
+export const LedgerEntryResource = z
+  .object({
+    id: z.string(),
+    fiscalYear: z.string(),
+    businessFunction: z.string(),
+    kind: z.enum(LEDGER_ENTRY_KINDS),
+    amount: Amount.describe('The entry amount (for ALLOCATION the change, which may be negative).'),
+    effect: z
+      .object({ allocated: Amount, committed: Amount, actual: Amount, consumed: Amount })
+      .describe("What the entry changed on the line's running totals."),
+    requestId: z.string().optional(),
+    vendorId: z.string().optional(),
+    transferId: z.string().optional(),
+    invoiceNumber: z.string().optional(),
+    invoiceDate: z.string().optional(),
+    beyondCommitment: z.boolean().optional(),
+    reference: z.string().optional().describe('Why: the reason, or what the entry refers to.'),
+    at: z.string(),
+    by: Person,
+  })
+  .meta({ id: 'LedgerEntry' });
+
+export const ActualResource = z
+  .object({
+    id: z.string().describe('The ledger entry id of the actual.'),
+    requestId: z.string(),
+    vendorId: z.string(),
+    invoiceNumber: z.string(),
+    invoiceDate: z.string(),
+    amount: Amount,
+    fiscalYear: z.string(),
+    businessFunction: z.string(),
+    beyondCommitment: z.boolean().describe("True when the request's actuals now exceed its commitment."),
+    recordedAt: z.string(),
+    recordedBy: Person,
+  })
+  .meta({ id: 'Actual' });
+export type ActualResourceType = z.infer<typeof ActualResource>;
+
+export const TransferResource = z
+  .object({
+    transferId: z.string(),
+    fiscalYear: z.string(),
+    from: BudgetLineResource,
+    to: BudgetLineResource,
+    amount: Amount,
+    reason: z.string(),
+  })
+  .meta({ id: 'BudgetTransferResult' });
+
+/** A stored line: running totals in minor units. */
+export interface StoredLine extends LineTotals {
+  fiscalYear: string;
+  businessFunction: string;
+  currency: string;
+  version: number;
+}
+
+export interface StoredEnvelope {
+  fiscalYear: string;
+  currency: string;
+  envelope: number;
+  allocated: number;
+  version: number;
+}
+
+export interface StoredLedgerEntry {
+  id: string;
+  fiscalYear: string;
+  businessFunction: string;
+  kind: LedgerEntryKind;
+  /** Minor units, like every figure of a stored entry. */
+  amountMinor: number;
+  currency: string;
+  effect: LineEffect;
+  requestId?: string;
+  vendorId?: string;
+  transferId?: string;
+  invoiceNumber?: string;
+  invoiceDate?: string;
+  beyondCommitment?: boolean;
+  reference?: string;
+  at: string;
+  by: { sub: string; name: string; email: string };
+}
+
+const money = (minor: number, currency: string) => formatMoney({ minor, currency });
+
+export function toLineResource(line: StoredLine): z.infer<typeof BudgetLineResource> {
+  const { currency } = line;
+  return {
+    businessFunction: line.businessFunction,
+    allocated: money(line.allocated, currency),
+    committed: money(line.committed, currency),
+    actual: money(line.actual, currency),
+    consumed: money(line.consumed, currency),
+    available: money(line.available, currency),
+    utilizationPercent: utilizationPercent(line),
+    version: line.version,
+  };
+}
+
+export function toLedgerEntryResource(entry: StoredLedgerEntry): z.infer<typeof LedgerEntryResource> {
+  const { currency, effect } = entry;
+  return LedgerEntryResource.parse({
+    ...entry,
+    amount: money(entry.amountMinor, currency),
+    effect: {
+      allocated: money(effect.allocated, currency),
+      committed: money(effect.committed, currency),
+      actual: money(effect.actual, currency),
+      consumed: money(effect.consumed, currency),
+    },
+  });
+}

@@ -1,0 +1,107 @@
+import type { Writable } from 'node:stream';
+import { listPositions } from '../budgets/budget-store.js';
+import type { StoredLine } from '../budgets/model.js';
+import { getRequestsByIds } from '../requests/request-queries.js';
+import { formatMoney } from '../shared/money.js';
+import { csvLine, UTF8_BOM } from './csv.js';
+import { SPEND_COLUMNS, type SpendRow } from './model.js';
+
+/**
+ * Finance's spend export: one row per request with a commitment or actual, read line by line
+ * and page by page (a Query of each line's positions, a BatchGet of that page's requests) and
+ * written to a stream as it is read, so no export is ever held in memory whole.
+ */
+
+export interface SpendTotals {
+  rows: number;
+  committedMinor: number;
+  actualMinor: number;
+}
+
+const PAGE_SIZE = 100;
+
+/** The rows of the given lines, in business function then request order; vendorId filters. */
+export async function* spendRows(
+  lines: StoredLine[],
+  vendorId?: string,
+): AsyncGenerator<SpendRow & { committedMinor: number; actualMinor: number }> {
+  for (const line of lines) {
+    let cursor: string | undefined;
+    do {
+      const page = await listPositions(
+        line.fiscalYear,
+        line.businessFunction,
+        { limit: PAGE_SIZE, cursor },
+        vendorId,
+      );
+      const requests = await getRequestsByIds(page.items.map((position) => position.requestId));
+      for (const position of page.items) {
+        const request = requests.get(position.requestId);
+        const money = (minor: number) => formatMoney({ minor, currency: position.currency }).amount;
+        yield {
+          fiscalYear: position.fiscalYear,
+          businessFunction: position.businessFunction,
+          requestId: position.requestId,
+          title: request?.title ?? '',
+          category: request?.category ?? '',
+          vendorId: position.vendorId ?? '',
+          currency: position.currency,
+          committed: money(position.committed),
+          actual: money(position.actual),
+          remaining: money(Math.max(position.committed - position.actual, 0)),
+          status: request?.status ?? '',
+          approvalDate: position.approvedAt?.slice(0, 10) ?? '',
+          invoiceCount: position.invoiceCount,
+          committedMinor: position.committed,
+          actualMinor: position.actual,
+        };
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+}
+
+/** Writes a chunk, waiting while the stream's buffer is full (backpressure). */
+async function write(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+}
+
+/**
+ * Streams the export as CSV (RFC 4180, UTF-8 with a byte order mark so Excel reads it as
+ * UTF-8, CRLF line ends, a header row) or as one JSON document with the totals at the end.
+ */
+export async function writeSpendExport(
+  out: Writable,
+  format: 'csv' | 'json',
+  header: { fiscalYear: string; currency: string },
+  rows: AsyncIterable<SpendRow & { committedMinor: number; actualMinor: number }>,
+): Promise<SpendTotals> {
+  const totals: SpendTotals = { rows: 0, committedMinor: 0, actualMinor: 0 };
+  await write(
+    out,
+    format === 'csv'
+      ? UTF8_BOM + csvLine([...SPEND_COLUMNS])
+      : `{"fiscalYear":${JSON.stringify(header.fiscalYear)},"currency":${JSON.stringify(header.currency)},"rows":[`,
+  );
+  for await (const row of rows) {
+    const { committedMinor, actualMinor, ...cells } = row;
+    await write(
+      out,
+      format === 'csv'
+        ? csvLine(SPEND_COLUMNS.map((column) => cells[column]))
+        : `${totals.rows > 0 ? ',' : ''}${JSON.stringify(cells)}`,
+    );
+    totals.rows += 1;
+    totals.committedMinor += committedMinor;
+    totals.actualMinor += actualMinor;
+  }
+  if (format === 'json') {
+    const money = (minor: number) => formatMoney({ minor, currency: header.currency });
+    await write(
+      out,
+      `],"totals":${JSON.stringify({ rows: totals.rows, committed: money(totals.committedMinor), actual: money(totals.actualMinor) })}}`,
+    );
+  }
+  out.end();
+  return totals;
+}

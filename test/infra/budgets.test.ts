@@ -1,0 +1,155 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { budgetRoutes } from '../../functions/budgets/routes.js';
+import { exportRoutes } from '../../functions/exports/routes.js';
+import type { RouteDefinition } from '../../functions/platform/route.js';
+import { actionsOf, type Resource, synthesizedTemplate } from './synthesized.js';
+
+const built = synthesizedTemplate();
+afterAll(() => built.cleanup());
+
+const route = (operationId: string): RouteDefinition =>
+  [...budgetRoutes, ...exportRoutes].find((candidate) => candidate.operationId === operationId)!;
+
+/** The logical id a function's environment variable refers to (a table or bucket). */
+const referenceOf = (fn: Resource, variable: string) =>
+  fn.Properties.Environment.Variables[variable]?.Ref as string;
+
+/** Per table (by logical id), the actions a function may take on it. */
+function accessOf(fn: Resource): Record<string, string[]> {
+  const access: Record<string, string[]> = {};
+  for (const statement of built.statementsOf(fn)) {
+    const resources = JSON.stringify(statement.Resource);
+    for (const [logicalId] of Object.entries(built.resourcesOf('AWS::DynamoDB::Table'))) {
+      if (resources.includes(`"${logicalId}"`))
+        access[logicalId] = [...(access[logicalId] ?? []), ...actionsOf(statement)];
+    }
+  }
+  for (const id of Object.keys(access)) access[id] = [...new Set(access[id])].sort();
+  return access;
+}
+
+const READ = ['dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query'];
+const BUDGET_WRITE = [...READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort();
+
+describe('the Budgets table', () => {
+  // Keys, billing, backups, encryption and retention are asserted for every table in stack.test.ts.
+  it('needs no index (every read is a Query of one partition) and expires idempotency records', () => {
+    const [, table] = Object.entries(built.resourcesOf('AWS::DynamoDB::Table')).find(([id]) =>
+      id.startsWith('DataBudgets'),
+    )!;
+
+    expect(table.Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
+});
+
+describe('budget grants, per handler', () => {
+  it.each([
+    ['setBudgetEnvelope', { BUDGETS_TABLE_NAME: BUDGET_WRITE, AUDIT_TABLE_NAME: ['dynamodb:PutItem'] }],
+    ['getBudget', { BUDGETS_TABLE_NAME: READ }],
+    ['getBudgetHistory', { BUDGETS_TABLE_NAME: READ, AUDIT_TABLE_NAME: READ }],
+    [
+      'setBudgetAllocation',
+      {
+        BUDGETS_TABLE_NAME: BUDGET_WRITE,
+        REFERENCE_TABLE_NAME: READ,
+        AUDIT_TABLE_NAME: ['dynamodb:PutItem'],
+      },
+    ],
+    [
+      'transferBudget',
+      {
+        BUDGETS_TABLE_NAME: BUDGET_WRITE,
+        REFERENCE_TABLE_NAME: READ,
+        AUDIT_TABLE_NAME: ['dynamodb:PutItem'],
+      },
+    ],
+    ['listBudgetLedger', { BUDGETS_TABLE_NAME: READ, REFERENCE_TABLE_NAME: READ }],
+    ['recordActual', { BUDGETS_TABLE_NAME: BUDGET_WRITE, REQUESTS_TABLE_NAME: READ }],
+    ['exportSpend', { BUDGETS_TABLE_NAME: READ, REQUESTS_TABLE_NAME: READ }],
+  ] as const)('gives %s exactly its tables and actions', (operationId, expected) => {
+    const fn = built.functionOf(route(operationId));
+
+    const access = accessOf(fn);
+
+    expect(access).toEqual(
+      Object.fromEntries(
+        Object.entries(expected).map(([variable, actions]) => [
+          referenceOf(fn, variable),
+          [...actions].sort(),
+        ]),
+      ),
+    );
+  });
+});
+
+describe('the exports bucket', () => {
+  const [[bucketId, bucket]] = Object.entries(built.resourcesOf('AWS::S3::Bucket')) as [[string, Resource]];
+
+  it('is private, encrypted, owner-enforced and expires exports and abandoned uploads', () => {
+    expect(Object.keys(built.resourcesOf('AWS::S3::Bucket'))).toHaveLength(1);
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: {
+        Rules: [
+          expect.objectContaining({
+            ExpirationInDays: 7,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            Status: 'Enabled',
+          }),
+        ],
+      },
+    });
+  });
+
+  it('refuses every request that is not over TLS', () => {
+    built.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets only the export function write and read it, under spend/ only', () => {
+    const fn = built.functionOf(route('exportSpend'));
+    const functions = Object.values(built.resourcesOf('AWS::Lambda::Function'));
+
+    const s3Statements = built
+      .statementsOf(fn)
+      .filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+    const others = functions
+      .filter((other) => other !== fn)
+      .flatMap((other) => built.statementsOf(other))
+      .filter((statement) => JSON.stringify(statement.Resource).includes(bucketId));
+
+    expect(referenceOf(fn, 'EXPORTS_BUCKET_NAME')).toBe(bucketId);
+    expect(s3Statements).toHaveLength(1);
+    expect(actionsOf(s3Statements[0]!).sort()).toEqual([
+      's3:AbortMultipartUpload',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
+    expect(s3Statements[0]!.Resource).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/spend/*']],
+    });
+    expect(others).toEqual([]);
+  });
+});

@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { RouteDefinition } from '../../functions/platform/route.js';
+import { buildApp } from '../../infra/build-app.js';
+import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
+
+/** Synthesized CloudFormation is untyped JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: the template's shape is what the tests assert.
+export type Json = any;
+export type Resource = Record<string, Json>;
+export type Statement = { Action: string | string[]; Resource: Json };
+
+/** Synthesizes the app with cdk.json's context, minus esbuild bundling; call `cleanup` after. */
+export function synthesizedTemplate() {
+  const context = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context;
+  const outdir = mkdtempSync(path.join(tmpdir(), 'techops-cdk-test-'));
+  const { stack } = buildApp({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+  const template = Template.fromStack(stack);
+  const resourcesOf = (type: string) => template.findResources(type) as Record<string, Resource>;
+  return {
+    template,
+    resourcesOf,
+    cleanup: () => rmSync(outdir, { recursive: true, force: true }),
+    /** The Lambda that serves a route. */
+    functionOf(route: RouteDefinition): Resource {
+      const matches = Object.values(resourcesOf('AWS::Lambda::Function')).filter(
+        (fn) => fn.Metadata?.[ENTRY_METADATA_KEY] === route.entry,
+      );
+      if (matches.length !== 1) throw new Error(`Expected one Lambda for ${route.operationId}`);
+      return matches[0]!;
+    },
+    /** The IAM statements attached to a function's execution role. */
+    statementsOf: (fn: Resource) => statementsIn(resourcesOf('AWS::IAM::Policy'), fn),
+  };
+}
+
+/** The IAM statements of the given policies attached to a function's execution role. */
+export function statementsIn(policies: Record<string, Resource>, fn: Resource): Statement[] {
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+  return Object.values(policies)
+    .filter((policy) =>
+      (policy.Properties.Roles as unknown[]).some(
+        (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId }),
+      ),
+    )
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+export const actionsOf = (statement: Statement) => [statement.Action].flat() as string[];

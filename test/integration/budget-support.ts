@@ -1,0 +1,99 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { newId } from '../../functions/shared/ids.js';
+import { parseMoney } from '../../functions/shared/money.js';
+
+/**
+ * Direct access to the integration cloud's DynamoDB Local, for what no route does yet.
+ * Commitments are made by the approval workflow, not a route: tests drive the domain function
+ * against the same tables the Lambdas use.
+ */
+
+async function tableNamed(client: DynamoDBClient, prefix: string): Promise<string> {
+  const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+  const name = TableNames.find((candidate) => candidate.startsWith(prefix));
+  if (!name) throw new Error(`No table ${prefix}* in DynamoDB Local`);
+  return name;
+}
+
+/**
+ * Points this test process's AWS SDK at the local cloud's DynamoDB, with the table names the
+ * template gave the Lambdas, then imports the budgets domain modules (they read both at load).
+ */
+export async function localBudgetsDomain() {
+  const endpoint = inject('dynamoDbEndpoint');
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  const client = new DynamoDBClient({ endpoint });
+  const [budgets, requests, audit] = await Promise.all([
+    tableNamed(client, 'DataBudgets'),
+    tableNamed(client, 'DataRequests'),
+    tableNamed(client, 'DataAuditEvents'),
+  ]);
+  process.env.BUDGETS_TABLE_NAME = budgets;
+  process.env.REQUESTS_TABLE_NAME = requests;
+  const [commitments, store] = await Promise.all([
+    import('../../functions/budgets/commitments.js'),
+    import('../../functions/budgets/budget-store.js'),
+  ]);
+  return {
+    ...commitments,
+    ...store,
+    tables: { budgets, requests, audit },
+    db: DynamoDBDocumentClient.from(client),
+  };
+}
+
+export const approver = { sub: 'head-of-ops', name: 'Head of Ops', email: 'head.ops@techops.example' };
+
+/**
+ * TEST HELPER, temporary: stores a request that is already APPROVED, straight into the requests
+ * table. Until the approval workflow lands no request reaches APPROVED through the API; once it
+ * does, tests should submit and approve through the API instead.
+ */
+export async function insertApprovedRequest(
+  domain: Awaited<ReturnType<typeof localBudgetsDomain>>,
+  fields: {
+    businessFunction: string;
+    fiscalYear: string;
+    amount: string;
+    currency?: string;
+    title?: string;
+    preferredVendorId?: string;
+    category?: string;
+  },
+) {
+  const now = new Date().toISOString();
+  const year = fields.fiscalYear.slice(2);
+  const request = {
+    id: newId('request'),
+    title: fields.title ?? `Consultancy for ${fields.businessFunction}`,
+    businessFunction: fields.businessFunction,
+    category: fields.category ?? 'VALIDATION_CQV',
+    description: 'Approved for a budget test.',
+    justification: 'No internal capacity.',
+    estimatedCost: parseMoney({ amount: fields.amount, currency: fields.currency ?? 'USD' }),
+    startDate: `${year}-03-01`,
+    endDate: `${year}-09-30`,
+    urgency: 'NORMAL',
+    ...(fields.preferredVendorId ? { preferredVendorId: fields.preferredVendorId } : {}),
+    fiscalYear: fields.fiscalYear,
+    status: 'APPROVED',
+    requester: { sub: 'requester-1', name: 'Ria Requester', email: 'ria@techops.example' },
+    createdAt: now,
+    updatedAt: now,
+    version: 3,
+  };
+  await domain.db.send(
+    new PutCommand({
+      TableName: domain.tables.requests,
+      Item: { pk: `REQUEST#${request.id}`, sk: 'REQUEST', entity: 'REQUEST', ...request },
+    }),
+  );
+  return request;
+}
