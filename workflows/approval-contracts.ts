@@ -32,10 +32,19 @@ export const DecisionOutput = z.object({
   outcome: z.enum(DECISIONS),
 });
 
+/** Approval consumes budget: commit an approved request's amount (nothing for other decisions). */
+export const CommitBudgetTask = z.strictObject({ requestId: RequestId });
+export const BudgetOutcome = z.object({
+  committed: z.boolean(),
+  refusal: z.object({ reason: z.string(), figures: z.record(z.string(), z.unknown()) }).nullable(),
+});
+
 /** One task settles the request whatever happened: decided, timed out, or failed. */
 export const SettleRequestTask = z.strictObject({
   requestId: RequestId,
   timedOut: z.boolean().default(false),
+  /** What committing the approved amount came to; absent on the failure path. */
+  budget: BudgetOutcome.optional(),
   failure: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });
 export const SettledRequest = z.object({

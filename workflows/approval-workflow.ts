@@ -29,6 +29,7 @@ import { REQUEST_CLOSED_ERROR, TRANSIENT_ERRORS } from './approval-contracts.js'
 export const APPROVAL_TASK_ENTRIES = {
   determineApprover: 'functions/approvals/determine-approver.ts',
   requestApproval: 'functions/approvals/request-approval.ts',
+  commitBudget: 'functions/approvals/commit-budget.ts',
   settleRequest: 'functions/approvals/settle-request.ts',
   notifyRequester: 'functions/approvals/notify-requester.ts',
   startStrandedApprovals: 'functions/approvals/start-stranded-approvals.ts',
@@ -45,7 +46,8 @@ export interface ApprovalWorkflowProps {
 
 /**
  * A request's approval: determine the approver, ask them and wait (the task token stays with
- * the stored approval), settle the request from the recorded decision, tell the requester.
+ * the stored approval), commit an approved amount on the budget, settle the request from the
+ * recorded decision, tell the requester.
  * No decision in time: the request expires. A step that fails after its retries: the request
  * is marked ERROR and the execution fails, never silently.
  */
@@ -86,6 +88,14 @@ export class ApprovalWorkflow extends Construct {
     data.grantApprovalsWrite(settleRequest);
     data.grantAuditAppend(settleRequest);
 
+    const commitBudget = new HandlerFunction(this, 'CommitBudget', {
+      entry: APPROVAL_TASK_ENTRIES.commitBudget,
+      description: "Approval workflow: commit an approved request's amount on its business function's line",
+    });
+    data.grantRequestsRead(commitBudget);
+    data.grantApprovalsRead(commitBudget);
+    data.grantBudgetsWrite(commitBudget);
+
     const notifyRequester = new HandlerFunction(this, 'NotifyRequester', {
       entry: APPROVAL_TASK_ENTRIES.notifyRequester,
       description: 'Approval workflow: email the requester the outcome',
@@ -113,10 +123,25 @@ export class ApprovalWorkflow extends Construct {
       new LambdaInvoke(this, 'Record the failure', {
         lambdaFunction: settleRequest,
         payload: TaskInput.fromObject({ requestId, failure: JsonPath.objectAt('$.failure') }),
+        resultSelector: { 'notify.$': '$.Payload.notify' },
+        resultPath: '$.failureRecorded',
+      }),
+    );
+    recordFailure.addCatch(failed, { resultPath: '$.failureToRecord' });
+    // Not silently: the requester hears that their request could not be processed.
+    const tellAboutFailure = withRetries(
+      new LambdaInvoke(this, 'Tell the requester about the failure', {
+        lambdaFunction: notifyRequester,
+        payload: TaskInput.fromObject({ requestId }),
         resultPath: JsonPath.DISCARD,
       }),
     );
-    recordFailure.addCatch(failed, { resultPath: '$.failureToRecord' }).next(failed);
+    tellAboutFailure.addCatch(failed, { resultPath: '$.failureToTell' }).next(failed);
+    recordFailure.next(
+      new Choice(this, 'Was the request marked ERROR?')
+        .when(Condition.booleanEquals('$.failureRecorded.notify', true), tellAboutFailure)
+        .otherwise(failed),
+    );
     const onFailure = { errors: ['States.ALL'], resultPath: '$.failure' };
 
     const notify = withRetries(
@@ -138,17 +163,28 @@ export class ApprovalWorkflow extends Construct {
       .when(Condition.booleanEquals('$.settled.notify', true), notify)
       .otherwise(new Succeed(this, 'Nothing changed; nobody to tell'));
 
-    const settle = (name: string, timedOut: boolean) => {
-      const task = withRetries(
-        new LambdaInvoke(this, name, {
+    // Approval consumes budget: before settling, an approved request's amount is committed
+    // (on the expiry path too, for a decision that raced the timeout). A refusal is an answer.
+    const commitThenSettle = (commitName: string, settleName: string, timedOut: boolean) => {
+      const commit = withRetries(
+        new LambdaInvoke(this, commitName, {
+          lambdaFunction: commitBudget,
+          payload: TaskInput.fromObject({ requestId }),
+          resultSelector: { 'committed.$': '$.Payload.committed', 'refusal.$': '$.Payload.refusal' },
+          resultPath: '$.budget',
+        }),
+      );
+      commit.addCatch(recordFailure, onFailure);
+      const settle = withRetries(
+        new LambdaInvoke(this, settleName, {
           lambdaFunction: settleRequest,
-          payload: TaskInput.fromObject({ requestId, timedOut }),
+          payload: TaskInput.fromObject({ requestId, timedOut, budget: JsonPath.objectAt('$.budget') }),
           resultSelector: { 'outcome.$': '$.Payload.outcome', 'notify.$': '$.Payload.notify' },
           resultPath: '$.settled',
         }),
       );
-      task.addCatch(recordFailure, onFailure);
-      return task.next(tellRequester);
+      settle.addCatch(recordFailure, onFailure);
+      return commit.next(settle).next(tellRequester);
     };
 
     const askApprover = withRetries(
@@ -165,10 +201,13 @@ export class ApprovalWorkflow extends Construct {
         resultPath: '$.decision',
       }),
     );
-    askApprover.addCatch(settle('Record the expiry', true), {
-      errors: ['States.Timeout'],
-      resultPath: '$.timeout',
-    });
+    askApprover.addCatch(
+      commitThenSettle('Commit the budget of a late approval', 'Record the expiry', true),
+      {
+        errors: ['States.Timeout'],
+        resultPath: '$.timeout',
+      },
+    );
     askApprover.addCatch(new Succeed(this, 'Request closed before approval'), {
       errors: [REQUEST_CLOSED_ERROR],
       resultPath: JsonPath.DISCARD,
@@ -188,7 +227,9 @@ export class ApprovalWorkflow extends Construct {
     );
     determine.addCatch(recordFailure, onFailure);
 
-    const definition = determine.next(askApprover).next(settle('Record the decision', false));
+    const definition = determine
+      .next(askApprover)
+      .next(commitThenSettle('Commit the approved amount', 'Record the decision', false));
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,

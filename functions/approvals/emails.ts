@@ -67,17 +67,45 @@ ${why ? html`<p>${why}</p>` : ''}
 const OUTCOME_TEXT: Record<string, string> = {
   APPROVED: 'was approved',
   REJECTED: 'was rejected',
+  BUDGET_EXCEEDED: "is over budget: it was approved, but its business function's budget cannot cover it",
   EXPIRED: 'expired: nobody decided it in time',
-  ERROR: 'could not be processed: TechOps strategy & business operations has been alerted',
+  ERROR: 'could not be processed: please contact TechOps strategy & business operations',
 };
+
+/** Figures of a budget line as the budget API reports them ({amount, currency}). */
+type Figure = { amount?: unknown; currency?: unknown } | undefined;
+const figureText = (figure: Figure) =>
+  figure && typeof figure.amount === 'string' ? `${figure.currency} ${figure.amount}` : undefined;
+
+export interface OutcomeDetails {
+  decidedBy?: Contact;
+  comment?: string;
+  decidedAt?: string;
+  /** Told as well when the approval could not be committed (BUDGET_EXCEEDED). */
+  approver?: Contact;
+  budgetRefusal?: { reason: string; figures: Record<string, unknown> };
+}
 
 export function outcomeEmail(
   requester: Contact,
   subject: Pick<ApprovalSubject, 'title' | 'estimatedCost'> & { requestId: string },
   outcome: string,
-  details: { decidedBy?: Contact; comment?: string; decidedAt?: string },
+  details: OutcomeDetails,
 ): OutgoingEmail {
   const what = OUTCOME_TEXT[outcome] ?? `is now ${outcome}`;
+  const figures = details.budgetRefusal?.figures ?? {};
+  const figureLines = (
+    [
+      ['Needed', figures.requested],
+      ['Available', figures.available],
+      ['Allocated', figures.allocated],
+      ['Committed', figures.committed],
+      ['Invoiced (actuals)', figures.actual],
+    ] as [string, Figure][]
+  )
+    .map(([label, figure]) => [label, figureText(figure)])
+    .filter(([, text]) => text !== undefined)
+    .map(([label, text]) => `${label}: ${text}`);
   const lines = [
     `Dear ${requester.name},`,
     '',
@@ -86,10 +114,15 @@ export function outcomeEmail(
       ? ['', `Decided by ${details.decidedBy.name} <${details.decidedBy.email}> on ${details.decidedAt}.`]
       : []),
     ...(details.comment ? ['', `Comment: ${details.comment}`] : []),
+    ...(details.budgetRefusal ? ['', details.budgetRefusal.reason, ...figureLines] : []),
+    ...(outcome === 'BUDGET_EXCEEDED'
+      ? ['', 'Nothing was committed. Ask for a transfer or a larger allocation, then submit it again.']
+      : []),
     ...(outcome === 'EXPIRED' ? ['', 'You may submit it again if the need remains.'] : []),
   ];
+  const cc = outcome === 'BUDGET_EXCEEDED' && details.approver ? [details.approver.email] : [];
   return {
-    to: [requester.email],
+    to: [requester.email, ...cc],
     subject: `Your request ${what.split(':')[0]}: ${subject.title}`,
     text: lines.join('\n'),
     html: html`${lines.filter(Boolean).map((line) => html`<p>${line}</p>`)}`.value,

@@ -38,7 +38,7 @@ export type Decision = (typeof DECISIONS)[number];
 export interface ApprovalDecision {
   outcome: Decision;
   comment?: string;
-  decidedBy: Contact & { sub?: string };
+  decidedBy: Contact & { sub: string };
   decidedAt: string;
   method: 'EMAIL_LINK' | 'API';
 }

@@ -4,22 +4,20 @@ import { sendEmail } from '../shared/email.js';
 import { TaskInputError, taskHandler } from '../shared/task.js';
 import { outcomeEmail } from './emails.js';
 
-/** Tells the requester how their request ended, from the request as settled. */
+/** Tells the requester how their request ended, from the request as settled (and its approver, when over budget). */
 export async function notifyRequester(requestId: string): Promise<void> {
   const request = await getRequestById(requestId);
   if (!request) throw new TaskInputError(`No request ${requestId}.`);
   const approval = request.approval;
+  const subject = { requestId: request.id, title: request.title, estimatedCost: request.estimatedCost };
   await sendEmail(
-    outcomeEmail(
-      request.requester,
-      { requestId: request.id, title: request.title, estimatedCost: request.estimatedCost },
-      request.status,
-      {
-        ...(approval?.decidedBy ? { decidedBy: approval.decidedBy } : {}),
-        ...(approval?.comment ? { comment: approval.comment } : {}),
-        ...(approval?.decidedAt ? { decidedAt: approval.decidedAt } : {}),
-      },
-    ),
+    outcomeEmail(request.requester, subject, request.status, {
+      ...(approval?.decidedBy ? { decidedBy: approval.decidedBy } : {}),
+      ...(approval?.comment ? { comment: approval.comment } : {}),
+      ...(approval?.decidedAt ? { decidedAt: approval.decidedAt } : {}),
+      ...(approval ? { approver: approval.approver } : {}),
+      ...(request.budgetRefusal ? { budgetRefusal: request.budgetRefusal } : {}),
+    }),
   );
 }
 

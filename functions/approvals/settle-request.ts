@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import { SettleRequestTask } from '../../workflows/approval-contracts.js';
 import { type ConsultancyRequest, type RequestStatus, UNDECIDED_STATUSES } from '../requests/model.js';
 import { StaleRequestError, updateRequest } from '../requests/request-commands.js';
@@ -20,6 +21,7 @@ const ACTIONS: Partial<Record<RequestStatus, string>> = {
   APPROVED: 'REQUEST_APPROVED',
   REJECTED: 'REQUEST_REJECTED',
   EXPIRED: 'REQUEST_EXPIRED',
+  BUDGET_EXCEEDED: 'REQUEST_BUDGET_EXCEEDED',
   ERROR: 'REQUEST_FAILED',
 };
 
@@ -35,17 +37,14 @@ function failureReason(failure: { Error: string; Cause?: string | undefined }): 
 }
 
 /**
- * Settles a request from its approval record, whatever woke the workflow: the recorded decision
- * (APPROVED / REJECTED), else the timeout (EXPIRED), else a failure (ERROR). The approval item
+ * Settles a request from its approval record, whatever woke the workflow: a failure (ERROR),
+ * else the recorded decision (APPROVED when its amount was committed, BUDGET_EXCEEDED when
+ * the line had too little available, REJECTED), else the timeout (EXPIRED). The approval item
  * is the source of truth, so a decision that raced the timeout still wins. A request that was
  * already withdrawn or settled is left alone, and nobody is told twice.
  */
 export async function settleRequest(
-  input: {
-    requestId: string;
-    timedOut: boolean;
-    failure?: { Error: string; Cause?: string | undefined } | undefined;
-  },
+  input: z.output<typeof SettleRequestTask>,
   now = new Date(),
 ): Promise<{ outcome: string; notify: boolean }> {
   const request = await getRequestById(input.requestId);
@@ -56,10 +55,15 @@ export async function settleRequest(
 
   let outcome: RequestStatus;
   let approvalAfter: Approval | undefined;
-  if (approval?.decision && (approval.status === 'APPROVED' || approval.status === 'REJECTED')) {
-    outcome = approval.decision.outcome;
-  } else if (input.failure) {
+  if (input.failure) {
+    // A step failed after its retries (even after a decision, e.g. committing the budget): say so.
     outcome = 'ERROR';
+  } else if (approval?.decision?.outcome === 'APPROVED') {
+    // Approval consumes budget: approved, but without the money committed, it is not APPROVED.
+    if (!input.budget) throw new NoDecisionError(`${approval.id} (approved, but no budget outcome)`);
+    outcome = input.budget.committed ? 'APPROVED' : 'BUDGET_EXCEEDED';
+  } else if (approval?.decision?.outcome === 'REJECTED') {
+    outcome = 'REJECTED';
   } else if (input.timedOut && approval?.status === 'PENDING') {
     outcome = 'EXPIRED';
   } else {
@@ -96,6 +100,9 @@ export async function settleRequest(
     ...(outcome === 'ERROR' && input.failure
       ? { failure: { at, reason: failureReason(input.failure) } }
       : {}),
+    ...(outcome === 'BUDGET_EXCEEDED' && input.budget?.refusal
+      ? { budgetRefusal: { at, ...input.budget.refusal } }
+      : {}),
     updatedAt: at,
     version: request.version + 1,
   };
@@ -107,6 +114,7 @@ export async function settleRequest(
     before: { status: request.status, version: request.version },
     after: { status: outcome, version: after.version, ...(approval ? { approvalId: approval.id } : {}) },
     ...(after.failure ? { reason: after.failure.reason } : {}),
+    ...(after.budgetRefusal ? { reason: after.budgetRefusal.reason } : {}),
   });
   try {
     await updateRequest(

@@ -136,6 +136,12 @@ export const RequestResource = z
       .object({ at: z.string(), reason: z.string() })
       .optional()
       .describe('Why the approval workflow could not complete (status ERROR).'),
+    budgetRefusal: z
+      .object({ at: z.string(), reason: z.string(), figures: z.record(z.string(), z.unknown()) })
+      .optional()
+      .describe(
+        "Why the approved amount could not be committed, with the line's figures (status BUDGET_EXCEEDED).",
+      ),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number().int(),

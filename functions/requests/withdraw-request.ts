@@ -2,16 +2,19 @@ import middy from '@middy/core';
 import { getApproval, putApproval } from '../approvals/approval-store.js';
 import type { Approval } from '../approvals/model.js';
 import { stopApprovalWorkflow } from '../approvals/workflow.js';
+import { releaseCommitment } from '../budgets/commitments.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import type { Caller } from '../shared/auth.js';
 import { assertIfMatch } from '../shared/concurrency.js';
 import { ConflictError, PreconditionFailedError } from '../shared/errors.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, parseJsonBody, validate } from '../shared/http.js';
+import { formatMoney } from '../shared/money.js';
 import {
   type ConsultancyRequest,
   etagOf,
   personOf,
   RequestIdPath,
+  type RequestStatus,
   toResource,
   UNDECIDED_STATUSES,
   WithdrawRequestBody,
@@ -20,8 +23,11 @@ import { assertMayWithdraw } from './policy.js';
 import { StaleRequestError, updateRequest } from './request-commands.js';
 import { getRequestVisibleTo } from './request-queries.js';
 
-function assertUndecided(request: ConsultancyRequest): void {
-  if (!UNDECIDED_STATUSES.includes(request.status)) {
+/** Undecided, or approved: withdrawing an approved request gives its commitment back to the budget. */
+const WITHDRAWABLE_STATUSES: readonly RequestStatus[] = [...UNDECIDED_STATUSES, 'APPROVED'];
+
+function assertWithdrawable(request: ConsultancyRequest): void {
+  if (!WITHDRAWABLE_STATUSES.includes(request.status)) {
     throw new ConflictError(`The request is ${request.status} and can no longer be withdrawn.`, {
       currentStatus: request.status,
     });
@@ -32,7 +38,8 @@ function assertUndecided(request: ConsultancyRequest): void {
 const ATTEMPTS_WITHOUT_IF_MATCH = 3;
 
 /**
- * The requester takes back a request that is not yet decided. Without If-Match the caller
+ * The requester takes back a request that is not yet decided, or approved (its commitment is
+ * released). Without If-Match the caller
  * means "whatever its version": a change by the workflow meanwhile (say, to IN_APPROVAL) is
  * read again and withdrawn, rather than refused.
  */
@@ -67,7 +74,7 @@ async function withdrawOnce(
 ): Promise<ConsultancyRequest> {
   const before = await getRequestVisibleTo(caller, id);
   assertMayWithdraw(caller, before);
-  assertUndecided(before);
+  assertWithdrawable(before);
   assertIfMatch(ifMatch, before, 'request');
   const at = now.toISOString();
   // A pending approval is voided in the same transaction: its link stops working at once.
@@ -84,31 +91,37 @@ async function withdrawOnce(
     updatedAt: at,
     version: before.version + 1,
   };
+  // The unused part of an approved request's commitment goes back first (idempotent per
+  // request, so a withdrawal retried after a refused write never releases twice).
+  const release =
+    before.status === 'APPROVED'
+      ? await releaseCommitment(before, personOf(caller), `Request withdrawn: ${reason}`, now)
+      : undefined;
   const event = newAuditEvent(caller, {
     entityType: 'REQUEST',
     entityId: id,
     action: 'REQUEST_WITHDRAWN',
     at,
     before: { status: before.status, version: before.version },
-    after: { status: after.status, version: after.version },
+    after: {
+      status: after.status,
+      version: after.version,
+      ...(release
+        ? { released: formatMoney({ minor: release.releasedMinor, currency: before.estimatedCost.currency }) }
+        : {}),
+    },
     reason,
   });
   try {
-    await updateRequest(
-      before,
-      after,
-      UNDECIDED_STATUSES,
-      event,
-      voided ? [putApproval(voided, pending)] : [],
-    );
+    await updateRequest(before, after, [before.status], event, voided ? [putApproval(voided, pending)] : []);
   } catch (error) {
     if (!(error instanceof StaleRequestError)) throw error;
     // Someone else changed it first (or the approver decided): say what it is now.
-    assertUndecided(await getRequestVisibleTo(caller, id));
+    assertWithdrawable(await getRequestVisibleTo(caller, id));
     const approval = before.approval ? await getApproval(before.approval.id) : undefined;
     if (approval?.decision) {
       throw new ConflictError(
-        `${approval.decision.decidedBy.name} already ${approval.decision.outcome.toLowerCase()} this request; it can no longer be withdrawn.`,
+        `${approval.decision.decidedBy.name} has just ${approval.decision.outcome.toLowerCase()} this request; read it again in a moment (an approved request can still be withdrawn).`,
         { approvalStatus: approval.status },
       );
     }
@@ -116,7 +129,7 @@ async function withdrawOnce(
       'The request changed while you were withdrawing it; read it and try again.',
     );
   }
-  if (before.executionArn)
+  if (before.executionArn && before.status !== 'APPROVED')
     await stopApprovalWorkflow(before.executionArn, `Withdrawn by ${caller.name}: ${reason}`);
   return after;
 }

@@ -25,8 +25,10 @@ const ACCESS: Record<string, Grant> = {
   withdrawRequest: (handler, { data, workflow }) => {
     data.grantRequestsWrite(handler);
     data.grantAuditAppend(handler);
-    // Withdrawal voids the pending approval and stops the workflow.
+    // Withdrawal voids the pending approval and stops the workflow, or releases an approved
+    // request's commitment.
     data.grantApprovalsWrite(handler);
+    data.grantBudgetsWrite(handler);
     workflow.grantStop(handler);
   },
   getRequestHistory: (handler, { data }) => {

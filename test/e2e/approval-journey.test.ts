@@ -5,6 +5,7 @@ import {
   approvalEmailOf,
   call,
   eventually,
+  fundBudget,
   readOutbox,
   requestInStatus,
   tokenFor,
@@ -36,6 +37,7 @@ beforeAll(async () => {
     businessFunction: 'ENG',
   });
   auditor = await tokenFor({ groups: ['admin'] });
+  await fundBudget('FY2027', { ENG: '5000000.00' });
 });
 
 afterAll(async () => {

@@ -99,17 +99,20 @@ describe('the approval state machine', () => {
     const ask = states['Ask the approver and wait for the decision'];
 
     expect(ask.Catch).toEqual([
-      { ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Record the expiry' },
+      {
+        ErrorEquals: ['States.Timeout'],
+        ResultPath: '$.timeout',
+        Next: 'Commit the budget of a late approval',
+      },
       { ErrorEquals: ['RequestClosedError'], ResultPath: null, Next: 'Request closed before approval' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Record the failure' },
     ]);
-    expect(states['Record the failure'].Next).toBe('Approval failed');
   });
 
   it('retries every task on named transient errors only, with backoff', () => {
     const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
 
-    expect(tasks.length).toBe(6);
+    expect(tasks.length).toBe(9);
     for (const [name, task] of tasks) {
       const errors = task.Retry.flatMap((retry: Json) => retry.ErrorEquals);
       expect(errors, name).toEqual(expect.arrayContaining([...TRANSIENT_ERRORS, 'Lambda.ServiceException']));
@@ -140,17 +143,30 @@ describe('the approval state machine', () => {
     }
   });
 
-  it('settles the request from the decision and tells the requester', () => {
+  it('commits an approved amount before settling, on the decision and on the expiry path', () => {
+    expect(states['Ask the approver and wait for the decision'].Next).toBe('Commit the approved amount');
+    expect(states['Commit the approved amount'].Next).toBe('Record the decision');
+    expect(states['Commit the budget of a late approval'].Next).toBe('Record the expiry');
     expect(states['Record the decision'].Parameters.Payload).toEqual({
       'requestId.$': '$.requestId',
       timedOut: false,
+      'budget.$': '$.budget',
     });
     expect(states['Record the expiry'].Parameters.Payload).toEqual({
       'requestId.$': '$.requestId',
       timedOut: true,
+      'budget.$': '$.budget',
     });
     expect(states['Record the decision'].Next).toBe('Is there news for the requester?');
     expect(states['Is there news for the requester?'].Choices[0].Next).toBe('Tell the requester the outcome');
+  });
+
+  it('tells the requester about a failure it recorded, then fails the execution', () => {
+    expect(states['Record the failure'].Next).toBe('Was the request marked ERROR?');
+    expect(states['Was the request marked ERROR?'].Choices[0].Next).toBe(
+      'Tell the requester about the failure',
+    );
+    expect(states['Tell the requester about the failure'].Next).toBe('Approval failed');
   });
 });
 

@@ -4,6 +4,7 @@ import {
   approvalEmailOf,
   call,
   eventually,
+  fundBudget,
   postForm,
   readOutbox,
   requestInStatus,
@@ -45,6 +46,8 @@ beforeAll(async () => {
     businessFunction: 'MFG',
     email: 'someone.else@techops.example',
   });
+  // Approval consumes budget: MFG has room for this file's approvals, not for a 20-million request.
+  await fundBudget('FY2027', { MFG: '10000000.00' });
 });
 
 async function submit(token = requester, overrides: Record<string, unknown> = {}): Promise<string> {
@@ -263,20 +266,33 @@ describe('bad decisions and bad links', () => {
     const results = await Promise.all([
       postForm(link, { reviewed: 'yes', decision: 'APPROVED' }),
       postForm(link, { reviewed: 'yes', decision: 'REJECTED', comment: 'Other tab' }),
+    ]);
+
+    expect(results.map((result) => result.status).sort()).toEqual([200, 409]);
+    const won = results[0]?.status === 200 ? 'APPROVED' : 'REJECTED';
+    const final = await requestInStatus(requester, id, won);
+    const actions = (await historyOf(id)).map((event) => event.action);
+    expect(actions.filter((action) => action === 'APPROVAL_DECIDED')).toHaveLength(1);
+    expect(actions.filter((action) => /^REQUEST_(APPROVED|REJECTED)$/.test(action))).toHaveLength(1);
+    expect(final.body.version).toBe(3);
+  });
+
+  it('lets a decision and a withdrawal race without losing either: the request ends consistent', async () => {
+    const id = await submit();
+    const { link } = await approvalEmailOf(id);
+
+    const [decision, withdrawal] = await Promise.all([
+      postForm(link, { reviewed: 'yes', decision: 'REJECTED', comment: 'No' }),
       call('POST', `/requests/${id}/withdraw`, { token: requester, body: { reason: 'Race' } }),
     ]);
 
-    const decided = results.slice(0, 2).filter((result) => result.status === 200);
-    expect(decided.length + (results[2].status === 200 ? 1 : 0)).toBe(1);
-    const final = await eventually(async () => {
-      const response = await call('GET', `/requests/${id}`, { token: requester });
-      return ['APPROVED', 'REJECTED', 'WITHDRAWN'].includes(response.body.status) ? response : undefined;
-    }, 'the request to settle');
-    const actions = (await historyOf(id)).map((event) => event.action);
-    expect(actions.filter((action) => action === 'APPROVAL_DECIDED')).toHaveLength(decided.length);
-    expect(actions.filter((action) => /^REQUEST_(APPROVED|REJECTED|WITHDRAWN)$/.test(action))).toHaveLength(
-      1,
+    // Either the withdrawal voided the link first, or the rejection won and the withdrawal was refused.
+    expect([decision.status, withdrawal.status].sort()).toEqual(
+      decision.status === 200 ? [200, 409] : [200, 410],
     );
+    const final = await requestInStatus(requester, id, decision.status === 200 ? 'REJECTED' : 'WITHDRAWN');
+    const actions = (await historyOf(id)).map((event) => event.action);
+    expect(actions.filter((action) => /^REQUEST_(REJECTED|WITHDRAWN)$/.test(action))).toHaveLength(1);
     expect(final.body.version).toBe(3);
   });
 });
@@ -439,5 +455,86 @@ describe('withdrawal during approval', () => {
     expect(execution.status).toBe('ABORTED');
     const after = await call('GET', `/requests/${id}`, { token: requester });
     expect(after.body.status).toBe('WITHDRAWN');
+  });
+});
+
+describe('approval consumes budget', () => {
+  async function ledgerEntriesOf(requestId: string) {
+    const ledger = await call('GET', '/budgets/FY2027/MFG/ledger?limit=100', { token: claire });
+    expect(ledger.status).toBe(200);
+    return (ledger.body.items as { requestId?: string; kind: string; amount: { amount: string } }[]).filter(
+      (entry) => entry.requestId === requestId,
+    );
+  }
+
+  async function approvedByApi(id: string) {
+    await approvalEmailOf(id);
+    const approvalId = (await requestInStatus(requester, id, 'IN_APPROVAL')).body.approval.id;
+    const decided = await call('POST', `/approvals/${approvalId}/decision`, {
+      token: marcus,
+      body: { decision: 'APPROVED' },
+    });
+    expect(decided.status).toBe(200);
+  }
+
+  it("commits the approved amount on the business function's line, once", async () => {
+    const id = await submit();
+
+    await approvedByApi(id);
+
+    await requestInStatus(requester, id, 'APPROVED');
+    const entries = await ledgerEntriesOf(id);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        kind: 'COMMITMENT',
+        amount: expect.objectContaining({ amount: '185000.00' }),
+      }),
+    ]);
+  });
+
+  it('settles an approval the line cannot cover as BUDGET_EXCEEDED, telling requester and approver the figures', async () => {
+    const id = await submit(requester, {
+      title: 'Far beyond the MFG allocation',
+      estimatedCost: { amount: '20000000.00', currency: 'USD' },
+    });
+
+    await approvedByApi(id);
+
+    const request = await requestInStatus(requester, id, 'BUDGET_EXCEEDED');
+    expect(request.body.budgetRefusal.figures).toMatchObject({
+      businessFunction: 'MFG',
+      requested: { amount: '20000000.00', currency: 'USD' },
+    });
+    expect(await ledgerEntriesOf(id)).toEqual([]);
+    const notice = await eventually(
+      () => readOutbox().find((mail) => mail.subject.startsWith('Your request is over budget: Far beyond')),
+      'the over-budget notice',
+    );
+    expect(notice.to).toEqual(['mia@techops.example', MFG_HEAD.email]);
+    expect(notice.text).toContain('Needed: USD 20000000.00');
+    expect(notice.text).toMatch(/Available: USD \d+\.\d\d/);
+    expect((await historyOf(id)).map((event) => event.action)).toContain('REQUEST_BUDGET_EXCEEDED');
+  });
+
+  it("releases an approved request's commitment when it is withdrawn", async () => {
+    const id = await submit();
+    await approvedByApi(id);
+    await requestInStatus(requester, id, 'APPROVED');
+
+    const withdrawn = await call('POST', `/requests/${id}/withdraw`, {
+      token: requester,
+      body: { reason: 'The supplier fixed it under warranty' },
+    });
+
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.status).toBe('WITHDRAWN');
+    const kinds = (await ledgerEntriesOf(id)).map((entry) => `${entry.kind} ${entry.amount.amount}`).sort();
+    expect(kinds).toEqual(['COMMITMENT 185000.00', 'RELEASE 185000.00']);
+    const again = await call('POST', `/requests/${id}/withdraw`, {
+      token: requester,
+      body: { reason: 'Twice' },
+    });
+    expect(again.status).toBe(409);
+    expect(await ledgerEntriesOf(id)).toHaveLength(2);
   });
 });

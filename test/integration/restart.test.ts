@@ -7,6 +7,7 @@ import {
   approvalEmailOf,
   call,
   eventually,
+  fundBudget,
   postForm,
   readOutbox,
   requestInStatus,
@@ -34,6 +35,7 @@ describe('the local cloud across a restart', () => {
     let id: string;
     let link: string;
     try {
+      await fundBudget('FY2027', { DIGITAL: '1000000.00' }, { baseUrl: first.url, dataDir });
       const submitted = await call('POST', '/requests', {
         baseUrl: first.url,
         token,

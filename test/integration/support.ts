@@ -197,3 +197,34 @@ export function postForm(link: string, fields: Record<string, string>) {
     text: await response.text(),
   }));
 }
+
+/**
+ * Budget for approvals to commit against (approval consumes budget): sets a fiscal year's
+ * envelope and the given business functions' allocations, as an admin would. Idempotent.
+ */
+export async function fundBudget(
+  fiscalYear: string,
+  allocations: Record<string, string>,
+  options: { baseUrl?: string; dataDir?: string } = {},
+): Promise<void> {
+  const admin = await tokenFor({ groups: ['admin'] }, options.dataDir ?? inject('dataDir'));
+  const at = options.baseUrl ? { baseUrl: options.baseUrl } : {};
+  const envelope = await call('PUT', `/budgets/${fiscalYear}`, {
+    token: admin,
+    body: { amount: '900000000.00', currency: 'USD' },
+    ...at,
+  });
+  if (envelope.status >= 300) throw new Error(`Envelope ${fiscalYear}: ${envelope.status} ${envelope.text}`);
+  for (const [businessFunction, amount] of Object.entries(allocations)) {
+    const allocation = await call('PUT', `/budgets/${fiscalYear}/allocations/${businessFunction}`, {
+      token: admin,
+      body: { amount, currency: 'USD' },
+      ...at,
+    });
+    if (allocation.status >= 300) {
+      throw new Error(
+        `Allocation ${fiscalYear} ${businessFunction}: ${allocation.status} ${allocation.text}`,
+      );
+    }
+  }
+}
