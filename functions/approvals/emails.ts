@@ -13,7 +13,7 @@ export function amountText(money: Money): string {
   return `${currency} ${fraction === undefined ? grouped : `${grouped}.${fraction}`}`;
 }
 
-export function summaryRows(subject: ApprovalSubject, vendorName?: string): [string, string][] {
+export function summaryRows(subject: ApprovalSubject): [string, string][] {
   return [
     ['Title', subject.title],
     ['Business function', `${subject.businessFunctionName} (${subject.businessFunction})`],
@@ -21,7 +21,7 @@ export function summaryRows(subject: ApprovalSubject, vendorName?: string): [str
     ['Amount', amountText(subject.estimatedCost)],
     ['Dates', `${subject.startDate} to ${subject.endDate}`],
     ['Urgency', subject.urgency],
-    ['Vendor', vendorName ?? subject.preferredVendorId ?? 'None named'],
+    ['Vendor', subject.preferredVendorName ?? subject.preferredVendorId ?? 'None named'],
     ['Requester', `${subject.requester.name} <${subject.requester.email}>`],
     ['Justification', subject.justification],
     ['Request id', subject.requestId],

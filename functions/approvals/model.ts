@@ -29,6 +29,7 @@ export interface ApprovalSubject {
   urgency: string;
   fiscalYear: string;
   preferredVendorId?: string;
+  preferredVendorName?: string;
   requester: { sub: string; name: string; email: string };
 }
 
@@ -143,6 +144,7 @@ export const ApprovalResource = z
       endDate: z.string(),
       urgency: z.string(),
       preferredVendorId: z.string().optional(),
+      preferredVendorName: z.string().optional(),
       requester: ContactResource,
       justification: z.string(),
     }),

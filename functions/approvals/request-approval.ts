@@ -33,6 +33,7 @@ function subjectOf(request: ConsultancyRequest, businessFunctionName: string): A
     urgency: request.urgency,
     fiscalYear: request.fiscalYear,
     ...(request.preferredVendorId ? { preferredVendorId: request.preferredVendorId } : {}),
+    ...(request.preferredVendorName ? { preferredVendorName: request.preferredVendorName } : {}),
     requester: request.requester,
   };
 }

@@ -10,6 +10,7 @@ export const SPEND_COLUMNS = [
   'title',
   'category',
   'vendorId',
+  'vendorName',
   'currency',
   'committed',
   'actual',

@@ -2,13 +2,15 @@ import type { Writable } from 'node:stream';
 import { listPositions } from '../budgets/budget-store.js';
 import type { StoredLine } from '../budgets/model.js';
 import { getRequestsByIds } from '../requests/request-queries.js';
+import { getVendors } from '../vendors/vendor-queries.js';
 import { formatMoney } from '../shared/money.js';
 import { csvLine, UTF8_BOM } from './csv.js';
 import { SPEND_COLUMNS, type SpendRow } from './model.js';
 
 /**
  * Finance's spend export: one row per request with a commitment or actual, read line by line
- * and page by page (a Query of each line's positions, a BatchGet of that page's requests) and
+ * and page by page (a Query of each line's positions, BatchGets of that page's requests and
+ * vendors) and
  * written to a stream as it is read, so no export is ever held in memory whole.
  */
 
@@ -34,7 +36,11 @@ export async function* spendRows(
         { limit: PAGE_SIZE, cursor },
         vendorId,
       );
-      const requests = await getRequestsByIds(page.items.map((position) => position.requestId));
+      // The page's requests and vendors at once: two batch reads per page, whatever its size.
+      const [requests, vendors] = await Promise.all([
+        getRequestsByIds(page.items.map((position) => position.requestId)),
+        getVendors(page.items.flatMap((position) => (position.vendorId ? [position.vendorId] : []))),
+      ]);
       for (const position of page.items) {
         const request = requests.get(position.requestId);
         const money = (minor: number) => formatMoney({ minor, currency: position.currency }).amount;
@@ -45,6 +51,7 @@ export async function* spendRows(
           title: request?.title ?? '',
           category: request?.category ?? '',
           vendorId: position.vendorId ?? '',
+          vendorName: position.vendorId ? (vendors.get(position.vendorId)?.displayName ?? '') : '',
           currency: position.currency,
           committed: money(position.committed),
           actual: money(position.actual),

@@ -45,6 +45,7 @@ export class ExportsApi extends Construct {
       const handler = props.api.addRoute(this, route);
       props.data.grantBudgetsRead(handler);
       props.data.grantRequestsRead(handler);
+      props.data.grantVendorsRead(handler);
       handler.addEnvironment('EXPORTS_BUCKET_NAME', this.bucket.bucketName);
       // Write (single or multipart, abort on failure) and read (the presigned link is signed by
       // this role) under spend/ only.

@@ -331,6 +331,8 @@ export class LocalStepFunctions implements LocalService {
     const outcome = new Promise<JSONValue>((resolve, reject) => {
       this.tasks.set(token, { executionArn: record.executionArn, resolve, reject });
     });
+    // Settled (by a stop, say) before the race below observes it: never an unhandled rejection.
+    outcome.catch(() => {});
     record.waiting = { stateName, token, enteredAt };
     this.persist(record);
     const timeoutSeconds = Number(state.TimeoutSeconds ?? 0);

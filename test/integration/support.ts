@@ -228,3 +228,53 @@ export async function fundBudget(
     }
   }
 }
+
+let vendorSerial = 0;
+
+/** A vendor, created through the API by a vendor manager (a new one is a PROSPECT). */
+export async function createVendor(displayName: string, dataDir = inject('dataDir')): Promise<string> {
+  vendorSerial += 1;
+  const tag = `${Date.now().toString(36)}${vendorSerial}`;
+  const manager = await tokenFor({ groups: ['vendor-manager'], businessFunction: 'STRATEGY' }, dataDir);
+  const response = await call('POST', '/vendors', {
+    token: manager,
+    body: {
+      legalName: `Consultancy ${tag} Ltd`,
+      displayName,
+      taxId: `GB${tag}`,
+      website: 'https://consultancy.example',
+      headquartersCountry: 'GB',
+      capabilities: ['VALIDATION_CQV', 'TECH_TRANSFER', 'DIGITAL_DATA'],
+      relationshipOwner: { name: 'Olga Owner', email: 'olga.owner@techops.example' },
+      contacts: [],
+      riskTier: 'LOW',
+    },
+  });
+  if (response.status !== 201) throw new Error(`Vendor ${displayName}: ${response.status} ${response.text}`);
+  return response.body.id;
+}
+
+/**
+ * A request taken through the real approval workflow: submitted by a requester of its business
+ * function, approved by its assigned approver through the API, settled APPROVED (its amount
+ * committed on the line, so the line must have room).
+ */
+export async function approvedRequest(
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown> & { id: string }> {
+  const requester = await tokenFor({
+    groups: ['requester'],
+    businessFunction: String(body.businessFunction),
+  });
+  const submitted = await call('POST', '/requests', { token: requester, body: validRequestBody(body) });
+  if (submitted.status !== 201) throw new Error(`Submit: ${submitted.status} ${submitted.text}`);
+  const waiting = await requestInStatus(requester, submitted.body.id, 'IN_APPROVAL');
+  const { id: approvalId, approver } = waiting.body.approval;
+  const approverToken = await tokenFor({ ...approver, groups: ['approver'] });
+  const decided = await call('POST', `/approvals/${approvalId}/decision`, {
+    token: approverToken,
+    body: { decision: 'APPROVED' },
+  });
+  if (decided.status !== 200) throw new Error(`Decision: ${decided.status} ${decided.text}`);
+  return (await requestInStatus(requester, submitted.body.id, 'APPROVED')).body;
+}
