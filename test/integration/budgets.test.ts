@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../functions/shared/ids.js';
-import { approver, insertApprovedRequest, localBudgetsDomain } from './budget-support.js';
-import { call, tokenFor } from './support.js';
+import { approvedRequest, call, createVendor, tokenFor } from './support.js';
 
 // This file works on fiscal years FY2039-FY2049 (nobody else budgets them); the requests it stores
 // belong to business functions no other file lists (MFG, FINANCE).
@@ -10,7 +9,6 @@ let finance: string;
 let qaRequester: string;
 let anApprover: string;
 let vendorManager: string;
-let domain: Awaited<ReturnType<typeof localBudgetsDomain>>;
 
 beforeAll(async () => {
   [admin, finance, qaRequester, anApprover, vendorManager] = await Promise.all([
@@ -20,7 +18,6 @@ beforeAll(async () => {
     tokenFor({ groups: ['approver'], businessFunction: 'MFG' }),
     tokenFor({ groups: ['vendor-manager'] }),
   ]);
-  domain = await localBudgetsDomain();
 });
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });
@@ -205,12 +202,12 @@ describe('PUT /budgets/{fiscalYear}/allocations/{businessFunction}', () => {
   it('refuses to drop an allocation below what is committed with 409 and the figures', async () => {
     await envelope('FY2047', '100000.00');
     await allocate('FY2047', 'MFG', '50000.00');
-    const request = await insertApprovedRequest(domain, {
+    await approvedRequest({
       businessFunction: 'MFG',
-      fiscalYear: 'FY2047',
-      amount: '30000.00',
+      estimatedCost: usd('30000.00'),
+      startDate: '2047-03-01',
+      endDate: '2047-09-30',
     });
-    await domain.commitApprovedRequest(request, approver, new Date().toISOString());
 
     const response = await call('PUT', '/budgets/FY2047/allocations/MFG', {
       token: admin,
@@ -426,22 +423,24 @@ describe('GET /budgets/{fiscalYear} and the ledger', () => {
 });
 
 describe('POST /actuals', () => {
-  const vendorId = newId('vendor');
+  let vendorId: string;
 
+  /** A FINANCE request approved through the workflow, which commits its amount on the FY2049 line. */
   async function approvedAndCommitted(amount: string, fields: { preferredVendorId?: string } = {}) {
-    const request = await insertApprovedRequest(domain, {
+    return approvedRequest({
       businessFunction: 'FINANCE',
-      fiscalYear: 'FY2049',
-      amount,
+      category: 'OTHER',
+      estimatedCost: usd(amount),
+      startDate: '2049-03-01',
+      endDate: '2049-09-30',
       ...fields,
     });
-    await domain.commitApprovedRequest(request, approver, new Date().toISOString());
-    return request;
   }
 
   beforeAll(async () => {
     await envelope('FY2049', '500000.00');
     await allocate('FY2049', 'FINANCE', '100000.00');
+    vendorId = await createVendor('Ledger Partners');
   });
 
   it('records an invoice once: the same invoice again answers the first actual', async () => {
