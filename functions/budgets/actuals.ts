@@ -5,6 +5,7 @@ import { type Caller, requireRole } from '../shared/auth.js';
 import { documentClient } from '../shared/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { formatMoney, parseMoney } from '../shared/money.js';
+import { getVendor } from '../vendors/vendor-queries.js';
 import { budgetKeys, ledgerEntry, type StoredPosition } from './budget-items.js';
 import {
   budgetsTableName,
@@ -83,9 +84,16 @@ export async function recordActual(
   requireRole(caller, 'finance');
   const amount = parseMoney(input.amount);
   const at = now.toISOString();
-  const request = await getRequestById(input.requestId);
+  // Both reads at once: a vendor named in the body must exist (the request's own was checked on submit).
+  const [request, namedVendor] = await Promise.all([
+    getRequestById(input.requestId),
+    input.vendorId === undefined ? undefined : getVendor(input.vendorId),
+  ]);
   if (!request) throw new NotFoundError(`No request ${input.requestId}.`);
   const vendorId = vendorOf(request, input);
+  if (input.vendorId !== undefined && namedVendor === undefined) {
+    throw new ValidationError([{ field: 'vendorId', message: `Unknown vendor "${input.vendorId}".` }]);
+  }
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const [existing, envelope, stored] = await Promise.all([
       getInvoice(vendorId, input.invoiceNumber),

@@ -2,8 +2,8 @@ import type { Writable } from 'node:stream';
 import { listPositions } from '../budgets/budget-store.js';
 import type { StoredLine } from '../budgets/model.js';
 import { getRequestsByIds } from '../requests/request-queries.js';
-import { getVendors } from '../vendors/vendor-queries.js';
 import { formatMoney } from '../shared/money.js';
+import { getVendors } from '../vendors/vendor-queries.js';
 import { csvLine, UTF8_BOM } from './csv.js';
 import { SPEND_COLUMNS, type SpendRow } from './model.js';
 

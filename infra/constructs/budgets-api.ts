@@ -34,6 +34,7 @@ const ACCESS: Record<string, Grant> = {
   recordActual: (handler, data) => {
     data.grantBudgetsWrite(handler);
     data.grantRequestsRead(handler);
+    data.grantVendorsRead(handler);
   },
 };
 

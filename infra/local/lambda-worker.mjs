@@ -9,7 +9,9 @@ const { bundlePath, handlerName, functionName, memorySize, timeoutSeconds } = wo
 const loaded = import(pathToFileURL(bundlePath).href);
 // A bundle that fails to load (a missing environment variable, say) says so in the functions log,
 // as Lambda's init error would; every invocation then fails with it.
-loaded.catch((error) => console.error(`${functionName}: the handler module failed to load: ${error?.stack ?? error}`));
+loaded.catch((error) =>
+  console.error(`${functionName}: the handler module failed to load: ${error?.stack ?? error}`),
+);
 
 parentPort.on('message', async ({ invocationId, event }) => {
   const deadline = Date.now() + timeoutSeconds * 1000;

@@ -52,9 +52,10 @@ export async function localBudgetsDomain() {
 export const approver = { sub: 'head-of-ops', name: 'Head of Ops', email: 'head.ops@techops.example' };
 
 /**
- * TEST HELPER, temporary: stores a request that is already APPROVED, straight into the requests
- * table. Until the approval workflow lands no request reaches APPROVED through the API; once it
- * does, tests should submit and approve through the API instead.
+ * For the domain-level commitment tests only (commitments have no route: the workflow makes
+ * them): stores a request that is already APPROVED, straight into the requests table, so that
+ * dozens of commitments can race on one line without running dozens of workflows. Route-level
+ * tests take their requests through the workflow instead (`approvedRequest` in support.ts).
  */
 export async function insertApprovedRequest(
   domain: Awaited<ReturnType<typeof localBudgetsDomain>>,

@@ -510,7 +510,7 @@ describe('POST /actuals', () => {
     });
   });
 
-  it('needs vendorId when the request names no vendor, and the request’s vendor when it does', async () => {
+  it('needs an existing vendorId when the request names no vendor, and the request’s vendor when it does', async () => {
     const [unnamed, named] = await Promise.all([
       approvedAndCommitted('1000.00'),
       approvedAndCommitted('1000.00', { preferredVendorId: vendorId }),
@@ -526,9 +526,18 @@ describe('POST /actuals', () => {
       body: { ...base, requestId: named.id, vendorId: newId('vendor') },
     });
 
+    const unknown = await call('POST', '/actuals', {
+      token: finance,
+      body: { ...base, requestId: unnamed.id, vendorId: newId('vendor') },
+    });
+
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'vendorId' })]);
     expect(other.status).toBe(400);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([
+      expect.objectContaining({ field: 'vendorId', message: expect.stringContaining('Unknown vendor') }),
+    ]);
   });
 
   it('refuses an actual on a request that is not approved with 409', async () => {
