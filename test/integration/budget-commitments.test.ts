@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../functions/shared/ids.js';
 import { approver, insertApprovedRequest, localBudgetsDomain } from './budget-support.js';
-import { call, tokenFor } from './support.js';
+import { call, createVendor, tokenFor } from './support.js';
 
 // This file works on fiscal years FY2050-FY2059, with requests of business functions no other file
 // lists (MFG, STRATEGY, FINANCE, DIGITAL). Commitments are the approval workflow's step,
@@ -160,6 +159,7 @@ describe('releaseCommitment', () => {
   it('gives back the uninvoiced part once, however often it is retried', async () => {
     await budget('FY2054', { DIGITAL: '80000.00' });
     const finance = await tokenFor({ groups: ['finance'] });
+    const vendorId = await createVendor('Closing Consultants');
     const request = await insertApprovedRequest(domain, {
       businessFunction: 'DIGITAL',
       fiscalYear: 'FY2054',
@@ -170,7 +170,7 @@ describe('releaseCommitment', () => {
       token: finance,
       body: {
         requestId: request.id,
-        vendorId: newId('vendor'),
+        vendorId,
         invoiceNumber: 'D-1',
         invoiceDate: '2054-05-01',
         amount: usd('12000.00'),
