@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { DECISIONS } from '../functions/approvals/model.js';
 import { idPattern } from '../functions/shared/ids.js';
+import { RequestId } from '../functions/shared/schemas.js';
 
 /**
  * The contracts between the approval workflow and its task Lambdas: what each task receives
  * (validated at the task's edge) and what it returns into the execution's state.
  */
 
-const RequestId = z.string().regex(idPattern('request'));
 const Contact = z.object({ name: z.string().min(1), email: z.email() });
 
 /** The execution's input: StartExecution names the execution after the request, too. */

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
 import { documentClient, entityOf, type TransactItem } from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
-import { APPROVAL_PENDING_INDEX, type Approval } from './model.js';
+import { APPROVAL_PENDING_INDEX, type Approval, normalizedEmail } from './model.js';
 
 /**
  * Approvals, one item each. While an approval is PENDING it carries `pendingFor` (its
@@ -26,7 +26,7 @@ export async function listPendingApprovalsFor(
   approverEmail: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Approval>> {
-  const pendingFor = approverEmail.trim().toLowerCase();
+  const pendingFor = normalizedEmail(approverEmail);
   const result = await queryPage({
     input: {
       TableName: approvalsTableName,
@@ -54,7 +54,7 @@ export function putApproval(after: Approval, before?: Approval): TransactItem {
       Item: {
         ...approvalKey(after.id),
         ...after,
-        ...(after.status === 'PENDING' ? { pendingFor: after.approver.email.trim().toLowerCase() } : {}),
+        ...(after.status === 'PENDING' ? { pendingFor: normalizedEmail(after.approver.email) } : {}),
       },
       ...(before
         ? {

@@ -5,10 +5,15 @@ import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, hasRole } from '../shared/auth.js';
 import { documentClient, isConditionFailure } from '../shared/db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.js';
-import { validate } from '../shared/http.js';
 import { getApproval, putApproval } from './approval-store.js';
 import { approvalOfLink, assertStillOpen } from './links.js';
-import { type Approval, type ApprovalDecision, DecisionInput, sameEmail } from './model.js';
+import {
+  type Approval,
+  type ApprovalDecision,
+  type DecisionInput,
+  normalizedEmail,
+  sameEmail,
+} from './model.js';
 import { completeApprovalTask } from './workflow.js';
 
 /**
@@ -41,11 +46,11 @@ async function recordDecision(before: Approval, after: Approval, event: AuditEve
 async function decide(
   approval: Approval,
   decider: Decider,
-  raw: unknown,
+  input: DecisionInput,
   method: ApprovalDecision['method'],
   now: Date,
 ): Promise<Approval> {
-  const { decision: outcome, comment } = validate(DecisionInput, raw);
+  const { decision: outcome, comment } = input;
   const at = now.toISOString();
   const decision: ApprovalDecision = {
     outcome,
@@ -92,20 +97,20 @@ async function decide(
 }
 
 /** A decision posted from the emailed link's page: the link stands for its approver. */
-export async function decideByLink(token: string, raw: unknown, now = new Date()): Promise<Approval> {
+export async function decideByLink(token: string, input: DecisionInput, now = new Date()): Promise<Approval> {
   const approval = await approvalOfLink(token, now);
-  const approver = { sub: `email:${approval.approver.email.toLowerCase()}`, ...approval.approver };
+  const approver = { sub: `email:${normalizedEmail(approval.approver.email)}`, ...approval.approver };
   if (sameEmail(approval.approver.email, approval.subject.requester.email)) {
     await refuseOwnRequest(approval, approver, 'EMAIL_LINK', now);
   }
-  return decide(approval, approver, raw, 'EMAIL_LINK', now);
+  return decide(approval, approver, input, 'EMAIL_LINK', now);
 }
 
 /** A decision through the API: only the assigned approver, never the requester. */
 export async function decideByApi(
   caller: Caller,
   approvalId: string,
-  raw: unknown,
+  input: DecisionInput,
   now = new Date(),
 ): Promise<Approval> {
   if (!hasRole(caller, 'approver', 'admin')) {
@@ -121,7 +126,7 @@ export async function decideByApi(
     throw new ForbiddenError(`This approval is assigned to ${approval.approver.name}, not to you.`);
   }
   assertStillOpen(approval, now);
-  return decide(approval, { sub: caller.sub, name: caller.name, email: caller.email }, raw, 'API', now);
+  return decide(approval, { sub: caller.sub, name: caller.name, email: caller.email }, input, 'API', now);
 }
 
 /** Segregation of duties: an attempt to decide one's own request is refused, and the attempt audited. */

@@ -64,8 +64,10 @@ export interface Approval {
 }
 
 /** Emails compare case-insensitively: that is how people (and identity providers) write them. */
+export const normalizedEmail = (email: string) => email.trim().toLowerCase();
+
 export const sameEmail = (a: string | undefined, b: string | undefined) =>
-  a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+  a !== undefined && b !== undefined && normalizedEmail(a) === normalizedEmail(b);
 
 // Link tokens: "<approval id>.<secret>", the secret 32 random bytes in base64url (43 characters).
 const LINK_TOKEN = new RegExp(`^(${idPattern('approval').source.slice(1, -1)})\\.([A-Za-z0-9_-]{43})$`);
@@ -94,8 +96,8 @@ export function secretMatches(approval: Pick<Approval, 'linkSecretHash'>, secret
 export const COMMENT_MAX_LENGTH = 2_000;
 
 /** A decision, from the page's form or the API's JSON: a comment is required to reject. */
-export const DecisionInput = z
-  .object({
+export const DecisionBody = z
+  .strictObject({
     decision: z.enum(DECISIONS, 'Must be APPROVED or REJECTED.'),
     comment: z
       .string()
@@ -107,14 +109,9 @@ export const DecisionInput = z
   .refine((input) => input.decision !== 'REJECTED' || input.comment !== undefined, {
     path: ['comment'],
     message: 'A comment is required to reject.',
-  });
-
-export const DecisionBody = z
-  .strictObject({
-    decision: z.enum(DECISIONS, 'Must be APPROVED or REJECTED.'),
-    comment: z.string().trim().max(COMMENT_MAX_LENGTH).optional(),
   })
   .meta({ id: 'ApprovalDecision' });
+export type DecisionInput = z.output<typeof DecisionBody>;
 
 export const ApprovalIdPath = z.strictObject({
   approval: z.string().regex(idPattern('approval'), 'Must be an approval id such as "apr_01j...".'),

@@ -1,8 +1,9 @@
 import middy from '@middy/core';
 import { ValidationError } from '../shared/errors.js';
-import { type ApiEvent, MAX_BODY_BYTES } from '../shared/http.js';
+import { type ApiEvent, MAX_BODY_BYTES, validate } from '../shared/http.js';
 import { decideByLink } from './decisions.js';
 import { approvalOfLink } from './links.js';
+import { DecisionBody } from './model.js';
 import { htmlPage, linkTokenOf, pageMiddlewares } from './page-http.js';
 import { decidedPage, decisionPage } from './pages.js';
 
@@ -31,7 +32,8 @@ export async function submitApprovalForm(token: string, form: URLSearchParams) {
         { field: 'reviewed', message: 'Tick “I have reviewed this request” to confirm your decision.' },
       ]);
     }
-    const decided = await decideByLink(token, { decision: form.get('decision') ?? undefined, comment });
+    const input = validate(DecisionBody, { decision: form.get('decision') ?? undefined, comment });
+    const decided = await decideByLink(token, input);
     return htmlPage(200, decidedPage(decided));
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;

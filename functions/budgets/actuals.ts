@@ -6,7 +6,7 @@ import { documentClient } from '../shared/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { formatMoney, parseMoney } from '../shared/money.js';
 import { getVendor } from '../vendors/vendor-queries.js';
-import { budgetKeys, ledgerEntry, type StoredPosition } from './budget-items.js';
+import { budgetKeys, ledgerEntry, newPosition } from './budget-items.js';
 import {
   budgetsTableName,
   getEnvelope,
@@ -17,6 +17,7 @@ import {
   transact,
   updateLine,
 } from './budget-store.js';
+import { busy, MAX_ATTEMPTS } from './command-support.js';
 import { currencyMismatch } from './errors.js';
 import { actualEffect, isBeyondCommitment, positionAfter } from './ledger.js';
 import type { ActualResourceType, RecordActualBody } from './model.js';
@@ -26,8 +27,6 @@ import type { ActualResourceType, RecordActualBody } from './model.js';
  * the invoice item is created in the same transaction as the entry, so a repeat (a retry, or
  * the same invoice keyed in twice) answers the first actual again instead of counting twice.
  */
-
-const MAX_ATTEMPTS = 5;
 
 type RecordActualInput = z.output<typeof RecordActualBody>;
 
@@ -113,16 +112,7 @@ export async function recordActual(
     if (amount.currency !== envelope.currency)
       throw currencyMismatch('amount.currency', amount.currency, envelope);
 
-    const position: StoredPosition = stored ?? {
-      requestId: request.id,
-      fiscalYear: request.fiscalYear,
-      businessFunction: request.businessFunction,
-      currency: envelope.currency,
-      committed: 0,
-      actual: 0,
-      invoiceCount: 0,
-      version: 0,
-    };
+    const position = stored ?? newPosition(request, envelope.currency);
     const effect = actualEffect(position, amount.minor);
     const beyondCommitment = isBeyondCommitment(position, amount.minor);
     const entry = ledgerEntry(caller, position, 'ACTUAL', amount.minor, effect, at, {
@@ -174,5 +164,5 @@ export async function recordActual(
       if (first) return replay(first, input);
     }
   }
-  throw new ConflictError('The request’s budget position changed repeatedly; try again.');
+  throw busy('The request’s budget position');
 }

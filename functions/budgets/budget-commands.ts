@@ -2,6 +2,7 @@ import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
+import { assertIfMatch } from '../shared/concurrency.js';
 import type { TransactItem } from '../shared/db.js';
 import { NotFoundError, PreconditionFailedError } from '../shared/errors.js';
 import type { Money } from '../shared/money.js';
@@ -15,7 +16,7 @@ import {
   transact,
   updateLine,
 } from './budget-store.js';
-import { assertIfMatch, busy, MAX_ATTEMPTS, moneyText } from './command-support.js';
+import { busy, MAX_ATTEMPTS, moneyText } from './command-support.js';
 import { AllocationBelowConsumptionError, currencyMismatch, EnvelopeExceededError } from './errors.js';
 import { allocationEffect, availableNeededFor } from './ledger.js';
 import type { StoredEnvelope, StoredLine } from './model.js';
@@ -51,14 +52,16 @@ export async function setAllocation(
 ): Promise<StoredLine> {
   requireRole(caller, 'admin');
   const at = now.toISOString();
+  // Reference data does not change between attempts: read once, alongside the first attempt.
+  const businessFunctionExists = requireBusinessFunction(businessFunction);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const [envelope, stored] = await Promise.all([
       requireEnvelope(fiscalYear),
       getLine(fiscalYear, businessFunction),
-      requireBusinessFunction(businessFunction),
+      businessFunctionExists,
     ]);
     if (amount.currency !== envelope.currency) throw currencyMismatch('currency', amount.currency, envelope);
-    assertIfMatch(ifMatch, stored?.version, `The ${businessFunction} line of ${fiscalYear}`);
+    assertIfMatch(ifMatch, stored, `${businessFunction} line of ${fiscalYear}`);
     const line = stored ?? emptyLine(fiscalYear, businessFunction, envelope.currency);
     const effect = allocationEffect(line.allocated, amount.minor);
     if (effect.allocated === 0) return line;

@@ -122,6 +122,29 @@ export interface StoredPosition {
   version: number;
 }
 
+/** A request's position before anything was committed or invoiced (its vendor is the request's). */
+export function newPosition(
+  request: {
+    id: string;
+    fiscalYear: string;
+    businessFunction: string;
+    preferredVendorId?: string | undefined;
+  },
+  currency: string,
+): StoredPosition {
+  return {
+    requestId: request.id,
+    fiscalYear: request.fiscalYear,
+    businessFunction: request.businessFunction,
+    currency,
+    committed: 0,
+    actual: 0,
+    invoiceCount: 0,
+    ...(request.preferredVendorId ? { vendorId: request.preferredVendorId } : {}),
+    version: 0,
+  };
+}
+
 export function positionItem(position: StoredPosition, updatedAt: string): Record<string, unknown> {
   return {
     ...budgetKeys.position(position.fiscalYear, position.businessFunction, position.requestId),

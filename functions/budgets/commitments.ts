@@ -1,5 +1,5 @@
 import type { Money } from '../shared/money.js';
-import { type Actor, emptyLine, ledgerEntry, type StoredPosition } from './budget-items.js';
+import { type Actor, emptyLine, ledgerEntry, newPosition } from './budget-items.js';
 import {
   getEnvelope,
   getLine,
@@ -42,20 +42,6 @@ export interface CommitmentResult {
 }
 
 const MAX_ATTEMPTS = 8;
-
-function newPosition(request: CommitmentRequest, currency: string): StoredPosition {
-  return {
-    requestId: request.id,
-    fiscalYear: request.fiscalYear,
-    businessFunction: request.businessFunction,
-    currency,
-    committed: 0,
-    actual: 0,
-    invoiceCount: 0,
-    ...(request.preferredVendorId ? { vendorId: request.preferredVendorId } : {}),
-    version: 0,
-  };
-}
 
 /** The line's current figures, for the refusal (an absent line has nothing available). */
 async function lineOrEmpty(request: CommitmentRequest, currency: string): Promise<StoredLine> {

@@ -1,11 +1,12 @@
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
+import { assertIfMatch } from '../shared/concurrency.js';
 import type { TransactItem } from '../shared/db.js';
 import type { Money } from '../shared/money.js';
 import { budgetKeys, envelopeItem } from './budget-items.js';
 import { budgetsTableName, getEnvelope, transact } from './budget-store.js';
-import { assertIfMatch, busy, MAX_ATTEMPTS, moneyText } from './command-support.js';
+import { busy, MAX_ATTEMPTS, moneyText } from './command-support.js';
 import { currencyMismatch, EnvelopeBelowAllocationsError } from './errors.js';
 import type { StoredEnvelope } from './model.js';
 
@@ -22,7 +23,7 @@ export async function setEnvelope(
   const at = now.toISOString();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await getEnvelope(fiscalYear);
-    assertIfMatch(ifMatch, current?.version, `The ${fiscalYear} envelope`);
+    assertIfMatch(ifMatch, current, `${fiscalYear} envelope`);
     if (current && current.currency !== amount.currency)
       throw currencyMismatch('currency', amount.currency, current);
     if (current && amount.minor < current.allocated)

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { etagOf } from '../shared/concurrency.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
 import { getBudgetView } from './budget-queries.js';
 import { FiscalYearPath } from './model.js';
@@ -10,5 +11,5 @@ export const handler = middy<ApiEvent>()
     const caller = callerOf(event);
     const { fiscalYear } = validate(FiscalYearPath, event.pathParameters);
     const view = await getBudgetView(caller, fiscalYear);
-    return json(200, view, { etag: `"${view.version}"` });
+    return json(200, view, { etag: etagOf(view) });
   });

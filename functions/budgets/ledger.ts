@@ -108,14 +108,6 @@ export function availableNeededFor(kind: LedgerEntryKind, effect: LineEffect): n
   return decrease > 0 ? decrease : undefined;
 }
 
-/** The envelope side of a fiscal year: allocations never sum above it. */
-export interface EnvelopeTotals {
-  envelope: number;
-  allocated: number;
-}
-
-export const unallocatedOf = (totals: EnvelopeTotals) => totals.envelope - totals.allocated;
-
 /** The share of a line's allocation consumed, as a percentage with two decimals (exact, half up). */
 export function utilizationPercent(totals: Pick<LineTotals, 'allocated' | 'consumed'>): string | null {
   if (totals.allocated <= 0) return null;

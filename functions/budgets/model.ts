@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { BusinessFunctionCode } from '../reference-data/schemas.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
-import { idPattern } from '../shared/ids.js';
 import { formatMoney, MONEY_FIELDS, MoneySchema, refineMoney } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
+import { IsoDate as isoDate, PersonResource as Person, RequestId, VendorId } from '../shared/schemas.js';
 import {
   LEDGER_ENTRY_KINDS,
   type LedgerEntryKind,
@@ -50,13 +50,9 @@ export const TransferBody = z
   })
   .meta({ id: 'BudgetTransfer' });
 
-const isoDate = z.iso.date('Must be a date in the form YYYY-MM-DD.');
-
-export const VendorId = z.string().regex(idPattern('vendor'), 'Must be a vendor id such as "ven_01j...".');
-
 export const RecordActualBody = z
   .strictObject({
-    requestId: z.string().regex(idPattern('request'), 'Must be a request id such as "req_01j...".'),
+    requestId: RequestId,
     invoiceNumber: z
       .string()
       .trim()
@@ -75,7 +71,6 @@ export const LedgerQuery = z.strictObject({ ...PaginationQuery });
 
 /** An amount in a resource: running totals and changes may be zero or negative. */
 const Amount = z.object({ amount: z.string(), currency: z.string() });
-const Person = z.object({ sub: z.string(), name: z.string(), email: z.string() });
 
 export const BudgetLineResource = z
   .object({

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { etagOf } from '../shared/concurrency.js';
 import {
   type ApiEvent,
   apiMiddlewares,
@@ -29,5 +30,5 @@ export const handler = middy<ApiEvent>()
       body.reason,
       event.headers['if-match'],
     );
-    return json(200, toLineResource(line), { etag: `"${line.version}"` });
+    return json(200, toLineResource(line), { etag: etagOf(line) });
   });

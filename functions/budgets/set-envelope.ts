@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { etagOf } from '../shared/concurrency.js';
 import {
   type ApiEvent,
   apiMiddlewares,
@@ -30,5 +31,5 @@ export const handler = middy<ApiEvent>()
       event.headers['if-match'],
     );
     const view = await getBudgetView(caller, fiscalYear);
-    return json(created ? 201 : 200, view, { etag: `"${view.version}"`, location: `/budgets/${fiscalYear}` });
+    return json(created ? 201 : 200, view, { etag: etagOf(view), location: `/budgets/${fiscalYear}` });
   });

@@ -78,13 +78,17 @@ export async function transferBudget(
   }
   const at = now.toISOString();
   const transferId = newId('transfer', now.getTime());
+  // Reference data does not change between attempts: read once, alongside the first attempt.
+  const businessFunctionsExist = Promise.all([
+    requireBusinessFunction(transfer.from),
+    requireBusinessFunction(transfer.to),
+  ]);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const [envelope, storedFrom, storedTo] = await Promise.all([
       requireEnvelope(fiscalYear),
       getLine(fiscalYear, transfer.from),
       getLine(fiscalYear, transfer.to),
-      requireBusinessFunction(transfer.from),
-      requireBusinessFunction(transfer.to),
+      businessFunctionsExist,
     ]);
     if (transfer.amount.currency !== envelope.currency) {
       throw currencyMismatch('amount.currency', transfer.amount.currency, envelope);

@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { FiscalYear, VendorId } from '../budgets/model.js';
+import { FiscalYear } from '../budgets/model.js';
 import { BusinessFunctionCode } from '../reference-data/schemas.js';
+import { VendorId } from '../shared/schemas.js';
 
 /** The columns of the spend export, in order. */
 export const SPEND_COLUMNS = [

@@ -2,9 +2,9 @@ import * as z from 'zod';
 import { BusinessFunctionCode } from '../reference-data/schemas.js';
 import type { Caller } from '../shared/auth.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
-import { idPattern } from '../shared/ids.js';
 import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
+import { IsoDate as isoDate, PersonResource as Person, RequestId, VendorId } from '../shared/schemas.js';
 
 /** The kinds of consultancy support TechOps buys. */
 export const REQUEST_CATEGORIES = [
@@ -37,8 +37,6 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** Statuses in which the request is not yet decided, so its requester may still withdraw it. */
 export const UNDECIDED_STATUSES: readonly RequestStatus[] = ['SUBMITTED', 'IN_APPROVAL'];
 
-const isoDate = z.iso.date('Must be a date in the form YYYY-MM-DD.');
-
 const dateFields = z.object({ startDate: isoDate, endDate: isoDate });
 
 export const SubmitRequestBody = z
@@ -52,10 +50,7 @@ export const SubmitRequestBody = z
     startDate: isoDate,
     endDate: isoDate,
     urgency: z.enum(URGENCIES),
-    preferredVendorId: z
-      .string()
-      .regex(idPattern('vendor'), 'Must be a vendor id such as "ven_01j...".')
-      .optional(),
+    preferredVendorId: VendorId.optional(),
   })
   .refine((body) => body.endDate >= body.startDate, {
     path: ['endDate'],
@@ -71,7 +66,7 @@ export const WithdrawRequestBody = z
   .meta({ id: 'WithdrawRequest' });
 
 export const RequestIdPath = z.strictObject({
-  id: z.string().regex(idPattern('request'), 'Must be a request id such as "req_01j...".'),
+  id: RequestId,
 });
 
 export const ListRequestsQuery = z.strictObject({
@@ -88,7 +83,6 @@ export const IdempotencyKey = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1-255 visible ASCII characters.');
 
-const Person = z.object({ sub: z.string(), name: z.string(), email: z.string() });
 const Contact = z.object({ name: z.string(), email: z.string() });
 
 /** An approval step's life: waiting on its approver, then decided, expired or voided by a withdrawal. */

@@ -5,11 +5,12 @@ export const etagOf = (record: { version: number }) => `"${record.version}"`;
 
 /**
  * Optimistic concurrency at the edge: If-Match compares strongly, "*" matches any version, a
- * weak tag never does. `required` refuses a change that names no version at all (428).
+ * weak tag never does (nor anything, when there is no record yet). `required` refuses a change
+ * that names no version at all (428).
  */
 export function assertIfMatch(
   ifMatch: string | undefined,
-  current: { version: number },
+  current: { version: number } | undefined,
   what: string,
   required = false,
 ): void {
@@ -21,6 +22,7 @@ export function assertIfMatch(
     }
     return;
   }
+  if (current === undefined) throw new PreconditionFailedError(`The ${what} does not exist yet.`);
   if (ifMatch.trim() !== '*' && ifMatch.trim() !== etagOf(current)) {
     throw new PreconditionFailedError(`The ${what} is at version ${etagOf(current)}, not ${ifMatch}.`);
   }

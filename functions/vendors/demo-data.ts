@@ -3,6 +3,7 @@
  * statuses, with contracts (some expiring soon, relative to today), rate cards and reviews.
  * They are created through the API itself, so they are stored, indexed and audited like any other.
  */
+import { addDays, today } from './dates.js';
 
 type Status = 'ONBOARDING' | 'APPROVED' | 'PREFERRED' | 'ON_HOLD' | 'OFFBOARDED';
 
@@ -190,9 +191,7 @@ export const demoVendors: DemoVendor[] = [
   },
 ];
 
-function daysFromToday(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
+const daysFromToday = (days: number) => addDays(today(), days);
 
 /** Creates the demo vendors through the API at `apiUrl` with an admin's token. */
 export async function seedDemoVendors(apiUrl: string, token: string): Promise<void> {

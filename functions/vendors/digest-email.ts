@@ -1,12 +1,7 @@
 import type { OutgoingEmail } from '../shared/email.js';
-import type { ExpiringContract } from './model.js';
+import { DIGEST_WINDOW_DAYS, type ExpiringContract } from './model.js';
 
-/**
- * The daily contract expiry digest: each relationship owner gets one email listing their
- * vendors' contracts that expire within the window, at most once a day (a conditional marker
- * per owner and day, not luck). Offboarded vendors are left out: there is nothing to renew.
- */
-export const DIGEST_WINDOW_DAYS = 60;
+export { DIGEST_WINDOW_DAYS };
 
 export interface OwnerDigest {
   owner: { name: string; email: string };

@@ -6,8 +6,6 @@ import type { Vendor, VendorStatus } from './model.js';
  * any active status to ON_HOLD and back to where it was; OFFBOARDED from anywhere but itself,
  * for good.
  */
-const ACTIVE: readonly VendorStatus[] = ['PROSPECT', 'ONBOARDING', 'APPROVED', 'PREFERRED'];
-
 const FORWARD: Partial<Record<VendorStatus, VendorStatus[]>> = {
   PROSPECT: ['ONBOARDING'],
   ONBOARDING: ['APPROVED'],
@@ -38,6 +36,5 @@ export function transition(
     );
   }
   if (to === 'ON_HOLD') return { status: to, statusReason: reason, heldFrom: vendor.status };
-  if (to === 'OFFBOARDED') return { status: to, statusReason: reason, heldFrom: undefined };
-  return { status: to, statusReason: ACTIVE.includes(to) ? reason : undefined, heldFrom: undefined };
+  return { status: to, statusReason: reason, heldFrom: undefined };
 }

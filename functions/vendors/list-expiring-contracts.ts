@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
+import { today as todayDate } from './dates.js';
 import { expiringContracts } from './expiring-contracts.js';
 import { ExpiringContractsQuery } from './model.js';
 import { assertMayReadVendors } from './policy.js';
@@ -9,6 +10,6 @@ export const handler = middy<ApiEvent>()
   .handler(async (event) => {
     assertMayReadVendors(callerOf(event));
     const { withinDays, ...page } = validate(ExpiringContractsQuery, event.queryStringParameters ?? {});
-    const today = new Date().toISOString().slice(0, 10);
+    const today = todayDate();
     return json(200, await expiringContracts(today, withinDays, page));
   });

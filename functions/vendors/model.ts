@@ -1,9 +1,16 @@
 import * as z from 'zod';
 import { REQUEST_CATEGORIES } from '../requests/model.js';
 import { isKnownCountry } from '../shared/countries.js';
-import { idPattern } from '../shared/ids.js';
 import { type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
+import { IsoDate as isoDate, PersonResource as Person, RequestId, VendorId } from '../shared/schemas.js';
+
+/**
+ * The daily contract expiry digest: each relationship owner gets one email listing their
+ * vendors' contracts that expire within the window, at most once a day (a conditional marker
+ * per owner and day, not luck). Offboarded vendors are left out: there is nothing to renew.
+ */
+export const DIGEST_WINDOW_DAYS = 60;
 
 /**
  * The vendor record: a consultancy company TechOps may engage, its contracts, rate card and
@@ -28,7 +35,6 @@ export const RATE_UNITS = ['HOUR', 'DAY'] as const;
 export const REVIEW_DIMENSIONS = ['quality', 'timeliness', 'valueForMoney', 'communication'] as const;
 export type ReviewDimension = (typeof REVIEW_DIMENSIONS)[number];
 
-const isoDate = z.iso.date('Must be a date in the form YYYY-MM-DD.');
 const email = z.email('Must be an email address.').max(254);
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -77,9 +83,6 @@ const vendorFields = {
 
 export const CreateVendorBody = z.strictObject(vendorFields).meta({ id: 'CreateVendor' });
 export type CreateVendorInput = z.output<typeof CreateVendorBody>;
-
-/** Fields that may be cleared with null (JSON merge patch). */
-export const CLEARABLE_FIELDS = ['taxId', 'website', 'notes'] as const;
 
 export const UpdateVendorBody = z
   .strictObject({
@@ -168,16 +171,13 @@ export const AddReviewBody = z
     valueForMoney: Score,
     communication: Score,
     comment: text(5_000),
-    requestId: z
-      .string()
-      .regex(idPattern('request'), 'Must be a request id such as "req_01j...".')
-      .optional(),
+    requestId: RequestId.optional(),
   })
   .meta({ id: 'AddReview' });
 export type AddReviewInput = z.output<typeof AddReviewBody>;
 
 export const VendorIdPath = z.strictObject({
-  id: z.string().regex(idPattern('vendor'), 'Must be a vendor id such as "ven_01j...".'),
+  id: VendorId,
 });
 
 export const ListVendorsQuery = z.strictObject({
@@ -189,7 +189,7 @@ export const ListVendorsQuery = z.strictObject({
 export type ListVendorsFilter = z.output<typeof ListVendorsQuery>;
 
 export const ExpiringContractsQuery = z.strictObject({
-  withinDays: z.coerce.number().int('Must be a whole number.').min(0).max(730).default(60),
+  withinDays: z.coerce.number().int('Must be a whole number.').min(0).max(730).default(DIGEST_WINDOW_DAYS),
   ...PaginationQuery,
 });
 
@@ -203,8 +203,6 @@ export const PageQuery = z.strictObject({ ...PaginationQuery });
 export const IfMatchHeader = z.string().describe('The ETag the change is based on.');
 
 // ---- Stored shapes and wire resources ----
-
-const Person = z.object({ sub: z.string(), name: z.string(), email: z.string() });
 
 /** Running sums of review scores: exact integers, averages derived when read. */
 export interface ReviewTotals {

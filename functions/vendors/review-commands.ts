@@ -5,7 +5,7 @@ import { ValidationError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { AddReviewInput, Review, Vendor } from './model.js';
 import { toReviewResource } from './resources.js';
-import { addReview as addToTotals, NO_REVIEWS } from './review-totals.js';
+import { addReview as addToTotals } from './review-totals.js';
 import { RETRIES, STALE, save, vendorEvent } from './vendor-commands.js';
 import { getExistingVendor } from './vendor-queries.js';
 import { reviewPut, StaleVendorError } from './vendor-store.js';
@@ -38,7 +38,7 @@ export async function addReview(
   for (let attempt = 1, before = vendor; ; attempt++) {
     const after: Vendor = {
       ...before,
-      reviewTotals: addToTotals(before.reviewTotals ?? NO_REVIEWS, body),
+      reviewTotals: addToTotals(before.reviewTotals, body),
       updatedAt: at,
       version: before.version + 1,
     };

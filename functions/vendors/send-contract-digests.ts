@@ -2,6 +2,7 @@ import { requireEnv } from '../shared/config.js';
 import { sendEmail } from '../shared/email.js';
 import { logger } from '../shared/logger.js';
 import { runContractDigest } from './contract-digest.js';
+import { today } from './dates.js';
 
 /** Links in the digest point at the API's public URL. */
 const baseUrl = requireEnv('PUBLIC_BASE_URL');
@@ -9,7 +10,7 @@ const baseUrl = requireEnv('PUBLIC_BASE_URL');
 /** The daily schedule's target: today's contract expiry digests. Fails (for a retry) if a send failed. */
 export async function handler() {
   const run = await runContractDigest({
-    today: new Date().toISOString().slice(0, 10),
+    today: today(),
     baseUrl,
     send: sendEmail,
   });

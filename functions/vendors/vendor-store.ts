@@ -50,9 +50,19 @@ function vendorPut(vendor: Vendor, condition: { version?: number }): TransactIte
   };
 }
 
-/** One index item per vendor and capability, carrying the summary a capability list shows. */
+/**
+ * One index item per vendor and capability, carrying the summary a capability list shows. Only
+ * what changed is written: a change that leaves the summary alone (a review, say) rewrites none.
+ */
 function capabilityPuts(before: Vendor | undefined, after: Vendor, at: string): TransactItem[] {
-  const current = after.capabilities.map((capability) => ({
+  const summaryUnchanged =
+    before !== undefined &&
+    sortNameOf(before) === sortNameOf(after) &&
+    JSON.stringify(summaryOf(before)) === JSON.stringify(summaryOf(after));
+  const written = summaryUnchanged
+    ? after.capabilities.filter((capability) => !before.capabilities.includes(capability))
+    : after.capabilities;
+  const current = written.map((capability) => ({
     Put: {
       TableName: vendorsTableName,
       Item: {

@@ -4,6 +4,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { DIGEST_WINDOW_DAYS } from '../../functions/vendors/model.js';
 import type { AppConfig } from '../config.js';
 import type { DataTables } from './data-tables.js';
 import type { EmailSender } from './email-sender.js';
@@ -13,7 +14,7 @@ export const CONTRACT_DIGEST_ENTRY = 'functions/vendors/send-contract-digests.ts
 
 /**
  * The daily contract expiry digest: an EventBridge Scheduler schedule invokes a Lambda that
- * emails each relationship owner their vendors' contracts expiring within 60 days. A retried
+ * emails each relationship owner their vendors' contracts expiring within DIGEST_WINDOW_DAYS. A retried
  * or repeated run sends nothing twice (a conditional marker per owner and day).
  */
 export class ContractDigestJob extends Construct {
@@ -28,7 +29,7 @@ export class ContractDigestJob extends Construct {
     super(scope, id);
     this.handler = new HandlerFunction(this, 'Handler', {
       entry: CONTRACT_DIGEST_ENTRY,
-      description: "Daily: email each relationship owner their vendors' contracts expiring within 60 days",
+      description: `Daily: email each relationship owner their vendors' contracts expiring within ${DIGEST_WINDOW_DAYS} days`,
       timeout: Duration.minutes(2),
       environment: { PUBLIC_BASE_URL: props.config.publicBaseUrl },
     });

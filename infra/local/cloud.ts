@@ -91,7 +91,8 @@ function freshAssemblyDir(): string {
   return mkdtempSync(path.join(root, `local-${process.pid}-`));
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process still runs (another user's counts too). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

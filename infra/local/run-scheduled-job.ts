@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ENTRY_METADATA_KEY } from '../constructs/handler-function.js';
-import { LOCAL_CLOUD_FILE } from './cloud.js';
+import { isAlive, LOCAL_CLOUD_FILE } from './cloud.js';
 import { localDataDir } from './dev-identity.js';
 import { synthesize } from './synth.js';
 import { schedulesOf } from './template.js';
@@ -24,12 +24,8 @@ function runningCloud(dataDir: string): { pid: number; servicesUrl: string } | u
   const file = path.join(dataDir, LOCAL_CLOUD_FILE);
   if (!existsSync(file)) return undefined;
   const cloud = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; servicesUrl: string };
-  try {
-    process.kill(cloud.pid, 0);
-    return cloud;
-  } catch {
-    return undefined; // left by a local cloud that was killed outright
-  }
+  // A file left by a local cloud that was killed outright names a process that is gone.
+  return isAlive(cloud.pid) ? cloud : undefined;
 }
 
 /** The logical id of the Lambda a schedule of the template invokes for this handler module. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { amountText, approvalRequestEmail } from '../../functions/approvals/emails.js';
 import {
   type Approval,
-  DecisionInput,
+  DecisionBody,
   hashLinkSecret,
   linkTokenOf,
   newLinkSecret,
@@ -83,13 +83,13 @@ describe('link tokens', () => {
 
 describe('decisions', () => {
   it('requires a comment to reject but not to approve', () => {
-    expect(DecisionInput.safeParse({ decision: 'APPROVED' }).success).toBe(true);
-    expect(DecisionInput.safeParse({ decision: 'REJECTED', comment: '   ' }).success).toBe(false);
-    expect(DecisionInput.safeParse({ decision: 'REJECTED', comment: 'Too costly' }).data).toEqual({
+    expect(DecisionBody.safeParse({ decision: 'APPROVED' }).success).toBe(true);
+    expect(DecisionBody.safeParse({ decision: 'REJECTED', comment: '   ' }).success).toBe(false);
+    expect(DecisionBody.safeParse({ decision: 'REJECTED', comment: 'Too costly' }).data).toEqual({
       decision: 'REJECTED',
       comment: 'Too costly',
     });
-    expect(DecisionInput.safeParse({ decision: 'approved' }).success).toBe(false);
+    expect(DecisionBody.safeParse({ decision: 'approved' }).success).toBe(false);
   });
 
   it('compares emails without regard to case or surrounding space', () => {
