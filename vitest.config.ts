@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
           testTimeout: 60_000,
+          // The infra files synthesize the CDK app in a hook: seconds alone, much longer on a loaded machine.
+          hookTimeout: 180_000,
         },
       },
       {

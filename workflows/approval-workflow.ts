@@ -90,11 +90,14 @@ export class ApprovalWorkflow extends Construct {
 
     const commitBudget = new HandlerFunction(this, 'CommitBudget', {
       entry: APPROVAL_TASK_ENTRIES.commitBudget,
-      description: "Approval workflow: commit an approved request's amount on its business function's line",
+      description:
+        "Approval workflow: commit an approved request's amount on its business function's line, making it APPROVED",
     });
-    data.grantRequestsRead(commitBudget);
+    // The commitment and the request's move to APPROVED land in one transaction, with its audit event.
+    data.grantRequestsWrite(commitBudget);
     data.grantApprovalsRead(commitBudget);
     data.grantBudgetsWrite(commitBudget);
+    data.grantAuditAppend(commitBudget);
 
     const notifyRequester = new HandlerFunction(this, 'NotifyRequester', {
       entry: APPROVAL_TASK_ENTRIES.notifyRequester,
@@ -256,6 +259,8 @@ export class ApprovalWorkflow extends Construct {
     });
     data.grantRequestsRead(sweeper);
     this.grantStart(sweeper);
+    // It looks at a stranded request's executions, and stops one whose approval task was lost.
+    this.grantExecutionActions(sweeper, 'states:DescribeExecution', 'states:StopExecution');
     new Rule(this, 'SweepSchedule', {
       description: 'Start the approval of requests stranded in SUBMITTED',
       schedule: Schedule.rate(SWEEP_INTERVAL),
@@ -289,7 +294,11 @@ export class ApprovalWorkflow extends Construct {
 
   /** Withdrawal stops a request's execution. */
   grantStop(fn: HandlerFunction): void {
-    this.stateMachine.grantExecution(fn, 'states:StopExecution');
+    this.grantExecutionActions(fn, 'states:StopExecution');
+  }
+
+  private grantExecutionActions(fn: HandlerFunction, ...actions: string[]): void {
+    this.stateMachine.grantExecution(fn, ...actions);
     NagSuppressions.addResourceSuppressions(
       fn,
       [

@@ -5,31 +5,59 @@ import {
 } from '../../workflows/approval-contracts.js';
 import { commitApprovedRequest } from '../budgets/commitments.js';
 import { BudgetCurrencyMismatchError, InsufficientBudgetError } from '../budgets/errors.js';
+import { allows } from '../requests/lifecycle.js';
+import { putRequestTransition, transitionOf } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
+import { appendAuditEvent } from '../shared/audit.js';
+import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
+import { ChangedMeanwhileError } from '../shared/db.js';
 import { TaskInputError, taskHandler } from '../shared/task.js';
 import { getApproval } from './approval-store.js';
+import { ConcurrentChangeError } from './errors.js';
+import { summaryOf } from './model.js';
 
 type BudgetOutcome = z.infer<typeof BudgetOutcomeSchema>;
 
 /**
  * Approval consumes budget: once the approver has approved, the request's amount is committed
- * on its business function's line, only if that much is available (the hard stop). A refusal
- * is an answer, not a failure: the request then settles as BUDGET_EXCEEDED. Idempotent per
- * request, so a retried task never commits twice. Nothing is committed for any other decision.
+ * on its business function's line, only if that much is available (the hard stop), and the
+ * request becomes APPROVED in the same transaction. A refusal is an answer, not a failure: the
+ * request then settles as BUDGET_EXCEEDED. Idempotent per request, so a retried task never
+ * commits twice; nothing is committed for any other decision, nor for a request withdrawn
+ * meanwhile.
  */
-export async function commitBudget(requestId: string): Promise<BudgetOutcome> {
+export async function commitBudget(requestId: string, now = new Date()): Promise<BudgetOutcome> {
   const request = await getRequestById(requestId);
   if (!request) throw new TaskInputError(`No request ${requestId}.`);
   const approval = request.approval ? await getApproval(request.approval.id) : undefined;
   const decision = approval?.decision;
-  if (decision?.outcome !== 'APPROVED') return { committed: false, refusal: null };
+  if (!approval || decision?.outcome !== 'APPROVED') return { committed: false, refusal: null };
+  // A retried task: the commitment and APPROVED landed together already.
+  if (request.status === 'APPROVED') return { committed: true, refusal: null };
+  if (!allows(request.status, 'COMMIT_BUDGET')) return { committed: false, refusal: null };
+
+  const at = now.toISOString();
+  const after = transitionOf(request, 'COMMIT_BUDGET', { approval: summaryOf(approval) }, at);
+  const event = newAuditEvent(WORKFLOW_ACTOR, {
+    entityType: 'REQUEST',
+    entityId: request.id,
+    action: 'REQUEST_APPROVED',
+    at,
+    before: { status: request.status, version: request.version },
+    after: { status: after.status, version: after.version, approvalId: approval.id },
+  });
   try {
-    await commitApprovedRequest(request, decision.decidedBy, decision.decidedAt);
+    await commitApprovedRequest(request, decision.decidedBy, decision.decidedAt, now, [
+      putRequestTransition(request, after),
+      appendAuditEvent(event),
+    ]);
     return { committed: true, refusal: null };
   } catch (error) {
     if (error instanceof InsufficientBudgetError || error instanceof BudgetCurrencyMismatchError) {
       return { committed: false, refusal: { reason: error.message, figures: error.extensions } };
     }
+    // Withdrawn (or otherwise changed) meanwhile: the retry reads it afresh.
+    if (error instanceof ChangedMeanwhileError) throw new ConcurrentChangeError(error.message);
     throw error;
   }
 }

@@ -1,9 +1,10 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { applyRequestTransition, StaleRequestError, transitionOf } from '../requests/request-commands.js';
+import { getRequestById } from '../requests/request-queries.js';
 import { appendAuditEvent } from '../shared/audit.js';
-import type { AuditEvent } from '../shared/audit-event.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, hasRole } from '../shared/auth.js';
-import { documentClient, isConditionFailure } from '../shared/db.js';
+import { documentClient } from '../shared/db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.js';
 import { getApproval, putApproval } from './approval-store.js';
 import { approvalOfLink, assertStillOpen } from './links.js';
@@ -13,6 +14,7 @@ import {
   type DecisionInput,
   normalizedEmail,
   sameEmail,
+  summaryOf,
 } from './model.js';
 import { completeApprovalTask } from './workflow.js';
 
@@ -24,26 +26,35 @@ import { completeApprovalTask } from './workflow.js';
 
 type Decider = { sub: string; name: string; email: string };
 
-class ApprovalChangedError extends Error {
-  constructor() {
-    super('The approval changed since it was read');
-    this.name = 'ApprovalChangedError';
-  }
-}
-
-/** Records a decision on a pending approval, with its signed audit event: all or nothing. */
-async function recordDecision(before: Approval, after: Approval, event: AuditEvent): Promise<void> {
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({ TransactItems: [putApproval(after, before), appendAuditEvent(event)] }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) throw new ApprovalChangedError();
-    throw error;
-  }
-}
+/** How often a decision is tried again when only its request (not its approval) changed meanwhile. */
+const DECISION_ATTEMPTS = 3;
 
 async function decide(
+  pending: Approval,
+  decider: Decider,
+  input: DecisionInput,
+  method: ApprovalDecision['method'],
+  now: Date,
+): Promise<Approval> {
+  let approval = pending;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await decideOnce(approval, decider, input, method, now);
+    } catch (error) {
+      if (!(error instanceof StaleRequestError) || attempt >= DECISION_ATTEMPTS) throw error;
+      // Someone (a second click, a withdrawal, the timeout) got there first: say what happened.
+      const current = await getApproval(approval.id);
+      if (!current) throw error;
+      assertStillOpen(current, now);
+      if (current.version !== approval.version) {
+        throw new ConflictError('The approval changed while you were deciding; open the link again.');
+      }
+      approval = current;
+    }
+  }
+}
+
+async function decideOnce(
   approval: Approval,
   decider: Decider,
   input: DecisionInput,
@@ -83,15 +94,12 @@ async function decide(
       method,
     },
   });
-  try {
-    await recordDecision(approval, after, event);
-  } catch (error) {
-    if (!(error instanceof ApprovalChangedError)) throw error;
-    // Someone (a second click, a withdrawal, the timeout) got there first: say what happened.
-    const current = await getApproval(approval.id);
-    if (current) assertStillOpen(current, now);
-    throw new ConflictError('The approval changed while you were deciding; open the link again.');
-  }
+  const request = await getRequestById(approval.requestId);
+  if (!request) throw new NotFoundError(`No request ${approval.requestId}.`);
+  // The request moves with its approval (its summary, its version), in one transaction: a
+  // withdrawal read before the decision is then stale, and one read after it sees the decision.
+  const requestAfter = transitionOf(request, 'RECORD_DECISION', { approval: summaryOf(after) }, at);
+  await applyRequestTransition(request, requestAfter, event, [putApproval(after, approval)]);
   await completeApprovalTask(approval.taskToken, { approvalId: approval.id, outcome });
   return after;
 }

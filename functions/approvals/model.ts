@@ -1,6 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import { APPROVAL_STATUSES, type ApprovalStatus } from '../requests/model.js';
+import {
+  APPROVAL_STATUSES,
+  type ApprovalStatus,
+  type RequestApprovalSummaryType,
+} from '../requests/model.js';
 import { idPattern } from '../shared/ids.js';
 import { formatMoney, type Money } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
@@ -171,4 +175,23 @@ export function toApprovalResource(approval: Approval): z.infer<typeof ApprovalR
     },
     expiresAt: approval.linkExpiresAt,
   });
+}
+
+/** What the request shows of its approval: whom it waits on, and once decided, who decided what. */
+export function summaryOf(approval: Approval): RequestApprovalSummaryType {
+  const { decision } = approval;
+  return {
+    id: approval.id,
+    approver: approval.approver,
+    status: approval.status,
+    requestedAt: approval.requestedAt,
+    ...(approval.reassignedFrom ? { reassignedFrom: approval.reassignedFrom } : {}),
+    ...(decision
+      ? {
+          decidedAt: decision.decidedAt,
+          decidedBy: { name: decision.decidedBy.name, email: decision.decidedBy.email },
+          ...(decision.comment ? { comment: decision.comment } : {}),
+        }
+      : {}),
+  };
 }

@@ -1,8 +1,9 @@
 import type * as z from 'zod';
 import { RequestApprovalTask } from '../../workflows/approval-contracts.js';
 import { getBusinessFunction } from '../reference-data/business-functions.js';
+import { allows } from '../requests/lifecycle.js';
 import type { ConsultancyRequest } from '../requests/model.js';
-import { StaleRequestError, updateRequest } from '../requests/request-commands.js';
+import { applyRequestTransition, StaleRequestError, transitionOf } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
 import { requireEnv } from '../shared/config.js';
@@ -50,8 +51,10 @@ export async function requestApproval(
 ): Promise<void> {
   const request = await getRequestById(input.requestId);
   if (!request) throw new ConcurrentChangeError(`Request ${input.requestId} is not readable yet.`);
-  if (request.status !== 'SUBMITTED' && request.status !== 'IN_APPROVAL')
-    throw new RequestClosedError(request);
+  if (!allows(request.status, 'ASK_APPROVAL')) throw new RequestClosedError(request);
+  // Delivered again (at least once) after the approver decided: the decision stands, and the
+  // workflow's expiry path applies it if its answer never reaches the waiting task.
+  if (request.approval && request.approval.status !== 'PENDING') return;
   const [businessFunction, earlier] = await Promise.all([
     getBusinessFunction(request.businessFunction),
     request.approval?.status === 'PENDING' ? getApproval(request.approval.id) : undefined,
@@ -74,20 +77,21 @@ export async function requestApproval(
     updatedAt: at,
     version: (earlier?.version ?? 0) + 1,
   };
-  const after: ConsultancyRequest = {
-    ...request,
-    status: 'IN_APPROVAL',
-    approval: {
-      id: approval.id,
-      approver,
-      status: 'PENDING',
-      requestedAt: approval.requestedAt,
-      ...(reassignedFrom ? { reassignedFrom } : {}),
+  const after = transitionOf(
+    request,
+    'ASK_APPROVAL',
+    {
+      approval: {
+        id: approval.id,
+        approver,
+        status: 'PENDING',
+        requestedAt: approval.requestedAt,
+        ...(reassignedFrom ? { reassignedFrom } : {}),
+      },
+      executionArn: input.executionArn,
     },
-    executionArn: input.executionArn,
-    updatedAt: at,
-    version: request.version + 1,
-  };
+    at,
+  );
   const event = newAuditEvent(WORKFLOW_ACTOR, {
     entityType: 'REQUEST',
     entityId: request.id,
@@ -109,9 +113,7 @@ export async function requestApproval(
       : {}),
   });
   try {
-    await updateRequest(request, after, ['SUBMITTED', 'IN_APPROVAL'], event, [
-      putApproval(approval, earlier),
-    ]);
+    await applyRequestTransition(request, after, event, [putApproval(approval, earlier)]);
   } catch (error) {
     if (error instanceof StaleRequestError) throw new ConcurrentChangeError(error.message);
     throw error;

@@ -1,13 +1,14 @@
 import type * as z from 'zod';
 import { SettleRequestTask } from '../../workflows/approval-contracts.js';
-import { type ConsultancyRequest, type RequestStatus, UNDECIDED_STATUSES } from '../requests/model.js';
-import { StaleRequestError, updateRequest } from '../requests/request-commands.js';
+import type { RequestEvent } from '../requests/lifecycle.js';
+import { type RequestStatus, UNDECIDED_STATUSES } from '../requests/model.js';
+import { applyRequestTransition, StaleRequestError, transitionOf } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
 import { taskHandler } from '../shared/task.js';
 import { getApproval, putApproval } from './approval-store.js';
 import { ConcurrentChangeError } from './errors.js';
-import type { Approval } from './model.js';
+import { type Approval, summaryOf } from './model.js';
 
 /** The workflow resumed without a decision and without a timeout: a bug, never retried. */
 export class NoDecisionError extends Error {
@@ -38,10 +39,11 @@ function failureReason(failure: { Error: string; Cause?: string | undefined }): 
 
 /**
  * Settles a request from its approval record, whatever woke the workflow: a failure (ERROR),
- * else the recorded decision (APPROVED when its amount was committed, BUDGET_EXCEEDED when
- * the line had too little available, REJECTED), else the timeout (EXPIRED). The approval item
- * is the source of truth, so a decision that raced the timeout still wins. A request that was
- * already withdrawn or settled is left alone, and nobody is told twice.
+ * else the recorded decision (APPROVED was settled with its commitment by the commit step;
+ * BUDGET_EXCEEDED when the line had too little available; REJECTED), else the timeout
+ * (EXPIRED). The approval item is the source of truth, so a decision that raced the timeout
+ * still wins. A request that was already withdrawn or settled is left alone, and nobody is
+ * told twice.
  */
 export async function settleRequest(
   input: z.output<typeof SettleRequestTask>,
@@ -49,79 +51,65 @@ export async function settleRequest(
 ): Promise<{ outcome: string; notify: boolean }> {
   const request = await getRequestById(input.requestId);
   if (!request) return { outcome: 'UNKNOWN', notify: false };
+  if (request.status === 'APPROVED' && input.budget?.committed) return { outcome: 'APPROVED', notify: true };
   if (!UNDECIDED_STATUSES.includes(request.status)) return { outcome: request.status, notify: false };
   const approval = request.approval ? await getApproval(request.approval.id) : undefined;
   const at = now.toISOString();
 
-  let outcome: RequestStatus;
-  let approvalAfter: Approval | undefined;
+  let event: RequestEvent;
   if (input.failure) {
     // A step failed after its retries (even after a decision, e.g. committing the budget): say so.
-    outcome = 'ERROR';
+    event = 'FAIL';
   } else if (approval?.decision?.outcome === 'APPROVED') {
     // Approval consumes budget: approved, but without the money committed, it is not APPROVED.
-    if (!input.budget) throw new NoDecisionError(`${approval.id} (approved, but no budget outcome)`);
-    outcome = input.budget.committed ? 'APPROVED' : 'BUDGET_EXCEEDED';
+    if (!input.budget || input.budget.committed)
+      throw new NoDecisionError(`${approval.id} (approved, but not settled by its commitment)`);
+    event = 'REFUSE_BUDGET';
   } else if (approval?.decision?.outcome === 'REJECTED') {
-    outcome = 'REJECTED';
+    event = 'REJECT';
   } else if (input.timedOut && approval?.status === 'PENDING') {
-    outcome = 'EXPIRED';
+    event = 'EXPIRE';
   } else {
     throw new NoDecisionError(approval?.id ?? 'none');
   }
   // A pending approval ends with its request: expired on timeout, voided on failure.
-  if (approval?.status === 'PENDING') {
-    approvalAfter = {
-      ...approval,
-      status: outcome === 'EXPIRED' ? 'EXPIRED' : 'VOIDED',
-      updatedAt: at,
-      version: approval.version + 1,
-    };
-  }
-  const decision = approval?.decision;
-  const after: ConsultancyRequest = {
-    ...request,
-    status: outcome,
-    ...(request.approval
+  const approvalAfter: Approval | undefined =
+    approval?.status === 'PENDING'
       ? {
-          approval: {
-            ...request.approval,
-            status: approvalAfter?.status ?? approval?.status ?? request.approval.status,
-            ...(decision
-              ? {
-                  decidedAt: decision.decidedAt,
-                  decidedBy: { name: decision.decidedBy.name, email: decision.decidedBy.email },
-                  ...(decision.comment ? { comment: decision.comment } : {}),
-                }
-              : {}),
-          },
+          ...approval,
+          status: event === 'EXPIRE' ? 'EXPIRED' : 'VOIDED',
+          updatedAt: at,
+          version: approval.version + 1,
         }
-      : {}),
-    ...(outcome === 'ERROR' && input.failure
-      ? { failure: { at, reason: failureReason(input.failure) } }
-      : {}),
-    ...(outcome === 'BUDGET_EXCEEDED' && input.budget?.refusal
-      ? { budgetRefusal: { at, ...input.budget.refusal } }
-      : {}),
-    updatedAt: at,
-    version: request.version + 1,
-  };
-  const event = newAuditEvent(WORKFLOW_ACTOR, {
+      : undefined;
+  const settledApproval = approvalAfter ?? approval;
+  const after = transitionOf(
+    request,
+    event,
+    {
+      ...(settledApproval ? { approval: summaryOf(settledApproval) } : {}),
+      ...(event === 'FAIL' && input.failure ? { failure: { at, reason: failureReason(input.failure) } } : {}),
+      ...(event === 'REFUSE_BUDGET' && input.budget?.refusal
+        ? { budgetRefusal: { at, ...input.budget.refusal } }
+        : {}),
+    },
+    at,
+  );
+  const auditEvent = newAuditEvent(WORKFLOW_ACTOR, {
     entityType: 'REQUEST',
     entityId: request.id,
-    action: ACTIONS[outcome] ?? `REQUEST_${outcome}`,
+    action: ACTIONS[after.status] ?? `REQUEST_${after.status}`,
     at,
     before: { status: request.status, version: request.version },
-    after: { status: outcome, version: after.version, ...(approval ? { approvalId: approval.id } : {}) },
+    after: { status: after.status, version: after.version, ...(approval ? { approvalId: approval.id } : {}) },
     ...(after.failure ? { reason: after.failure.reason } : {}),
     ...(after.budgetRefusal ? { reason: after.budgetRefusal.reason } : {}),
   });
   try {
-    await updateRequest(
+    await applyRequestTransition(
       request,
       after,
-      UNDECIDED_STATUSES,
-      event,
+      auditEvent,
       approvalAfter ? [putApproval(approvalAfter, approval)] : [],
     );
   } catch (error) {
@@ -129,7 +117,7 @@ export async function settleRequest(
     if (error instanceof StaleRequestError) throw new ConcurrentChangeError(error.message);
     throw error;
   }
-  return { outcome, notify: true };
+  return { outcome: after.status, notify: true };
 }
 
 export const handler = taskHandler(SettleRequestTask, (input) => settleRequest(input));

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { listRequestsMatching } from '../requests/request-queries.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
-import { startApprovalWorkflow } from './workflow.js';
+import { recoverApprovalWorkflow } from './workflow.js';
 
 const approvalWorkflowArn = requireEnv('APPROVAL_WORKFLOW_ARN');
 
@@ -13,24 +13,29 @@ const PAGE_SIZE = 100;
 
 /**
  * The sweeper: starts the approval of every request left in SUBMITTED because starting its
- * workflow failed. Executions are named after requests, so a request whose workflow did start
- * is never started twice (ExecutionAlreadyExists).
+ * workflow failed (`started`), and takes over from an execution that runs but never asked for
+ * approval because its task was lost (`recovered`). Executions are named after requests, so a
+ * request whose workflow runs normally is never started twice.
  */
-export async function startStrandedApprovals(now = new Date()): Promise<{ started: string[] }> {
+export async function startStrandedApprovals(
+  now = new Date(),
+): Promise<{ started: string[]; recovered: string[] }> {
   const started: string[] = [];
+  const recovered: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await listRequestsMatching({ status: 'SUBMITTED' }, { limit: PAGE_SIZE, cursor });
     for (const request of page.items) {
       if (now.getTime() - Date.parse(request.createdAt) < STRANDED_AFTER_MS) continue;
-      await startApprovalWorkflow(approvalWorkflowArn, request.id);
-      started.push(request.id);
+      const outcome = await recoverApprovalWorkflow(approvalWorkflowArn, request.id, STRANDED_AFTER_MS, now);
+      if (outcome === 'started') started.push(request.id);
+      if (outcome === 'recovered') recovered.push(request.id);
     }
     cursor = page.nextCursor;
   } while (cursor);
-  if (started.length > 0)
-    logger.warn('Started stranded approvals', { count: started.length, requestIds: started });
-  return { started };
+  if (started.length + recovered.length > 0)
+    logger.warn('Started stranded approvals', { started, recovered });
+  return { started, recovered };
 }
 
 export const handler = middy()

@@ -1,4 +1,5 @@
 import {
+  DescribeExecutionCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -23,6 +24,52 @@ export async function startApprovalWorkflow(stateMachineArn: string, requestId: 
   } catch (error) {
     if (errorName(error) !== 'ExecutionAlreadyExists') throw error;
   }
+}
+
+/** Executions of one request: its name, then `<name>-2`, `-3`... for each recovery. */
+const MAX_EXECUTIONS_PER_REQUEST = 5;
+const executionNameOf = (requestId: string, attempt: number) =>
+  attempt === 1 ? requestId : `${requestId}-${attempt}`;
+const executionArnOf = (stateMachineArn: string, name: string) =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/**
+ * Starts the approval of a request stranded in SUBMITTED. When its execution already runs
+ * (for longer than `strandedAfterMs`) without having asked for approval, the task was lost
+ * (delivered at most once by a crash): that execution is stopped and a fresh one started,
+ * named `<request id>-<n>`. Deterministic names keep a repeated sweep from starting two.
+ */
+export async function recoverApprovalWorkflow(
+  stateMachineArn: string,
+  requestId: string,
+  strandedAfterMs: number,
+  now = new Date(),
+): Promise<'started' | 'recovered' | 'running'> {
+  for (let attempt = 1; attempt <= MAX_EXECUTIONS_PER_REQUEST; attempt++) {
+    const name = executionNameOf(requestId, attempt);
+    const executionArn = executionArnOf(stateMachineArn, name);
+    let execution: { status?: string | undefined; startDate?: Date | undefined };
+    try {
+      execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    } catch (error) {
+      if (errorName(error) !== 'ExecutionDoesNotExist') throw error;
+      await sfn.send(
+        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ requestId }) }),
+      );
+      return attempt === 1 ? 'started' : 'recovered';
+    }
+    if (execution.status !== 'RUNNING') continue;
+    const startedAt = execution.startDate?.getTime() ?? now.getTime();
+    if (now.getTime() - startedAt < strandedAfterMs) return 'running';
+    await sfn.send(
+      new StopExecutionCommand({
+        executionArn,
+        error: 'ApprovalNeverAsked',
+        cause: 'The request stayed SUBMITTED: its approval task was lost; a fresh execution takes over.',
+      }),
+    );
+  }
+  throw new Error(`Request ${requestId} has run out of approval executions to recover with.`);
 }
 
 /** Stops a withdrawn request's execution; one that already ended is fine. */

@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
+import { checkRequestUnchanged } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { documentClient } from '../shared/db.js';
@@ -84,7 +85,7 @@ export async function recordActual(
   const amount = parseMoney(input.amount);
   const at = now.toISOString();
   // Both reads at once: a vendor named in the body must exist (the request's own was checked on submit).
-  const [request, namedVendor] = await Promise.all([
+  let [request, namedVendor] = await Promise.all([
     getRequestById(input.requestId),
     input.vendorId === undefined ? undefined : getVendor(input.vendorId),
   ]);
@@ -100,14 +101,12 @@ export async function recordActual(
       getPosition(request.fiscalYear, request.businessFunction, request.id),
     ]);
     if (existing) return replay(existing, input);
-    if (request.status !== 'APPROVED') {
-      throw new ConflictError(
-        `Actuals are recorded against approved requests; ${request.id} is ${request.status}.`,
-        {
-          currentStatus: request.status,
-        },
-      );
-    }
+    // The request must still be APPROVED when the invoice lands: checked in the same transaction.
+    const requestCheck = checkRequestUnchanged(
+      request,
+      'RECORD_ACTUAL',
+      `Actuals are recorded against approved requests; ${request.id} is ${request.status}.`,
+    );
     if (!envelope) throw new ConflictError(`No budget envelope is set for ${request.fiscalYear}.`);
     if (amount.currency !== envelope.currency)
       throw currencyMismatch('amount.currency', amount.currency, envelope);
@@ -157,12 +156,15 @@ export async function recordActual(
       ),
       updateLine(position, effect, at),
       putLedgerEntry(entry),
+      requestCheck,
     ]);
     if (codes === undefined) return { statusCode: 201, body: actual };
     if (refusedAt(codes, 0)) {
       const first = await getInvoice(vendorId, input.invoiceNumber);
       if (first) return replay(first, input);
     }
+    // Withdrawn meanwhile, say: the next attempt reads the request again.
+    if (refusedAt(codes, 4)) request = (await getRequestById(input.requestId)) ?? request;
   }
   throw busy('The request’s budget position');
 }

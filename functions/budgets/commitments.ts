@@ -1,3 +1,4 @@
+import { ChangedMeanwhileError, type TransactItem } from '../shared/db.js';
 import type { Money } from '../shared/money.js';
 import { type Actor, emptyLine, ledgerEntry, newPosition } from './budget-items.js';
 import {
@@ -54,17 +55,19 @@ async function lineOrEmpty(request: CommitmentRequest, currency: string): Promis
 /**
  * Reserves an approved request's amount on its business function's line, only if the line has
  * that much available (the hard stop is the transaction's condition, so racing commitments can
- * never take a line below zero).
+ * never take a line below zero). `alongside` (the request's move to APPROVED) lands in the same
+ * transaction, so money is never committed on a request that closed meanwhile.
  *
  * @throws InsufficientBudgetError (409, with the line's figures) when available < amount, or
  *   when the fiscal year has no budget; BudgetCurrencyMismatchError when the request's currency
- *   is not the budget's.
+ *   is not the budget's; ChangedMeanwhileError when an `alongside` write was refused.
  */
 export async function commitApprovedRequest(
   request: CommitmentRequest,
   approver: Actor,
   approvedAt: string,
   now = new Date(),
+  alongside: TransactItem[] = [],
 ): Promise<CommitmentResult> {
   const amount = request.estimatedCost;
   const at = now.toISOString();
@@ -106,8 +109,11 @@ export async function commitApprovedRequest(
         at,
       ),
       putLedgerEntry(entry),
+      ...alongside,
     ]);
     if (codes === undefined) return { outcome: 'COMMITTED', entryId: entry.id };
+    if (alongside.some((_, index) => refusedAt(codes, 3 + index)))
+      throw new ChangedMeanwhileError('The request');
     if (refusedAt(codes, 0)) {
       throw new InsufficientBudgetError(await lineOrEmpty(request, envelope.currency), need ?? 0);
     }
@@ -125,13 +131,17 @@ export interface ReleaseResult {
 
 /**
  * Gives back the unused part of a request's commitment (what is not invoiced), when the
- * request is withdrawn or its engagement closed.
+ * request is withdrawn or its engagement closed. `alongside` (given what is released) lands in
+ * the same transaction as the release; when there is nothing to release, nothing is written.
+ *
+ * @throws ChangedMeanwhileError when an `alongside` write was refused.
  */
 export async function releaseCommitment(
   request: Pick<CommitmentRequest, 'id' | 'fiscalYear' | 'businessFunction'>,
   actor: Actor,
   reason: string,
   now = new Date(),
+  alongside: (releasedMinor: number) => TransactItem[] = () => [],
 ): Promise<ReleaseResult> {
   const at = now.toISOString();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -142,6 +152,7 @@ export async function releaseCommitment(
     }
     const released = releasedAmountOf(position);
     const effect = releaseEffect(position);
+    const companions = alongside(released);
     const entry = ledgerEntry(actor, position, 'RELEASE', released, effect, at, {
       requestId: request.id,
       ...(position.vendorId ? { vendorId: position.vendorId } : {}),
@@ -160,8 +171,11 @@ export async function releaseCommitment(
       ),
       updateLine(position, effect, at),
       putLedgerEntry(entry),
+      ...companions,
     ]);
     if (codes === undefined) return { outcome: 'RELEASED', releasedMinor: released, entryId: entry.id };
+    if (companions.some((_, index) => refusedAt(codes, 3 + index)))
+      throw new ChangedMeanwhileError('The request');
   }
   throw new Error(`Could not release ${request.id}: its position kept changing`);
 }

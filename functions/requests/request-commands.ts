@@ -4,6 +4,7 @@ import type { AuditEvent } from '../shared/audit-event.js';
 import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
 import { IDEMPOTENCY_TTL_SECONDS } from '../shared/fingerprint.js';
+import { nextStatus, type RequestEvent } from './lifecycle.js';
 import type { ConsultancyRequest } from './model.js';
 import { requestKey } from './request-queries.js';
 
@@ -104,36 +105,72 @@ export class StaleRequestError extends Error {
 }
 
 /**
- * Applies a change to a request only if it is still at the version it was read at and in one
- * of the expected statuses; the audit event, and whatever must change with it (its approval),
- * land in the same transaction.
+ * A request after one event of its life (lifecycle.ts): the new status, the changes, the next
+ * version. Throws RequestTransitionError (409) when its status does not allow the event.
  */
-export async function updateRequest(
+export function transitionOf(
+  before: ConsultancyRequest,
+  event: RequestEvent,
+  changes: Partial<ConsultancyRequest>,
+  at: string,
+): ConsultancyRequest {
+  return {
+    ...before,
+    ...changes,
+    status: nextStatus(before, event),
+    updatedAt: at,
+    version: before.version + 1,
+  };
+}
+
+const stillAt = (before: ConsultancyRequest) => ({
+  ConditionExpression: 'version = :version AND #status = :status',
+  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeValues: { ':version': before.version, ':status': before.status },
+});
+
+/**
+ * The write of a transition, for a transaction: the request as `after`, only if it is still at
+ * the status and version it was read at.
+ */
+export function putRequestTransition(before: ConsultancyRequest, after: ConsultancyRequest): TransactItem {
+  return {
+    Put: {
+      TableName: requestsTableName,
+      Item: { ...requestKey(after.id), entity: 'REQUEST', ...after },
+      ...stillAt(before),
+    },
+  };
+}
+
+/** For changes beside a request that need it unchanged (an invoice needs it still APPROVED). */
+export function checkRequestUnchanged(
+  request: ConsultancyRequest,
+  event: RequestEvent,
+  refusal?: string,
+): TransactItem {
+  nextStatus(request, event, refusal);
+  return {
+    ConditionCheck: { TableName: requestsTableName, Key: requestKey(request.id), ...stillAt(request) },
+  };
+}
+
+/**
+ * Applies a transition with its audit event and whatever must change with it (its approval),
+ * all or nothing.
+ *
+ * @throws StaleRequestError when the request changed since `before` was read.
+ */
+export async function applyRequestTransition(
   before: ConsultancyRequest,
   after: ConsultancyRequest,
-  expectedStatuses: readonly string[],
   event: AuditEvent,
   alongside: TransactItem[] = [],
 ): Promise<void> {
-  const statusValues = Object.fromEntries(
-    expectedStatuses.map((status, index) => [`:expected${index}`, status]),
-  );
   try {
     await documentClient.send(
       new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: requestsTableName,
-              Item: { ...requestKey(after.id), entity: 'REQUEST', ...after },
-              ConditionExpression: `version = :version AND #status IN (${Object.keys(statusValues).join(', ')})`,
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':version': before.version, ...statusValues },
-            },
-          },
-          appendAuditEvent(event),
-          ...alongside,
-        ],
+        TransactItems: [putRequestTransition(before, after), appendAuditEvent(event), ...alongside],
       }),
     );
   } catch (error) {

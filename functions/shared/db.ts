@@ -28,3 +28,14 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export function entityOf<T>(item: Record<string, unknown>, storageAttributes: ReadonlySet<string>): T {
   return Object.fromEntries(Object.entries(item).filter(([name]) => !storageAttributes.has(name))) as T;
 }
+
+/**
+ * A transaction was refused on a write that had to land with the others (a request's status
+ * and version, say): what it was based on changed meanwhile. The caller reads again.
+ */
+export class ChangedMeanwhileError extends Error {
+  constructor(what: string) {
+    super(`${what} changed meanwhile`);
+    this.name = 'ChangedMeanwhileError';
+  }
+}

@@ -33,7 +33,7 @@ const ACCESS: Record<string, Grant> = {
   },
   recordActual: (handler, data) => {
     data.grantBudgetsWrite(handler);
-    data.grantRequestsRead(handler);
+    data.grantRequestsCheck(handler);
     data.grantVendorsRead(handler);
   },
 };

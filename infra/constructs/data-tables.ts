@@ -134,6 +134,11 @@ export class DataTables extends Construct {
     grantTable(fn, this.requests, 'REQUESTS_TABLE_NAME', READ_ACTIONS);
   }
 
+  /** Reads, and condition checks in transactions that need a request unchanged (an invoice: still APPROVED). */
+  grantRequestsCheck(fn: HandlerFunction): void {
+    grantTable(fn, this.requests, 'REQUESTS_TABLE_NAME', [...READ_ACTIONS, 'dynamodb:ConditionCheckItem']);
+  }
+
   /** Creation and changes are conditional Puts inside transactions: no update or delete. */
   grantRequestsWrite(fn: HandlerFunction): void {
     grantTable(fn, this.requests, 'REQUESTS_TABLE_NAME', [...READ_ACTIONS, 'dynamodb:PutItem']);

@@ -24,7 +24,7 @@ import { startGateway } from './gateway.js';
 import { LocalLambdas } from './lambda-runtime.js';
 import { bucketsOf, s3Service } from './s3-service.js';
 import { seedVendors } from './seed-vendors.js';
-import { LocalStepFunctions } from './step-functions.js';
+import { LocalStepFunctions, type LocalStepFunctionsFaults } from './step-functions.js';
 import { synthesize } from './synth.js';
 import {
   type CfnTemplate,
@@ -45,6 +45,8 @@ export interface LocalCloudOptions {
   log?: (line: string) => void;
   /** CDK context over cdk.json's (e.g. a short `techops:approvalTimeout` in tests). */
   context?: Record<string, unknown>;
+  /** Faults to inject, for tests of recovery (see LocalStepFunctionsFaults). */
+  stepFunctionsFaults?: LocalStepFunctionsFaults;
 }
 
 export interface LocalCloud {
@@ -241,6 +243,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       lambdas,
       path.join(dataDir, 'stepfunctions'),
       log,
+      options.stepFunctionsFaults,
     );
     stoppers.push(() => stepFunctions.stop());
     services.push(

@@ -45,8 +45,21 @@ interface ExecutionRecord {
   events: HistoryEvent[];
   /** The top-level state being run and its raw input: where a restart resumes. */
   current?: { stateName: string; input: JSONValue };
-  /** A task waiting for its token: a restart waits on the same token instead of running it again. */
-  waiting?: { stateName: string; token: string; enteredAt: number };
+  /**
+   * A task waiting for its token: a restart waits on the same token. `delivered` is false until
+   * the task's Lambda has run; a task not delivered yet is delivered again after a restart (at
+   * least once, as in AWS), with the same token.
+   */
+  waiting?: { stateName: string; token: string; enteredAt: number; delivered?: boolean };
+}
+
+/** Faults a test can inject, to prove recovery from them. */
+export interface LocalStepFunctionsFaults {
+  /**
+   * Freezes a waiting task of this execution after it was saved and before its Lambda runs,
+   * as if the local cloud crashed at that moment.
+   */
+  crashBeforeTaskDelivery?: (executionName: string) => boolean;
 }
 
 interface PendingTask {
@@ -79,6 +92,7 @@ export class LocalStepFunctions implements LocalService {
     private readonly lambdas: LocalLambdas,
     private readonly directory: string,
     private readonly log: (line: string) => void,
+    private readonly faults: LocalStepFunctionsFaults = {},
   ) {
     mkdirSync(directory, { recursive: true });
   }
@@ -333,7 +347,8 @@ export class LocalStepFunctions implements LocalService {
     });
     // Settled (by a stop, say) before the race below observes it: never an unhandled rejection.
     outcome.catch(() => {});
-    record.waiting = { stateName, token, enteredAt };
+    const delivered = resuming !== undefined && resuming.delivered !== false;
+    record.waiting = { stateName, token, enteredAt, delivered };
     this.persist(record);
     const timeoutSeconds = Number(state.TimeoutSeconds ?? 0);
     let timer: NodeJS.Timeout | undefined;
@@ -354,12 +369,17 @@ export class LocalStepFunctions implements LocalService {
       }
     });
     try {
-      if (!resuming) {
+      if (!delivered) {
+        if (this.faults.crashBeforeTaskDelivery?.(record.name)) return await new Promise<never>(() => {});
         const { FunctionName, Payload } = replaceToken(input, token) as {
           FunctionName: string;
           Payload?: JSONValue;
         };
         await this.invokeLambda(FunctionName, Payload ?? null);
+        if (record.waiting?.token === token && !this.stopping) {
+          record.waiting = { ...record.waiting, delivered: true };
+          this.persist(record);
+        }
       }
       return await Promise.race([outcome, timeout]);
     } finally {

@@ -181,7 +181,7 @@ describe('least privilege around the workflow', () => {
     expect(completing.sort()).toEqual([...decisionHandlers].sort());
   });
 
-  it('lets submit and the sweeper start executions, withdraw stop them, and nobody else touch Step Functions', () => {
+  it('lets submit and the sweeper start executions, withdraw and the sweeper stop them, and nobody else touch Step Functions', () => {
     const byEntry: Record<string, string[]> = Object.fromEntries(
       functions().map(([id, fn]) => [
         fn.Metadata[ENTRY_METADATA_KEY],
@@ -190,7 +190,11 @@ describe('least privilege around the workflow', () => {
     );
 
     expect(byEntry[entryOf('submitRequest')]).toEqual(['states:StartExecution']);
-    expect(byEntry[APPROVAL_TASK_ENTRIES.startStrandedApprovals]).toEqual(['states:StartExecution']);
+    expect(byEntry[APPROVAL_TASK_ENTRIES.startStrandedApprovals]?.sort()).toEqual([
+      'states:DescribeExecution',
+      'states:StartExecution',
+      'states:StopExecution',
+    ]);
     expect(byEntry[entryOf('withdrawRequest')]).toEqual(['states:StopExecution']);
     const allowed: string[] = [
       entryOf('submitRequest'),

@@ -68,7 +68,11 @@ describe('budget grants, per handler', () => {
     ['listBudgetLedger', { BUDGETS_TABLE_NAME: READ, REFERENCE_TABLE_NAME: READ }],
     [
       'recordActual',
-      { BUDGETS_TABLE_NAME: BUDGET_WRITE, REQUESTS_TABLE_NAME: READ, VENDORS_TABLE_NAME: READ },
+      {
+        BUDGETS_TABLE_NAME: BUDGET_WRITE,
+        REQUESTS_TABLE_NAME: [...READ, 'dynamodb:ConditionCheckItem'].sort(),
+        VENDORS_TABLE_NAME: READ,
+      },
     ],
     ['exportSpend', { BUDGETS_TABLE_NAME: READ, REQUESTS_TABLE_NAME: READ, VENDORS_TABLE_NAME: READ }],
   ] as const)('gives %s exactly its tables and actions', (operationId, expected) => {

@@ -1,0 +1,74 @@
+import { ConflictError } from '../shared/errors.js';
+import type { RequestStatus } from './model.js';
+
+/**
+ * The request's life, written once: every allowed (from, event, to). Every state change of a
+ * request is one of these, applied as one conditional write on the request's status and version
+ * (request-commands.ts), in the same transaction as its approval, ledger and audit effects. So
+ * two people acting at once can never both win, and money never stays committed on a request
+ * that closed meanwhile.
+ */
+export const REQUEST_LIFECYCLE = [
+  { from: 'SUBMITTED', event: 'ASK_APPROVAL', to: 'IN_APPROVAL' },
+  // A retried approval task asks again, with a fresh link.
+  { from: 'IN_APPROVAL', event: 'ASK_APPROVAL', to: 'IN_APPROVAL' },
+  // The approver's decision moves the request's version, so a withdrawal read before it is stale.
+  { from: 'IN_APPROVAL', event: 'RECORD_DECISION', to: 'IN_APPROVAL' },
+  // Approval consumes budget: the commitment and APPROVED land together.
+  { from: 'IN_APPROVAL', event: 'COMMIT_BUDGET', to: 'APPROVED' },
+  { from: 'IN_APPROVAL', event: 'REFUSE_BUDGET', to: 'BUDGET_EXCEEDED' },
+  { from: 'IN_APPROVAL', event: 'REJECT', to: 'REJECTED' },
+  { from: 'IN_APPROVAL', event: 'EXPIRE', to: 'EXPIRED' },
+  { from: 'SUBMITTED', event: 'FAIL', to: 'ERROR' },
+  { from: 'IN_APPROVAL', event: 'FAIL', to: 'ERROR' },
+  { from: 'SUBMITTED', event: 'WITHDRAW', to: 'WITHDRAWN' },
+  { from: 'IN_APPROVAL', event: 'WITHDRAW', to: 'WITHDRAWN' },
+  // Releases what was not invoiced, in the same transaction.
+  { from: 'APPROVED', event: 'WITHDRAW', to: 'WITHDRAWN' },
+  // An invoice changes the ledger, not the request: the write only checks the request is still APPROVED.
+  { from: 'APPROVED', event: 'RECORD_ACTUAL', to: 'APPROVED' },
+] as const satisfies readonly { from: RequestStatus; event: string; to: RequestStatus }[];
+
+export type RequestEvent = (typeof REQUEST_LIFECYCLE)[number]['event'];
+
+/** The events a request in this status allows (what a 409 names as `allowedTransitions`). */
+export function allowedEvents(status: RequestStatus): RequestEvent[] {
+  return REQUEST_LIFECYCLE.filter((transition) => transition.from === status).map(
+    (transition) => transition.event,
+  );
+}
+
+/** The statuses an event may start from. */
+export function statusesAllowing(event: RequestEvent): RequestStatus[] {
+  return REQUEST_LIFECYCLE.filter((transition) => transition.event === event).map(
+    (transition) => transition.from,
+  );
+}
+
+/** A request is not in a status that allows the event (409, naming what is allowed). */
+export class RequestTransitionError extends ConflictError {
+  constructor(
+    request: { id: string; status: RequestStatus },
+    event: RequestEvent,
+    message = `Request ${request.id} is ${request.status}: ${event} is not allowed.`,
+  ) {
+    super(message, { currentStatus: request.status, allowedTransitions: allowedEvents(request.status) });
+    this.name = 'RequestTransitionError';
+  }
+}
+
+/** Where the event takes a request in this status, or RequestTransitionError. */
+export function nextStatus(
+  request: { id: string; status: RequestStatus },
+  event: RequestEvent,
+  message?: string,
+): RequestStatus {
+  const transition = REQUEST_LIFECYCLE.find(
+    (candidate) => candidate.from === request.status && candidate.event === event,
+  );
+  if (!transition) throw new RequestTransitionError(request, event, message);
+  return transition.to;
+}
+
+export const allows = (status: RequestStatus, event: RequestEvent): boolean =>
+  allowedEvents(status).includes(event);
