@@ -6,8 +6,8 @@ import {
 import { commitApprovedRequest } from '../budgets/commitments.js';
 import { BudgetCurrencyMismatchError, InsufficientBudgetError } from '../budgets/errors.js';
 import { allows } from '../requests/lifecycle.js';
-import { putRequestTransition, transitionOf } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
+import { putRequestTransition, transitionOf } from '../requests/request-transitions.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
 import { ChangedMeanwhileError } from '../shared/db.js';

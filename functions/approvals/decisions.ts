@@ -1,6 +1,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { applyRequestTransition, StaleRequestError, transitionOf } from '../requests/request-commands.js';
+import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
+import { transitionOf } from '../requests/request-transitions.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, hasRole } from '../shared/auth.js';

@@ -27,7 +27,7 @@ export async function startStrandedApprovals(
     const page = await listRequestsMatching({ status: 'SUBMITTED' }, { limit: PAGE_SIZE, cursor });
     for (const request of page.items) {
       if (now.getTime() - Date.parse(request.createdAt) < STRANDED_AFTER_MS) continue;
-      const outcome = await recoverApprovalWorkflow(approvalWorkflowArn, request.id, STRANDED_AFTER_MS, now);
+      const outcome = await recoverApprovalWorkflow(approvalWorkflowArn, request.id);
       if (outcome === 'started') started.push(request.id);
       if (outcome === 'recovered') recovered.push(request.id);
     }

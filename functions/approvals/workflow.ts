@@ -34,23 +34,21 @@ const executionArnOf = (stateMachineArn: string, name: string) =>
   `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
 /**
- * Starts the approval of a request stranded in SUBMITTED. When its execution already runs
- * (for longer than `strandedAfterMs`) without having asked for approval, the task was lost
- * (delivered at most once by a crash): that execution is stopped and a fresh one started,
- * named `<request id>-<n>`. Deterministic names keep a repeated sweep from starting two.
+ * Starts the approval of a request stranded in SUBMITTED. When its execution already runs, it
+ * never asked for approval (a request leaves SUBMITTED within seconds once asked): its task was
+ * lost, say to a crash. That execution is stopped and a fresh one started, named
+ * `<request id>-<n>`; deterministic names keep a repeated sweep from starting two.
  */
 export async function recoverApprovalWorkflow(
   stateMachineArn: string,
   requestId: string,
-  strandedAfterMs: number,
-  now = new Date(),
-): Promise<'started' | 'recovered' | 'running'> {
+): Promise<'started' | 'recovered'> {
   for (let attempt = 1; attempt <= MAX_EXECUTIONS_PER_REQUEST; attempt++) {
     const name = executionNameOf(requestId, attempt);
     const executionArn = executionArnOf(stateMachineArn, name);
-    let execution: { status?: string | undefined; startDate?: Date | undefined };
+    let status: string | undefined;
     try {
-      execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      ({ status } = await sfn.send(new DescribeExecutionCommand({ executionArn })));
     } catch (error) {
       if (errorName(error) !== 'ExecutionDoesNotExist') throw error;
       await sfn.send(
@@ -58,16 +56,15 @@ export async function recoverApprovalWorkflow(
       );
       return attempt === 1 ? 'started' : 'recovered';
     }
-    if (execution.status !== 'RUNNING') continue;
-    const startedAt = execution.startDate?.getTime() ?? now.getTime();
-    if (now.getTime() - startedAt < strandedAfterMs) return 'running';
-    await sfn.send(
-      new StopExecutionCommand({
-        executionArn,
-        error: 'ApprovalNeverAsked',
-        cause: 'The request stayed SUBMITTED: its approval task was lost; a fresh execution takes over.',
-      }),
-    );
+    if (status === 'RUNNING') {
+      await sfn.send(
+        new StopExecutionCommand({
+          executionArn,
+          error: 'ApprovalNeverAsked',
+          cause: 'The request stayed SUBMITTED: its approval task was lost; a fresh execution takes over.',
+        }),
+      );
+    }
   }
   throw new Error(`Request ${requestId} has run out of approval executions to recover with.`);
 }

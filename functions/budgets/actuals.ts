@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
-import { checkRequestUnchanged } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
+import { checkRequestUnchanged } from '../requests/request-transitions.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { documentClient } from '../shared/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';

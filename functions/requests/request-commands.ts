@@ -4,9 +4,9 @@ import type { AuditEvent } from '../shared/audit-event.js';
 import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
 import { IDEMPOTENCY_TTL_SECONDS } from '../shared/fingerprint.js';
-import { nextStatus, type RequestEvent } from './lifecycle.js';
 import type { ConsultancyRequest } from './model.js';
 import { requestKey } from './request-queries.js';
+import { putRequestTransition } from './request-transitions.js';
 
 /**
  * Writes to requests. Every change lands in one transaction with its audit event, and is
@@ -102,57 +102,6 @@ export class StaleRequestError extends Error {
     super('The request changed since it was read');
     this.name = 'StaleRequestError';
   }
-}
-
-/**
- * A request after one event of its life (lifecycle.ts): the new status, the changes, the next
- * version. Throws RequestTransitionError (409) when its status does not allow the event.
- */
-export function transitionOf(
-  before: ConsultancyRequest,
-  event: RequestEvent,
-  changes: Partial<ConsultancyRequest>,
-  at: string,
-): ConsultancyRequest {
-  return {
-    ...before,
-    ...changes,
-    status: nextStatus(before, event),
-    updatedAt: at,
-    version: before.version + 1,
-  };
-}
-
-const stillAt = (before: ConsultancyRequest) => ({
-  ConditionExpression: 'version = :version AND #status = :status',
-  ExpressionAttributeNames: { '#status': 'status' },
-  ExpressionAttributeValues: { ':version': before.version, ':status': before.status },
-});
-
-/**
- * The write of a transition, for a transaction: the request as `after`, only if it is still at
- * the status and version it was read at.
- */
-export function putRequestTransition(before: ConsultancyRequest, after: ConsultancyRequest): TransactItem {
-  return {
-    Put: {
-      TableName: requestsTableName,
-      Item: { ...requestKey(after.id), entity: 'REQUEST', ...after },
-      ...stillAt(before),
-    },
-  };
-}
-
-/** For changes beside a request that need it unchanged (an invoice needs it still APPROVED). */
-export function checkRequestUnchanged(
-  request: ConsultancyRequest,
-  event: RequestEvent,
-  refusal?: string,
-): TransactItem {
-  nextStatus(request, event, refusal);
-  return {
-    ConditionCheck: { TableName: requestsTableName, Key: requestKey(request.id), ...stillAt(request) },
-  };
 }
 
 /**

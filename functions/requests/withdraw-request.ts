@@ -21,13 +21,9 @@ import {
   WithdrawRequestBody,
 } from './model.js';
 import { assertMayWithdraw } from './policy.js';
-import {
-  applyRequestTransition,
-  putRequestTransition,
-  StaleRequestError,
-  transitionOf,
-} from './request-commands.js';
+import { applyRequestTransition, StaleRequestError } from './request-commands.js';
 import { getRequestVisibleTo } from './request-queries.js';
+import { putRequestTransition, transitionOf } from './request-transitions.js';
 
 const notWithdrawable = (request: ConsultancyRequest) =>
   `The request is ${request.status} and can no longer be withdrawn.`;

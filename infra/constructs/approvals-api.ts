@@ -7,9 +7,13 @@ import type { HandlerFunction } from './handler-function.js';
 
 type Grant = (handler: HandlerFunction, deps: { data: DataTables; workflow: ApprovalWorkflow }) => void;
 
-/** Deciding writes the approval and its signed audit event, then completes the waiting task. */
+/**
+ * Deciding writes the approval, the request it moves and its signed audit event, then completes
+ * the waiting task.
+ */
 const decide: Grant = (handler, { data, workflow }) => {
   data.grantApprovalsWrite(handler);
+  data.grantRequestsWrite(handler);
   data.grantAuditAppend(handler);
   workflow.grantDecide(handler);
 };

@@ -1,0 +1,257 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { expect, inject } from 'vitest';
+import {
+  type ApiResponse,
+  approvalEmailOf,
+  call,
+  createVendor,
+  eventually,
+  fundBudget,
+  postForm,
+  requestInStatus,
+  tokenFor,
+  validRequestBody,
+} from './support.js';
+
+/**
+ * The operations that can meet on one request (decisions by link and by API, withdrawal,
+ * actuals) driven through the local cloud, and the invariants that must hold after any
+ * interleaving of them: shared by the race test and the model-based property test.
+ */
+
+const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+
+/** What a test needs of a request in approval: who acts on it, and how. */
+export interface RequestUnderTest {
+  id: string;
+  amount: string;
+  requester: string;
+  approvalId: string;
+  approver: string;
+  link: string;
+}
+
+export interface Stage {
+  fiscalYear: string;
+  businessFunction: string;
+  vendorId: string;
+  finance: string;
+  admin: string;
+}
+
+const START_BY_FISCAL_YEAR = (fiscalYear: string) => `${fiscalYear.slice(2)}-03-01`;
+
+/** A fiscal year's budget line with ample room, a vendor for the invoices, and the people. */
+export async function stage(fiscalYear: string, businessFunction: string): Promise<Stage> {
+  await fundBudget(fiscalYear, { [businessFunction]: '100000000.00' });
+  const [vendorId, finance, admin] = await Promise.all([
+    createVendor(`Race Consulting ${fiscalYear}`),
+    tokenFor({ groups: ['finance'], businessFunction: 'FINANCE' }),
+    tokenFor({ groups: ['admin'], businessFunction: 'STRATEGY' }),
+  ]);
+  return { fiscalYear, businessFunction, vendorId, finance, admin };
+}
+
+/** A request submitted and waiting for its approver (IN_APPROVAL, the email sent). */
+export async function pendingRequest(on: Stage, amount = '1000.00'): Promise<RequestUnderTest> {
+  const requester = await tokenFor({ groups: ['requester'], businessFunction: on.businessFunction });
+  const submitted = await call('POST', '/requests', {
+    token: requester,
+    body: validRequestBody({
+      businessFunction: on.businessFunction,
+      title: `Race ${Date.now()}`,
+      estimatedCost: { amount, currency: 'USD' },
+      startDate: START_BY_FISCAL_YEAR(on.fiscalYear),
+      endDate: START_BY_FISCAL_YEAR(on.fiscalYear).replace('-03-01', '-06-30'),
+      preferredVendorId: on.vendorId,
+    }),
+  });
+  if (submitted.status !== 201) throw new Error(`Submit: ${submitted.status} ${submitted.text}`);
+  const id: string = submitted.body.id;
+  const [{ link }, waiting] = await Promise.all([
+    approvalEmailOf(id),
+    requestInStatus(requester, id, 'IN_APPROVAL'),
+  ]);
+  const { id: approvalId, approver } = waiting.body.approval;
+  return {
+    id,
+    amount,
+    requester,
+    approvalId,
+    approver: await tokenFor({ ...approver, groups: ['approver'] }),
+    link,
+  };
+}
+
+/** A request taken through the workflow to APPROVED (its amount committed). */
+export async function approvedRequest(on: Stage, amount = '1000.00'): Promise<RequestUnderTest> {
+  const request = await pendingRequest(on, amount);
+  const decided = await decideByApi(request, 'APPROVED');
+  if (decided.status !== 200) throw new Error(`Decision: ${decided.status} ${decided.text}`);
+  await requestInStatus(request.requester, request.id, 'APPROVED');
+  return request;
+}
+
+export const decideByApi = (request: RequestUnderTest, decision: 'APPROVED' | 'REJECTED') =>
+  call('POST', `/approvals/${request.approvalId}/decision`, {
+    token: request.approver,
+    body: decision === 'REJECTED' ? { decision, comment: 'Not now' } : { decision },
+  });
+
+export const decideByLink = (request: RequestUnderTest, decision: 'APPROVED' | 'REJECTED') =>
+  postForm(request.link, {
+    reviewed: 'yes',
+    decision,
+    ...(decision === 'REJECTED' ? { comment: 'Not now' } : {}),
+  });
+
+export const withdraw = (request: RequestUnderTest) =>
+  call('POST', `/requests/${request.id}/withdraw`, {
+    token: request.requester,
+    body: { reason: 'No longer needed' },
+  });
+
+export const recordActual = (on: Stage, request: RequestUnderTest, invoiceNumber: string, amount: string) =>
+  call('POST', '/actuals', {
+    token: on.finance,
+    body: {
+      requestId: request.id,
+      invoiceNumber,
+      invoiceDate: START_BY_FISCAL_YEAR(on.fiscalYear).replace('-03-01', '-04-15'),
+      amount: { amount, currency: 'USD' },
+    },
+  });
+
+const sfn = new SFNClient({ ...local, endpoint: inject('servicesUrl') });
+let approvalWorkflowArn: string | undefined;
+
+/** The request once its approval workflow has ended (executions are named after requests). */
+export async function settled(request: RequestUnderTest): Promise<Record<string, unknown>> {
+  if (!approvalWorkflowArn) {
+    const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+    approvalWorkflowArn = stateMachines.find((machine) => machine.name?.startsWith('ApprovalWorkflow'))
+      ?.stateMachineArn as string;
+  }
+  const executionArn = `${approvalWorkflowArn.replace(':stateMachine:', ':execution:')}:${request.id}`;
+  await eventually(async () => {
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return execution.status !== 'RUNNING';
+  }, `the approval workflow of ${request.id} to end`);
+  const response = await call('GET', `/requests/${request.id}`, { token: request.requester });
+  return response.body;
+}
+
+let approvals: { db: DynamoDBDocumentClient; table: string } | undefined;
+
+/** The approval as stored (no route shows a decided approval's record). */
+async function storedApproval(approvalId: string): Promise<Record<string, unknown> | undefined> {
+  if (!approvals) {
+    const client = new DynamoDBClient({ ...local, endpoint: inject('dynamoDbEndpoint') });
+    const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+    const table = TableNames.find((name) => name.startsWith('DataApprovals')) as string;
+    approvals = { db: DynamoDBDocumentClient.from(client), table };
+  }
+  const { Item } = await approvals.db.send(
+    new GetCommand({
+      TableName: approvals.table,
+      Key: { pk: `APPROVAL#${approvalId}`, sk: 'APPROVAL' },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+interface LedgerEntry {
+  kind: string;
+  requestId?: string;
+  amount: { amount: string };
+  effect: Record<string, { amount: string }>;
+}
+
+/** Exact decimal strings with two decimals, in cents. */
+export const cents = (value: string) => BigInt(value.replace('.', ''));
+const sum = (values: string[]) => values.reduce((total, value) => total + cents(value), 0n);
+
+async function ledgerOf(on: Stage): Promise<LedgerEntry[]> {
+  const entries: LedgerEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page: ApiResponse = await call(
+      'GET',
+      `/budgets/${on.fiscalYear}/${on.businessFunction}/ledger?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { token: on.admin },
+    );
+    entries.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return entries;
+}
+
+/** Money of one kind of entry of one request. */
+export function requestMoney(entries: LedgerEntry[], requestId: string) {
+  const of = (kind: string) =>
+    entries.filter((entry) => entry.requestId === requestId && entry.kind === kind);
+  return {
+    commitments: of('COMMITMENT').length,
+    committed: sum(of('COMMITMENT').map((entry) => entry.amount.amount)),
+    releases: of('RELEASE').length,
+    released: sum(of('RELEASE').map((entry) => entry.amount.amount)),
+    invoiced: sum(of('ACTUAL').map((entry) => entry.amount.amount)),
+  };
+}
+
+const CLOSED_UNAPPROVED = ['REJECTED', 'EXPIRED', 'BUDGET_EXCEEDED'];
+
+/**
+ * The invariants of the request lifecycle, after every request has settled:
+ * - a withdrawn, rejected or expired request holds no commitment (what was not invoiced went back);
+ * - every actual belongs to a request that was approved when it was recorded (an actual landing
+ *   after the release would make release + invoices exceed the commitment);
+ * - the line's totals equal the sum of its ledger;
+ * - the request's status and its approval's agree, and the request shows its approval as stored.
+ */
+export async function assertInvariants(on: Stage, requests: RequestUnderTest[]): Promise<void> {
+  const entries = await ledgerOf(on);
+  for (const request of requests) {
+    const stored = await settled(request);
+    const status = String(stored.status);
+    const money = requestMoney(entries, request.id);
+    const what = `${request.id} (${status}): ${JSON.stringify(money, (_, value) => (typeof value === 'bigint' ? String(value) : value))}`;
+    expect(money.commitments, what).toBeLessThanOrEqual(1);
+    expect(money.releases, what).toBeLessThanOrEqual(1);
+    if (status === 'APPROVED') {
+      expect(money.committed, what).toBe(cents(request.amount));
+      expect(money.releases, what).toBe(0);
+    } else if (CLOSED_UNAPPROVED.includes(status)) {
+      expect([money.committed, money.invoiced], what).toEqual([0n, 0n]);
+    } else {
+      expect(status, what).toBe('WITHDRAWN');
+      const notInvoiced = money.committed > money.invoiced ? money.committed - money.invoiced : 0n;
+      expect(money.released, what).toBe(notInvoiced);
+      if (money.committed === 0n) expect(money.invoiced, what).toBe(0n);
+    }
+    const approval = await storedApproval(request.approvalId);
+    const summary = stored.approval as { status: string };
+    expect(summary.status, what).toBe(approval?.status);
+    const agreeing: Record<string, string[]> = {
+      APPROVED: ['APPROVED'],
+      REJECTED: ['REJECTED'],
+      EXPIRED: ['EXPIRED'],
+      BUDGET_EXCEEDED: ['APPROVED'],
+      // Voided while pending, or decided just before the withdrawal landed.
+      WITHDRAWN: ['VOIDED', 'APPROVED', 'REJECTED'],
+    };
+    expect(agreeing[status], what).toContain(approval?.status);
+  }
+  const view = await call('GET', `/budgets/${on.fiscalYear}`, { token: on.admin });
+  const line = view.body.lines.find(
+    (candidate: { businessFunction: string }) => candidate.businessFunction === on.businessFunction,
+  );
+  for (const total of ['allocated', 'committed', 'actual', 'consumed'] as const) {
+    expect(sum(entries.map((entry) => entry.effect[total]?.amount ?? '0.00')), total).toBe(
+      cents(line[total].amount),
+    );
+  }
+}

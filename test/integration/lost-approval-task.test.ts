@@ -1,0 +1,160 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import {
+  DescribeExecutionCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newId } from '../../functions/shared/ids.js';
+import { freePort, type LocalCloud, startLocalCloud } from '../../infra/local/cloud.js';
+import {
+  approvalEmailOf,
+  call,
+  eventually,
+  fundBudget,
+  requestInStatus,
+  tokenFor,
+  validRequestBody,
+} from './support.js';
+
+// Step Functions delivers a task at least once. A crash between saving a waiting task and
+// running its Lambda must not strand the request: the local Step Functions delivers such a
+// task again after a restart, and the sweeper takes over from an execution that never asked.
+// This file runs its own clouds on one data dir: the first loses the first delivery of every
+// execution named after a request (a recovered execution, `<id>-2`, is delivered normally).
+const dataDir = mkdtempSync(path.join(tmpdir(), 'techops-lost-task-'));
+let crashing: LocalCloud | undefined;
+afterAll(async () => {
+  // A second stop finds nothing left to do.
+  await crashing?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const crashBeforeTaskDelivery = (executionName: string) => !executionName.includes('-');
+
+/** The saved execution record of the local Step Functions. */
+function savedExecution(name: string): { status: string; waiting?: { delivered?: boolean } } | undefined {
+  const file = path.join(dataDir, 'stepfunctions', `${name}.json`);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
+const lostDelivery = (name: string) =>
+  eventually(() => savedExecution(name)?.waiting?.delivered === false, `the lost delivery of ${name}`);
+
+async function approvalWorkflowArn(cloud: LocalCloud): Promise<string> {
+  const sfn = new SFNClient({ ...local, endpoint: cloud.servicesUrl });
+  const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+  return stateMachines.find((machine) => machine.name?.startsWith('ApprovalWorkflow'))
+    ?.stateMachineArn as string;
+}
+
+/** A request stored SUBMITTED ten minutes ago, its execution started (by hand, as submit does). */
+async function strandedRequest(cloud: LocalCloud): Promise<string> {
+  const dynamoDb = new DynamoDBClient({ ...local, endpoint: cloud.dynamoDbEndpoint });
+  const { TableNames = [] } = await dynamoDb.send(new ListTablesCommand({}));
+  const at = new Date(Date.now() - 10 * 60_000);
+  const id = newId('request', at.getTime());
+  await DynamoDBDocumentClient.from(dynamoDb).send(
+    new PutCommand({
+      TableName: TableNames.find((name) => name.startsWith('DataRequests')),
+      Item: {
+        pk: `REQUEST#${id}`,
+        sk: 'REQUEST',
+        entity: 'REQUEST',
+        ...validRequestBody({ businessFunction: 'SC', title: 'Lost its approval task' }),
+        id,
+        estimatedCost: { minor: 18_500_000, currency: 'USD' },
+        fiscalYear: 'FY2027',
+        status: 'SUBMITTED',
+        requester: { sub: 'sam-sc', name: 'Sam Supply', email: 'sam@techops.example' },
+        createdAt: at.toISOString(),
+        updatedAt: at.toISOString(),
+        version: 1,
+      },
+    }),
+  );
+  const sfn = new SFNClient({ ...local, endpoint: cloud.servicesUrl });
+  await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: await approvalWorkflowArn(cloud),
+      name: id,
+      input: JSON.stringify({ requestId: id }),
+    }),
+  );
+  return id;
+}
+
+async function runSweeper(cloud: LocalCloud): Promise<{ started: string[]; recovered: string[] }> {
+  const lambda = new LambdaClient({ ...local, endpoint: cloud.servicesUrl });
+  const { Functions = [] } = await lambda.send(new ListFunctionsCommand({}));
+  const sweeper = Functions.find((fn) => fn.Description?.startsWith('Approval workflow sweeper'));
+  const result = await lambda.send(new InvokeCommand({ FunctionName: sweeper?.FunctionName }));
+  expect(result.FunctionError).toBeUndefined();
+  return JSON.parse(Buffer.from(result.Payload ?? []).toString('utf8'));
+}
+
+describe('an approval task lost between saving and delivering it', { timeout: 300_000 }, () => {
+  let port: number;
+  const requester = () => tokenFor({ sub: 'sam-sc', groups: ['requester'], businessFunction: 'SC' }, dataDir);
+
+  it('is taken over by the sweeper: the stranded execution is stopped and a fresh one asks', async () => {
+    port = await freePort();
+    const cloud = await startLocalCloud({ dataDir, port, stepFunctionsFaults: { crashBeforeTaskDelivery } });
+    crashing = cloud;
+    const id = await strandedRequest(cloud);
+    await lostDelivery(id);
+
+    const { started, recovered } = await runSweeper(cloud);
+
+    expect(recovered).toEqual([id]);
+    expect(started).not.toContain(id);
+    await approvalEmailOf(id, dataDir);
+    await requestInStatus(await requester(), id, 'IN_APPROVAL', cloud.url);
+    const sfn = new SFNClient({ ...local, endpoint: cloud.servicesUrl });
+    const arn = (await approvalWorkflowArn(cloud)).replace(':stateMachine:', ':execution:');
+    const first = await sfn.send(new DescribeExecutionCommand({ executionArn: `${arn}:${id}` }));
+    expect(first.status).toBe('ABORTED');
+  });
+
+  it('is delivered again, with the same token, when the local cloud starts again', async () => {
+    const cloud = crashing as LocalCloud;
+    const token = await requester();
+    await fundBudget('FY2027', { SC: '1000000.00' }, { baseUrl: cloud.url, dataDir });
+    const submitted = await call('POST', '/requests', {
+      baseUrl: cloud.url,
+      token,
+      body: validRequestBody({ businessFunction: 'SC', title: 'Submitted just before a crash' }),
+    });
+    expect(submitted.status).toBe(201);
+    const id: string = submitted.body.id;
+    await lostDelivery(id);
+    const before = await call('GET', `/requests/${id}`, { baseUrl: cloud.url, token });
+    expect(before.body.status).toBe('SUBMITTED');
+    await cloud.stop();
+
+    const restarted = await startLocalCloud({ dataDir, port });
+    try {
+      await approvalEmailOf(id, dataDir);
+      const waiting = await requestInStatus(token, id, 'IN_APPROVAL', restarted.url);
+      const approver = await tokenFor({ ...waiting.body.approval.approver, groups: ['approver'] }, dataDir);
+      const decided = await call('POST', `/approvals/${waiting.body.approval.id}/decision`, {
+        baseUrl: restarted.url,
+        token: approver,
+        body: { decision: 'APPROVED' },
+      });
+      expect(decided.status).toBe(200);
+      // The decision completed the very task that was delivered again: the workflow carries on.
+      await requestInStatus(token, id, 'APPROVED', restarted.url);
+      await eventually(() => savedExecution(id)?.status === 'SUCCEEDED', 'the execution to succeed');
+    } finally {
+      await restarted.stop();
+    }
+  });
+});

@@ -1,0 +1,139 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  approvedRequest,
+  assertInvariants,
+  decideByApi,
+  decideByLink,
+  pendingRequest,
+  type RequestUnderTest,
+  recordActual,
+  type Stage,
+  stage,
+  withdraw,
+} from './lifecycle-support.js';
+
+// Every pair of operations that can meet on one request, run at once many times against the
+// local cloud; after each batch the lifecycle's invariants must hold. This file works on ENG's
+// line in FY2031 only.
+const RUNS = 25;
+/** Trials run this many at a time: more interleavings per second, each still a tight race. */
+const BATCH = 5;
+
+let on: Stage;
+
+beforeAll(async () => {
+  on = await stage('FY2031', 'ENG');
+});
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** 0-40 ms: the window in which the probe found the races. */
+const jitter = () => pause(Math.floor(Math.random() * 40));
+const ok = (status: number) => status >= 200 && status < 300;
+
+/** Runs `trial` RUNS times, BATCH at a time, on fresh requests, then checks the invariants. */
+async function race(
+  prepare: () => Promise<RequestUnderTest>,
+  trial: (request: RequestUnderTest, index: number) => Promise<void>,
+): Promise<void> {
+  for (let start = 0; start < RUNS; start += BATCH) {
+    const count = Math.min(BATCH, RUNS - start);
+    const requests = await Promise.all(Array.from({ length: count }, prepare));
+    await Promise.all(requests.map((request, index) => trial(request, start + index)));
+    await assertInvariants(on, requests);
+  }
+}
+
+describe('racing operations on one request', { timeout: 600_000 }, () => {
+  it('lets exactly one of a decision by link and one by API win', async () => {
+    await race(
+      () => pendingRequest(on),
+      async (request, index) => {
+        const [byLink, byApi] = await Promise.all([
+          decideByLink(request, index % 2 ? 'APPROVED' : 'REJECTED'),
+          jitter().then(() => decideByApi(request, index % 2 ? 'REJECTED' : 'APPROVED')),
+        ]);
+
+        expect([byLink.status, byApi.status].filter(ok)).toHaveLength(1);
+      },
+    );
+  });
+
+  it('never leaves money committed when a decision and a withdrawal race', async () => {
+    await race(
+      () => pendingRequest(on),
+      async (request, index) => {
+        const [decision, withdrawal] = await Promise.all([
+          index % 2 ? decideByLink(request, 'APPROVED') : decideByApi(request, 'APPROVED'),
+          jitter().then(() => withdraw(request)),
+        ]);
+
+        // The withdrawal reads a decision that landed first again and withdraws all the same.
+        expect(withdrawal.status, withdrawal.text).toBe(200);
+        expect([200, 409, 410]).toContain(decision.status);
+      },
+    );
+  });
+
+  it('never leaves money committed when the commitment and a withdrawal race', async () => {
+    await race(
+      () => pendingRequest(on),
+      async (request) => {
+        const decision = await decideByApi(request, 'APPROVED');
+        expect(decision.status).toBe(200);
+        // The workflow commits within a few hundred milliseconds of the decision: withdraw around it.
+        await pause(Math.floor(Math.random() * 400));
+
+        const withdrawal = await withdraw(request);
+
+        expect(withdrawal.status, withdrawal.text).toBe(200);
+      },
+    );
+  });
+
+  it('never settles a withdrawn request, nor withdraws a settled one twice', async () => {
+    await race(
+      () => pendingRequest(on),
+      async (request) => {
+        const decision = await decideByApi(request, 'REJECTED');
+        expect(decision.status).toBe(200);
+        await pause(Math.floor(Math.random() * 400));
+
+        const withdrawal = await withdraw(request);
+
+        // Withdrawn before the workflow settled it, or refused because it is REJECTED already.
+        expect([200, 409]).toContain(withdrawal.status);
+      },
+    );
+  });
+
+  it('records an actual only while its request is still approved', async () => {
+    await race(
+      () => approvedRequest(on),
+      async (request, index) => {
+        const [actual, withdrawal] = await Promise.all([
+          recordActual(on, request, `RACE-W-${request.id}-${index}`, '300.00'),
+          jitter().then(() => withdraw(request)),
+        ]);
+
+        expect(withdrawal.status, withdrawal.text).toBe(200);
+        expect([201, 409]).toContain(actual.status);
+      },
+    );
+  });
+
+  it('counts the same invoice once when it is recorded twice at once', async () => {
+    await race(
+      () => approvedRequest(on),
+      async (request) => {
+        const invoice = `RACE-I-${request.id}`;
+        const [first, second] = await Promise.all([
+          recordActual(on, request, invoice, '300.00'),
+          jitter().then(() => recordActual(on, request, invoice, '300.00')),
+        ]);
+
+        expect([first.status, second.status].sort()).toEqual([200, 201]);
+        expect(first.body.id).toBe(second.body.id);
+      },
+    );
+  });
+});
