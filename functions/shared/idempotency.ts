@@ -169,11 +169,18 @@ export function throwIfRaceLost(items: TransactItem[], codes: string[]): void {
 
 export type Answer = FirstResponse & { replayed: boolean };
 
+/** The replay rule applied to the key's record as it is now. */
+async function replayFor(claim: IdempotencyClaim): Promise<Answer | undefined> {
+  const first = replayOf(await findRecord(claim), claim.fingerprint);
+  return first && { ...first, replayed: true };
+}
+
 /**
  * Runs a creating call at most once per key: replays the key's live record if there is one,
- * else creates, handing `create` the record to write alongside (nothing without a key). When the
- * call fails and a record of the key exists by then, another call with the key won: the replay
- * rule answers for it. `respond` maps what was created to the response and must be pure.
+ * else creates, handing `create` the record to write alongside (nothing without a key).
+ * `respond` maps what was created to the response and must be pure. A call that failed, or
+ * that stored nothing (an actual whose invoice was recorded already, say), may have lost to a
+ * concurrent call with the same key: if the key's record exists by then, it is the answer.
  */
 export async function createOnce<T>(
   claim: IdempotencyClaim | undefined,
@@ -181,16 +188,25 @@ export async function createOnce<T>(
   respond: (created: T) => FirstResponse,
 ): Promise<Answer> {
   if (!claim) return { ...respond(await create(nothingAlongside)), replayed: false };
-  const first = replayOf(await findRecord(claim), claim.fingerprint);
-  if (first) return { ...first, replayed: true };
+  const first = await replayFor(claim);
+  if (first) return first;
+  let recorded: string | undefined;
+  let response: FirstResponse;
   try {
-    const created = await create((item) => [recordItem(claim, respond(item))]);
-    return { ...respond(created), replayed: false };
+    response = respond(
+      await create((created) => {
+        const answer = respond(created);
+        recorded = JSON.stringify(answer);
+        return [recordItem(claim, answer)];
+      }),
+    );
   } catch (error) {
-    const winner = replayOf(await findRecord(claim), claim.fingerprint);
-    if (winner) return { ...winner, replayed: true };
+    const winner = await replayFor(claim);
+    if (winner) return winner;
     throw error;
   }
+  const storedNothing = JSON.stringify(response) !== recorded;
+  return (storedNothing && (await replayFor(claim))) || { ...response, replayed: false };
 }
 
 /** The answer's headers: as first answered, and a replay marked as one. */
