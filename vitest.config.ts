@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
           testTimeout: 60_000,
+          // The infra files synthesize the app in beforeAll: ~15 s on a busy 2-core machine.
+          hookTimeout: 60_000,
         },
       },
       {
