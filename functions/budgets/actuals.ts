@@ -5,6 +5,7 @@ import { checkRequestUnchanged } from '../requests/request-transitions.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { documentClient } from '../shared/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { type Alongside, nothingAlongside } from '../shared/idempotency.js';
 import { formatMoney, parseMoney } from '../shared/money.js';
 import { getVendor } from '../vendors/vendor-queries.js';
 import { budgetKeys, ledgerEntry, newPosition } from './budget-items.js';
@@ -80,6 +81,8 @@ export async function recordActual(
   caller: Caller,
   input: RecordActualInput,
   now = new Date(),
+  // Written in the actual's transaction: an Idempotency-Key's record of the 201.
+  alongside: Alongside<{ statusCode: 201; body: ActualResourceType }> = nothingAlongside,
 ): Promise<{ statusCode: 200 | 201; body: ActualResourceType }> {
   requireRole(caller, 'finance');
   const amount = parseMoney(input.amount);
@@ -157,6 +160,7 @@ export async function recordActual(
       updateLine(position, effect, at),
       putLedgerEntry(entry),
       requestCheck,
+      ...alongside({ statusCode: 201, body: actual }),
     ]);
     if (codes === undefined) return { statusCode: 201, body: actual };
     if (refusedAt(codes, 0)) {

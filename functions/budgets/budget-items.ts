@@ -13,7 +13,8 @@ import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
  *   LEDGER#<fy>#<bf>         <entry id>      immutable ledger entries, time-ordered ids
  *   POSITIONS#<fy>#<bf>      <request id>    a request's commitment and actuals on the line
  *   INVOICE#<vendor>#<no.>   INVOICE         one actual per vendor invoice number
- *   IDEMPOTENCY#<sub>#<key>  IDEMPOTENCY     a transfer's response, for retries (expires by TTL)
+ *   IDEMPOTENCY#<sub>        <route>#<key>   a transfer's or actual's first response, for retries
+ *                                            (functions/shared/idempotency.ts; expires by TTL)
  *
  * The budget view is one Query of FY#<fy>; a line's ledger one Query of its LEDGER partition;
  * the spend export pages through the POSITIONS partitions. All figures are integer minor units.
@@ -37,10 +38,6 @@ export const budgetKeys = {
   invoice: (vendorId: string, invoiceNumber: string) => ({
     pk: `INVOICE#${vendorId}#${invoiceNumber}`,
     sk: 'INVOICE',
-  }),
-  idempotency: (callerSub: string, key: string) => ({
-    pk: `IDEMPOTENCY#${callerSub}#${key}`,
-    sk: 'IDEMPOTENCY',
   }),
 };
 

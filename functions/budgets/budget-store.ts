@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
+import { throwIfRaceLost } from '../shared/idempotency.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import {
   budgetKeys,
@@ -215,8 +216,10 @@ const MAX_CONFLICT_RETRIES = 12;
 
 /**
  * Runs a transaction. Returns undefined when it committed, or the cancellation codes (one per
- * item, in order) when a condition refused it. Transactions that collided with another on the
- * same item (TransactionConflict) are retried after a jittered, growing pause.
+ * item, in order) when a condition refused it; throws IdempotencyRaceError when the refusal
+ * included an Idempotency-Key's record (another call with the key won). Transactions that
+ * collided with another on the same item (TransactionConflict) are retried after a jittered,
+ * growing pause.
  */
 export async function transact(items: TransactItem[]): Promise<string[] | undefined> {
   for (let attempt = 0; ; attempt++) {
@@ -233,7 +236,10 @@ export async function transact(items: TransactItem[]): Promise<string[] | undefi
         await sleep(Math.random() * Math.min(1_000, 20 * 2 ** attempt));
         continue;
       }
-      if (codes.includes('ConditionalCheckFailed')) return codes;
+      if (codes.includes('ConditionalCheckFailed')) {
+        throwIfRaceLost(items, codes);
+        return codes;
+      }
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
-import { IdempotencyKey } from '../requests/model.js';
 import { AuditEventResource } from '../shared/audit-event.js';
+import { idempotencyKeyHeader, idempotencyKeyReused } from '../shared/idempotency.js';
 import { pageSchemaOf } from '../shared/pagination.js';
 import {
   ActualResource,
@@ -108,12 +108,7 @@ export const budgetRoutes: RouteDefinition[] = [
     description: 'Role admin. One transaction: both lines change or neither does.',
     tag,
     pathParameters: FiscalYearPath,
-    headers: {
-      'Idempotency-Key': {
-        schema: IdempotencyKey,
-        description: 'Makes a retry answer the first transfer again and move nothing more (kept 24 hours).',
-      },
-    },
+    headers: idempotencyKeyHeader,
     body: TransferBody,
     responses: {
       201: { description: 'The transfer and both lines after it.', schema: TransferResource },
@@ -123,7 +118,7 @@ export const budgetRoutes: RouteDefinition[] = [
       ...authorizedProblems,
       404: { description: 'Unknown fiscal year or business function.' },
       409: { description: 'The source line has less available than the amount (with the figures).' },
-      422: { description: 'The Idempotency-Key was used before with a different body.' },
+      ...idempotencyKeyReused,
     },
   },
   {
@@ -152,6 +147,7 @@ export const budgetRoutes: RouteDefinition[] = [
     description:
       'Role finance. The vendor is the request’s (vendorId is required when the request names none). The same invoice number of the same vendor is one actual: sending it again answers 200 with the first. An actual beyond the commitment is recorded and flagged (beyondCommitment).',
     tag,
+    headers: idempotencyKeyHeader,
     body: RecordActualBody,
     responses: {
       200: { description: 'This invoice was already recorded: the first actual.', schema: ActualResource },
@@ -163,6 +159,7 @@ export const budgetRoutes: RouteDefinition[] = [
         description:
           'The request is not approved, its fiscal year has no budget, or the invoice number was recorded with other details.',
       },
+      ...idempotencyKeyReused,
     },
   },
 ];

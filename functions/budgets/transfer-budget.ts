@@ -1,7 +1,5 @@
 import middy from '@middy/core';
 import * as z from 'zod';
-import { IdempotencyKey } from '../requests/model.js';
-import { fingerprintOf } from '../shared/fingerprint.js';
 import {
   type ApiEvent,
   apiMiddlewares,
@@ -11,28 +9,27 @@ import {
   validate,
   validateBoth,
 } from '../shared/http.js';
+import { createOnce, headersOf, idempotencyClaimOf } from '../shared/idempotency.js';
 import { parseMoney } from '../shared/money.js';
+import { budgetsTableName } from './budget-store.js';
 import { FiscalYearPath, TransferBody } from './model.js';
 import { transferBudget } from './transfers.js';
-
-const IdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKey.optional() });
 
 /** Moves allocation between two business functions, atomically (admin); Idempotency-Key makes retries safe. */
 export const handler = middy<ApiEvent>()
   .use(apiMiddlewares())
   .handler(async (event) => {
     const caller = callerOf(event);
-    const { 'idempotency-key': key } = validate(IdempotencyHeaders, event.headers);
+    const raw = parseJsonBody(event, z.unknown());
     const [{ fiscalYear }, body] = validateBoth(
       () => validate(FiscalYearPath, event.pathParameters),
-      () => parseJsonBody(event, TransferBody),
+      () => validate(TransferBody, raw),
     );
-    const claim = key ? { key, fingerprint: fingerprintOf({ fiscalYear, ...body }) } : undefined;
-    const result = await transferBudget(
-      caller,
-      fiscalYear,
-      { ...body, amount: parseMoney(body.amount) },
-      claim,
+    const result = await createOnce(
+      idempotencyClaimOf(event, caller, budgetsTableName, raw),
+      (alongside) =>
+        transferBudget(caller, fiscalYear, { ...body, amount: parseMoney(body.amount) }, alongside),
+      (transfer) => ({ statusCode: 201, body: transfer }),
     );
-    return json(201, result.body, result.replayed ? { 'idempotent-replayed': 'true' } : {});
+    return json(result.statusCode, result.body, headersOf(result));
   });

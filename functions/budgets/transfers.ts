@@ -1,23 +1,13 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
-import { documentClient } from '../shared/db.js';
-import { IdempotencyKeyReusedError } from '../shared/errors.js';
-import { IDEMPOTENCY_TTL_SECONDS } from '../shared/fingerprint.js';
+import { type Alongside, nothingAlongside } from '../shared/idempotency.js';
 import { newId } from '../shared/ids.js';
 import { formatMoney, type Money } from '../shared/money.js';
 import { requireBusinessFunction, requireEnvelope } from './budget-commands.js';
-import { budgetKeys, emptyLine, ledgerEntry } from './budget-items.js';
-import {
-  budgetsTableName,
-  getLine,
-  putLedgerEntry,
-  refusedAt,
-  transact,
-  updateLine,
-} from './budget-store.js';
+import { emptyLine, ledgerEntry } from './budget-items.js';
+import { getLine, putLedgerEntry, transact, updateLine } from './budget-store.js';
 import { busy, MAX_ATTEMPTS, moneyText } from './command-support.js';
 import { currencyMismatch, InsufficientBudgetError } from './errors.js';
 import { applyEffect, availableNeededFor, transferInEffect, transferOutEffect } from './ledger.js';
@@ -26,37 +16,11 @@ import { type StoredLine, type TransferResource, toLineResource } from './model.
 /**
  * Moving allocation between business functions: both lines change in one transaction or
  * neither does. Each line is written at the version it was read at, so the answer shows the
- * lines exactly as they are after the transfer. With an Idempotency-Key a retried POST
- * answers the first transfer again instead of moving the money twice.
+ * lines exactly as they are after the transfer. The caller's items `alongside` (an
+ * Idempotency-Key's record) land in the same transaction.
  */
 
 type TransferBody = z.infer<typeof TransferResource>;
-
-export interface TransferOutcome {
-  body: TransferBody;
-  replayed: boolean;
-}
-
-export interface IdempotencyClaim {
-  key: string;
-  fingerprint: string;
-}
-
-async function findTransfer(
-  callerSub: string,
-  claim: IdempotencyClaim,
-): Promise<TransferOutcome | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({
-      TableName: budgetsTableName,
-      Key: budgetKeys.idempotency(callerSub, claim.key),
-      ConsistentRead: true,
-    }),
-  );
-  if (!Item || Number(Item.expiresAt) * 1000 < Date.now()) return undefined;
-  if (Item.fingerprint !== claim.fingerprint) throw new IdempotencyKeyReusedError();
-  return { body: Item.response as TransferBody, replayed: true };
-}
 
 const after = (line: StoredLine, effect: Parameters<typeof applyEffect>[1]): StoredLine => ({
   ...line,
@@ -68,14 +32,10 @@ export async function transferBudget(
   caller: Caller,
   fiscalYear: string,
   transfer: { from: string; to: string; amount: Money; reason: string },
-  claim?: IdempotencyClaim,
+  alongside: Alongside<TransferBody> = nothingAlongside,
   now = new Date(),
-): Promise<TransferOutcome> {
+): Promise<TransferBody> {
   requireRole(caller, 'admin');
-  if (claim) {
-    const first = await findTransfer(caller.sub, claim);
-    if (first) return first;
-  }
   const at = now.toISOString();
   const transferId = newId('transfer', now.getTime());
   // Reference data does not change between attempts: read once, alongside the first attempt.
@@ -132,29 +92,9 @@ export async function transferBudget(
       putLedgerEntry(ledgerEntry(caller, from, 'TRANSFER_OUT', transfer.amount.minor, out, at, details)),
       putLedgerEntry(ledgerEntry(caller, to, 'TRANSFER_IN', transfer.amount.minor, into, at, details)),
       appendAuditEvent(event),
-      ...(claim
-        ? [
-            {
-              Put: {
-                TableName: budgetsTableName,
-                Item: {
-                  ...budgetKeys.idempotency(caller.sub, claim.key),
-                  fingerprint: claim.fingerprint,
-                  response: body,
-                  expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ]
-        : []),
+      ...alongside(body),
     ]);
-    if (codes === undefined) return { body, replayed: false };
-    if (claim && refusedAt(codes, 5)) {
-      // The same key won a race: answer what it did.
-      const first = await findTransfer(caller.sub, claim);
-      if (first) return first;
-    }
+    if (codes === undefined) return body;
     // A line changed since it was read: decide again on what is there now.
   }
   throw busy();

@@ -78,11 +78,6 @@ export const ListRequestsQuery = z.strictObject({
 
 export const RequestHistoryQuery = z.strictObject({ ...PaginationQuery });
 
-/** The Idempotency-Key header of a submission. */
-export const IdempotencyKey = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1-255 visible ASCII characters.');
-
 const Contact = z.object({ name: z.string(), email: z.string() });
 
 /** An approval step's life: waiting on its approver, then decided, expired or voided by a withdrawal. */

@@ -1,9 +1,9 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { appendAuditEvent } from '../shared/audit.js';
 import type { AuditEvent } from '../shared/audit-event.js';
 import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
-import { IDEMPOTENCY_TTL_SECONDS } from '../shared/fingerprint.js';
+import { throwIfRaceLost } from '../shared/idempotency.js';
 import type { ConsultancyRequest } from './model.js';
 import { requestKey } from './request-queries.js';
 import { putRequestTransition } from './request-transitions.js';
@@ -14,49 +14,14 @@ import { putRequestTransition } from './request-transitions.js';
  */
 const requestsTableName = requireEnv('REQUESTS_TABLE_NAME');
 
-export interface IdempotentResponse {
-  statusCode: number;
-  body: unknown;
-}
-
-export interface IdempotencyClaim {
-  callerSub: string;
-  key: string;
-  fingerprint: string;
-}
-
-const idempotencyKey = (claim: Pick<IdempotencyClaim, 'callerSub' | 'key'>) => ({
-  pk: `IDEMPOTENCY#${claim.callerSub}#${claim.key}`,
-  sk: 'IDEMPOTENCY',
-});
-
-export { fingerprintOf } from '../shared/fingerprint.js';
-
-export async function findIdempotentResponse(
-  claim: Pick<IdempotencyClaim, 'callerSub' | 'key'>,
-): Promise<{ fingerprint: string; response: IdempotentResponse } | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({ TableName: requestsTableName, Key: idempotencyKey(claim), ConsistentRead: true }),
-  );
-  if (!Item || Number(Item.expiresAt) * 1000 < Date.now()) return undefined;
-  return { fingerprint: String(Item.fingerprint), response: Item.response as IdempotentResponse };
-}
-
-export class IdempotencyRaceError extends Error {
-  constructor() {
-    super('Another call with the same Idempotency-Key completed first');
-    this.name = 'IdempotencyRaceError';
-  }
-}
-
 /**
- * Stores a new request with its audit event and, when the caller sent an Idempotency-Key,
- * the response to replay: all or nothing.
+ * Stores a new request with its audit event and whatever must land with it (the Idempotency-Key's
+ * record): all or nothing.
  */
 export async function insertRequest(
   request: ConsultancyRequest,
   event: AuditEvent,
-  idempotency?: { claim: IdempotencyClaim; response: IdempotentResponse },
+  alongside: TransactItem[] = [],
 ): Promise<void> {
   const transactItems: TransactItem[] = [
     {
@@ -67,32 +32,12 @@ export async function insertRequest(
       },
     },
     appendAuditEvent(event),
+    ...alongside,
   ];
-  if (idempotency) {
-    transactItems.push({
-      Put: {
-        TableName: requestsTableName,
-        Item: {
-          ...idempotencyKey(idempotency.claim),
-          fingerprint: idempotency.claim.fingerprint,
-          requestId: request.id,
-          response: idempotency.response,
-          expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    });
-  }
   try {
     await documentClient.send(new TransactWriteCommand({ TransactItems: transactItems }));
   } catch (error) {
-    if (
-      idempotency &&
-      isConditionFailure(error) &&
-      cancellationCodes(error)[2] === 'ConditionalCheckFailed'
-    ) {
-      throw new IdempotencyRaceError();
-    }
+    if (isConditionFailure(error)) throwIfRaceLost(transactItems, cancellationCodes(error));
     throw error;
   }
 }

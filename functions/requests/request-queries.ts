@@ -11,7 +11,7 @@ import { assertMaySee } from './policy.js';
  * Read access to requests, one function per access pattern. Every list is a Query on an
  * index whose sort key is the (time-ordered) request id, so newest first is a reverse read.
  */
-const requestsTableName = requireEnv('REQUESTS_TABLE_NAME');
+export const requestsTableName = requireEnv('REQUESTS_TABLE_NAME');
 
 export const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'REQUEST' });
 

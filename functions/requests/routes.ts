@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
 import { AuditEventResource } from '../shared/audit-event.js';
+import { idempotencyKeyHeader, idempotencyKeyReused } from '../shared/idempotency.js';
 import { pageSchemaOf } from '../shared/pagination.js';
 import {
-  IdempotencyKey,
   ListRequestsQuery,
   RequestHistoryQuery,
   RequestIdPath,
@@ -24,18 +24,13 @@ export const requestRoutes: RouteDefinition[] = [
     description:
       "Role requester, for the caller's own business function (admin: any). The fiscal year is derived from startDate.",
     tag,
-    headers: {
-      'Idempotency-Key': {
-        schema: IdempotencyKey,
-        description: 'Makes a retry answer the first response again and create nothing new (kept 24 hours).',
-      },
-    },
+    headers: idempotencyKeyHeader,
     body: SubmitRequestBody,
     responses: {
       201: { description: 'The stored request, status SUBMITTED.', schema: RequestResource },
       400: { description: 'Invalid body: every invalid field is listed in `errors`.' },
       ...authorizedProblems,
-      422: { description: 'The Idempotency-Key was used before with a different body.' },
+      ...idempotencyKeyReused,
     },
   },
   {

@@ -5,22 +5,18 @@ import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { optionalEnv, requireEnv } from '../shared/config.js';
-import {
-  type FieldIssue,
-  IdempotencyKeyReusedError,
-  ServiceUnavailableError,
-  ValidationError,
-} from '../shared/errors.js';
+import { type FieldIssue, ServiceUnavailableError, ValidationError } from '../shared/errors.js';
 import { assertFiscalYearStartMonth, fiscalYearOf } from '../shared/fiscal-year.js';
+import { type ApiEvent, apiMiddlewares, callerOf, json, parseJsonBody, zodIssues } from '../shared/http.js';
 import {
-  type ApiEvent,
-  apiMiddlewares,
-  callerOf,
-  json,
-  parseJsonBody,
-  validate,
-  zodIssues,
-} from '../shared/http.js';
+  type Alongside,
+  type Answer,
+  createOnce,
+  type FirstResponse,
+  headersOf,
+  type IdempotencyClaim,
+  idempotencyClaimOf,
+} from '../shared/idempotency.js';
 import { newId } from '../shared/ids.js';
 import { logger } from '../shared/logger.js';
 import { parseMoney } from '../shared/money.js';
@@ -29,27 +25,18 @@ import { getVendor } from '../vendors/vendor-queries.js';
 import {
   type ConsultancyRequest,
   etagOf,
-  IdempotencyKey,
   personOf,
   SubmitRequestBody,
   type SubmitRequestInput,
   toResource,
 } from './model.js';
 import { assertMaySubmitFor } from './policy.js';
-import {
-  findIdempotentResponse,
-  fingerprintOf,
-  type IdempotencyClaim,
-  IdempotencyRaceError,
-  type IdempotentResponse,
-  insertRequest,
-} from './request-commands.js';
+import { insertRequest } from './request-commands.js';
+import { requestsTableName } from './request-queries.js';
 
 const fiscalYearStartMonth = Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1'));
 assertFiscalYearStartMonth(fiscalYearStartMonth);
 const approvalWorkflowArn = requireEnv('APPROVAL_WORKFLOW_ARN');
-
-const IdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKey.optional() });
 
 /**
  * Validates the body, that its business function exists and that its preferred vendor may be
@@ -88,11 +75,6 @@ async function validateSubmission(
   return { ...parsed.data, ...(vendor ? { preferredVendorName: vendor.displayName } : {}) };
 }
 
-function replay(stored: { fingerprint: string; response: IdempotentResponse }, fingerprint: string) {
-  if (stored.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
-  return { ...stored.response, replayed: true };
-}
-
 /**
  * Starts the request's approval workflow. The request is stored first, so a failure here loses
  * nothing: the caller is told to retry (a replay starts it again, never twice) and the
@@ -109,6 +91,12 @@ async function startApproval(requestId: string): Promise<void> {
   }
 }
 
+const created = (request: ConsultancyRequest): FirstResponse => ({
+  statusCode: 201,
+  body: toResource(request),
+  headers: { location: `/requests/${request.id}`, etag: etagOf(request) },
+});
+
 /**
  * Submits a consultancy request for a business function and starts its approval. With an
  * Idempotency-Key, a retry of the same body answers the first response again and stores
@@ -117,42 +105,30 @@ async function startApproval(requestId: string): Promise<void> {
 export async function submitRequest(
   caller: Caller,
   raw: unknown,
-  idempotencyKey: string | undefined,
+  claim: IdempotencyClaim | undefined,
   now = new Date(),
-): Promise<IdempotentResponse & { replayed: boolean }> {
-  const result = await storeOrReplay(caller, raw, idempotencyKey, now);
+): Promise<Answer> {
+  requireRole(caller, 'requester', 'admin');
+  // Validation reads reference data: it runs alongside the look-up of the key, and a remembered
+  // response wins over it (so its failure is no error then).
+  const validated = validateSubmission(raw);
+  validated.catch(() => undefined);
+  const result = await createOnce(
+    claim,
+    async (alongside) => store(caller, await validated, alongside, now),
+    created,
+  );
   await startApproval((result.body as { id: string }).id);
   return result;
-}
-
-async function storeOrReplay(
-  caller: Caller,
-  raw: unknown,
-  idempotencyKey: string | undefined,
-  now: Date,
-): Promise<IdempotentResponse & { replayed: boolean }> {
-  requireRole(caller, 'requester', 'admin');
-  const claim = idempotencyKey
-    ? { callerSub: caller.sub, key: idempotencyKey, fingerprint: fingerprintOf(raw) }
-    : undefined;
-  // Both reads at once (one round trip of latency); a remembered response wins over validation.
-  const [stored, body] = await Promise.allSettled([
-    claim ? findIdempotentResponse(claim) : Promise.resolve(undefined),
-    validateSubmission(raw),
-  ]);
-  if (stored.status === 'rejected') throw stored.reason;
-  if (claim && stored.value) return replay(stored.value, claim.fingerprint);
-  if (body.status === 'rejected') throw body.reason;
-  return store(caller, body.value, claim, now);
 }
 
 /** Stores a validated submission with its audit event (and idempotency record) in one transaction. */
 async function store(
   caller: Caller,
   body: SubmitRequestInput & { preferredVendorName?: string },
-  claim: IdempotencyClaim | undefined,
+  alongside: Alongside<ConsultancyRequest>,
   now: Date,
-): Promise<IdempotentResponse & { replayed: boolean }> {
+): Promise<ConsultancyRequest> {
   assertMaySubmitFor(caller, body.businessFunction);
 
   const at = now.toISOString();
@@ -167,7 +143,6 @@ async function store(
     updatedAt: at,
     version: 1,
   };
-  const response = { statusCode: 201, body: toResource(request) };
   const event = newAuditEvent(caller, {
     entityType: 'REQUEST',
     entityId: request.id,
@@ -175,28 +150,16 @@ async function store(
     at,
     after: toResource(request),
   });
-  try {
-    await insertRequest(request, event, claim ? { claim, response } : undefined);
-  } catch (error) {
-    if (!(error instanceof IdempotencyRaceError) || !claim) throw error;
-    const stored = await findIdempotentResponse(claim);
-    if (!stored) throw error;
-    return replay(stored, claim.fingerprint);
-  }
-  return { ...response, replayed: false };
+  await insertRequest(request, event, alongside(request));
+  return request;
 }
 
 export const handler = middy<ApiEvent>()
   .use(apiMiddlewares())
   .handler(async (event) => {
     const caller = callerOf(event);
-    const { 'idempotency-key': idempotencyKey } = validate(IdempotencyHeaders, event.headers);
     const raw = parseJsonBody(event, z.unknown());
-    const result = await submitRequest(caller, raw, idempotencyKey);
-    const request = result.body as { id: string; version: number };
-    return json(result.statusCode, result.body, {
-      location: `/requests/${request.id}`,
-      etag: etagOf(request),
-      ...(result.replayed ? { 'idempotent-replayed': 'true' } : {}),
-    });
+    const claim = idempotencyClaimOf(event, caller, requestsTableName, raw);
+    const result = await submitRequest(caller, raw, claim);
+    return json(result.statusCode, result.body, headersOf(result));
   });

@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
 
-/** How long an Idempotency-Key is remembered. */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-
 /** JSON with object keys sorted, so the same body sent with its fields in another order is the same body. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

@@ -2,6 +2,7 @@ import { personOf } from '../requests/model.js';
 import { getRequestById } from '../requests/request-queries.js';
 import type { Caller } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
+import { type Alongside, nothingAlongside } from '../shared/idempotency.js';
 import { newId } from '../shared/ids.js';
 import type { AddReviewInput, Review, Vendor } from './model.js';
 import { toReviewResource } from './resources.js';
@@ -18,6 +19,7 @@ export async function addReview(
   caller: Caller,
   vendorId: string,
   body: AddReviewInput,
+  alongside: Alongside<Review> = nothingAlongside,
   now = new Date(),
 ): Promise<{ review: Review; vendor: Vendor }> {
   const [vendor, request] = await Promise.all([
@@ -48,7 +50,7 @@ export async function addReview(
       after: toReviewResource(review),
     });
     try {
-      await save(before, after, event, [reviewPut(review)]);
+      await save(before, after, event, [reviewPut(review), ...alongside(review)]);
       return { review, vendor: after };
     } catch (error) {
       if (!(error instanceof StaleVendorError)) throw error;

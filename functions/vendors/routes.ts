@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
 import { AuditEventResource } from '../shared/audit-event.js';
+import { idempotencyKeyHeader, idempotencyKeyReused } from '../shared/idempotency.js';
 import { pageSchemaOf } from '../shared/pagination.js';
 import {
   AddContractBody,
@@ -38,12 +39,14 @@ export const vendorRoutes: RouteDefinition[] = [
     summary: 'Record a vendor (status PROSPECT)',
     description: `${WRITERS} A vendor whose normalized legal name or tax id matches an existing one is a duplicate.`,
     tag,
+    headers: idempotencyKeyHeader,
     body: CreateVendorBody,
     responses: {
       201: { description: 'The stored vendor; its ETag is its version.', schema: VendorResource },
       ...invalid('Invalid vendor'),
       ...authorizedProblems,
       409: { description: 'A duplicate: `existingVendor` names the existing record.' },
+      ...idempotencyKeyReused,
     },
   },
   {
@@ -159,6 +162,7 @@ export const vendorRoutes: RouteDefinition[] = [
     description: WRITERS,
     tag,
     pathParameters: VendorIdPath,
+    headers: idempotencyKeyHeader,
     body: AddContractBody,
     responses: {
       201: { description: 'The stored contract.', schema: ContractResource },
@@ -166,6 +170,7 @@ export const vendorRoutes: RouteDefinition[] = [
       ...authorizedProblems,
       ...notFound,
       409: { description: 'The vendor is offboarded.' },
+      ...idempotencyKeyReused,
     },
   },
   {
@@ -177,6 +182,7 @@ export const vendorRoutes: RouteDefinition[] = [
     description: `${WRITERS} Rates of the same role must not overlap in time.`,
     tag,
     pathParameters: VendorIdPath,
+    headers: idempotencyKeyHeader,
     body: AddRateBody,
     responses: {
       201: {
@@ -187,6 +193,7 @@ export const vendorRoutes: RouteDefinition[] = [
       ...authorizedProblems,
       ...notFound,
       409: { description: 'The vendor is offboarded.' },
+      ...idempotencyKeyReused,
     },
   },
   {
@@ -214,12 +221,14 @@ export const vendorRoutes: RouteDefinition[] = [
     description: WRITERS,
     tag,
     pathParameters: VendorIdPath,
+    headers: idempotencyKeyHeader,
     body: AddReviewBody,
     responses: {
       201: { description: 'The stored review.', schema: ReviewResource },
       ...invalid('Invalid review or unknown requestId'),
       ...authorizedProblems,
       ...notFound,
+      ...idempotencyKeyReused,
     },
   },
   {

@@ -4,6 +4,7 @@ import { type AuditEvent, newAuditEvent } from '../shared/audit-event.js';
 import type { Caller } from '../shared/auth.js';
 import { assertIfMatch } from '../shared/concurrency.js';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.js';
+import { type Alongside, nothingAlongside } from '../shared/idempotency.js';
 import { newId } from '../shared/ids.js';
 import { parseMoney } from '../shared/money.js';
 import { transition } from './lifecycle.js';
@@ -77,6 +78,7 @@ export async function save(
 export async function createVendor(
   caller: Caller,
   body: CreateVendorInput,
+  alongside: Alongside<Vendor> = nothingAlongside,
   now = new Date(),
 ): Promise<Vendor> {
   const at = now.toISOString();
@@ -93,6 +95,7 @@ export async function createVendor(
     undefined,
     vendor,
     vendorEvent(caller, vendor.id, { action: 'VENDOR_CREATED', at, after: toVendorResource(vendor) }),
+    alongside(vendor),
   );
   return vendor;
 }
@@ -185,6 +188,7 @@ export async function addContract(
   caller: Caller,
   vendorId: string,
   body: z.output<typeof AddContractBody>,
+  alongside: Alongside<Contract> = nothingAlongside,
   now = new Date(),
 ): Promise<Contract> {
   const vendor = await getExistingVendor(vendorId);
@@ -203,7 +207,7 @@ export async function addContract(
     after: toContractResource(contract),
   });
   try {
-    await insertContract(contract, event);
+    await insertContract(contract, event, alongside(contract));
   } catch (error) {
     if (error instanceof VendorOffboardedError)
       assertEngageable(await getExistingVendor(vendorId), 'contracts');
@@ -217,6 +221,7 @@ export async function addRate(
   caller: Caller,
   vendorId: string,
   body: AddRateInput,
+  alongside: Alongside<Rate & { role: string }> = nothingAlongside,
   now = new Date(),
 ): Promise<Rate & { role: string }> {
   const roleKey = roleKeyOf(body.role);
@@ -245,13 +250,15 @@ export async function addRate(
       at,
       after: { role: role?.role ?? body.role, ...toRateResource(rate) },
     });
+    const added = { role: role?.role ?? body.role, ...rate };
     try {
       await saveRateCardRole(
         vendorId,
-        { role: role?.role ?? body.role, roleKey, rates, revision: (role?.revision ?? 0) + 1 },
+        { role: added.role, roleKey, rates, revision: (role?.revision ?? 0) + 1 },
         event,
+        alongside(added),
       );
-      return { role: role?.role ?? body.role, ...rate };
+      return added;
     } catch (error) {
       if (error instanceof VendorOffboardedError)
         assertEngageable(await getExistingVendor(vendorId), 'rates');

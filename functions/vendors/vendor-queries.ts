@@ -11,7 +11,8 @@ import { summaryOf } from './resources.js';
  * The Vendors table. One partition per vendor holds the vendor item and everything that
  * belongs to it (capability index items, contracts, rate card roles, reviews), so a vendor
  * and its parts change together in one transaction. Other partitions: uniqueness claims on
- * normalized legal name and tax id, and contract digest markers (with TTL).
+ * normalized legal name and tax id, contract digest markers and Idempotency-Key records (both
+ * with TTL; records keyed as functions/shared/idempotency.ts says).
  * Changes are conditional Puts only: removing something is a Put of a tombstone that drops
  * out of the sparse indexes.
  */

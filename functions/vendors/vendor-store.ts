@@ -2,6 +2,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { appendAuditEvent } from '../shared/audit.js';
 import type { AuditEvent } from '../shared/audit-event.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
+import { throwIfRaceLost } from '../shared/idempotency.js';
 import type { Contract, Review, Vendor } from './model.js';
 import { sortNameOf } from './names.js';
 import { summaryOf } from './resources.js';
@@ -123,7 +124,7 @@ function claimPuts(before: Vendor | undefined, after: Vendor, at: string): [Uniq
  * Writes a new vendor or a change to one (fields, status, review totals) with everything that
  * must change with it, in one transaction: the vendor item (create-only, or only at the version
  * it was read at), its capability index items, its uniqueness claims, any extra items (a
- * review) and the audit event.
+ * review, an Idempotency-Key's record) and the audit event.
  */
 export async function saveVendor(
   before: Vendor | undefined,
@@ -144,6 +145,7 @@ export async function saveVendor(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const codes = cancellationCodes(error);
+    throwIfRaceLost(items, codes);
     if (codes[0] === 'ConditionalCheckFailed') throw new StaleVendorError();
     const claim = claims.find((_, index) => codes[index + 1] === 'ConditionalCheckFailed');
     if (claim) throw new DuplicateVendorError(claim[0]);
@@ -186,14 +188,20 @@ async function transactWithVendorCheck(items: TransactItem[]): Promise<void> {
   try {
     await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
-    if (isConditionFailure(error) && cancellationCodes(error)[0] === 'ConditionalCheckFailed') {
-      throw new VendorOffboardedError();
-    }
+    if (!isConditionFailure(error)) throw error;
+    const codes = cancellationCodes(error);
+    throwIfRaceLost(items, codes);
+    if (codes[0] === 'ConditionalCheckFailed') throw new VendorOffboardedError();
     throw error;
   }
 }
 
-export async function insertContract(contract: Contract, event: AuditEvent): Promise<void> {
+/** Stores a contract with its audit event and whatever must land with it (an Idempotency-Key's record). */
+export async function insertContract(
+  contract: Contract,
+  event: AuditEvent,
+  alongside: TransactItem[] = [],
+): Promise<void> {
   await transactWithVendorCheck([
     vendorStillEngageable(contract.vendorId),
     {
@@ -209,6 +217,7 @@ export async function insertContract(contract: Contract, event: AuditEvent): Pro
       },
     },
     appendAuditEvent(event),
+    ...alongside,
   ]);
 }
 
@@ -219,11 +228,15 @@ export class RateCardChangedError extends Error {
   }
 }
 
-/** Stores a role's rates only if nobody changed the role since it was read (revision). */
+/**
+ * Stores a role's rates only if nobody changed the role since it was read (revision), with the
+ * audit event and whatever must land with it (an Idempotency-Key's record).
+ */
 export async function saveRateCardRole(
   vendorId: string,
   role: RateCardRole,
   event: AuditEvent,
+  alongside: TransactItem[] = [],
 ): Promise<void> {
   const previous = role.revision - 1;
   try {
@@ -242,6 +255,7 @@ export async function saveRateCardRole(
         },
       },
       appendAuditEvent(event),
+      ...alongside,
     ]);
   } catch (error) {
     if (isConditionFailure(error) && cancellationCodes(error)[1] === 'ConditionalCheckFailed') {

@@ -66,7 +66,9 @@ export class DataTables extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    // Idempotency records expire through TTL.
+    // Idempotency records (functions/shared/idempotency.ts) expire through TTL, in each table
+    // whose routes create: Requests, Vendors, Budgets. They live beside what they record, so a
+    // creating route writes both in one transaction with the grant it has anyway.
     this.requests = stateTable(this, 'Requests', 'expiresAt');
     this.requests.node.addMetadata('description', 'Consultancy requests and idempotency records');
     for (const [indexName, attribute] of Object.entries(REQUEST_INDEXES)) {
@@ -79,11 +81,11 @@ export class DataTables extends Construct {
     }
     this.referenceData = stateTable(this, 'ReferenceData');
     this.audit = stateTable(this, 'AuditEvents');
-    // Contract digest markers ("sent to this owner today") expire through TTL.
+    // Contract digest markers ("sent to this owner today") and idempotency records expire through TTL.
     this.vendors = stateTable(this, 'Vendors', 'expiresAt');
     this.vendors.node.addMetadata(
       'description',
-      'Vendors with their capability index items, contracts, rate cards and reviews; uniqueness claims; digest markers',
+      'Vendors with their capability index items, contracts, rate cards and reviews; uniqueness claims; digest markers; idempotency records',
     );
     for (const [indexName, keys] of Object.entries(VENDOR_INDEXES)) {
       this.vendors.addGlobalSecondaryIndex({
@@ -93,7 +95,7 @@ export class DataTables extends Construct {
         projectionType: ProjectionType.ALL,
       });
     }
-    // One table for every budget item kind (transfer idempotency records expire through TTL): a
+    // One table for every budget item kind (idempotency records of transfers and actuals expire through TTL): a
     // rule's entry, line totals and position are written in one transaction, and each read is a
     // Query of one partition, so no index is needed.
     this.budgets = stateTable(this, 'Budgets', 'expiresAt');

@@ -62,6 +62,22 @@ try {
       documentUri: `contracts/nda-${index}.pdf`,
     }),
   );
+  // The same creation with an Idempotency-Key (a look-up plus the record in the transaction),
+  // then each of those calls retried with its key (a replay: one read, nothing written).
+  const contractWithKey = (index: number) =>
+    fetch(`${cloud.url}/vendors/${ids[index % ids.length]}/contracts`, {
+      method: 'POST',
+      headers: { ...manager, 'idempotency-key': `bench-${run}-${index}` },
+      body: JSON.stringify({
+        type: 'MSA',
+        reference: `MSA-${index}`,
+        effectiveDate: inDays(-100),
+        expiryDate: inDays(1 + (index % 90)),
+        documentUri: `contracts/msa-${index}.pdf`,
+      }),
+    });
+  await measure('POST .../contracts (key)', contractWithKey);
+  await measure('POST .../contracts (replay)', contractWithKey);
   await measure('POST /vendors/{id}/reviews', (index) =>
     post(`/vendors/${ids[index % ids.length]}/reviews`, {
       quality: 1 + (index % 5),

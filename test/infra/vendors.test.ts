@@ -75,7 +75,7 @@ describe('the Vendors table', () => {
     });
   });
 
-  it('expires digest markers through TTL on expiresAt', () => {
+  it('expires digest markers and idempotency records through TTL on expiresAt', () => {
     const table = resourcesOf('AWS::DynamoDB::Table')[vendorsTableId()];
 
     expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });

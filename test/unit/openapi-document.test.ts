@@ -78,6 +78,21 @@ describe('buildOpenApiDocument', () => {
     });
   });
 
+  it.each(
+    allRoutes
+      .filter((route) => route.method === 'POST' && 201 in route.responses)
+      .map((route) => [`${route.method} ${route.path}`, route]),
+  )('takes an Idempotency-Key on the creating %s and documents its 422', (_key, route) => {
+    const operation = operationOf(route.method, route.path) as Operation & {
+      parameters: { name: string; in: string; required: boolean }[];
+    };
+
+    expect(operation.parameters).toContainEqual(
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
+    );
+    expect(operation.responses['422']).toBeDefined();
+  });
+
   it('describes the body of POST /requests by the SubmitRequest component', () => {
     const submit = operationOf('POST', '/requests');
 
