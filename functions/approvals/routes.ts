@@ -1,7 +1,14 @@
 import * as z from 'zod';
 import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
 import { pageSchemaOf } from '../shared/pagination.js';
-import { ApprovalIdPath, ApprovalResource, DecisionBody, ListApprovalsQuery } from './model.js';
+import { MultiLineText } from '../shared/schemas.js';
+import {
+  ApprovalIdPath,
+  ApprovalResource,
+  COMMENT_MAX_LENGTH,
+  DecisionBody,
+  ListApprovalsQuery,
+} from './model.js';
 
 const tag = 'Approvals';
 
@@ -83,7 +90,7 @@ export const approvalRoutes: RouteDefinition[] = [
     formBody: z.object({
       decision: z.enum(['APPROVED', 'REJECTED']),
       reviewed: z.literal('yes').describe('The "I have reviewed this request" tick.'),
-      comment: z.string().max(2_000).optional().describe('Required to reject.'),
+      comment: MultiLineText.max(COMMENT_MAX_LENGTH).optional().describe('Required to reject.'),
     }),
     responses: {
       200: { description: 'The decision was recorded.' },

@@ -6,7 +6,7 @@ let requester: string;
 
 beforeAll(async () => {
   requester = await tokenFor({ groups: ['requester'], businessFunction: 'MSAT' });
-  await fundBudget('FY2072', { MSAT: '1000000.00' });
+  await fundBudget('FY2072', { MSAT: '10000000.00' });
 });
 
 async function pendingLink(): Promise<{ id: string; link: string }> {

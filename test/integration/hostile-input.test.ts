@@ -21,6 +21,7 @@ beforeAll(async () => {
     tokenFor({ groups: ['finance'], businessFunction: 'FINANCE' }),
     tokenFor({ groups: ['requester'], businessFunction: 'SC' }),
   ]);
+  await fundBudget('FY2071', { SC: '100000.00', MSAT: '100000.00' });
 });
 
 const ESC = '\u001b';
@@ -60,7 +61,6 @@ describe('bodies that are not a JSON object, or nest too deep, are 400s', () => 
   it.each(['null', '[]', '42', '"transfer"'])(
     'answers 400 to the transfer body %s and moves nothing',
     async (rawBody) => {
-      await fundBudget('FY2071', { SC: '100000.00', MSAT: '100000.00' });
       const before = await call('GET', '/budgets/FY2071', { token: admin });
 
       const response = await call('POST', '/budgets/FY2071/transfers', {
@@ -79,26 +79,29 @@ describe('bodies that are not a JSON object, or nest too deep, are 400s', () => 
   it.each([
     ['a 30,000-deep array', nested(30_000)],
     ['an object holding a 30,000-deep array', `{"title":${nested(30_000)}}`],
-  ])('answers 400 to %s sent with an Idempotency-Key, and remembers nothing for the key', async (_case, rawBody) => {
-    const key = `deep-${Date.now()}-${rawBody.length}`;
-    const before = await listAllIds(admin);
+  ])(
+    'answers 400 to %s sent with an Idempotency-Key, and remembers nothing for the key',
+    async (_case, rawBody) => {
+      const key = `deep-${Date.now()}-${rawBody.length}`;
+      const before = await listAllIds(admin);
 
-    const response = await call('POST', '/requests', {
-      token: scRequester,
-      rawBody,
-      headers: { 'content-type': 'application/json', 'idempotency-key': key },
-    });
+      const response = await call('POST', '/requests', {
+        token: scRequester,
+        rawBody,
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      });
 
-    expectValidationProblem(response);
-    expect(await listAllIds(admin)).toEqual(before);
-    const valid = await call('POST', '/requests', {
-      token: scRequester,
-      body: validRequestBody({ businessFunction: 'SC', startDate: '2071-02-01', endDate: '2071-03-01' }),
-      headers: { 'idempotency-key': key },
-    });
-    expect(valid.status).toBe(201);
-    expect(valid.headers.get('idempotent-replayed')).toBeNull();
-  });
+      expectValidationProblem(response);
+      expect(await listAllIds(admin)).toEqual(before);
+      const valid = await call('POST', '/requests', {
+        token: scRequester,
+        body: validRequestBody({ businessFunction: 'SC', startDate: '2071-02-01', endDate: '2071-03-01' }),
+        headers: { 'idempotency-key': key },
+      });
+      expect(valid.status).toBe(201);
+      expect(valid.headers.get('idempotent-replayed')).toBeNull();
+    },
+  );
 });
 
 describe('control characters in text', () => {
@@ -119,7 +122,10 @@ describe('control characters in text', () => {
     expectValidationProblem(response);
     expect(response.body.errors).toEqual([
       { field: 'title', message: 'Must not contain control characters or line breaks.' },
-      { field: 'description', message: 'Must not contain control characters other than tabs and line breaks.' },
+      {
+        field: 'description',
+        message: 'Must not contain control characters other than tabs and line breaks.',
+      },
     ]);
     expect(await listAllIds(admin)).toEqual(before);
   });
@@ -129,7 +135,12 @@ describe('control characters in text', () => {
 
     const response = await call('POST', '/requests', {
       token: scRequester,
-      body: validRequestBody({ businessFunction: 'SC', description, startDate: '2071-02-01', endDate: '2071-03-01' }),
+      body: validRequestBody({
+        businessFunction: 'SC',
+        description,
+        startDate: '2071-02-01',
+        endDate: '2071-03-01',
+      }),
     });
 
     expect(response.status).toBe(201);
@@ -157,7 +168,6 @@ describe('dates out of range', () => {
 
 describe('invoice numbers', () => {
   it('takes INV-123 and " inv-123 " of the same vendor as one invoice: one actual, shown as first typed', async () => {
-    await fundBudget('FY2071', { SC: '100000.00', MSAT: '100000.00' });
     const vendorId = await createVendor('Case Insensitive Consulting');
     const request = await approvedRequest({
       businessFunction: 'SC',
@@ -167,9 +177,16 @@ describe('invoice numbers', () => {
       preferredVendorId: vendorId,
     });
     const invoice = `INV-${Date.now()}`;
-    const body = { requestId: request.id, invoiceDate: '2071-04-30', amount: { amount: '12000.00', currency: 'USD' } };
+    const body = {
+      requestId: request.id,
+      invoiceDate: '2071-04-30',
+      amount: { amount: '12000.00', currency: 'USD' },
+    };
 
-    const first = await call('POST', '/actuals', { token: finance, body: { ...body, invoiceNumber: invoice } });
+    const first = await call('POST', '/actuals', {
+      token: finance,
+      body: { ...body, invoiceNumber: invoice },
+    });
     const again = await call('POST', '/actuals', {
       token: finance,
       body: { ...body, invoiceNumber: ` ${invoice.toLowerCase()} ` },
@@ -181,7 +198,8 @@ describe('invoice numbers', () => {
     expect(again.body.invoiceNumber).toBe(invoice);
     const ledger = await call('GET', '/budgets/FY2071/SC/ledger?limit=100', { token: finance });
     const actuals = ledger.body.items.filter(
-      (entry: { kind: string; requestId?: string }) => entry.kind === 'ACTUAL' && entry.requestId === request.id,
+      (entry: { kind: string; requestId?: string }) =>
+        entry.kind === 'ACTUAL' && entry.requestId === request.id,
     );
     expect(actuals).toHaveLength(1);
   });

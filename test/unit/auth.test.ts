@@ -158,7 +158,10 @@ describe('callerFromClaims with the claims as the HTTP API JWT authorizer render
   it('reads several whole group names from the verified token', () => {
     const claims = { ...rendered, groups: '[requester site admin approver]' };
 
-    const caller = callerFromClaims(claims, bearer({ ...token, groups: ['requester', 'site admin', 'approver'] }));
+    const caller = callerFromClaims(
+      claims,
+      bearer({ ...token, groups: ['requester', 'site admin', 'approver'] }),
+    );
 
     expect(caller.roles).toEqual(['requester', 'approver']);
   });

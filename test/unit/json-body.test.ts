@@ -3,11 +3,14 @@ import * as z from 'zod';
 import { TransferBody } from '../../functions/budgets/model.js';
 import { SubmitRequestBody } from '../../functions/requests/model.js';
 import { ValidationError } from '../../functions/shared/errors.js';
-import { fingerprintOf } from '../../functions/shared/fingerprint.js';
 import { type ApiEvent, parseJsonBody } from '../../functions/shared/http.js';
 
 function eventWithBody(body: string): ApiEvent {
-  return { body, isBase64Encoded: false, headers: { 'content-type': 'application/json' } } as unknown as ApiEvent;
+  return {
+    body,
+    isBase64Encoded: false,
+    headers: { 'content-type': 'application/json' },
+  } as unknown as ApiEvent;
 }
 
 function issuesOf(read: () => unknown) {
@@ -46,13 +49,5 @@ describe('parseJsonBody', () => {
     const body = parseJsonBody(eventWithBody(raw), z.object({ a: z.unknown() }));
 
     expect(body).toEqual(JSON.parse(raw));
-  });
-});
-
-describe('fingerprintOf', () => {
-  it('fingerprints a body nested as deep as a parsed body may be', () => {
-    const body = JSON.parse(`{"a":${nested(31)}}`);
-
-    expect(fingerprintOf(body)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 });

@@ -88,11 +88,35 @@ describe('every capability takes its text through the shared schemas', () => {
 
   it.each([
     ['a request title', SubmitRequestBody, { ...request, title: `CQV${ESC}[2J` }, 'title', SINGLE_LINE],
-    ['a request description', SubmitRequestBody, { ...request, description: `IQ${NUL}` }, 'description', MULTI_LINE],
-    ['a request justification', SubmitRequestBody, { ...request, justification: BEL }, 'justification', MULTI_LINE],
+    [
+      'a request description',
+      SubmitRequestBody,
+      { ...request, description: `IQ${NUL}` },
+      'description',
+      MULTI_LINE,
+    ],
+    [
+      'a request justification',
+      SubmitRequestBody,
+      { ...request, justification: BEL },
+      'justification',
+      MULTI_LINE,
+    ],
     ['a withdrawal reason', WithdrawRequestBody, { reason: `No${ESC}[1A` }, 'reason', MULTI_LINE],
-    ['a vendor legal name', CreateVendorBody, { ...vendor, legalName: `Acme${NUL}` }, 'legalName', SINGLE_LINE],
-    ['a vendor display name', CreateVendorBody, { ...vendor, displayName: 'Ac\nme' }, 'displayName', SINGLE_LINE],
+    [
+      'a vendor legal name',
+      CreateVendorBody,
+      { ...vendor, legalName: `Acme${NUL}` },
+      'legalName',
+      SINGLE_LINE,
+    ],
+    [
+      'a vendor display name',
+      CreateVendorBody,
+      { ...vendor, displayName: 'Ac\nme' },
+      'displayName',
+      SINGLE_LINE,
+    ],
     [
       "a relationship owner's name",
       CreateVendorBody,
@@ -108,7 +132,13 @@ describe('every capability takes its text through the shared schemas', () => {
       SINGLE_LINE,
     ],
     ['vendor notes', CreateVendorBody, { ...vendor, notes: `Note${ESC}[0m` }, 'notes', MULTI_LINE],
-    ['a status reason', ChangeVendorStatusBody, { status: 'ON_HOLD', reason: `Audit${NUL}` }, 'reason', MULTI_LINE],
+    [
+      'a status reason',
+      ChangeVendorStatusBody,
+      { status: 'ON_HOLD', reason: `Audit${NUL}` },
+      'reason',
+      MULTI_LINE,
+    ],
     [
       'a contract reference',
       AddContractBody,
@@ -125,7 +155,12 @@ describe('every capability takes its text through the shared schemas', () => {
     [
       'a rate role',
       AddRateBody,
-      { role: `Engineer${ESC}`, unit: 'DAY', rate: { amount: '1200.00', currency: 'EUR' }, validFrom: '2026-01-01' },
+      {
+        role: `Engineer${ESC}`,
+        unit: 'DAY',
+        rate: { amount: '1200.00', currency: 'EUR' },
+        validFrom: '2026-01-01',
+      },
       'role',
       SINGLE_LINE,
     ],
@@ -143,7 +178,13 @@ describe('every capability takes its text through the shared schemas', () => {
       'reason',
       MULTI_LINE,
     ],
-    ['a decision comment', DecisionBody, { decision: 'REJECTED', comment: `No${BEL}` }, 'comment', MULTI_LINE],
+    [
+      'a decision comment',
+      DecisionBody,
+      { decision: 'REJECTED', comment: `No${BEL}` },
+      'comment',
+      MULTI_LINE,
+    ],
   ] as const)('refuses control characters in %s', (_case, schema, body, field, message) => {
     expect(messagesAt(schema, body, field)).toEqual([message]);
   });
@@ -152,7 +193,9 @@ describe('every capability takes its text through the shared schemas', () => {
     const description = 'Scope:\r\n\t- IQ/OQ\n\t- PQ';
 
     expect(SubmitRequestBody.parse({ ...request, description }).description).toBe(description);
-    expect(DecisionBody.parse({ decision: 'REJECTED', comment: 'No:\r\nuse QA' }).comment).toBe('No:\r\nuse QA');
+    expect(DecisionBody.parse({ decision: 'REJECTED', comment: 'No:\r\nuse QA' }).comment).toBe(
+      'No:\r\nuse QA',
+    );
   });
 });
 
@@ -171,7 +214,7 @@ describe('IsoDate', () => {
     expect(messagesAt(IsoDate, '2027-13-45', '')).toEqual(['Must be a date in the form YYYY-MM-DD.']);
   });
 
-  it("refuses a request starting in year 1 rather than storing it as FY1", () => {
+  it('refuses a request starting in year 1 rather than storing it as FY1', () => {
     const body = { ...validRequest(), startDate: '0001-01-01', endDate: '0001-12-31' };
 
     expect(messagesAt(SubmitRequestBody, body, 'startDate')).toEqual([RANGE]);
