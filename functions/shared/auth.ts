@@ -62,7 +62,7 @@ export function claimList(value: ClaimValue): string[] {
 /** The claims that tell one token from another: the payload read below must be the authorized token's. */
 const IDENTITY_CLAIMS = ['iss', 'sub', 'iat', 'exp', 'jti'] as const;
 
-/** The payload of the one bearer JWT in an Authorization header, undecoded signature and all. */
+/** The payload of the one bearer JWT in an Authorization header (its signature is the authorizer's to check). */
 function bearerPayload(authorization: string | undefined): Record<string, unknown> | undefined {
   const match = /^Bearer [A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$/i.exec(
     authorization?.trim() ?? '',

@@ -175,9 +175,9 @@ function nestingDepthOf(text: string): number {
 }
 
 /**
- * Reads a JSON body: size limit, media type, syntax, a JSON object nested at most
- * MAX_BODY_DEPTH deep (so neither a schema's refinements nor the idempotency fingerprint ever
- * meet `null` or a stack-deep array), then the schema.
+ * Reads a JSON body: size limit, media type, nesting depth (counted before parsing), syntax,
+ * a JSON object, then the schema. So neither a schema's refinements nor the idempotency
+ * fingerprint ever meet `null`, a bare value, or an array nested deep enough to exhaust the stack.
  */
 export function parseJsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.output<T> {
   const raw =
