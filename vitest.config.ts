@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
           testTimeout: 60_000,
+          // Synthesizing the app (test/infra's beforeAll) takes over 10 s on a busy 2-core machine.
+          hookTimeout: 120_000,
         },
       },
       {
