@@ -49,16 +49,17 @@ const SAME_ORIGIN_FETCH_SITES = new Set(['same-origin', 'none']);
 
 /**
  * Defence in depth for the page's form post (the link's secret is the real guard): a browser
- * tells where a form was posted from by Origin and Sec-Fetch-Site, and a post from any other
- * site is refused before anything is read. Without either header (an older browser, a script)
- * the post is taken. The page's own origin is the API's public base URL, or the request's Host.
+ * tells where a form was posted from by Sec-Fetch-Site and Origin, and a post from any other
+ * site is refused before anything is read. Origin "null" tells nothing (the page's own
+ * no-referrer policy makes browsers send it), and without either header (an older browser, a
+ * script) the post is taken. The page's own origin is the API's public base URL, or the Host.
  */
 export function refuseCrossSitePost(event: ApiEvent, publicBaseUrl: string | undefined): void {
   const site = event.headers?.['sec-fetch-site'];
   const origin = event.headers?.origin;
   const crossSite =
     (site !== undefined && !SAME_ORIGIN_FETCH_SITES.has(site.toLowerCase())) ||
-    (origin !== undefined && !isOwnOrigin(origin, event.headers?.host, publicBaseUrl));
+    (origin !== undefined && origin !== 'null' && !isOwnOrigin(origin, event.headers?.host, publicBaseUrl));
   if (crossSite) {
     logger.info('Cross-site form post refused', { origin, secFetchSite: site });
     throw new ForbiddenError('This form can only be sent from its own page, not from another site.');
@@ -70,7 +71,7 @@ function isOwnOrigin(origin: string, host: string | undefined, publicBaseUrl: st
   try {
     parsed = new URL(origin);
   } catch {
-    return false; // "null" (a sandboxed or redirected form) and anything unreadable.
+    return false;
   }
   if (publicBaseUrl !== undefined && parsed.origin === new URL(publicBaseUrl).origin) return true;
   return host !== undefined && parsed.host === host.toLowerCase();

@@ -15,6 +15,8 @@ describe('refuseCrossSitePost', () => {
     ['the public base URL as Origin', { origin: PUBLIC_BASE_URL, 'sec-fetch-site': 'same-origin' }],
     ['the Host as Origin', { origin: 'https://abc123.execute-api.eu-central-1.amazonaws.com' }],
     ['Sec-Fetch-Site: none (typed in)', { 'sec-fetch-site': 'none' }],
+    ['the opaque Origin of its own no-referrer page', { origin: 'null', 'sec-fetch-site': 'same-origin' }],
+    ['an opaque Origin alone (an older browser)', { origin: 'null' }],
   ])('takes a post with %s', (_case, headers) => {
     expect(() => refuseCrossSitePost(post(headers), PUBLIC_BASE_URL)).not.toThrow();
   });
@@ -23,7 +25,8 @@ describe('refuseCrossSitePost', () => {
     ['a foreign Origin', { origin: 'https://evil.example' }],
     ['a sibling subdomain', { origin: 'https://evil.techops.example' }],
     ['the public host over http', { origin: 'http://consultancy.techops.example' }],
-    ['an opaque Origin', { origin: 'null' }],
+    ['an opaque Origin on a cross-site fetch', { origin: 'null', 'sec-fetch-site': 'cross-site' }],
+    ['an unreadable Origin', { origin: 'not a url' }],
     [
       'a same-origin Origin but a cross-site fetch',
       { origin: PUBLIC_BASE_URL, 'sec-fetch-site': 'cross-site' },
