@@ -95,6 +95,7 @@ export const approvalRoutes: RouteDefinition[] = [
     responses: {
       200: { description: 'The decision was recorded.' },
       400: { description: 'No decision, no review tick, or a rejection without a comment: the form again.' },
+      403: { description: 'Posted from another site (Origin or Sec-Fetch-Site): nothing is decided.' },
       404: { description: 'A malformed, tampered, replaced or unknown link.' },
       409: { description: 'Already decided (a second post, another tab).' },
       410: { description: 'Expired, or the request was withdrawn.' },
