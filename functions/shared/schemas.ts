@@ -21,11 +21,12 @@ export function escapeControlCharacters(text: string): string {
   return text.replace(CONTROL_CHARACTERS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Refuses control characters and line breaks in a string of a format of its own (a URL, a URI). */
+export const withoutControlCharacters = <T extends z.ZodString | z.ZodStringFormat>(schema: T): T =>
+  schema.regex(NO_CONTROLS, 'Must not contain control characters or line breaks.') as T;
+
 /** One line of text (a title, a name, a reference), trimmed. Add .min/.max per field. */
-export const SingleLineText = z
-  .string()
-  .trim()
-  .regex(NO_CONTROLS, 'Must not contain control characters or line breaks.');
+export const SingleLineText = withoutControlCharacters(z.string().trim());
 
 /** Paragraphs (a description, a reason, a comment), trimmed. Add .min/.max per field. */
 export const MultiLineText = z

@@ -10,6 +10,7 @@ import {
   RequestId,
   SingleLineText,
   VendorId,
+  withoutControlCharacters,
 } from '../shared/schemas.js';
 
 /**
@@ -67,7 +68,9 @@ const Contact = z.strictObject({
     .optional(),
 });
 
-const Website = z.url({ protocol: /^https?$/, error: 'Must be an http(s) URL.' }).max(2048);
+const Website = withoutControlCharacters(
+  z.url({ protocol: /^https?$/, error: 'Must be an http(s) URL.' }).max(2048),
+);
 
 const TaxId = z
   .string()
@@ -134,13 +137,10 @@ const datesInOrder = <T extends z.ZodObject>(schema: T, from: string, to: string
     },
   );
 
-const DocumentUri = z
-  .string()
-  .max(1024)
-  .regex(
-    /^(https?:\/\/\S+|s3:\/\/[a-z0-9.-]{3,63}\/\S+|[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*)$/,
-    'Must be an S3 key ("contracts/acme/msa.pdf"), an s3:// URI or an http(s) URL.',
-  );
+const DocumentUri = withoutControlCharacters(z.string().max(1024)).regex(
+  /^(https?:\/\/\S+|s3:\/\/[a-z0-9.-]{3,63}\/\S+|[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*)$/,
+  'Must be an S3 key ("contracts/acme/msa.pdf"), an s3:// URI or an http(s) URL.',
+);
 
 export const AddContractBody = datesInOrder(
   z.strictObject({

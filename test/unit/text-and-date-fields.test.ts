@@ -131,6 +131,26 @@ describe('every capability takes its text through the shared schemas', () => {
       'contacts.0.role',
       SINGLE_LINE,
     ],
+    [
+      'a vendor website',
+      CreateVendorBody,
+      { ...vendor, website: `https://acme.example/${ESC}[31m` },
+      'website',
+      SINGLE_LINE,
+    ],
+    [
+      'a contract document URI',
+      AddContractBody,
+      {
+        type: 'MSA',
+        reference: 'MSA-1',
+        effectiveDate: '2026-01-01',
+        expiryDate: '2028-01-01',
+        documentUri: `https://dms.example/msa${BEL}.pdf`,
+      },
+      'documentUri',
+      SINGLE_LINE,
+    ],
     ['vendor notes', CreateVendorBody, { ...vendor, notes: `Note${ESC}[0m` }, 'notes', MULTI_LINE],
     [
       'a status reason',
