@@ -27,7 +27,7 @@ export class TechOpsConsultancyStack extends Stack {
     new ReferenceDataApi(this, 'ReferenceData', { api, data });
     const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
     new RequestsApi(this, 'Requests', { api, data, config: props.config, workflow });
-    new ApprovalsApi(this, 'Approvals', { api, data, workflow });
+    new ApprovalsApi(this, 'Approvals', { api, data, workflow, config: props.config });
     new BudgetsApi(this, 'Budgets', { api, data });
     new ExportsApi(this, 'Exports', { api, data });
     new VendorsApi(this, 'Vendors', { api, data });

@@ -8,6 +8,7 @@ import {
 import { idPattern } from '../shared/ids.js';
 import { formatMoney, type Money } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
+import { MultiLineText } from '../shared/schemas.js';
 
 /** The sparse index of pending approvals by approver's email (`pendingFor`), newest first. */
 export const APPROVAL_PENDING_INDEX = 'byPendingApprover';
@@ -103,10 +104,7 @@ export const COMMENT_MAX_LENGTH = 2_000;
 export const DecisionBody = z
   .strictObject({
     decision: z.enum(DECISIONS, 'Must be APPROVED or REJECTED.'),
-    comment: z
-      .string()
-      .trim()
-      .max(COMMENT_MAX_LENGTH, `At most ${COMMENT_MAX_LENGTH} characters.`)
+    comment: MultiLineText.max(COMMENT_MAX_LENGTH, `At most ${COMMENT_MAX_LENGTH} characters.`)
       .optional()
       .transform((comment) => (comment === '' ? undefined : comment)),
   })

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, ForbiddenError } from '../shared/errors.js';
 import type { ApiEvent, ApiResult } from '../shared/http.js';
 import { logger } from '../shared/logger.js';
 import { PAGE_HEADERS, problemPage } from './pages.js';
@@ -43,3 +43,36 @@ export function pageMiddlewares(): PageMiddleware[] {
 
 /** The link token from the path: the token is a bearer secret, so it is never logged. */
 export const linkTokenOf = (event: ApiEvent) => event.pathParameters?.approval ?? '';
+
+/** Where a browser says a request comes from: the same origin, or typed in (`none`). */
+const SAME_ORIGIN_FETCH_SITES = new Set(['same-origin', 'none']);
+
+/**
+ * Defence in depth for the page's form post (the link's secret is the real guard): a browser
+ * tells where a form was posted from by Sec-Fetch-Site and Origin, and a post from any other
+ * site is refused before anything is read. Origin "null" tells nothing (the page's own
+ * no-referrer policy makes browsers send it), and without either header (an older browser, a
+ * script) the post is taken. The page's own origin is the API's public base URL, or the Host.
+ */
+export function refuseCrossSitePost(event: ApiEvent, publicBaseUrl: string | undefined): void {
+  const site = event.headers?.['sec-fetch-site'];
+  const origin = event.headers?.origin;
+  const crossSite =
+    (site !== undefined && !SAME_ORIGIN_FETCH_SITES.has(site.toLowerCase())) ||
+    (origin !== undefined && origin !== 'null' && !isOwnOrigin(origin, event.headers?.host, publicBaseUrl));
+  if (crossSite) {
+    logger.info('Cross-site form post refused', { origin, secFetchSite: site });
+    throw new ForbiddenError('This form can only be sent from its own page, not from another site.');
+  }
+}
+
+function isOwnOrigin(origin: string, host: string | undefined, publicBaseUrl: string | undefined): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (publicBaseUrl !== undefined && parsed.origin === new URL(publicBaseUrl).origin) return true;
+  return host !== undefined && parsed.host === host.toLowerCase();
+}

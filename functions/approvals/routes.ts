@@ -1,7 +1,14 @@
 import * as z from 'zod';
 import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
 import { pageSchemaOf } from '../shared/pagination.js';
-import { ApprovalIdPath, ApprovalResource, DecisionBody, ListApprovalsQuery } from './model.js';
+import { MultiLineText } from '../shared/schemas.js';
+import {
+  ApprovalIdPath,
+  ApprovalResource,
+  COMMENT_MAX_LENGTH,
+  DecisionBody,
+  ListApprovalsQuery,
+} from './model.js';
 
 const tag = 'Approvals';
 
@@ -83,11 +90,12 @@ export const approvalRoutes: RouteDefinition[] = [
     formBody: z.object({
       decision: z.enum(['APPROVED', 'REJECTED']),
       reviewed: z.literal('yes').describe('The "I have reviewed this request" tick.'),
-      comment: z.string().max(2_000).optional().describe('Required to reject.'),
+      comment: MultiLineText.max(COMMENT_MAX_LENGTH).optional().describe('Required to reject.'),
     }),
     responses: {
       200: { description: 'The decision was recorded.' },
       400: { description: 'No decision, no review tick, or a rejection without a comment: the form again.' },
+      403: { description: 'Posted from another site (Origin or Sec-Fetch-Site): nothing is decided.' },
       404: { description: 'A malformed, tampered, replaced or unknown link.' },
       409: { description: 'Already decided (a second post, another tab).' },
       410: { description: 'Expired, or the request was withdrawn.' },

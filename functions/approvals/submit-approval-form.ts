@@ -1,11 +1,15 @@
 import middy from '@middy/core';
+import { optionalEnv } from '../shared/config.js';
 import { ValidationError } from '../shared/errors.js';
 import { type ApiEvent, MAX_BODY_BYTES, validate } from '../shared/http.js';
 import { decideByLink } from './decisions.js';
 import { approvalOfLink } from './links.js';
 import { DecisionBody } from './model.js';
-import { htmlPage, linkTokenOf, pageMiddlewares } from './page-http.js';
+import { htmlPage, linkTokenOf, pageMiddlewares, refuseCrossSitePost } from './page-http.js';
 import { decidedPage, decisionPage } from './pages.js';
+
+/** The API's public URL, where approvers' links point; the form posts back to it. */
+const publicBaseUrl = optionalEnv('PUBLIC_BASE_URL', '') || undefined;
 
 function formOf(event: ApiEvent): URLSearchParams {
   const raw =
@@ -47,4 +51,7 @@ export async function submitApprovalForm(token: string, form: URLSearchParams) {
 
 export const handler = middy<ApiEvent>()
   .use(pageMiddlewares())
-  .handler((event) => submitApprovalForm(linkTokenOf(event), formOf(event)));
+  .handler((event) => {
+    refuseCrossSitePost(event, publicBaseUrl);
+    return submitApprovalForm(linkTokenOf(event), formOf(event));
+  });

@@ -12,7 +12,7 @@ import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
  *   FY#<fy>                  LINE#<bf>       a business function's line: running totals
  *   LEDGER#<fy>#<bf>         <entry id>      immutable ledger entries, time-ordered ids
  *   POSITIONS#<fy>#<bf>      <request id>    a request's commitment and actuals on the line
- *   INVOICE#<vendor>#<no.>   INVOICE         one actual per vendor invoice number
+ *   INVOICE#<vendor>#<NO.>   INVOICE         one actual per vendor invoice number (trimmed, any case)
  *   IDEMPOTENCY#<sub>        <route>#<key>   a transfer's or actual's first response, for retries
  *                                            (functions/shared/idempotency.ts; expires by TTL)
  *
@@ -35,8 +35,9 @@ export const budgetKeys = {
     pk: `POSITIONS#${fiscalYear}#${businessFunction}`,
     sk: requestId,
   }),
+  // One invoice however it is keyed in: "INV-123", "inv-123 " (the actual keeps the number as typed).
   invoice: (vendorId: string, invoiceNumber: string) => ({
-    pk: `INVOICE#${vendorId}#${invoiceNumber}`,
+    pk: `INVOICE#${vendorId}#${invoiceNumber.trim().toUpperCase()}`,
     sk: 'INVOICE',
   }),
 };

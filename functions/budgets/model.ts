@@ -3,7 +3,13 @@ import { BusinessFunctionCode } from '../reference-data/schemas.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
 import { formatMoney, MONEY_FIELDS, MoneySchema, refineMoney } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
-import { IsoDate as isoDate, PersonResource as Person, RequestId, VendorId } from '../shared/schemas.js';
+import {
+  IsoDate as isoDate,
+  MultiLineText,
+  PersonResource as Person,
+  RequestId,
+  VendorId,
+} from '../shared/schemas.js';
 import {
   LEDGER_ENTRY_KINDS,
   type LedgerEntryKind,
@@ -22,7 +28,7 @@ export const BudgetLinePath = z.strictObject({
   businessFunction: BusinessFunctionCode,
 });
 
-const Reason = z.string().trim().min(1).max(2_000);
+const Reason = MultiLineText.min(1).max(2_000);
 
 /** An envelope or allocation amount, with an optional reason for the audit trail. */
 export const SetBudgetAmountBody = z

@@ -4,7 +4,14 @@ import type { Caller } from '../shared/auth.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
 import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
-import { IsoDate as isoDate, PersonResource as Person, RequestId, VendorId } from '../shared/schemas.js';
+import {
+  IsoDate as isoDate,
+  MultiLineText,
+  PersonResource as Person,
+  RequestId,
+  SingleLineText,
+  VendorId,
+} from '../shared/schemas.js';
 
 /** The kinds of consultancy support TechOps buys. */
 export const REQUEST_CATEGORIES = [
@@ -41,11 +48,11 @@ const dateFields = z.object({ startDate: isoDate, endDate: isoDate });
 
 export const SubmitRequestBody = z
   .strictObject({
-    title: z.string().trim().min(3).max(200),
+    title: SingleLineText.min(3).max(200),
     businessFunction: BusinessFunctionCode,
     category: z.enum(REQUEST_CATEGORIES),
-    description: z.string().trim().min(1).max(10_000),
-    justification: z.string().trim().min(1).max(5_000),
+    description: MultiLineText.min(1).max(10_000),
+    justification: MultiLineText.min(1).max(5_000),
     estimatedCost: MoneySchema,
     startDate: isoDate,
     endDate: isoDate,
@@ -62,7 +69,7 @@ export const SubmitRequestBody = z
 export type SubmitRequestInput = z.infer<typeof SubmitRequestBody>;
 
 export const WithdrawRequestBody = z
-  .strictObject({ reason: z.string().trim().min(1).max(2_000) })
+  .strictObject({ reason: MultiLineText.min(1).max(2_000) })
   .meta({ id: 'WithdrawRequest' });
 
 export const RequestIdPath = z.strictObject({

@@ -19,6 +19,9 @@ type ApiMiddleware = MiddlewareObj<ApiEvent, ApiResult, Error, Context>;
 /** A body over this many bytes is refused before it is parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** No body of this API nests deeper than a few levels; anything past this is refused before it is walked. */
+export const MAX_BODY_DEPTH = 32;
+
 const PROBLEM_TYPE_PREFIX = 'urn:techops:problem:';
 const CORRELATION_HEADER = 'x-correlation-id';
 const WELL_FORMED_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -133,7 +136,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 }
 
 export function callerOf(event: ApiEvent): Caller {
-  return callerFromClaims(event.requestContext.authorizer?.jwt?.claims);
+  return callerFromClaims(event.requestContext.authorizer?.jwt?.claims, event.headers?.authorization);
 }
 
 export function zodIssues(error: z.ZodError): FieldIssue[] {
@@ -154,7 +157,28 @@ export function validate<T extends z.ZodType>(schema: T, input: unknown): z.outp
   return result.data;
 }
 
-/** Reads a JSON body: size limit, media type and syntax first, then the schema. */
+/** How deep arrays and objects nest in a JSON text, counted without recursion (strings skipped). */
+function nestingDepthOf(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '[' || char === '{') deepest = Math.max(deepest, ++depth);
+    else if (char === ']' || char === '}') depth -= 1;
+  }
+  return deepest;
+}
+
+/**
+ * Reads a JSON body: size limit, media type, nesting depth (counted before parsing), syntax,
+ * a JSON object, then the schema. So neither a schema's refinements nor the idempotency
+ * fingerprint ever meet `null`, a bare value, or an array nested deep enough to exhaust the stack.
+ */
 export function parseJsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.output<T> {
   const raw =
     event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
@@ -165,13 +189,22 @@ export function parseJsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): 
       { field: '', message: 'The body must be JSON (Content-Type: application/json).' },
     ]);
   }
+  const text = raw.toString();
+  if (nestingDepthOf(text) > MAX_BODY_DEPTH) {
+    throw new ValidationError([
+      { field: '', message: `The body is nested too deeply (at most ${MAX_BODY_DEPTH} levels).` },
+    ]);
+  }
   let parsed: unknown;
   try {
-    parsed = raw.length === 0 ? undefined : JSON.parse(raw.toString());
+    parsed = text.length === 0 ? undefined : JSON.parse(text);
   } catch {
     throw new ValidationError([{ field: '', message: 'The body is not valid JSON.' }]);
   }
   if (parsed === undefined) throw new ValidationError([{ field: '', message: 'A JSON body is required.' }]);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ValidationError([{ field: '', message: 'The body must be a JSON object.' }]);
+  }
   return validate(schema, parsed);
 }
 

@@ -3,7 +3,15 @@ import { REQUEST_CATEGORIES } from '../requests/model.js';
 import { isKnownCountry } from '../shared/countries.js';
 import { type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
-import { IsoDate as isoDate, PersonResource as Person, RequestId, VendorId } from '../shared/schemas.js';
+import {
+  IsoDate as isoDate,
+  MultiLineText,
+  PersonResource as Person,
+  RequestId,
+  SingleLineText,
+  VendorId,
+  withoutControlCharacters,
+} from '../shared/schemas.js';
 
 /**
  * The daily contract expiry digest: each relationship owner gets one email listing their
@@ -36,7 +44,7 @@ export const REVIEW_DIMENSIONS = ['quality', 'timeliness', 'valueForMoney', 'com
 export type ReviewDimension = (typeof REVIEW_DIMENSIONS)[number];
 
 const email = z.email('Must be an email address.').max(254);
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => SingleLineText.min(1).max(max);
 
 const Country = z
   .string()
@@ -60,7 +68,9 @@ const Contact = z.strictObject({
     .optional(),
 });
 
-const Website = z.url({ protocol: /^https?$/, error: 'Must be an http(s) URL.' }).max(2048);
+const Website = withoutControlCharacters(
+  z.url({ protocol: /^https?$/, error: 'Must be an http(s) URL.' }).max(2048),
+);
 
 const TaxId = z
   .string()
@@ -78,7 +88,7 @@ const vendorFields = {
   relationshipOwner: RelationshipOwner,
   contacts: z.array(Contact).max(20).default([]),
   riskTier: z.enum(RISK_TIERS),
-  notes: z.string().trim().max(5_000).optional(),
+  notes: MultiLineText.max(5_000).optional(),
 };
 
 export const CreateVendorBody = z.strictObject(vendorFields).meta({ id: 'CreateVendor' });
@@ -104,7 +114,7 @@ export type UpdateVendorInput = z.output<typeof UpdateVendorBody>;
 export const ChangeVendorStatusBody = z
   .strictObject({
     status: z.enum(VENDOR_STATUSES),
-    reason: z.string().trim().min(1).max(2_000).optional(),
+    reason: MultiLineText.min(1).max(2_000).optional(),
   })
   .refine((body) => !['ON_HOLD', 'OFFBOARDED'].includes(body.status) || body.reason !== undefined, {
     path: ['reason'],
@@ -127,13 +137,10 @@ const datesInOrder = <T extends z.ZodObject>(schema: T, from: string, to: string
     },
   );
 
-const DocumentUri = z
-  .string()
-  .max(1024)
-  .regex(
-    /^(https?:\/\/\S+|s3:\/\/[a-z0-9.-]{3,63}\/\S+|[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*)$/,
-    'Must be an S3 key ("contracts/acme/msa.pdf"), an s3:// URI or an http(s) URL.',
-  );
+const DocumentUri = withoutControlCharacters(z.string().max(1024)).regex(
+  /^(https?:\/\/\S+|s3:\/\/[a-z0-9.-]{3,63}\/\S+|[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*)$/,
+  'Must be an S3 key ("contracts/acme/msa.pdf"), an s3:// URI or an http(s) URL.',
+);
 
 export const AddContractBody = datesInOrder(
   z.strictObject({
@@ -170,7 +177,7 @@ export const AddReviewBody = z
     timeliness: Score,
     valueForMoney: Score,
     communication: Score,
-    comment: text(5_000),
+    comment: MultiLineText.min(1).max(5_000),
     requestId: RequestId.optional(),
   })
   .meta({ id: 'AddReview' });
@@ -183,7 +190,7 @@ export const VendorIdPath = z.strictObject({
 export const ListVendorsQuery = z.strictObject({
   status: z.enum(VENDOR_STATUSES).optional(),
   capability: z.enum(VENDOR_CAPABILITIES).optional(),
-  namePrefix: z.string().trim().min(1).max(100).optional().describe('Start of the display name, any case.'),
+  namePrefix: SingleLineText.min(1).max(100).optional().describe('Start of the display name, any case.'),
   ...PaginationQuery,
 });
 export type ListVendorsFilter = z.output<typeof ListVendorsQuery>;

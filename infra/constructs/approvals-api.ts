@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { approvalRoutes } from '../../functions/approvals/routes.js';
 import type { ApprovalWorkflow } from '../../workflows/approval-workflow.js';
+import type { AppConfig } from '../config.js';
 import type { ConsultancyHttpApi } from './consultancy-http-api.js';
 import type { DataTables } from './data-tables.js';
 import type { HandlerFunction } from './handler-function.js';
@@ -31,13 +32,18 @@ export class ApprovalsApi extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { api: ConsultancyHttpApi; data: DataTables; workflow: ApprovalWorkflow },
+    props: { api: ConsultancyHttpApi; data: DataTables; workflow: ApprovalWorkflow; config: AppConfig },
   ) {
     super(scope, id);
     for (const route of approvalRoutes) {
       const grant = ACCESS[route.operationId];
       if (!grant) throw new Error(`No access declared for route ${route.operationId}`);
-      grant(props.api.addRoute(this, route), props);
+      const handler = props.api.addRoute(this, route);
+      grant(handler, props);
+      // The form refuses posts from any origin but the page's own.
+      if (route.operationId === 'submitApprovalForm') {
+        handler.addEnvironment('PUBLIC_BASE_URL', props.config.publicBaseUrl);
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { escapeControlCharacters } from '../../functions/shared/schemas.js';
 import { awsError, type LocalService } from './aws-services.js';
 
 interface SimpleEmail {
@@ -81,8 +82,8 @@ export function emailOutboxService(outboxDir: string, log: (line: string) => voi
       writeFileSync(file, emlOf(email, messageId, now));
       const subject = email.Content.Simple.Subject?.Data ?? '';
       const links = linksIn(email.Content.Simple.Body?.Text?.Data ?? '');
-      log(`Email to ${to.join(', ')}: "${subject}" -> ${file}`);
-      for (const link of links) log(`  link: ${link}`);
+      log(escapeControlCharacters(`Email to ${to.join(', ')}: "${subject}" -> ${file}`));
+      for (const link of links) log(escapeControlCharacters(`  link: ${link}`));
       return { status: 200, body: { MessageId: messageId } };
     },
   };

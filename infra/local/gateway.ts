@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
+import { claimAsApiGatewayRenders } from '../../functions/shared/auth.js';
 import type { LocalLambdas } from './lambda-runtime.js';
 import { LOCAL_ACCOUNT, type LocalRoute } from './template.js';
 
@@ -31,14 +32,7 @@ function compile(route: LocalRoute): CompiledRoute {
 /** How API Gateway hands claims to the integration: every value a string, arrays as "[a b]". */
 function claimsAsApiGatewayPasses(payload: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(payload).map(([name, value]) => [
-      name,
-      Array.isArray(value)
-        ? `[${value.join(' ')}]`
-        : typeof value === 'object'
-          ? JSON.stringify(value)
-          : String(value),
-    ]),
+    Object.entries(payload).map(([name, value]) => [name, claimAsApiGatewayRenders(value)]),
   );
 }
 
@@ -77,6 +71,8 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
         issuer: route.jwt.issuer,
         audience: route.jwt.audience,
         algorithms: ['RS256'],
+        // API Gateway refuses a token that never expires.
+        requiredClaims: ['exp'],
       });
       return { ok: true as const, claims: claimsAsApiGatewayPasses(payload), scopes: null };
     } catch (error) {
@@ -105,13 +101,15 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    // Read to the end even past the limit: answering mid-upload would reset the connection
+    // under the client before it reads the 413. What is past the limit is dropped as it comes.
     for await (const chunk of request) {
       size += (chunk as Buffer).length;
-      if (size > MAX_PAYLOAD_BYTES) {
-        send(response, 413, '{"message":"Request Entity Too Large"}');
-        return log(413);
-      }
-      chunks.push(chunk as Buffer);
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk as Buffer);
+    }
+    if (size > MAX_PAYLOAD_BYTES) {
+      send(response, 413, '{"message":"Request Entity Too Large"}');
+      return log(413);
     }
     const authorization = await authorize(route, request);
     if (!authorization.ok) {

@@ -32,14 +32,22 @@ describe('claimList', () => {
     expect(list).toEqual(['admin', 'requester']);
   });
 
-  it.each(['admin,requester', 'admin, requester', ' admin ,requester '])(
-    'reads the comma-separated list "%s"',
+  it('keeps a group name with a space whole in an array claim', () => {
+    expect(claimList(['site admin', 'requester'])).toEqual(['site admin', 'requester']);
+  });
+
+  it.each(['admin,requester', 'finance,requester', '[finance,requester]'])(
+    'reads "%s" as one group name: a comma separates nothing',
     (value) => {
       const list = claimList(value);
 
-      expect(list).toEqual(['admin', 'requester']);
+      expect(list).toEqual([value.replace(/^\[|\]$/g, '')]);
     },
   );
+
+  it('keeps a group name with a space whole in a JSON array serialised as a string', () => {
+    expect(claimList('["site admin","requester"]')).toEqual(['site admin', 'requester']);
+  });
 
   it('reads a single value as a one-element list', () => {
     expect(claimList('finance')).toEqual(['finance']);
@@ -119,6 +127,64 @@ describe('callerFromClaims', () => {
     expect(caller.name).toBe('user-1');
     expect(caller.email).toBe('');
   });
+});
+
+/** A bearer token as the API Gateway authorizer let it through (the signature is not the Lambda's to check). */
+function bearer(payload: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `Bearer ${part({ alg: 'RS256', typ: 'JWT' })}.${part(payload)}.c2lnbmF0dXJl`;
+}
+
+describe('callerFromClaims with the claims as the HTTP API JWT authorizer renders them', () => {
+  const token = { iss: 'https://issuer.example', sub: 'user-1', iat: 1_900_000_000, exp: 1_900_003_600 };
+  const rendered = { iss: token.iss, sub: token.sub, iat: String(token.iat), exp: String(token.exp) };
+
+  it('does not make ["site admin"] an admin: the verified token keeps the group name whole', () => {
+    const claims = { ...rendered, groups: '[site admin]' };
+
+    const caller = callerFromClaims(claims, bearer({ ...token, groups: ['site admin'] }));
+
+    expect(caller.roles).toEqual([]);
+  });
+
+  it('does not make ["finance,requester"] finance', () => {
+    const claims = { ...rendered, groups: '[finance,requester]' };
+
+    const caller = callerFromClaims(claims, bearer({ ...token, groups: ['finance,requester'] }));
+
+    expect(caller.roles).toEqual([]);
+  });
+
+  it('reads several whole group names from the verified token', () => {
+    const claims = { ...rendered, groups: '[requester site admin approver]' };
+
+    const caller = callerFromClaims(
+      claims,
+      bearer({ ...token, groups: ['requester', 'site admin', 'approver'] }),
+    );
+
+    expect(caller.roles).toEqual(['requester', 'approver']);
+  });
+
+  it.each([
+    ['another subject', { ...token, sub: 'user-2', groups: ['requester'] }],
+    ['other groups', { ...token, groups: ['requester'] }],
+  ])('ignores a bearer token with %s than the authorizer vouched for', (_case, payload) => {
+    const claims = { ...rendered, groups: '[admin]' };
+
+    const caller = callerFromClaims(claims, bearer(payload));
+
+    expect(caller.roles).toEqual(['admin']);
+  });
+
+  it.each(['Basic dXNlcjpwYXNz', 'Bearer not-a-jwt', `${bearer(token)}, ${bearer(token)}`])(
+    'reads the rendered claim when the Authorization header holds no single token: %s',
+    (authorization) => {
+      const caller = callerFromClaims({ ...rendered, groups: '[finance]' }, authorization);
+
+      expect(caller.roles).toEqual(['finance']);
+    },
+  );
 });
 
 describe('callerFromClaims with configured claim names', () => {
