@@ -19,6 +19,8 @@ export interface AppConfig {
   approvalTimeout: Duration;
   /** Whose head decides when a business function's own head is the requester. */
   segregationApproverBusinessFunction: string;
+  /** How long a request may sit in SUBMITTED (or its execution run without asking) before the sweeper steps in. */
+  strandedApprovalAfter: Duration;
 }
 
 function contextString(node: Node, key: string): string {
@@ -92,5 +94,6 @@ export function appConfigFrom(node: Node): AppConfig {
     publicBaseUrl: contextUrl(node, 'publicBaseUrl'),
     approvalTimeout: contextDuration(node, 'approvalTimeout'),
     segregationApproverBusinessFunction: contextString(node, 'segregationApproverBusinessFunction'),
+    strandedApprovalAfter: contextDuration(node, 'strandedApprovalAfter'),
   };
 }

@@ -256,6 +256,7 @@ export class ApprovalWorkflow extends Construct {
       entry: APPROVAL_TASK_ENTRIES.startStrandedApprovals,
       description: 'Approval workflow sweeper: start the approval of requests stranded in SUBMITTED',
       timeout: Duration.minutes(1),
+      environment: { STRANDED_AFTER_SECONDS: String(config.strandedApprovalAfter.toSeconds()) },
     });
     data.grantRequestsRead(sweeper);
     this.grantStart(sweeper);

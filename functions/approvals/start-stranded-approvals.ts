@@ -7,8 +7,11 @@ import { recoverApprovalWorkflow } from './workflow.js';
 
 const approvalWorkflowArn = requireEnv('APPROVAL_WORKFLOW_ARN');
 
-/** A request this long in SUBMITTED has lost its start (the workflow moves it on within seconds). */
-const STRANDED_AFTER_MS = 2 * 60 * 1000;
+/**
+ * A request this long in SUBMITTED has lost its start, or its execution this long without asking
+ * has lost its task (the workflow moves a request on within seconds).
+ */
+const strandedAfterMs = Number(requireEnv('STRANDED_AFTER_SECONDS')) * 1000;
 const PAGE_SIZE = 100;
 
 /**
@@ -26,8 +29,8 @@ export async function startStrandedApprovals(
   do {
     const page = await listRequestsMatching({ status: 'SUBMITTED' }, { limit: PAGE_SIZE, cursor });
     for (const request of page.items) {
-      if (now.getTime() - Date.parse(request.createdAt) < STRANDED_AFTER_MS) continue;
-      const outcome = await recoverApprovalWorkflow(approvalWorkflowArn, request.id);
+      if (now.getTime() - Date.parse(request.createdAt) < strandedAfterMs) continue;
+      const outcome = await recoverApprovalWorkflow(approvalWorkflowArn, request.id, strandedAfterMs, now);
       if (outcome === 'started') started.push(request.id);
       if (outcome === 'recovered') recovered.push(request.id);
     }

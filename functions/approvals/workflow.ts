@@ -34,21 +34,25 @@ const executionArnOf = (stateMachineArn: string, name: string) =>
   `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
 /**
- * Starts the approval of a request stranded in SUBMITTED. When its execution already runs, it
- * never asked for approval (a request leaves SUBMITTED within seconds once asked): its task was
- * lost, say to a crash. That execution is stopped and a fresh one started, named
- * `<request id>-<n>`; deterministic names keep a repeated sweep from starting two.
+ * Starts the approval of a request stranded in SUBMITTED. When its execution has run for longer
+ * than `strandedAfterMs` and the request is still SUBMITTED, it never asked for approval (a
+ * request leaves SUBMITTED within seconds once asked): its task was lost, say to a crash. That
+ * execution is stopped and a fresh one started, named `<request id>-<n>`; a younger execution
+ * (one a sweep just started) is left to run. Deterministic names keep repeated sweeps from
+ * starting two.
  */
 export async function recoverApprovalWorkflow(
   stateMachineArn: string,
   requestId: string,
-): Promise<'started' | 'recovered'> {
+  strandedAfterMs: number,
+  now = new Date(),
+): Promise<'started' | 'recovered' | 'running'> {
   for (let attempt = 1; attempt <= MAX_EXECUTIONS_PER_REQUEST; attempt++) {
     const name = executionNameOf(requestId, attempt);
     const executionArn = executionArnOf(stateMachineArn, name);
-    let status: string | undefined;
+    let execution: { status?: string | undefined; startDate?: Date | undefined };
     try {
-      ({ status } = await sfn.send(new DescribeExecutionCommand({ executionArn })));
+      execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     } catch (error) {
       if (errorName(error) !== 'ExecutionDoesNotExist') throw error;
       await sfn.send(
@@ -56,7 +60,9 @@ export async function recoverApprovalWorkflow(
       );
       return attempt === 1 ? 'started' : 'recovered';
     }
-    if (status === 'RUNNING') {
+    if (execution.status === 'RUNNING') {
+      const age = now.getTime() - (execution.startDate?.getTime() ?? now.getTime());
+      if (age < strandedAfterMs) return 'running';
       await sfn.send(
         new StopExecutionCommand({
           executionArn,

@@ -213,9 +213,11 @@ const CLOSED_UNAPPROVED = ['REJECTED', 'EXPIRED', 'BUDGET_EXCEEDED'];
  * - the request's status and its approval's agree, and the request shows its approval as stored.
  */
 export async function assertInvariants(on: Stage, requests: RequestUnderTest[]): Promise<void> {
+  // Every workflow first: the ledger is read once nothing moves any more.
+  const settledRequests = await Promise.all(requests.map(settled));
   const entries = await ledgerOf(on);
-  for (const request of requests) {
-    const stored = await settled(request);
+  for (const [index, request] of requests.entries()) {
+    const stored = settledRequests[index] as Record<string, unknown>;
     const status = String(stored.status);
     const money = requestMoney(entries, request.id);
     const what = `${request.id} (${status}): ${JSON.stringify(money, (_, value) => (typeof value === 'bigint' ? String(value) : value))}`;

@@ -108,11 +108,16 @@ describe('an approval task lost between saving and delivering it', { timeout: 30
 
   it('is taken over by the sweeper: the stranded execution is stopped and a fresh one asks', async () => {
     port = await freePort();
-    const cloud = await startLocalCloud({ dataDir, port, stepFunctionsFaults: { crashBeforeTaskDelivery } });
+    const cloud = await startLocalCloud({
+      dataDir,
+      port,
+      stepFunctionsFaults: { crashBeforeTaskDelivery },
+      // An execution a second old that has not asked counts as stranded (two minutes in AWS).
+      context: { 'techops:strandedApprovalAfter': 'PT1S' },
+    });
     crashing = cloud;
 
     const id = await strandedRequest(cloud);
-    // The cloud runs the sweeper on start too: whichever run sees the request stranded takes over.
     await eventually(
       async () => {
         const saved = savedExecution(id);

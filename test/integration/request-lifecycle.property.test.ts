@@ -18,14 +18,14 @@ import { call } from './support.js';
 // Model-based: random sequences of API operations on a request, against the local cloud and a
 // small in-memory model of the lifecycle (lifecycle.ts) and its money; after every operation
 // the answer and the request's status must be what the model says, and after every sequence
-// the request's ledger entries too. This file works on MSAT's line in FY2032 only.
+// the request's ledger entries too. This file works on SC's line in FY2032 only.
 const SEQUENCES = 100;
 const AMOUNT = '1000.00';
 
 let on: Stage;
 
 beforeAll(async () => {
-  on = await stage('FY2032', 'MSAT');
+  on = await stage('FY2032', 'SC');
 });
 
 interface Model {

@@ -13,7 +13,7 @@ import {
 } from './lifecycle-support.js';
 
 // Every pair of operations that can meet on one request, run at once many times against the
-// local cloud; after each batch the lifecycle's invariants must hold. This file works on ENG's
+// local cloud; after each batch the lifecycle's invariants must hold. This file works on DIGITAL's
 // line in FY2031 only.
 const RUNS = 25;
 /** Trials run this many at a time: more interleavings per second, each still a tight race. */
@@ -22,7 +22,7 @@ const BATCH = 5;
 let on: Stage;
 
 beforeAll(async () => {
-  on = await stage('FY2031', 'ENG');
+  on = await stage('FY2031', 'DIGITAL');
 });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
