@@ -139,7 +139,8 @@ export const vendorRoutes: RouteDefinition[] = [
       ...invalid('Invalid status or missing reason'),
       ...notFound,
       409: {
-        description: 'Not allowed from the current status: `allowedTransitions` names what is.',
+        description:
+          'Not allowed from the current status: `allowedTransitions` names what is. Without If-Match, also when the vendor changed meanwhile: try again.',
         schema: StateConflictProblem,
       },
       412: { description: 'The vendor changed since the ETag sent in If-Match.' },
@@ -229,6 +230,7 @@ export const vendorRoutes: RouteDefinition[] = [
       201: { description: 'The stored review.', schema: ReviewResource, headers: ['Location'] },
       ...invalid('Invalid review or unknown requestId'),
       ...notFound,
+      409: { description: 'The vendor kept changing while the review was added: try again.' },
     },
   },
   {
