@@ -195,6 +195,10 @@ const RESPONSE_HEADERS = {
     description: 'The version of the resource, a strong entity tag: send it back in If-Match.',
     schema: { type: 'string', pattern: '^"[0-9]+"$' },
   },
+  'WWW-Authenticate': {
+    description: "API Gateway's challenge when its JWT authorizer refuses the token.",
+    schema: { type: 'string', pattern: '^Bearer' },
+  },
   'Idempotent-Replayed': {
     description:
       'Present on a retry with an Idempotency-Key already used: this is the first response again and nothing new was done.',
@@ -230,6 +234,8 @@ function responseOf(
   if (origin !== 'gateway')
     headers['x-correlation-id'] = headerObject('x-correlation-id', origin === 'handler');
   for (const name of response.headers ?? []) headers[name] = headerObject(name, true);
+  if (status === 401 && origin !== 'handler')
+    headers['WWW-Authenticate'] = headerObject('WWW-Authenticate', false);
   if (status < 300 && headerNamed(route, IDEMPOTENCY_KEY)) {
     headers['Idempotent-Replayed'] = headerObject('Idempotent-Replayed', false);
   }
