@@ -168,7 +168,7 @@ const STANDARD_RESPONSES: Record<number, StandardResponse> = {
   },
   500: {
     description:
-      'Something went wrong on our side: a problem that names no cause (quote the x-correlation-id), or API Gateway\'s {"message":"Internal Server Error"} when the handler itself failed.',
+      'Something went wrong on our side: the handler\'s answer names no cause (quote its x-correlation-id), or API Gateway answers {"message":"Internal Server Error"} when the handler itself failed.',
     origin: 'either',
     applies: () => true,
   },
