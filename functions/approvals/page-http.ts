@@ -3,7 +3,7 @@ import type { MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
 import { DomainError, ForbiddenError } from '../shared/errors.js';
-import type { ApiEvent, ApiResult } from '../shared/http.js';
+import { type ApiEvent, type ApiResult, correlationIds } from '../shared/http.js';
 import { logger } from '../shared/logger.js';
 import { PAGE_HEADERS, problemPage } from './pages.js';
 
@@ -37,6 +37,7 @@ export function pageMiddlewares(): PageMiddleware[] {
   return [
     httpHeaderNormalizer() as PageMiddleware,
     injectLambdaContext(logger, { resetKeys: true }) as PageMiddleware,
+    correlationIds(),
     pageErrorHandler(),
   ];
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
+import type { RouteDefinition } from '../platform/route.js';
 import { pageSchemaOf } from '../shared/pagination.js';
+import { StateConflictProblem } from '../shared/problem.js';
 import { MultiLineText } from '../shared/schemas.js';
 import {
   ApprovalIdPath,
@@ -34,7 +35,6 @@ export const approvalRoutes: RouteDefinition[] = [
     responses: {
       200: { description: 'A page of pending approvals.', schema: pageSchemaOf(ApprovalResource) },
       400: { description: 'Invalid status, limit or cursor.' },
-      ...authorizedProblems,
     },
   },
   {
@@ -54,10 +54,15 @@ export const approvalRoutes: RouteDefinition[] = [
         schema: ApprovalResource,
       },
       400: { description: 'Invalid decision, or a rejection without a comment.' },
-      ...authorizedProblems,
       404: { description: 'No such approval.' },
-      409: { description: 'Already decided.' },
-      410: { description: 'Expired, or voided by a withdrawal.' },
+      409: {
+        description: 'Already decided (`approvalStatus`), or changed while deciding: read it again.',
+        schema: StateConflictProblem,
+      },
+      410: {
+        description: 'Expired, or voided by a withdrawal (`approvalStatus`).',
+        schema: StateConflictProblem,
+      },
     },
   },
   {

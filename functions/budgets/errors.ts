@@ -1,10 +1,43 @@
+import * as z from 'zod';
 import { ConflictError, ValidationError } from '../shared/errors.js';
-import { formatMoney } from '../shared/money.js';
-import type { StoredEnvelope, StoredLine } from './model.js';
+import { formatMoney, MoneySchema } from '../shared/money.js';
+import { problemWith, StateConflictProblem } from '../shared/problem.js';
+import { ActualResource, type StoredEnvelope, type StoredLine } from './model.js';
 
 /** The refusals of the budget rules: 409 with the figures that decided them. */
 
-const figuresOf = (line: StoredLine) => ({
+const figure = (what: string) => MoneySchema.optional().describe(what);
+
+/** The 409 of a budget rule, with its figures (a retry-later conflict has none). */
+export const BudgetRefusalProblem = problemWith({
+  fiscalYear: z.string().optional(),
+  businessFunction: z.string().optional().describe('The budget line refused, for a line’s rule.'),
+  envelope: figure("The fiscal year's envelope."),
+  allocated: figure('What is allocated: to the line, or in all for an envelope rule.'),
+  unallocated: figure('The envelope less the allocations.'),
+  committed: figure("The line's commitments."),
+  actual: figure("The line's actuals."),
+  available: figure('What the line has available.'),
+  consumed: figure('What the line has committed or spent.'),
+  requested: figure('The amount asked for.'),
+  requestedIncrease: figure('How much more the allocations would need.'),
+  budgetCurrency: z.string().optional().describe("The fiscal year's budget currency."),
+  currency: z.string().optional().describe('The currency asked for.'),
+}).meta({ id: 'BudgetRefusalProblem' });
+
+type BudgetFigures = Omit<
+  z.input<typeof BudgetRefusalProblem>,
+  'type' | 'title' | 'status' | 'detail' | 'instance'
+>;
+
+/** The 409 of recording an actual: the request's status, or the invoice already recorded otherwise. */
+export const ActualConflictProblem = problemWith({
+  currentStatus: StateConflictProblem.shape.currentStatus,
+  allowedTransitions: StateConflictProblem.shape.allowedTransitions,
+  existingActual: ActualResource.optional().describe('The actual this invoice number was recorded as.'),
+}).meta({ id: 'ActualConflictProblem' });
+
+const figuresOf = (line: StoredLine): BudgetFigures => ({
   fiscalYear: line.fiscalYear,
   businessFunction: line.businessFunction,
   allocated: formatMoney({ minor: line.allocated, currency: line.currency }),
@@ -24,7 +57,10 @@ export class InsufficientBudgetError extends ConflictError {
   ) {
     super(
       `${line.businessFunction} has ${formatMoney({ minor: line.available, currency: line.currency }).amount} ${line.currency} available in ${line.fiscalYear}; ${formatMoney({ minor: requestedMinor, currency: line.currency }).amount} is needed.`,
-      { ...figuresOf(line), requested: formatMoney({ minor: requestedMinor, currency: line.currency }) },
+      {
+        ...figuresOf(line),
+        requested: formatMoney({ minor: requestedMinor, currency: line.currency }),
+      } satisfies BudgetFigures,
     );
     this.name = 'InsufficientBudgetError';
   }
@@ -41,7 +77,7 @@ export class EnvelopeExceededError extends ConflictError {
         allocated: money(envelope.allocated),
         unallocated: money(envelope.envelope - envelope.allocated),
         requestedIncrease: money(requestedIncreaseMinor),
-      },
+      } satisfies BudgetFigures,
     );
     this.name = 'EnvelopeExceededError';
   }
@@ -56,7 +92,7 @@ export class EnvelopeBelowAllocationsError extends ConflictError {
         fiscalYear: envelope.fiscalYear,
         allocated: money(envelope.allocated),
         requested: money(requestedMinor),
-      },
+      } satisfies BudgetFigures,
     );
     this.name = 'EnvelopeBelowAllocationsError';
   }
@@ -67,7 +103,11 @@ export class AllocationBelowConsumptionError extends ConflictError {
     const money = (minor: number) => formatMoney({ minor, currency: line.currency });
     super(
       `${line.businessFunction}'s allocation cannot drop to ${money(requestedMinor).amount}: ${money(line.consumed).amount} is already committed or spent.`,
-      { ...figuresOf(line), consumed: money(line.consumed), requested: money(requestedMinor) },
+      {
+        ...figuresOf(line),
+        consumed: money(line.consumed),
+        requested: money(requestedMinor),
+      } satisfies BudgetFigures,
     );
     this.name = 'AllocationBelowConsumptionError';
   }
@@ -90,7 +130,7 @@ export class BudgetCurrencyMismatchError extends ConflictError {
       fiscalYear: envelope.fiscalYear,
       budgetCurrency: envelope.currency,
       currency: given,
-    });
+    } satisfies BudgetFigures);
     this.name = 'BudgetCurrencyMismatchError';
   }
 }

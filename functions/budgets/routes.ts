@@ -1,8 +1,9 @@
 import * as z from 'zod';
-import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
+import type { RouteDefinition } from '../platform/route.js';
 import { AuditEventResource } from '../shared/audit-event.js';
 import { idempotencyKeyHeader, idempotencyKeyReused } from '../shared/idempotency.js';
 import { pageSchemaOf } from '../shared/pagination.js';
+import { ActualConflictProblem, BudgetRefusalProblem } from './errors.js';
 import {
   ActualResource,
   BudgetLinePath,
@@ -36,11 +37,21 @@ export const budgetRoutes: RouteDefinition[] = [
     headers: ifMatch,
     body: SetBudgetAmountBody,
     responses: {
-      200: { description: 'The updated budget of the fiscal year.', schema: BudgetResource },
-      201: { description: 'The envelope was set for the first time.', schema: BudgetResource },
+      200: {
+        description: 'The updated budget of the fiscal year.',
+        schema: BudgetResource,
+        headers: ['ETag', 'Location'],
+      },
+      201: {
+        description: 'The envelope was set for the first time.',
+        schema: BudgetResource,
+        headers: ['ETag', 'Location'],
+      },
       400: { description: 'Invalid fiscal year or amount, or another currency than the year’s.' },
-      ...authorizedProblems,
-      409: { description: 'The envelope would be below the allocations (with the figures).' },
+      409: {
+        description: 'The envelope would be below the allocations (with the figures).',
+        schema: BudgetRefusalProblem,
+      },
       412: { description: 'The envelope changed since the ETag sent in If-Match.' },
     },
   },
@@ -56,7 +67,6 @@ export const budgetRoutes: RouteDefinition[] = [
     responses: {
       200: { description: 'The budget view.', schema: BudgetResource },
       400: { description: 'Malformed fiscal year.' },
-      ...authorizedProblems,
       404: { description: 'No envelope is set for the fiscal year.' },
     },
   },
@@ -74,7 +84,6 @@ export const budgetRoutes: RouteDefinition[] = [
     responses: {
       200: { description: 'A page of audit events.', schema: pageSchemaOf(AuditEventResource) },
       400: { description: 'Malformed fiscal year, limit or cursor.' },
-      ...authorizedProblems,
       404: { description: 'No envelope is set for the fiscal year.' },
     },
   },
@@ -91,11 +100,13 @@ export const budgetRoutes: RouteDefinition[] = [
     headers: ifMatch,
     body: SetBudgetAmountBody,
     responses: {
-      200: { description: 'The budget line.', schema: BudgetLineResource },
+      200: { description: 'The budget line.', schema: BudgetLineResource, headers: ['ETag'] },
       400: { description: 'Invalid path or amount, or another currency than the year’s.' },
-      ...authorizedProblems,
       404: { description: 'Unknown fiscal year or business function.' },
-      409: { description: 'Exceeds the envelope, or below consumption (with the figures).' },
+      409: {
+        description: 'Exceeds the envelope, or below consumption (with the figures).',
+        schema: BudgetRefusalProblem,
+      },
       412: { description: 'The line changed since the ETag sent in If-Match.' },
     },
   },
@@ -115,9 +126,11 @@ export const budgetRoutes: RouteDefinition[] = [
       400: {
         description: 'Invalid body (every invalid field listed), e.g. a transfer to the same function.',
       },
-      ...authorizedProblems,
       404: { description: 'Unknown fiscal year or business function.' },
-      409: { description: 'The source line has less available than the amount (with the figures).' },
+      409: {
+        description: 'The source line has less available than the amount (with the figures).',
+        schema: BudgetRefusalProblem,
+      },
       ...idempotencyKeyReused,
     },
   },
@@ -134,7 +147,6 @@ export const budgetRoutes: RouteDefinition[] = [
     responses: {
       200: { description: 'A page of ledger entries.', schema: pageSchemaOf(LedgerEntryResource) },
       400: { description: 'Invalid path, limit or cursor.' },
-      ...authorizedProblems,
       404: { description: 'Unknown fiscal year or business function.' },
     },
   },
@@ -150,14 +162,18 @@ export const budgetRoutes: RouteDefinition[] = [
     headers: idempotencyKeyHeader,
     body: RecordActualBody,
     responses: {
-      200: { description: 'This invoice was already recorded: the first actual.', schema: ActualResource },
-      201: { description: 'The recorded actual.', schema: ActualResource },
+      200: {
+        description: 'This invoice was already recorded: the first actual.',
+        schema: ActualResource,
+        headers: ['Location'],
+      },
+      201: { description: 'The recorded actual.', schema: ActualResource, headers: ['Location'] },
       400: { description: 'Invalid body, or another currency than the budget’s.' },
-      ...authorizedProblems,
       404: { description: 'No such request.' },
       409: {
         description:
-          'The request is not approved, its fiscal year has no budget, or the invoice number was recorded with other details.',
+          'The request is not approved (`currentStatus`), its fiscal year has no budget, or the invoice number was recorded with other details (`existingActual`).',
+        schema: ActualConflictProblem,
       },
       ...idempotencyKeyReused,
     },

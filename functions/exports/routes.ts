@@ -1,4 +1,4 @@
-import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
+import type { RouteDefinition } from '../platform/route.js';
 import { ExportSpendQuery, SpendExportResource } from './model.js';
 
 export const exportRoutes: RouteDefinition[] = [
@@ -13,9 +13,12 @@ export const exportRoutes: RouteDefinition[] = [
     tag: 'Exports',
     query: ExportSpendQuery,
     responses: {
-      303: { description: 'See the Location header: the download.', schema: SpendExportResource },
+      303: {
+        description: 'See the Location header: the download.',
+        schema: SpendExportResource,
+        headers: ['Location'],
+      },
       400: { description: 'Invalid query (every invalid parameter listed).' },
-      ...authorizedProblems,
       404: { description: 'No envelope for the fiscal year, or no line for the business function.' },
     },
   },

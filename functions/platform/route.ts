@@ -1,8 +1,50 @@
 import type * as z from 'zod';
 
+/** The groups of operations in the OpenAPI document, with what each is for. */
+export const TAGS = {
+  Platform: 'Liveness and this OpenAPI document.',
+  'Reference data':
+    'Business functions and their heads: the organisation units that ask for consultancy support.',
+  Requests: 'Consultancy support requests: submit, find, list, withdraw, and their audit trail.',
+  Approvals:
+    "Approvers' decisions: the pending approvals of the caller, deciding by API, and the emailed link's page and form.",
+  Budgets:
+    'Budget envelope per fiscal year, allocations per business function, transfers, the commitment ledger and actuals.',
+  Exports: "Finance's spend exports (CSV or JSON downloads).",
+  Vendors:
+    'Vendor relationship records: vendors and their lifecycle, contracts, rate cards and performance reviews.',
+} as const;
+
+export type Tag = keyof typeof TAGS;
+
+/** A request header the route reads. */
+export interface RouteHeader {
+  schema: z.ZodType;
+  description: string;
+  /** The server refuses a request without it (If-Match: 428). */
+  required?: boolean;
+}
+
+/** Response headers a response carries besides those every response has (see openapi-document.ts). */
+export type ResponseHeaderName = 'Location' | 'ETag';
+
+export interface RouteResponse {
+  description: string;
+  /**
+   * The JSON body. For an error status, the whole problem schema (e.g. one made with
+   * `problemWith` its extension members); without it the status's standard problem schema.
+   */
+  schema?: z.ZodType;
+  /** Headers this response always carries. */
+  headers?: ResponseHeaderName[];
+}
+
 /**
  * One route of the HTTP API, declared once: the CDK app makes its Lambda and API route from
  * it and the OpenAPI document describes it from the same zod schemas the handler validates with.
+ * The document adds the responses every route of its kind can give (400 for validated input,
+ * 401/403 behind the authorizer, 412/428 for If-Match, 422 for Idempotency-Key, 413, 429, 500,
+ * 503): declare one here only to say more about it (its description, its extension members).
  */
 export interface RouteDefinition {
   /** Also names the route's Lambda in the stack. */
@@ -14,7 +56,7 @@ export interface RouteDefinition {
   entry: string;
   summary: string;
   description?: string;
-  tag: string;
+  tag: Tag;
   /**
    * Why the route needs no token (health; the approver's emailed-link pages, where the link's
    * own secret authenticates). Every other route sits behind the JWT authorizer.
@@ -24,15 +66,12 @@ export interface RouteDefinition {
   produces?: 'text/html';
   pathParameters?: z.ZodObject;
   query?: z.ZodObject;
-  headers?: Record<string, { schema: z.ZodType; description: string }>;
+  headers?: Record<string, RouteHeader>;
   body?: z.ZodType;
   /** An HTML form's fields (application/x-www-form-urlencoded), for the page routes. */
   formBody?: z.ZodType;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: Record<number, RouteResponse>;
 }
 
-/** The problem responses every authorized route may give. */
-export const authorizedProblems = {
-  401: { description: 'Missing, malformed, expired or wrongly signed token.' },
-  403: { description: 'The token lacks the role, or the business function, for this.' },
-} as const;
+/** Kept for routes that still spread it: the document adds 401 and 403 to every authorized route itself. */
+export const authorizedProblems = {} as const;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { authorizedProblems, type RouteDefinition } from './route.js';
+import type { RouteDefinition } from './route.js';
 
 const tag = 'Platform';
 
@@ -27,8 +27,14 @@ export const platformRoutes: RouteDefinition[] = [
     summary: 'This OpenAPI 3.1 document',
     tag,
     responses: {
-      200: { description: 'The OpenAPI document, generated from the schemas the handlers validate with.' },
-      ...authorizedProblems,
+      200: {
+        description: 'The OpenAPI document, generated from the schemas the handlers validate with.',
+        schema: z.looseObject({
+          openapi: z.literal('3.1.0'),
+          info: z.looseObject({ title: z.string(), version: z.string() }),
+          paths: z.record(z.string(), z.unknown()),
+        }),
+      },
     },
   },
 ];

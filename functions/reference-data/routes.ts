@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
+import type { RouteDefinition } from '../platform/route.js';
 import { PaginationQuery, pageSchemaOf } from '../shared/pagination.js';
 import { BusinessFunctionResource } from './schemas.js';
 
@@ -20,7 +20,6 @@ export const referenceDataRoutes: RouteDefinition[] = [
         schema: pageSchemaOf(BusinessFunctionResource),
       },
       400: { description: 'Invalid query parameters.' },
-      ...authorizedProblems,
     },
   },
 ];

@@ -1,8 +1,9 @@
 import * as z from 'zod';
-import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
+import type { RouteDefinition } from '../platform/route.js';
 import { AuditEventResource } from '../shared/audit-event.js';
 import { idempotencyKeyHeader, idempotencyKeyReused } from '../shared/idempotency.js';
 import { pageSchemaOf } from '../shared/pagination.js';
+import { StateConflictProblem } from '../shared/problem.js';
 import {
   ListRequestsQuery,
   RequestHistoryQuery,
@@ -27,9 +28,12 @@ export const requestRoutes: RouteDefinition[] = [
     headers: idempotencyKeyHeader,
     body: SubmitRequestBody,
     responses: {
-      201: { description: 'The stored request, status SUBMITTED.', schema: RequestResource },
+      201: {
+        description: 'The stored request, status SUBMITTED.',
+        schema: RequestResource,
+        headers: ['Location', 'ETag'],
+      },
       400: { description: 'Invalid body: every invalid field is listed in `errors`.' },
-      ...authorizedProblems,
       ...idempotencyKeyReused,
     },
   },
@@ -45,7 +49,6 @@ export const requestRoutes: RouteDefinition[] = [
     responses: {
       200: { description: 'A page of requests.', schema: pageSchemaOf(RequestResource) },
       400: { description: 'Invalid filter, limit or cursor.' },
-      ...authorizedProblems,
     },
   },
   {
@@ -57,8 +60,11 @@ export const requestRoutes: RouteDefinition[] = [
     tag,
     pathParameters: RequestIdPath,
     responses: {
-      200: { description: 'The request; its ETag is its version.', schema: RequestResource },
-      ...authorizedProblems,
+      200: {
+        description: 'The request; its ETag is its version.',
+        schema: RequestResource,
+        headers: ['ETag'],
+      },
       404: { description: 'No such request.' },
     },
   },
@@ -75,11 +81,14 @@ export const requestRoutes: RouteDefinition[] = [
     headers: { 'If-Match': { schema: z.string(), description: 'The ETag the change is based on.' } },
     body: WithdrawRequestBody,
     responses: {
-      200: { description: 'The withdrawn request.', schema: RequestResource },
+      200: { description: 'The withdrawn request.', schema: RequestResource, headers: ['ETag'] },
       400: { description: 'Invalid body.' },
-      ...authorizedProblems,
       404: { description: 'No such request.' },
-      409: { description: 'The request is already decided or withdrawn.' },
+      409: {
+        description:
+          'The request is already decided or withdrawn (`currentStatus`), or its approver has just decided it (`approvalStatus`).',
+        schema: StateConflictProblem,
+      },
       412: { description: 'The request changed since the ETag sent in If-Match.' },
     },
   },
@@ -94,7 +103,6 @@ export const requestRoutes: RouteDefinition[] = [
     query: RequestHistoryQuery,
     responses: {
       200: { description: 'A page of audit events.', schema: pageSchemaOf(AuditEventResource) },
-      ...authorizedProblems,
       404: { description: 'No such request.' },
     },
   },

@@ -8,7 +8,7 @@ import { newAuditEvent } from '../shared/audit-event.js';
 import type { Caller } from '../shared/auth.js';
 import { assertIfMatch } from '../shared/concurrency.js';
 import { ChangedMeanwhileError } from '../shared/db.js';
-import { PreconditionFailedError } from '../shared/errors.js';
+import { ConflictError, PreconditionFailedError } from '../shared/errors.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, parseJsonBody, validate } from '../shared/http.js';
 import { formatMoney } from '../shared/money.js';
 import { nextStatus } from './lifecycle.js';
@@ -48,12 +48,10 @@ export async function withdrawRequest(
     try {
       return await withdrawOnce(caller, id, reason, ifMatch, now);
     } catch (error) {
-      if (
-        !(error instanceof PreconditionFailedError) ||
-        ifMatch !== undefined ||
-        attempt >= ATTEMPTS_WITHOUT_IF_MATCH
-      ) {
-        throw error;
+      if (!(error instanceof PreconditionFailedError) || ifMatch !== undefined) throw error;
+      // No precondition was sent, so none failed: it kept changing under us.
+      if (attempt >= ATTEMPTS_WITHOUT_IF_MATCH) {
+        throw new ConflictError('The request kept changing while you were withdrawing it; try again.');
       }
     }
   }

@@ -11,6 +11,7 @@ import type * as z from 'zod';
 import { type Caller, callerFromClaims } from './auth.js';
 import { BodyTooLargeError, DomainError, type FieldIssue, ValidationError } from './errors.js';
 import { logger } from './logger.js';
+import { PROBLEM_TYPE_PREFIX } from './problem.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -22,7 +23,6 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** No body of this API nests deeper than a few levels; anything past this is refused before it is walked. */
 export const MAX_BODY_DEPTH = 32;
 
-const PROBLEM_TYPE_PREFIX = 'urn:techops:problem:';
 const CORRELATION_HEADER = 'x-correlation-id';
 const WELL_FORMED_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -36,20 +36,25 @@ function correlationIdOf(event: ApiEvent): string {
   return supplied && WELL_FORMED_CORRELATION_ID.test(supplied) ? supplied : event.requestContext.requestId;
 }
 
-/** Tags every log line and every response with the caller's correlation id (or the request id). */
-function correlationIds(): ApiMiddleware {
+/**
+ * Tags every log line and every response with the caller's correlation id (or the request id).
+ * Before the error handler in the stack, so its onError sees the response the error became.
+ */
+export function correlationIds(): ApiMiddleware {
+  const tag: NonNullable<ApiMiddleware['after']> = (request) => {
+    if (request.response) {
+      request.response.headers = {
+        ...request.response.headers,
+        [CORRELATION_HEADER]: correlationIdOf(request.event),
+      };
+    }
+  };
   return {
     before: (request) => {
       logger.appendKeys({ correlationId: correlationIdOf(request.event), routeKey: request.event.routeKey });
     },
-    after: (request) => {
-      if (request.response) {
-        request.response.headers = {
-          ...request.response.headers,
-          [CORRELATION_HEADER]: correlationIdOf(request.event),
-        };
-      }
-    },
+    after: tag,
+    onError: tag,
   };
 }
 

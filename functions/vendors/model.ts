@@ -3,6 +3,7 @@ import { REQUEST_CATEGORIES } from '../requests/model.js';
 import { isKnownCountry } from '../shared/countries.js';
 import { type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
+import { problemWith } from '../shared/problem.js';
 import {
   IsoDate as isoDate,
   MultiLineText,
@@ -208,6 +209,15 @@ export const PageQuery = z.strictObject({ ...PaginationQuery });
 
 /** The If-Match header a change is based on. */
 export const IfMatchHeader = z.string().describe('The ETag the change is based on.');
+
+/** The 409 of a vendor whose normalized legal name or tax id another vendor has. */
+export const DuplicateVendorProblem = problemWith({
+  duplicateField: z.enum(['legalName', 'taxId']).describe('Which field another vendor has already.'),
+  existingVendor: z
+    .object({ id: z.string(), displayName: z.string() })
+    .optional()
+    .describe('The vendor that has it (absent if it was removed meanwhile).'),
+}).meta({ id: 'DuplicateVendorProblem' });
 
 // ---- Stored shapes and wire resources ----
 

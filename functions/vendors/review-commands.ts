@@ -7,7 +7,7 @@ import { newId } from '../shared/ids.js';
 import type { AddReviewInput, Review, Vendor } from './model.js';
 import { toReviewResource } from './resources.js';
 import { addReview as addToTotals } from './review-totals.js';
-import { RETRIES, STALE, save, vendorEvent } from './vendor-commands.js';
+import { BUSY, RETRIES, save, vendorEvent } from './vendor-commands.js';
 import { getExistingVendor } from './vendor-queries.js';
 import { reviewPut, StaleVendorError } from './vendor-store.js';
 
@@ -54,7 +54,7 @@ export async function addReview(
       return { review, vendor: after };
     } catch (error) {
       if (!(error instanceof StaleVendorError)) throw error;
-      if (attempt === RETRIES) throw STALE('reviewing it');
+      if (attempt === RETRIES) throw BUSY('reviewing it');
       before = await getExistingVendor(vendorId);
     }
   }

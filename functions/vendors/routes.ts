@@ -1,8 +1,9 @@
 import * as z from 'zod';
-import { authorizedProblems, type RouteDefinition } from '../platform/route.js';
+import type { RouteDefinition } from '../platform/route.js';
 import { AuditEventResource } from '../shared/audit-event.js';
 import { idempotencyKeyHeader, idempotencyKeyReused } from '../shared/idempotency.js';
 import { pageSchemaOf } from '../shared/pagination.js';
+import { StateConflictProblem } from '../shared/problem.js';
 import {
   AddContractBody,
   AddRateBody,
@@ -10,6 +11,7 @@ import {
   ChangeVendorStatusBody,
   ContractResource,
   CreateVendorBody,
+  DuplicateVendorProblem,
   ExpiringContractResource,
   ExpiringContractsQuery,
   IfMatchHeader,
@@ -42,10 +44,16 @@ export const vendorRoutes: RouteDefinition[] = [
     headers: idempotencyKeyHeader,
     body: CreateVendorBody,
     responses: {
-      201: { description: 'The stored vendor; its ETag is its version.', schema: VendorResource },
+      201: {
+        description: 'The stored vendor; its ETag is its version.',
+        schema: VendorResource,
+        headers: ['Location', 'ETag'],
+      },
       ...invalid('Invalid vendor'),
-      ...authorizedProblems,
-      409: { description: 'A duplicate: `existingVendor` names the existing record.' },
+      409: {
+        description: 'A duplicate: `existingVendor` names the existing record.',
+        schema: DuplicateVendorProblem,
+      },
       ...idempotencyKeyReused,
     },
   },
@@ -61,7 +69,6 @@ export const vendorRoutes: RouteDefinition[] = [
     responses: {
       200: { description: 'A page of vendor summaries.', schema: pageSchemaOf(VendorSummaryResource) },
       ...invalid('Invalid filter, limit or cursor'),
-      ...authorizedProblems,
     },
   },
   {
@@ -78,7 +85,6 @@ export const vendorRoutes: RouteDefinition[] = [
         schema: pageSchemaOf(ExpiringContractResource),
       },
       ...invalid('Invalid withinDays, limit or cursor'),
-      ...authorizedProblems,
     },
   },
   {
@@ -90,8 +96,7 @@ export const vendorRoutes: RouteDefinition[] = [
     tag,
     pathParameters: VendorIdPath,
     responses: {
-      200: { description: 'The vendor; its ETag is its version.', schema: VendorResource },
-      ...authorizedProblems,
+      200: { description: 'The vendor; its ETag is its version.', schema: VendorResource, headers: ['ETag'] },
       ...notFound,
     },
   },
@@ -104,16 +109,19 @@ export const vendorRoutes: RouteDefinition[] = [
     description: `${WRITERS} If-Match is required.`,
     tag,
     pathParameters: VendorIdPath,
-    headers: { 'If-Match': { schema: IfMatchHeader, description: 'The ETag the change is based on.' } },
+    headers: {
+      'If-Match': { schema: IfMatchHeader, description: 'The ETag the change is based on.', required: true },
+    },
     body: UpdateVendorBody,
     responses: {
-      200: { description: 'The changed vendor.', schema: VendorResource },
+      200: { description: 'The changed vendor.', schema: VendorResource, headers: ['ETag'] },
       ...invalid('Invalid change'),
-      ...authorizedProblems,
       ...notFound,
-      409: { description: 'The new legal name or tax id belongs to another vendor.' },
+      409: {
+        description: 'The new legal name or tax id belongs to another vendor.',
+        schema: DuplicateVendorProblem,
+      },
       412: { description: 'The vendor changed since the ETag sent in If-Match.' },
-      428: { description: 'No If-Match header.' },
     },
   },
   {
@@ -130,11 +138,14 @@ export const vendorRoutes: RouteDefinition[] = [
     },
     body: ChangeVendorStatusBody,
     responses: {
-      200: { description: 'The vendor in its new status.', schema: VendorResource },
+      200: { description: 'The vendor in its new status.', schema: VendorResource, headers: ['ETag'] },
       ...invalid('Invalid status or missing reason'),
-      ...authorizedProblems,
       ...notFound,
-      409: { description: 'Not allowed from the current status: `allowedTransitions` names what is.' },
+      409: {
+        description:
+          'Not allowed from the current status: `allowedTransitions` names what is. Without If-Match, also when the vendor changed meanwhile: try again.',
+        schema: StateConflictProblem,
+      },
       412: { description: 'The vendor changed since the ETag sent in If-Match.' },
     },
   },
@@ -149,7 +160,6 @@ export const vendorRoutes: RouteDefinition[] = [
     query: PageQuery,
     responses: {
       200: { description: 'A page of audit events.', schema: pageSchemaOf(AuditEventResource) },
-      ...authorizedProblems,
       ...notFound,
     },
   },
@@ -165,11 +175,10 @@ export const vendorRoutes: RouteDefinition[] = [
     headers: idempotencyKeyHeader,
     body: AddContractBody,
     responses: {
-      201: { description: 'The stored contract.', schema: ContractResource },
+      201: { description: 'The stored contract.', schema: ContractResource, headers: ['Location'] },
       ...invalid('Invalid contract'),
-      ...authorizedProblems,
       ...notFound,
-      409: { description: 'The vendor is offboarded.' },
+      409: { description: 'The vendor is offboarded (`currentStatus`).', schema: StateConflictProblem },
       ...idempotencyKeyReused,
     },
   },
@@ -188,11 +197,14 @@ export const vendorRoutes: RouteDefinition[] = [
       201: {
         description: 'The stored rate with its role.',
         schema: RateResource.extend({ role: z.string() }),
+        headers: ['Location'],
       },
       ...invalid('Invalid or overlapping rate'),
-      ...authorizedProblems,
       ...notFound,
-      409: { description: 'The vendor is offboarded.' },
+      409: {
+        description: 'The vendor is offboarded (`currentStatus`), or its rate card is changing right now.',
+        schema: StateConflictProblem,
+      },
       ...idempotencyKeyReused,
     },
   },
@@ -208,7 +220,6 @@ export const vendorRoutes: RouteDefinition[] = [
     responses: {
       200: { description: 'Rates per role, oldest validity first.', schema: RateCardResource },
       ...invalid('Invalid asOf'),
-      ...authorizedProblems,
       ...notFound,
     },
   },
@@ -224,10 +235,10 @@ export const vendorRoutes: RouteDefinition[] = [
     headers: idempotencyKeyHeader,
     body: AddReviewBody,
     responses: {
-      201: { description: 'The stored review.', schema: ReviewResource },
+      201: { description: 'The stored review.', schema: ReviewResource, headers: ['Location'] },
       ...invalid('Invalid review or unknown requestId'),
-      ...authorizedProblems,
       ...notFound,
+      409: { description: 'The vendor kept changing while the review was added: try again.' },
       ...idempotencyKeyReused,
     },
   },
@@ -242,7 +253,6 @@ export const vendorRoutes: RouteDefinition[] = [
     query: PageQuery,
     responses: {
       200: { description: 'A page of reviews.', schema: pageSchemaOf(ReviewResource) },
-      ...authorizedProblems,
       ...notFound,
     },
   },

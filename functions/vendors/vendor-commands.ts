@@ -103,6 +103,10 @@ export async function createVendor(
 export const STALE = (what: string) =>
   new PreconditionFailedError(`The vendor changed while you were ${what}; read it and try again.`);
 
+/** A change not based on a version the caller named (no If-Match) lost a race: 409, not 412. */
+export const BUSY = (what: string) =>
+  new ConflictError(`The vendor changed while you were ${what}; try again.`);
+
 /** A JSON merge patch of the vendor's fields; the audit event names only what changed. */
 export async function updateVendor(
   caller: Caller,
@@ -171,7 +175,7 @@ export async function changeVendorStatus(
     if (!(error instanceof StaleVendorError)) throw error;
     // Someone else changed it first: say whether the transition is still allowed at all.
     transition(await getExistingVendor(id), change.status, change.reason);
-    throw STALE('changing its status');
+    throw ifMatch === undefined ? BUSY('changing its status') : STALE('changing its status');
   }
   return after;
 }

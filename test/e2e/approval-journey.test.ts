@@ -11,6 +11,7 @@ import {
   tokenFor,
   validRequestBody,
 } from '../integration/support.js';
+import { assertDocumented } from '../openapi/response-validator.js';
 
 // A real browser (Debian's Chromium, driven by Playwright) on the approver's emailed link.
 // This file works on ENG requests (head: Tomas Lindqvist).
@@ -54,17 +55,40 @@ async function submitted(title: string): Promise<{ id: string; link: string }> {
   return { id: response.body.id, link };
 }
 
-/** A page that records every request it makes and every console error (CSP violations among them). */
+/**
+ * A page that records every request it makes and every console error (CSP violations among them).
+ * Closing it fails if a response of the API did not match the OpenAPI document.
+ */
 async function openPage(viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ viewport, javaScriptEnabled: false });
   const page = await context.newPage();
   const requested: string[] = [];
   const consoleErrors: string[] = [];
+  const checked: Promise<void>[] = [];
   page.on('request', (request) => requested.push(request.url()));
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
-  return { page, requested, consoleErrors, close: () => context.close() };
+  page.on('response', (response) => {
+    if (!response.url().startsWith(inject('apiUrl'))) return;
+    checked.push(
+      response.text().then((body) =>
+        assertDocumented({
+          method: response.request().method(),
+          url: response.url(),
+          status: response.status(),
+          headers: response.headers(),
+          body,
+        }),
+      ),
+    );
+  });
+  const close = async () => {
+    const results = await Promise.allSettled(checked);
+    await context.close();
+    for (const result of results) if (result.status === 'rejected') throw result.reason;
+  };
+  return { page, requested, consoleErrors, close };
 }
 
 async function signatureOf(id: string) {

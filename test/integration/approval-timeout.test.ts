@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../infra/local/cloud.js';
 import {
+  apiFetch,
   approvalEmailOf,
   call,
   eventually,
@@ -49,7 +50,7 @@ describe('an approval nobody decides in time', () => {
       'the expiry notice',
     );
     expect(notice.subject).toBe('Your request expired: Nobody decides this');
-    const page = await fetch(link);
+    const page = await apiFetch(link);
     expect(page.status).toBe(410);
     expect(await page.text()).toContain('The time to decide ran out');
     const late = await postForm(link, { reviewed: 'yes', decision: 'APPROVED' });

@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  apiFetch,
   approvalEmailOf,
   call,
   eventually,
@@ -127,8 +128,8 @@ describe('the approval workflow', () => {
     const id = await submit();
     const { link } = await approvalEmailOf(id);
 
-    const first = await fetch(link);
-    const second = await fetch(link);
+    const first = await apiFetch(link);
+    const second = await apiFetch(link);
 
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
@@ -230,7 +231,7 @@ describe('bad decisions and bad links', () => {
     const unknown = link.replace(/apr_[0-9a-z]{26}/, 'apr_01jzzzzzzzzzzzzzzzzzzzzzzz');
 
     for (const bad of [tampered, truncated, unknown, `${inject('apiUrl')}/approvals/nonsense`]) {
-      const page = await fetch(bad);
+      const page = await apiFetch(bad);
       const post = await postForm(bad, { reviewed: 'yes', decision: 'APPROVED' });
       expect(page.status).toBe(404);
       expect(await page.text()).toContain('This approval link is not valid');
@@ -251,7 +252,7 @@ describe('bad decisions and bad links', () => {
       decision: 'REJECTED',
       comment: 'Changed my mind',
     });
-    const reopened = await fetch(link);
+    const reopened = await apiFetch(link);
 
     expect(second.status).toBe(409);
     expect(second.text).toContain('already approved by Marcus Okafor');
@@ -444,7 +445,7 @@ describe('withdrawal during approval', () => {
 
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body.approval.status).toBe('VOIDED');
-    const page = await fetch(link);
+    const page = await apiFetch(link);
     expect(page.status).toBe(410);
     expect(await page.text()).toContain('withdrawn');
     const post = await postForm(link, { reviewed: 'yes', decision: 'APPROVED' });

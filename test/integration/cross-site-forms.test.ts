@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { approvalEmailOf, call, fundBudget, requestInStatus, tokenFor, validRequestBody } from './support.js';
+import {
+  apiFetch,
+  approvalEmailOf,
+  call,
+  fundBudget,
+  requestInStatus,
+  tokenFor,
+  validRequestBody,
+} from './support.js';
 
 // This file works on SC requests of FY2072 (nobody else budgets that year or lists SC).
 let requester: string;
@@ -26,7 +34,7 @@ async function pendingLink(): Promise<{ id: string; link: string }> {
 
 /** The approver's form post, as a browser sends it from wherever the form was. */
 function postFrom(link: string, headers: Record<string, string>) {
-  return fetch(link, {
+  return apiFetch(link, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams({ reviewed: 'yes', decision: 'APPROVED' }).toString(),

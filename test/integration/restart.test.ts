@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startLocalCloud } from '../../infra/local/cloud.js';
 import {
+  apiFetch,
   approvalEmailOf,
   call,
   eventually,
@@ -55,7 +56,7 @@ describe('the local cloud across a restart', () => {
 
     const second = await startLocalCloud({ dataDir, port });
     try {
-      const page = await fetch(link);
+      const page = await apiFetch(link);
       expect(page.status).toBe(200);
 
       const decided = await postForm(link, {

@@ -5,7 +5,7 @@ import { demoBudget } from '../../functions/budgets/demo-data.js';
 import { SPEND_COLUMNS } from '../../functions/exports/model.js';
 import { fiscalYearOf } from '../../functions/shared/fiscal-year.js';
 import { PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
-import { approvedRequest, call, createVendor, tokenFor } from './support.js';
+import { approvedRequest, call, createVendor, fetchOutsideApi, tokenFor } from './support.js';
 
 // This file works on the seeded (current) fiscal year's DIGITAL and STRATEGY lines: nobody else
 // commits there or lists their requests.
@@ -133,7 +133,7 @@ describe('GET /exports/spend', () => {
     expect(response.status).toBe(303);
     const location = response.headers.get('location')!;
     expect(response.body.downloadUrl).toBe(location);
-    const file = await fetch(location);
+    const file = await fetchOutsideApi(location);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(file.headers.get('content-disposition')).toMatch(
@@ -158,7 +158,10 @@ describe('GET /exports/spend', () => {
 
   it('neutralises cells a spreadsheet would run as a formula, and quotes per RFC 4180', async () => {
     const response = await download(`fiscalYear=${seededYear}&businessFunction=DIGITAL`);
-    const text = (await (await fetch(response.headers.get('location')!)).text()).replace(/^\uFEFF/, '');
+    const text = (await (await fetchOutsideApi(response.headers.get('location')!)).text()).replace(
+      /^\uFEFF/,
+      '',
+    );
 
     const rows = parseCsv(text).slice(1);
     const titles = rows.map((row) => row[SPEND_COLUMNS.indexOf('title')]);
@@ -172,7 +175,7 @@ describe('GET /exports/spend', () => {
 
   it('exports JSON with the rows of one vendor and their totals', async () => {
     const response = await download(`fiscalYear=${seededYear}&format=json&vendorId=${vendorA}`);
-    const file = await fetch(response.headers.get('location')!);
+    const file = await fetchOutsideApi(response.headers.get('location')!);
 
     const document = (await file.json()) as { rows: Record<string, unknown>[]; totals: unknown };
 
@@ -199,7 +202,7 @@ describe('GET /exports/spend', () => {
     const location = new URL(response.headers.get('location')!);
     location.searchParams.set('response-content-type', 'text/html');
 
-    const file = await fetch(location);
+    const file = await fetchOutsideApi(location);
 
     expect(file.status).toBe(403);
   });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { type DevTokenClaims, issueDevToken } from '../../infra/local/dev-identity.js';
+import { assertDocumented } from '../openapi/response-validator.js';
 
 export interface ApiResponse {
   status: number;
@@ -11,7 +12,32 @@ export interface ApiResponse {
   text: string;
 }
 
-/** Calls the local gateway like any HTTP client would. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * fetch for calls to the API: the response is checked against the OpenAPI document (status
+ * declared for the operation, content type, body schema, declared headers) and a response that
+ * differs fails the test. Redirects are not followed: the redirect is the API's answer.
+ */
+export async function apiFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  // biome-ignore lint/style/noRestrictedGlobals: the one fetch of the API, checked against the document here
+  const response = await fetch(url, { ...init, redirect: 'manual' });
+  const text = await response.text();
+  assertDocumented({
+    method: init.method ?? 'GET',
+    url,
+    status: response.status,
+    headers: response.headers,
+    body: text,
+  });
+  return new Response(text === '' ? null : text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/** Calls the local gateway like any HTTP client would; the response is checked against the OpenAPI document. */
 export async function call(
   method: string,
   path: string,
@@ -32,12 +58,12 @@ export async function call(
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${options.baseUrl ?? inject('apiUrl')}${path}`, {
-    method,
-    headers,
-    body,
-    ...(options.redirect ? { redirect: options.redirect } : {}),
-  });
+  let response = await apiFetch(`${options.baseUrl ?? inject('apiUrl')}${path}`, { method, headers, body });
+  const location = response.headers.get('location');
+  if (options.redirect !== 'manual' && REDIRECTS.has(response.status) && location) {
+    // Where the API redirects to (a presigned download) is not the API: followed as a browser would.
+    response = await fetchOutsideApi(location);
+  }
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -185,9 +211,15 @@ export async function requestInStatus(
   }, `request ${requestId} to be ${status}`);
 }
 
+/** A URL that is not the API's (a presigned download): nothing to check it against. */
+export function fetchOutsideApi(url: string | URL): Promise<Response> {
+  // biome-ignore lint/style/noRestrictedGlobals: not the API, so not described by its document
+  return fetch(url);
+}
+
 /** Posts the approver's form, as a browser would. */
 export function postForm(link: string, fields: Record<string, string>) {
-  return fetch(link, {
+  return apiFetch(link, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(fields).toString(),

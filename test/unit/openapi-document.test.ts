@@ -1,19 +1,37 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { allRoutes } from '../../functions/platform/api.js';
 import { buildOpenApiDocument } from '../../functions/platform/openapi-document.js';
+import type { RouteDefinition } from '../../functions/platform/route.js';
+
+interface Schema {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, unknown>;
+  required?: string[];
+  additionalProperties?: boolean;
+}
+
+interface Response {
+  description: string;
+  headers?: Record<string, { required: boolean; schema: Schema }>;
+  content?: Record<string, { schema: Schema }>;
+}
 
 interface Operation {
   operationId: string;
   security: Record<string, string[]>[];
-  requestBody?: { required: boolean; content: Record<string, { schema: Record<string, unknown> }> };
-  responses: Record<string, unknown>;
+  requestBody?: { required: boolean; content: Record<string, { schema: Schema }> };
+  responses: Record<string, Response>;
 }
 
 interface OpenApiDocument {
   openapi: string;
+  servers: { url: string }[];
+  tags: { name: string; description: string }[];
   paths: Record<string, Record<string, Operation>>;
   components: {
-    schemas: Record<string, Record<string, unknown>>;
+    schemas: Record<string, Schema>;
     securitySchemes: Record<string, Record<string, unknown>>;
   };
 }
@@ -22,6 +40,16 @@ const document = buildOpenApiDocument() as unknown as OpenApiDocument;
 
 function operationOf(method: string, path: string): Operation | undefined {
   return document.paths[path]?.[method.toLowerCase()];
+}
+
+function responsesOf(method: string, path: string): Record<string, Response> {
+  return operationOf(method, path)?.responses ?? {};
+}
+
+/** The component a `$ref` names. */
+function componentOf(schema: Schema | undefined): Schema {
+  const id = schema?.$ref?.replace('#/components/schemas/', '') ?? '';
+  return document.components.schemas[id] ?? {};
 }
 
 /** Every `$ref` anywhere in a JSON value. */
@@ -126,23 +154,168 @@ describe('buildOpenApiDocument', () => {
     expect(missing).toEqual([]);
   });
 
-  it('describes every error response of the JSON API as application/problem+json with the Problem schema', () => {
+  it('describes every error a handler gives as application/problem+json with a problem schema', () => {
     const problems = allRoutes
       .filter((route) => route.produces === undefined)
       .flatMap((route) =>
-        Object.entries(operationOf(route.method, route.path)?.responses ?? {})
-          .filter(([status]) => Number(status) >= 400)
-          .map(([status, response]) => [`${route.operationId} ${status}`, response] as const),
-      );
+        Object.entries(responsesOf(route.method, route.path)).filter(([status]) => Number(status) >= 400),
+      )
+      .filter(([, response]) => response.content?.['application/problem+json'] !== undefined);
 
-    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.length).toBeGreaterThan(allRoutes.length);
     for (const [, response] of problems) {
-      expect(response).toEqual(
-        expect.objectContaining({
-          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-        }),
+      const schema = componentOf(response.content?.['application/problem+json']?.schema);
+      expect(schema.required).toEqual(
+        expect.arrayContaining(['type', 'title', 'status', 'detail', 'instance']),
       );
     }
+  });
+
+  it.each(allRoutes.map((route) => [`${route.method} ${route.path}`, route]))(
+    'says %s can be throttled (429), fail (500) or be unavailable (503)',
+    (_key, route) => {
+      const responses = responsesOf(route.method, route.path);
+
+      expect(Object.keys(responses)).toEqual(expect.arrayContaining(['429', '500', '503']));
+      expect(Object.keys(responses['429']?.content ?? {})).toEqual(['application/json']);
+      expect(responses['429']?.content?.['application/json']?.schema).toEqual({
+        $ref: '#/components/schemas/GatewayMessage',
+      });
+    },
+  );
+
+  it.each(
+    allRoutes.filter((route) => !route.public).map((route) => [`${route.method} ${route.path}`, route]),
+  )("describes the 401 of %s as API Gateway's message or a problem", (_key, route) => {
+    const unauthorized = responsesOf(route.method, route.path)['401'];
+
+    expect(Object.keys(unauthorized?.content ?? {}).sort()).toEqual([
+      'application/json',
+      'application/problem+json',
+    ]);
+    expect(unauthorized?.headers?.['x-correlation-id']?.required).toBe(false);
+    expect(responsesOf(route.method, route.path)['403']).toBeDefined();
+  });
+
+  it('gives the gateway message its own closed schema', () => {
+    expect(document.components.schemas.GatewayMessage).toEqual({
+      type: 'object',
+      properties: { message: expect.objectContaining({ type: 'string' }) },
+      required: ['message'],
+      additionalProperties: false,
+    });
+  });
+
+  it.each(
+    allRoutes
+      .filter((route) => route.produces === undefined && (route.body || route.query || route.pathParameters))
+      .map((route) => [`${route.method} ${route.path}`, route]),
+  )('declares the 400 of %s, which validates its input, with every invalid field', (_key, route) => {
+    expect(responsesOf(route.method, route.path)['400']?.content).toEqual({
+      'application/problem+json': { schema: { $ref: '#/components/schemas/ValidationProblem' } },
+    });
+  });
+
+  it('requires If-Match where the server refuses a change without it: 428, and 412 for a stale one', () => {
+    const patch = operationOf('PATCH', '/vendors/{id}') as unknown as Operation & {
+      parameters: { name: string; in: string; required: boolean }[];
+    };
+
+    expect(patch.parameters.find((parameter) => parameter.name === 'If-Match')).toEqual(
+      expect.objectContaining({ in: 'header', required: true }),
+    );
+    expect(Object.keys(patch.responses)).toEqual(expect.arrayContaining(['412', '428']));
+  });
+
+  it('keeps If-Match optional where it only guards, with 412 but no 428', () => {
+    const withdraw = operationOf('POST', '/requests/{id}/withdraw') as unknown as Operation & {
+      parameters: { name: string; required: boolean }[];
+    };
+
+    expect(withdraw.parameters.find((parameter) => parameter.name === 'If-Match')?.required).toBe(false);
+    expect(Object.keys(withdraw.responses)).toContain('412');
+    expect(Object.keys(withdraw.responses)).not.toContain('428');
+  });
+
+  it('declares 422 and the optional Idempotent-Replayed header where an Idempotency-Key is taken', () => {
+    const submit = responsesOf('POST', '/requests');
+
+    expect(submit['422']).toBeDefined();
+    expect(submit['201']?.headers?.['Idempotent-Replayed']).toEqual(
+      expect.objectContaining({ required: false, schema: { type: 'string', enum: ['true'] } }),
+    );
+    expect(responsesOf('POST', '/vendors/{id}/reviews')['201']?.headers?.['Idempotent-Replayed']).toBe(
+      undefined,
+    );
+  });
+
+  it('declares Location and ETag on a created request, the correlation id on every handler response', () => {
+    const created = responsesOf('POST', '/requests')['201'];
+
+    expect(created?.headers?.Location?.required).toBe(true);
+    expect(created?.headers?.ETag?.required).toBe(true);
+    expect(created?.headers?.['x-correlation-id']?.required).toBe(true);
+    expect(responsesOf('GET', '/approvals/{approval}')['200']?.headers?.['x-correlation-id']?.required).toBe(
+      true,
+    );
+  });
+
+  it('declares no correlation id on what only API Gateway answers (413, 429)', () => {
+    const submit = responsesOf('POST', '/requests');
+
+    expect(submit['413']?.headers).toBeUndefined();
+    expect(submit['429']?.headers).toBeUndefined();
+  });
+
+  it('names the extension members of a refused vendor transition: currentStatus and allowedTransitions', () => {
+    const conflict = responsesOf('POST', '/vendors/{id}/status')['409'];
+    const schema = componentOf(conflict?.content?.['application/problem+json']?.schema);
+
+    expect(Object.keys(schema.properties ?? {})).toEqual(
+      expect.arrayContaining(['currentStatus', 'allowedTransitions']),
+    );
+  });
+
+  it('names the figures of a budget refusal as Money', () => {
+    const conflict = responsesOf('POST', '/budgets/{fiscalYear}/transfers')['409'];
+    const schema = componentOf(conflict?.content?.['application/problem+json']?.schema);
+
+    expect(schema.properties?.available).toEqual({
+      $ref: '#/components/schemas/Money',
+      description: 'What the line has available.',
+    });
+  });
+
+  it('defines every tag an operation uses, each with a description', () => {
+    const defined = new Map(document.tags.map((tag) => [tag.name, tag.description]));
+
+    for (const route of allRoutes) expect(defined.get(route.tag)).toEqual(expect.any(String));
+  });
+
+  it('names the servers: the host that served it, and the local cloud', () => {
+    expect(document.servers.map((server) => server.url)).toEqual(['/', 'http://127.0.0.1:{port}']);
+  });
+
+  it('gives a schema read differently in a request than in a response an Input component', () => {
+    const Defaulted = z.object({ note: z.string().default('none') }).meta({ id: 'DefaultedForTest' });
+    const route: RouteDefinition = {
+      operationId: 'echo',
+      method: 'POST',
+      path: '/echo',
+      entry: 'functions/platform/health.ts',
+      summary: 'Echo',
+      tag: 'Platform',
+      body: Defaulted,
+      responses: { 200: { description: 'The same.', schema: Defaulted } },
+    };
+
+    const built = buildOpenApiDocument([route]) as unknown as OpenApiDocument;
+
+    expect(built.components.schemas.DefaultedForTest?.required).toEqual(['note']);
+    expect(built.components.schemas.DefaultedForTestInput?.required).toBeUndefined();
+    expect(built.paths['/echo']?.post?.requestBody?.content['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/DefaultedForTestInput',
+    });
   });
 
   it("describes the approver's pages as HTML, the form post as a urlencoded body", () => {
