@@ -289,7 +289,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       lambdas,
       keySet: await devKeySet(dataDir),
       port,
-      onRequest: (line) => log(`${line.method} ${line.path} -> ${line.status} (${line.ms} ms)`),
+      onRequest: (line) =>
+        log(
+          `${line.method} ${line.path} -> ${line.status} (${line.ms} ms)` +
+            (line.reason ? `: ${line.reason} (LOCAL_DATA_DIR=${dataDir})` : ''),
+        ),
     });
     stoppers.push(() => closeServer(gateway.server));
 

@@ -28,16 +28,14 @@ export class JavaMissingError extends Error {
 }
 
 /**
- * Fails with one clear line when Java (a JDK 17+, to compile the launcher) is not there.
- * Returns what `java -version` says, which keys the compiled launcher.
+ * Fails with one clear line when Java 17+ is not there (a missing `javac`, needed once to compile
+ * the launcher, is told when it is needed). Returns what `java -version` says: it keys the launcher.
  */
 export function assertJavaAvailable(): string {
   const version = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (version.error) throw new JavaMissingError('no `java` on the PATH');
   const major = Number(/version "(\d+)/.exec(version.stderr)?.[1] ?? 0);
   if (major < 17) throw new JavaMissingError(`found Java ${major || 'of unknown version'}`);
-  const compiler = spawnSync('javac', ['-version'], { encoding: 'utf8' });
-  if (compiler.error || compiler.status !== 0) throw new JavaMissingError('found a JRE without `javac`');
   return version.stderr.trim();
 }
 
@@ -75,6 +73,7 @@ async function compiledLauncher(home: string, cacheDir: string, javaVersion: str
     mkdirSync(path.dirname(classes), { recursive: true });
     renameSync(staging, classes);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new JavaMissingError('found no `javac`');
     // Another local cloud compiled it a moment ago.
     if (!existsSync(path.join(classes, 'LoopbackDynamoDbLocal.class'))) throw error;
   } finally {

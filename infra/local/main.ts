@@ -17,7 +17,12 @@ const shellWord = (word: string) =>
   /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 
 try {
-  const cloud = await startLocalCloud({ dataDir, port, log: (line) => console.log(line) });
+  const cloud = await startLocalCloud({
+    dataDir,
+    port,
+    log: (line) => console.log(line),
+    ...(process.env.LOCAL_CACHE_DIR ? { cacheDir: process.env.LOCAL_CACHE_DIR } : {}),
+  });
   const dir = shellWord(cloud.dataDir);
   console.log(`
 TechOps consultancy API is up at ${cloud.url} (started in ${(cloud.startup.totalMs / 1000).toFixed(1)} s)
