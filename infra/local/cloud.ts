@@ -177,10 +177,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     for (let stopper = stoppers.pop(); stopper; stopper = stoppers.pop()) await stopper().catch(() => {});
   };
   try {
-    const dynamoDbStarting = timed('dynamodb', async () =>
+    // Spawned now: DynamoDB Local boots while the app synthesizes and the bundles build.
+    const dynamoDbPort = await freePort();
+    const dynamoDbStarting = timed('dynamodb', () =>
       startDynamoDbLocal({
         dataDir: path.join(dataDir, 'dynamodb'),
-        port: await freePort(),
+        port: dynamoDbPort,
         cacheDir,
         javaVersion,
       }),

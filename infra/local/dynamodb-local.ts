@@ -51,8 +51,9 @@ function dynamoDbLocalHome(): string {
 /**
  * The launcher compiled once into `cacheDir` (Java's source-file mode compiles it on every start,
  * which costs seconds); keyed by its source, DynamoDB Local's version and the Java version.
+ * Answers at once, without a promise, when it is compiled already.
  */
-async function compiledLauncher(home: string, cacheDir: string, javaVersion: string): Promise<string> {
+function compiledLauncher(home: string, cacheDir: string, javaVersion: string): string | Promise<string> {
   const key = createHash('sha256')
     .update(readFileSync(LAUNCHER))
     .update(home)
@@ -61,6 +62,10 @@ async function compiledLauncher(home: string, cacheDir: string, javaVersion: str
     .slice(0, 16);
   const classes = path.join(cacheDir, 'dynamodb-launcher', key);
   if (existsSync(path.join(classes, 'LoopbackDynamoDbLocal.class'))) return classes;
+  return compileLauncher(home, classes);
+}
+
+async function compileLauncher(home: string, classes: string): Promise<string> {
   const staging = `${classes}.${process.pid}.${randomUUID()}.tmp`;
   try {
     await promisify(execFile)('javac', [
@@ -98,12 +103,17 @@ export interface DynamoDbLocalOptions {
   javaVersion: string;
 }
 
-/** Starts DynamoDB Local on loopback with its data under `dataDir`; resolves once it answers. */
+/**
+ * Starts DynamoDB Local on loopback with its data under `dataDir`; resolves once it answers.
+ * Java is spawned before this returns (once the launcher is compiled), so DynamoDB Local boots
+ * while the caller goes on with other work, even work that blocks the event loop.
+ */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<RunningDynamoDb> {
   const { dataDir, port } = options;
   const home = dynamoDbLocalHome();
   mkdirSync(dataDir, { recursive: true });
-  const launcher = await compiledLauncher(home, options.cacheDir, options.javaVersion);
+  const compiled = compiledLauncher(home, options.cacheDir, options.javaVersion);
+  const launcher = typeof compiled === 'string' ? compiled : await compiled;
   const child: ChildProcess = spawn(
     'java',
     [
