@@ -89,12 +89,20 @@ export function esbuildOptionsOf(bundling: Record<string, unknown>, runtime = 'n
   };
 }
 
-/** What the cache remembers of an entry's last bundle: its inputs' content hashes and where it is. */
-interface EntryRecord {
-  entry: string;
+/** One bundle of an entry: the content hashes of the files it was built from, and where it is. */
+interface BundleVariant {
   inputs: Record<string, string>;
   bundle: string;
 }
+
+/** What the cache remembers of an entry: its latest bundles, newest first. */
+interface EntryRecord {
+  entry: string;
+  variants: BundleVariant[];
+}
+
+/** Bundles remembered per entry: switching branches or undoing a change finds its bundle again. */
+const VARIANTS_KEPT = 5;
 
 const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
 
@@ -145,12 +153,12 @@ export class LocalBundler {
     const stale = new Map<string, (typeof keyed)[number]>();
     for (const item of keyed) {
       if (paths.has(item.key) || stale.has(item.key)) continue;
-      const record = this.readRecord(item.key);
-      const fresh =
-        record !== undefined &&
-        Object.entries(record.inputs).every(([file, hash]) => hashOf(file) === hash) &&
-        existsSync(this.bundlePathOf(record.bundle, item.options));
-      if (fresh) paths.set(item.key, this.bundlePathOf(record.bundle, item.options));
+      const fresh = this.readRecord(item.key)?.variants.find(
+        (variant) =>
+          Object.entries(variant.inputs).every(([file, hash]) => hashOf(file) === hash) &&
+          existsSync(this.bundlePathOf(variant.bundle, item.options)),
+      );
+      if (fresh) paths.set(item.key, this.bundlePathOf(fresh.bundle, item.options));
       else stale.set(item.key, item);
     }
 
@@ -227,7 +235,13 @@ export class LocalBundler {
         }
         writeAtomically(
           path.join(this.entriesDir, `${item.key}.json`),
-          JSON.stringify({ entry: item.request.entry, inputs, bundle } satisfies EntryRecord),
+          JSON.stringify({
+            entry: item.request.entry,
+            variants: [
+              { inputs, bundle },
+              ...(this.readRecord(item.key)?.variants ?? []).filter((variant) => variant.bundle !== bundle),
+            ].slice(0, VARIANTS_KEPT),
+          } satisfies EntryRecord),
         );
         built.set(item.key, this.bundlePathOf(bundle, item.options));
       }
@@ -243,7 +257,8 @@ export class LocalBundler {
 
   private readRecord(key: string): EntryRecord | undefined {
     try {
-      return JSON.parse(readFileSync(path.join(this.entriesDir, `${key}.json`), 'utf8')) as EntryRecord;
+      const record = JSON.parse(readFileSync(path.join(this.entriesDir, `${key}.json`), 'utf8'));
+      return Array.isArray(record.variants) ? (record as EntryRecord) : undefined;
     } catch {
       return undefined;
     }
@@ -254,7 +269,8 @@ export class LocalBundler {
     const referenced = new Set(
       readdirSync(this.entriesDir)
         .filter((name) => name.endsWith('.json'))
-        .map((name) => this.readRecord(name.replace(/\.json$/, ''))?.bundle),
+        .flatMap((name) => this.readRecord(name.replace(/\.json$/, ''))?.variants ?? [])
+        .map((variant) => variant.bundle),
     );
     const cutoff = Date.now() - UNREFERENCED_BUNDLE_TTL_MS;
     for (const bundle of readdirSync(this.bundlesDir)) {

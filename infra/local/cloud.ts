@@ -203,6 +203,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         `${tables.length} tables, ${seconds(phases.synth ?? 0)}`,
     );
 
+    // The demo vendors seeder runs like a Lambda of the template, bundled the same way.
     const seederOf = (environment: Record<string, string>): TemplateFunction => ({
       logicalId: 'LocalDemoVendorsSeeder',
       entry: DEMO_VENDORS_SEEDER_ENTRY,
@@ -214,6 +215,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       memorySize: 512,
       description: 'Seeds the demo vendors (local only)',
     });
+    // The seeder is the last bundle asked for.
     const bundled = await timed('bundle', () =>
       new LocalBundler(PROJECT_ROOT, cacheDir).bundle([...templateFunctions, seederOf({})]),
     );

@@ -56,6 +56,19 @@ describe('the local bundler', () => {
     expect(await answerOf(afterSharedChange.paths[2] as string)).toBe('good day requester');
   });
 
+  it('finds the bundles of an undone change again, without building them', async () => {
+    const bundler = new LocalBundler(root, path.join(root, 'undo-cache'));
+    write('export.ts', `export const handler = () => 'export v3';`);
+    const before = await bundler.bundle(requests);
+    write('export.ts', `export const handler = () => 'export, changed for a while';`);
+    await bundler.bundle(requests);
+
+    write('export.ts', `export const handler = () => 'export v3';`);
+    const undone = await bundler.bundle(requests);
+
+    expect(undone).toMatchObject({ built: 0, cached: 3, paths: before.paths });
+  });
+
   it('refuses bundling options it does not know how to pass to esbuild as CDK does', () => {
     expect(() => esbuildOptionsOf({ ...HOUSE_BUNDLING, nodeModules: ['sharp'] })).toThrow(/nodeModules/);
   });
