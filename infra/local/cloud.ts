@@ -60,6 +60,8 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
+export { isAlive, LOCAL_CLOUD_FILE } from './running-cloud.js';
+
 /** The default cache: under cdk.out/, which `cdk synth` also writes and git ignores. */
 export const DEFAULT_CACHE_DIR = path.join(PROJECT_ROOT, 'cdk.out', 'local');
 
