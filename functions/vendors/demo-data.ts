@@ -1,9 +1,20 @@
 /**
  * Demo vendors the local cloud seeds on an empty data dir: realistic consultancies in different
  * statuses, with contracts (some expiring soon, relative to today), rate cards and reviews.
- * They are created through the API itself, so they are stored, indexed and audited like any other.
+ * They are created through the domain commands the API's handlers call, validated by the same
+ * schemas, so they are stored, indexed and audited like any other.
  */
+import type { Caller } from '../shared/auth.js';
 import { addDays, today } from './dates.js';
+import {
+  AddContractBody,
+  AddRateBody,
+  AddReviewBody,
+  ChangeVendorStatusBody,
+  CreateVendorBody,
+} from './model.js';
+import { addReview } from './review-commands.js';
+import { addContract, addRate, changeVendorStatus, createVendor } from './vendor-commands.js';
 
 type Status = 'ONBOARDING' | 'APPROVED' | 'PREFERRED' | 'ON_HOLD' | 'OFFBOARDED';
 
@@ -193,43 +204,66 @@ export const demoVendors: DemoVendor[] = [
 
 const daysFromToday = (days: number) => addDays(today(), days);
 
-/** Creates the demo vendors through the API at `apiUrl` with an admin's token. */
-export async function seedDemoVendors(apiUrl: string, token: string): Promise<void> {
-  const send = async (method: string, path: string, body: unknown) => {
-    const response = await fetch(`${apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`Seeding ${method} ${path} failed: ${response.status} ${text}`);
-    return JSON.parse(text) as { id: string };
-  };
+/** Who the demo data is recorded as (in the audit trail). */
+export const DEMO_DATA_CALLER: Caller = {
+  sub: 'local-demo-seed',
+  name: 'Demo data',
+  email: 'demo-data@techops.example',
+  roles: ['admin'],
+  businessFunction: 'STRATEGY',
+};
+
+export interface SeededVendors {
+  vendors: number;
+  contracts: number;
+  rates: number;
+  reviews: number;
+}
+
+/** Creates the demo vendors with the vendor commands, as an admin would through the API. */
+export async function seedDemoVendors(caller = DEMO_DATA_CALLER): Promise<SeededVendors> {
+  const seeded: SeededVendors = { vendors: 0, contracts: 0, rates: 0, reviews: 0 };
   await Promise.all(
     demoVendors.map(async (demo) => {
-      const { id } = await send('POST', '/vendors', demo.vendor);
-      const vendorPath = `/vendors/${id}`;
+      const { id } = await createVendor(caller, CreateVendorBody.parse(demo.vendor));
+      seeded.vendors += 1;
       // Contracts, rates and reviews first: an offboarded vendor takes no new contracts.
       for (const contract of demo.contracts) {
-        await send('POST', `${vendorPath}/contracts`, {
-          type: contract.type,
-          reference: contract.reference,
-          effectiveDate: daysFromToday(-contract.effectiveDaysAgo),
-          expiryDate: daysFromToday(contract.expiresInDays),
-          documentUri: `contracts/${id}/${contract.reference}.pdf`,
-        });
+        await addContract(
+          caller,
+          id,
+          AddContractBody.parse({
+            type: contract.type,
+            reference: contract.reference,
+            effectiveDate: daysFromToday(-contract.effectiveDaysAgo),
+            expiryDate: daysFromToday(contract.expiresInDays),
+            documentUri: `contracts/${id}/${contract.reference}.pdf`,
+          }),
+        );
+        seeded.contracts += 1;
       }
       for (const rate of demo.rates) {
-        await send('POST', `${vendorPath}/rates`, {
-          role: rate.role,
-          unit: rate.unit,
-          rate: { amount: rate.amount, currency: rate.currency },
-          validFrom: rate.from,
-          ...(rate.to ? { validTo: rate.to } : {}),
-        });
+        await addRate(
+          caller,
+          id,
+          AddRateBody.parse({
+            role: rate.role,
+            unit: rate.unit,
+            rate: { amount: rate.amount, currency: rate.currency },
+            validFrom: rate.from,
+            ...(rate.to ? { validTo: rate.to } : {}),
+          }),
+        );
+        seeded.rates += 1;
       }
-      for (const review of demo.reviews) await send('POST', `${vendorPath}/reviews`, review);
-      for (const step of demo.path) await send('POST', `${vendorPath}/status`, step);
+      for (const review of demo.reviews) {
+        await addReview(caller, id, AddReviewBody.parse(review));
+        seeded.reviews += 1;
+      }
+      for (const step of demo.path) {
+        await changeVendorStatus(caller, id, ChangeVendorStatusBody.parse(step), undefined);
+      }
     }),
   );
+  return seeded;
 }

@@ -15,6 +15,22 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Template metadata naming a Lambda's handler module, so the local cloud can run the same code. */
 export const ENTRY_METADATA_KEY = 'techops:entry';
+/** Template metadata with a Lambda's bundling options, so the local cloud bundles it the same way. */
+export const BUNDLING_METADATA_KEY = 'techops:bundling';
+
+/** How the house Lambda is bundled (esbuild, through CDK's NodejsFunction). */
+export const HOUSE_BUNDLING = {
+  minify: true,
+  logLevel: LogLevel.WARNING,
+  sourceMap: true,
+  target: 'node22',
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  // Some bundled CommonJS dependencies call require(): give ESM output one.
+  banner:
+    "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  externalModules: ['@aws-sdk/*'],
+} satisfies NodejsFunctionProps['bundling'];
 
 export interface HandlerFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
   /** The handler module, relative to the project root. */
@@ -47,21 +63,11 @@ export class HandlerFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: 'techops-consultancy',
         ...props.environment,
       },
-      bundling: {
-        minify: true,
-        logLevel: LogLevel.WARNING,
-        sourceMap: true,
-        target: 'node22',
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require(): give ESM output one.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        externalModules: ['@aws-sdk/*'],
-        ...props.bundling,
-      },
+      bundling: { ...HOUSE_BUNDLING, ...props.bundling },
     });
-    (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA_KEY, props.entry);
+    const resource = this.node.defaultChild as CfnFunction;
+    resource.addMetadata(ENTRY_METADATA_KEY, props.entry);
+    resource.addMetadata(BUNDLING_METADATA_KEY, { ...HOUSE_BUNDLING, ...props.bundling });
     NagSuppressions.addResourceSuppressions(
       this,
       [

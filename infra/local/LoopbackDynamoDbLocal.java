@@ -1,7 +1,7 @@
 /*
  * Starts DynamoDB Local bound to 127.0.0.1 only (its own launcher listens on every interface)
  * and stops it when standard input closes, so it never outlives the local cloud that started it.
- * Run in Java's source-file mode with DynamoDBLocal.jar on the class path.
+ * Compiled once by the local cloud (infra/local/dynamodb-local.ts) against DynamoDBLocal.jar.
  */
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;

@@ -1,39 +1,35 @@
-import {
-  createWriteStream,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { demoBusinessFunctions } from '../../functions/reference-data/demo-data.js';
-import { businessFunctionItem } from '../../functions/reference-data/schemas.js';
+import type { SeededVendors } from '../../functions/vendors/demo-data.js';
 import { PROJECT_ROOT } from '../constructs/handler-function.js';
 import { type LocalService, lambdaInvokeService, startAwsServices } from './aws-services.js';
-import { seedDemoBudgets } from './demo-budgets.js';
+import { LocalBundler } from './bundler.js';
 import { devKeySet } from './dev-identity.js';
-import { assertJavaAvailable, ensureTables, startDynamoDbLocal } from './dynamodb-local.js';
+import {
+  assertJavaAvailable,
+  ensureTables,
+  type RunningDynamoDb,
+  startDynamoDbLocal,
+} from './dynamodb-local.js';
 import { emailOutboxService } from './email-outbox.js';
 import { startGateway } from './gateway.js';
 import { LocalLambdas } from './lambda-runtime.js';
+import { isAlive, LOCAL_CLOUD_FILE, type LocalCloudFile, type StartupTimings } from './running-cloud.js';
 import { bucketsOf, s3Service } from './s3-service.js';
-import { seedVendors } from './seed-vendors.js';
+import { DEMO_VENDORS_SEEDER_ENTRY, seedDemoData } from './seed-demo-data.js';
 import { LocalStepFunctions, type LocalStepFunctionsFaults } from './step-functions.js';
-import { synthesize } from './synth.js';
+import { synthesizeTemplate } from './synth.js';
 import {
-  type CfnTemplate,
   functionsOf,
+  type LocalFunction,
   type LocalSchedule,
   rateMillisOf,
   routesOf,
   schedulesOf,
   stateMachinesOf,
+  type TemplateFunction,
   tablesOf,
 } from './template.js';
 
@@ -45,6 +41,11 @@ export interface LocalCloudOptions {
   log?: (line: string) => void;
   /** CDK context over cdk.json's (e.g. a short `techops:approvalTimeout` in tests). */
   context?: Record<string, unknown>;
+  /**
+   * Where bundles and the compiled DynamoDB Local launcher are kept between starts. Inside the
+   * project (the bundles resolve the AWS SDK from its node_modules, as Lambda's runtime provides it).
+   */
+  cacheDir?: string;
   /** Faults to inject, for tests of recovery (see LocalStepFunctionsFaults). */
   stepFunctionsFaults?: LocalStepFunctionsFaults;
 }
@@ -55,13 +56,16 @@ export interface LocalCloud {
   dynamoDbEndpoint: string;
   /** The local AWS APIs (Step Functions, SES v2, Lambda Invoke). */
   servicesUrl: string;
+  startup: StartupTimings;
   /** Runs a Lambda of the template, as the Lambda Invoke API would. */
   invoke(logicalId: string, event: unknown): Promise<unknown>;
   stop(): Promise<void>;
 }
 
-/** Where a running local cloud says where it is, for scripts such as `npm run token`. */
-export const LOCAL_CLOUD_FILE = 'local-cloud.json';
+export { isAlive, LOCAL_CLOUD_FILE } from './running-cloud.js';
+
+/** The default cache: under cdk.out/, which `cdk synth` also writes and git ignores. */
+export const DEFAULT_CACHE_DIR = path.join(PROJECT_ROOT, 'cdk.out', 'local');
 
 /** close() waits for keep-alive connections to end; drop them so a stop is prompt. */
 async function closeServer(server: Server): Promise<void> {
@@ -76,31 +80,6 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/**
- * A cloud assembly of this process's own under cdk.out/ (the bundles resolve the AWS SDK from
- * the project's node_modules, as Lambda's runtime provides it). Assemblies left by local
- * clouds that were killed outright are removed; those of running ones are left alone.
- */
-function freshAssemblyDir(): string {
-  const root = path.join(PROJECT_ROOT, 'cdk.out');
-  mkdirSync(root, { recursive: true });
-  for (const entry of readdirSync(root)) {
-    const owner = /^local-(\d+)-/.exec(entry)?.[1];
-    if (owner && !isAlive(Number(owner))) rmSync(path.join(root, entry), { recursive: true, force: true });
-  }
-  return mkdtempSync(path.join(root, `local-${process.pid}-`));
-}
-
-/** Whether a process still runs (another user's counts too). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class DataDirInUseError extends Error {
@@ -128,25 +107,6 @@ function lockDataDir(dataDir: string): () => Promise<void> {
       rmSync(lockFile, { force: true }); // left by a cloud that was killed outright
     }
   }
-}
-
-function referenceTableOf(template: CfnTemplate): string {
-  const name = tablesOf(template).find((table) => table.tableName.startsWith('DataReferenceData'))?.tableName;
-  if (!name) throw new Error('The template has no reference data table');
-  return name;
-}
-
-/** Demo reference data on a fresh data dir, so a newcomer can try the API at once. */
-async function seedDemoData(client: DynamoDBClient, template: CfnTemplate): Promise<void> {
-  await DynamoDBDocumentClient.from(client).send(
-    new BatchWriteCommand({
-      RequestItems: {
-        [referenceTableOf(template)]: demoBusinessFunctions.map((businessFunction) => ({
-          PutRequest: { Item: businessFunctionItem(businessFunction) },
-        })),
-      },
-    }),
-  );
 }
 
 /**
@@ -178,65 +138,145 @@ function runSchedules(schedules: LocalSchedule[], lambdas: LocalLambdas, log: (l
   };
 }
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The Lambda each schedule invokes, by handler module. */
+function scheduledFunctionsOf(schedules: LocalSchedule[], functions: TemplateFunction[]) {
+  const scheduled: Record<string, string[]> = {};
+  for (const logicalId of schedules.flatMap((schedule) => schedule.functionLogicalIds)) {
+    const entry = functions.find((fn) => fn.logicalId === logicalId)?.entry;
+    if (entry) scheduled[entry] = [...(scheduled[entry] ?? []), logicalId];
+  }
+  return scheduled;
+}
+
 /**
  * Brings up the whole backend from the synthesized template: DynamoDB Local with the
  * template's tables, the template's Lambdas, and a gateway serving the template's routes.
+ * DynamoDB Local boots while the app synthesizes and the bundles build.
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const started = performance.now();
   const log = options.log ?? (() => {});
+  const phases: Record<string, number> = {};
+  const timed = async <T>(phase: string, work: () => T | Promise<T>): Promise<T> => {
+    const phaseStarted = performance.now();
+    try {
+      return await work();
+    } finally {
+      phases[phase] = performance.now() - phaseStarted;
+    }
+  };
   const dataDir = path.resolve(options.dataDir);
-  assertJavaAvailable();
+  const cacheDir = path.resolve(options.cacheDir ?? DEFAULT_CACHE_DIR);
+  const javaVersion = assertJavaAvailable();
   mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
   const unlock = lockDataDir(dataDir);
 
-  log('Synthesizing the CDK app...');
-  const assemblyDir = freshAssemblyDir();
   const port = options.port === 0 ? await freePort() : options.port;
   const apiUrl = `http://127.0.0.1:${port}`;
-  const stoppers: (() => Promise<void>)[] = [
-    unlock,
-    async () => rmSync(assemblyDir, { recursive: true, force: true }),
-  ];
+  const stoppers: (() => Promise<void>)[] = [unlock];
   // Last started, first stopped; a second stop finds nothing left to do.
   const stop = async () => {
     for (let stopper = stoppers.pop(); stopper; stopper = stoppers.pop()) await stopper().catch(() => {});
   };
   try {
-    // Approvers' links point at this gateway.
-    const { template, outdir } = synthesize(assemblyDir, {
-      'techops:publicBaseUrl': apiUrl,
-      ...options.context,
-    });
+    // Spawned now: DynamoDB Local boots while the app synthesizes and the bundles build.
+    const dynamoDbPort = await freePort();
+    const dynamoDbStarting = timed('dynamodb', () =>
+      startDynamoDbLocal({
+        dataDir: path.join(dataDir, 'dynamodb'),
+        port: dynamoDbPort,
+        cacheDir,
+        javaVersion,
+      }),
+    );
+    // A start that fails before DynamoDB Local is awaited still stops it.
+    let dynamoDb: RunningDynamoDb | undefined;
+    stoppers.push(async () => (dynamoDb ?? (await dynamoDbStarting.catch(() => undefined)))?.stop());
 
-    log('Starting DynamoDB Local...');
-    const dynamoDb = await startDynamoDbLocal(path.join(dataDir, 'dynamodb'), await freePort());
-    stoppers.push(dynamoDb.stop);
-    const created = await ensureTables(dynamoDb.client, tablesOf(template));
-    if (created.includes(referenceTableOf(template))) {
-      log('Empty data dir: seeding demo reference data.');
-      await seedDemoData(dynamoDb.client, template);
-    }
-    await seedDemoBudgets(dynamoDb.client, template, created, log);
+    log('Synthesizing the CDK app...');
+    // Approvers' links point at this gateway.
+    const template = await timed('synth', () =>
+      synthesizeTemplate({ 'techops:publicBaseUrl': apiUrl, ...options.context }),
+    );
+    const templateFunctions = functionsOf(template);
+    const tables = tablesOf(template);
+    log(
+      `Synthesized ${templateFunctions.length} Lambdas, ${routesOf(template).length} routes and ` +
+        `${tables.length} tables, ${seconds(phases.synth ?? 0)}`,
+    );
+
+    // The demo vendors seeder runs like a Lambda of the template, bundled the same way.
+    const seederOf = (environment: Record<string, string>): TemplateFunction => ({
+      logicalId: 'LocalDemoVendorsSeeder',
+      entry: DEMO_VENDORS_SEEDER_ENTRY,
+      bundling: templateFunctions[0]?.bundling ?? {},
+      runtime: templateFunctions[0]?.runtime ?? 'nodejs22.x',
+      handlerName: 'handler',
+      environment,
+      timeoutSeconds: 60,
+      memorySize: 512,
+      description: 'Seeds the demo vendors (local only)',
+    });
+    // The seeder is the last bundle asked for.
+    const bundled = await timed('bundle', () =>
+      new LocalBundler(PROJECT_ROOT, cacheDir).bundle([...templateFunctions, seederOf({})]),
+    );
+    const functions: LocalFunction[] = templateFunctions.map((fn, index) => ({
+      ...fn,
+      bundlePath: bundled.paths[index] as string,
+    }));
+    log(
+      `Bundled ${bundled.built} of ${bundled.paths.length} (${templateFunctions.length} Lambdas and the ` +
+        `demo vendors seeder; ${bundled.cached} cached), ${seconds(bundled.ms)}`,
+    );
+
+    dynamoDb = await dynamoDbStarting;
+    const created = await timed('tables', () => ensureTables((dynamoDb as RunningDynamoDb).client, tables));
+    log(
+      `DynamoDB Local is up with ${tables.length} tables (${created.length} created), ` +
+        `${seconds((phases.dynamodb ?? 0) + (phases.tables ?? 0))}`,
+    );
 
     const logStream = createWriteStream(path.join(dataDir, 'logs', 'functions.log'), { flags: 'a' });
     stoppers.push(() => new Promise((resolve) => logStream.end(resolve)));
     const services: LocalService[] = [];
     const awsServices = await startAwsServices(services);
     stoppers.push(() => closeServer(awsServices.server));
-    const lambdas = new LocalLambdas(
-      functionsOf(template, outdir),
-      {
-        AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-        AWS_ENDPOINT_URL_SFN: awsServices.url,
-        AWS_ENDPOINT_URL_SESV2: awsServices.url,
-        AWS_ENDPOINT_URL_LAMBDA: awsServices.url,
-        AWS_ENDPOINT_URL_S3: awsServices.url,
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        POWERTOOLS_LOG_LEVEL: process.env.LOCAL_LOG_LEVEL ?? 'INFO',
-      },
-      logStream,
+    const localEnvironment = {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+      AWS_ENDPOINT_URL_SFN: awsServices.url,
+      AWS_ENDPOINT_URL_SESV2: awsServices.url,
+      AWS_ENDPOINT_URL_LAMBDA: awsServices.url,
+      AWS_ENDPOINT_URL_S3: awsServices.url,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_LOG_LEVEL: process.env.LOCAL_LOG_LEVEL ?? 'INFO',
+    };
+
+    const seeded = await timed('seed', () =>
+      seedDemoData({
+        client: (dynamoDb as RunningDynamoDb).client,
+        template,
+        createdTables: created,
+        // The seeder gets every table name the template gives its Lambdas.
+        seedVendors: async () => {
+          const environment = Object.assign({}, ...templateFunctions.map((fn) => fn.environment));
+          const seeder = { ...seederOf(environment), bundlePath: bundled.paths.at(-1) as string };
+          const runtime = new LocalLambdas([seeder], localEnvironment, logStream);
+          try {
+            return (await runtime.invoke(seeder.logicalId, {})) as SeededVendors;
+          } finally {
+            await runtime.stop();
+          }
+        },
+      }),
     );
+    if (seeded) log(`Seeded demo data: ${seeded}, ${seconds(phases.seed ?? 0)}`);
+
+    const serveStarted = performance.now();
+    const lambdas = new LocalLambdas(functions, localEnvironment, logStream);
     stoppers.push(() => lambdas.stop());
     const stepFunctions = new LocalStepFunctions(
       stateMachinesOf(template),
@@ -258,19 +298,34 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       lambdas,
       keySet: await devKeySet(dataDir),
       port,
-      onRequest: (line) => log(`${line.method} ${line.path} -> ${line.status} (${line.ms} ms)`),
+      onRequest: (line) =>
+        log(
+          `${line.method} ${line.path} -> ${line.status} (${line.ms} ms)` +
+            (line.reason ? `: ${line.reason} (LOCAL_DATA_DIR=${dataDir})` : ''),
+        ),
     });
     stoppers.push(() => closeServer(gateway.server));
-    if (created.some((table) => table.startsWith('DataVendors')))
-      await seedVendors(gateway.url, dataDir, log);
 
     const resumed = stepFunctions.resumeAll();
     if (resumed > 0) log(`Resumed ${resumed} workflow execution(s) left running.`);
-    stoppers.push(runSchedules(schedulesOf(template), lambdas, log));
+    const schedules = schedulesOf(template);
+    stoppers.push(runSchedules(schedules, lambdas, log));
+    phases.serve = performance.now() - serveStarted;
+    const startup: StartupTimings = {
+      totalMs: performance.now() - started,
+      phases,
+      bundles: { built: bundled.built, cached: bundled.cached },
+    };
     const cloudFile = path.join(dataDir, LOCAL_CLOUD_FILE);
     writeFileSync(
       cloudFile,
-      JSON.stringify({ pid: process.pid, apiUrl: gateway.url, servicesUrl: awsServices.url }),
+      JSON.stringify({
+        pid: process.pid,
+        apiUrl: gateway.url,
+        servicesUrl: awsServices.url,
+        scheduledFunctions: scheduledFunctionsOf(schedules, templateFunctions),
+        startup,
+      } satisfies LocalCloudFile),
     );
     stoppers.splice(1, 0, async () => rmSync(cloudFile, { force: true }));
     return {
@@ -278,6 +333,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dataDir,
       dynamoDbEndpoint: dynamoDb.endpoint,
       servicesUrl: awsServices.url,
+      startup,
       invoke: (logicalId, event) => lambdas.invoke(logicalId, event),
       stop,
     };

@@ -17,7 +17,7 @@ const SEEDER = { sub: 'demo-seed', name: 'Demo data', email: 'demo@techops.examp
 
 /** The fiscal-year start month the template gives its Lambdas (from techops:fiscalYearStartMonth). */
 function fiscalYearStartMonthOf(template: CfnTemplate): number {
-  const month = functionsOf(template, '.')
+  const month = functionsOf(template)
     .map((fn) => fn.environment.FISCAL_YEAR_START_MONTH)
     .find((value) => value !== undefined);
   return Number(month ?? 1);
@@ -26,19 +26,18 @@ function fiscalYearStartMonthOf(template: CfnTemplate): number {
 /**
  * An envelope and allocations for the current fiscal year, written as the API would write them:
  * the envelope's allocated total, each line's totals, and each line's ALLOCATION ledger entry.
- * Only when the budgets table was just created (an empty data dir).
+ * Only when the budgets table was just created (an empty data dir). Says what it seeded.
  */
 export async function seedDemoBudgets(
   client: DynamoDBClient,
   template: CfnTemplate,
   createdTables: string[],
-  log: (line: string) => void,
   now = new Date(),
-): Promise<void> {
+): Promise<string | undefined> {
   const table = tablesOf(template).find((candidate) =>
     candidate.tableName.startsWith('DataBudgets'),
   )?.tableName;
-  if (!table || !createdTables.includes(table)) return;
+  if (!table || !createdTables.includes(table)) return undefined;
   const fiscalYear = fiscalYearOf(now.toISOString().slice(0, 10), fiscalYearStartMonthOf(template));
   const at = now.toISOString();
   const { currency } = demoBudget;
@@ -65,5 +64,6 @@ export async function seedDemoBudgets(
       }),
     );
   }
-  log(`Empty data dir: seeding a demo ${fiscalYear} budget (envelope ${demoBudget.envelope} ${currency}).`);
+  const allocations = Object.keys(demoBudget.allocations).length;
+  return `a ${fiscalYear} budget (envelope ${demoBudget.envelope} ${currency}, ${allocations} allocations)`;
 }

@@ -71,7 +71,10 @@ export interface DevTokenClaims {
   name: string;
   groups: string[];
   businessFunction?: string | undefined;
+  /** Negative for a token that has expired already. */
   expiresInSeconds?: number;
+  /** The app's audience unless given (a test's token for another API). */
+  audience?: string;
 }
 
 export async function issueDevToken(dataDir: string, claims: DevTokenClaims): Promise<string> {
@@ -86,8 +89,8 @@ export async function issueDevToken(dataDir: string, claims: DevTokenClaims): Pr
     .setProtectedHeader({ alg: ALGORITHM, kid, typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuer(config.jwtIssuer)
-    .setAudience(config.jwtAudience[0] ?? '')
+    .setAudience(claims.audience ?? config.jwtAudience[0] ?? '')
     .setIssuedAt()
-    .setExpirationTime(`${claims.expiresInSeconds ?? 12 * 3600}s`)
+    .setExpirationTime(Math.floor(Date.now() / 1000) + (claims.expiresInSeconds ?? 12 * 3600))
     .sign(await importJWK(privateJwk, ALGORITHM));
 }

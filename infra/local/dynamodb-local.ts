@@ -1,7 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -25,15 +27,16 @@ export class JavaMissingError extends Error {
   }
 }
 
-/** Fails with one clear line when Java (a JDK 17+, for the source-file launcher) is not there. */
-export function assertJavaAvailable(): void {
+/**
+ * Fails with one clear line when Java 17+ is not there (a missing `javac`, needed once to compile
+ * the launcher, is told when it is needed). Returns what `java -version` says: it keys the launcher.
+ */
+export function assertJavaAvailable(): string {
   const version = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (version.error) throw new JavaMissingError('no `java` on the PATH');
   const major = Number(/version "(\d+)/.exec(version.stderr)?.[1] ?? 0);
   if (major < 17) throw new JavaMissingError(`found Java ${major || 'of unknown version'}`);
-  const modules = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
-  if (!modules.stdout.includes('jdk.compiler'))
-    throw new JavaMissingError('found a JRE without the compiler');
+  return version.stderr.trim();
 }
 
 function dynamoDbLocalHome(): string {
@@ -45,23 +48,82 @@ function dynamoDbLocalHome(): string {
   return path.join(lib, version);
 }
 
+/**
+ * The launcher compiled once into `cacheDir` (Java's source-file mode compiles it on every start,
+ * which costs seconds); keyed by its source, DynamoDB Local's version and the Java version.
+ * Answers at once, without a promise, when it is compiled already.
+ */
+function compiledLauncher(home: string, cacheDir: string, javaVersion: string): string | Promise<string> {
+  const key = createHash('sha256')
+    .update(readFileSync(LAUNCHER))
+    .update(home)
+    .update(javaVersion)
+    .digest('hex')
+    .slice(0, 16);
+  const classes = path.join(cacheDir, 'dynamodb-launcher', key);
+  if (existsSync(path.join(classes, 'LoopbackDynamoDbLocal.class'))) return classes;
+  return compileLauncher(home, classes);
+}
+
+async function compileLauncher(home: string, classes: string): Promise<string> {
+  const staging = `${classes}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    await promisify(execFile)('javac', [
+      '-cp',
+      path.join(home, 'DynamoDBLocal.jar'),
+      '-d',
+      staging,
+      LAUNCHER,
+    ]);
+    mkdirSync(path.dirname(classes), { recursive: true });
+    renameSync(staging, classes);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new JavaMissingError('found no `javac`');
+    // Another local cloud compiled it a moment ago.
+    if (!existsSync(path.join(classes, 'LoopbackDynamoDbLocal.class'))) throw error;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return classes;
+}
+
 export interface RunningDynamoDb {
   endpoint: string;
   client: DynamoDBClient;
   stop(): Promise<void>;
 }
 
-/** Starts DynamoDB Local on loopback with its data under `dataDir`; resolves once it answers. */
-export async function startDynamoDbLocal(dataDir: string, port: number): Promise<RunningDynamoDb> {
+export interface DynamoDbLocalOptions {
+  /** Where the database files are kept. */
+  dataDir: string;
+  port: number;
+  /** Where the compiled launcher is kept between starts. */
+  cacheDir: string;
+  /** What `java -version` says (assertJavaAvailable). */
+  javaVersion: string;
+}
+
+/**
+ * Starts DynamoDB Local on loopback with its data under `dataDir`; resolves once it answers.
+ * Java is spawned before this returns (once the launcher is compiled), so DynamoDB Local boots
+ * while the caller goes on with other work, even work that blocks the event loop.
+ */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<RunningDynamoDb> {
+  const { dataDir, port } = options;
   const home = dynamoDbLocalHome();
   mkdirSync(dataDir, { recursive: true });
+  const compiled = compiledLauncher(home, options.cacheDir, options.javaVersion);
+  const launcher = typeof compiled === 'string' ? compiled : await compiled;
   const child: ChildProcess = spawn(
     'java',
     [
+      // The client compiler only: DynamoDB Local answers in half the time after a start, and
+      // serves a test run's load as fast as with the optimizing compiler.
+      '-XX:TieredStopAtLevel=1',
       `-Djava.library.path=${path.join(home, 'DynamoDBLocal_lib')}`,
       '-cp',
-      path.join(home, 'DynamoDBLocal.jar'),
-      LAUNCHER,
+      [path.join(home, 'DynamoDBLocal.jar'), launcher].join(path.delimiter),
+      'LoopbackDynamoDbLocal',
       '-port',
       String(port),
       '-dbPath',

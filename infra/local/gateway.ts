@@ -52,7 +52,34 @@ export interface GatewayOptions {
   /** The identity provider's key set; a token's `kid` picks the key. */
   keySet: JWTVerifyGetKey;
   port: number;
-  onRequest?: (line: { method: string; path: string; routeKey: string; status: number; ms: number }) => void;
+  onRequest?: (line: {
+    method: string;
+    path: string;
+    routeKey: string;
+    status: number;
+    ms: number;
+    /** Why a call was refused (401): API Gateway never says, the local console does. */
+    reason?: string;
+  }) => void;
+}
+
+/** Why the authorizer refused a token, in words a developer can act on (never sent to the caller). */
+function refusalReason(error: joseErrors.JOSEError, route: CompiledRoute): string {
+  if (error instanceof joseErrors.JWTExpired) {
+    const exp = Number(error.payload.exp);
+    return `the token expired${Number.isFinite(exp) ? ` at ${new Date(exp * 1000).toISOString()}` : ''}: issue a new one`;
+  }
+  if (
+    error instanceof joseErrors.JWKSNoMatchingKey ||
+    error instanceof joseErrors.JWSSignatureVerificationFailed
+  ) {
+    return "the token is signed with another key than this local cloud's: issue it with the same LOCAL_DATA_DIR";
+  }
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    const expected = { aud: route.jwt?.audience.join(', '), iss: route.jwt?.issuer }[error.claim];
+    return `the token's ${error.claim} claim is wrong (${error.reason})${expected ? `: expected ${expected}` : ''}`;
+  }
+  return `the token is not a valid JWT (${error.message})`;
 }
 
 /**
@@ -65,7 +92,12 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
   async function authorize(route: CompiledRoute, request: IncomingMessage) {
     if (!route.jwt) return { ok: true as const };
     const match = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '');
-    if (!match?.[1]) return { ok: false as const };
+    if (!match?.[1]) {
+      const reason = request.headers.authorization
+        ? 'the Authorization header is not "Bearer <token>"'
+        : 'no Authorization header';
+      return { ok: false as const, reason };
+    }
     try {
       const { payload } = await jwtVerify(match[1], options.keySet, {
         issuer: route.jwt.issuer,
@@ -76,7 +108,8 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
       });
       return { ok: true as const, claims: claimsAsApiGatewayPasses(payload), scopes: null };
     } catch (error) {
-      if (error instanceof joseErrors.JOSEError) return { ok: false as const };
+      if (error instanceof joseErrors.JOSEError)
+        return { ok: false as const, reason: refusalReason(error, route) };
       throw error;
     }
   }
@@ -87,13 +120,14 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
     const method = request.method ?? 'GET';
     const candidates = routes.filter((route) => route.pattern.test(url.pathname));
     const route = candidates.find((candidate) => candidate.method === method || candidate.method === 'ANY');
-    const log = (status: number) =>
+    const log = (status: number, reason?: string) =>
       options.onRequest?.({
         method,
         path: url.pathname,
         routeKey: route?.routeKey ?? '-',
         status,
         ms: Date.now() - started,
+        ...(reason ? { reason } : {}),
       });
     if (!route) {
       send(response, 404, '{"message":"Not Found"}');
@@ -114,7 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
     const authorization = await authorize(route, request);
     if (!authorization.ok) {
       send(response, 401, '{"message":"Unauthorized"}', { 'www-authenticate': 'Bearer' });
-      return log(401);
+      return log(401, authorization.reason);
     }
     const event = buildEvent(request, url, route, Buffer.concat(chunks), authorization);
     let result: unknown;

@@ -23,13 +23,20 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** One warm execution environment of a function and the invocations it is running. */
+interface Environment {
+  logicalId: string;
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
 /**
  * Runs the synthesized Lambda bundles like the Lambda service: one warm environment per
  * function (a worker thread with exactly the environment CDK declared), started on first use,
  * with the function's timeout enforced.
  */
 export class LocalLambdas {
-  private readonly workers = new Map<string, { worker: Worker; pending: Map<number, Pending> }>();
+  private readonly workers = new Map<string, Environment>();
   private nextInvocationId = 1;
 
   constructor(
@@ -55,9 +62,9 @@ export class LocalLambdas {
     const invocationId = this.nextInvocationId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        // Like Lambda: a timed-out environment is thrown away.
+        // Like Lambda: a timed-out environment is thrown away; the next call gets a fresh one.
         this.discard(
-          logicalId,
+          environment,
           new LambdaInvocationError(logicalId, `timed out after ${fn.timeoutSeconds} s`, 'Sandbox.Timedout'),
         );
       }, fn.timeoutSeconds * 1000);
@@ -66,7 +73,7 @@ export class LocalLambdas {
     });
   }
 
-  private environmentOf(fn: LocalFunction) {
+  private environmentOf(fn: LocalFunction): Environment {
     const existing = this.workers.get(fn.logicalId);
     if (existing) return existing;
     const worker = new Worker(WORKER, {
@@ -93,7 +100,7 @@ export class LocalLambdas {
     const toLog = (chunk: Buffer) => this.logStream.write(chunk);
     worker.stdout.on('data', toLog);
     worker.stderr.on('data', toLog);
-    const entry = { worker, pending: new Map<number, Pending>() };
+    const entry: Environment = { logicalId: fn.logicalId, worker, pending: new Map<number, Pending>() };
     worker.on(
       'message',
       (message: { invocationId: number; result?: unknown; error?: { name: string; message: string } }) => {
@@ -106,29 +113,31 @@ export class LocalLambdas {
         } else pending.resolve(message.result);
       },
     );
+    // Events of an environment concern that environment only: a discarded one exits later,
+    // when its replacement may already be serving calls.
     worker.on('error', (error) =>
-      this.discard(fn.logicalId, new LambdaInvocationError(fn.logicalId, error.message)),
+      this.discard(entry, new LambdaInvocationError(fn.logicalId, error.message)),
     );
     worker.on('exit', () =>
-      this.discard(fn.logicalId, new LambdaInvocationError(fn.logicalId, 'environment exited')),
+      this.discard(entry, new LambdaInvocationError(fn.logicalId, 'environment exited')),
     );
     this.workers.set(fn.logicalId, entry);
     return entry;
   }
 
-  private discard(logicalId: string, reason: Error): void {
-    const entry = this.workers.get(logicalId);
-    if (!entry) return;
-    this.workers.delete(logicalId);
-    for (const pending of entry.pending.values()) {
+  private discard(environment: Environment, reason: Error): void {
+    if (this.workers.get(environment.logicalId) === environment) this.workers.delete(environment.logicalId);
+    for (const pending of environment.pending.values()) {
       clearTimeout(pending.timer);
       pending.reject(reason);
     }
-    void entry.worker.terminate();
+    environment.pending.clear();
+    void environment.worker.terminate();
   }
 
   async stop(): Promise<void> {
-    const entries = [...this.workers.keys()];
-    for (const logicalId of entries) this.discard(logicalId, new Error('The local cloud is stopping'));
+    for (const environment of [...this.workers.values()]) {
+      this.discard(environment, new Error('The local cloud is stopping'));
+    }
   }
 }

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { PROJECT_ROOT } from '../constructs/handler-function.js';
 import { DataDirInUseError, startLocalCloud } from './cloud.js';
 import { localDataDir } from './dev-identity.js';
 import { JavaMissingError } from './dynamodb-local.js';
@@ -10,18 +12,29 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(1);
 }
 
+/** A word the shell takes as it is, quoted only when it must be. */
+const shellWord = (word: string) =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+
 try {
-  const cloud = await startLocalCloud({ dataDir, port, log: (line) => console.log(line) });
+  const cloud = await startLocalCloud({
+    dataDir,
+    port,
+    log: (line) => console.log(line),
+    ...(process.env.LOCAL_CACHE_DIR ? { cacheDir: process.env.LOCAL_CACHE_DIR } : {}),
+  });
+  const dir = shellWord(cloud.dataDir);
   console.log(`
-TechOps consultancy API is up at ${cloud.url}   (health: ${cloud.url}/health)
-Data is kept in ${cloud.dataDir}; Lambda logs go to ${cloud.dataDir}/logs/functions.log.
-Emails (approval links among them) go to ${cloud.dataDir}/outbox/ and their links are printed here.
+TechOps consultancy API is up at ${cloud.url} (started in ${(cloud.startup.totalMs / 1000).toFixed(1)} s)
+Data: ${cloud.dataDir}   Lambda logs: ${path.join(cloud.dataDir, 'logs', 'functions.log')}
+Emails (approval links among them) go to ${path.join(cloud.dataDir, 'outbox')}/ and their links are printed here.
 
-Get a token, then call the API:
+In another terminal, in ${shellWord(PROJECT_ROOT)}:
+  export API=${cloud.url} LOCAL_DATA_DIR=${dir}
   TOKEN=$(npm run --silent token -- --sub u-qa-1 --email ana@techops.example --name "Ana Quality" --groups requester --business-function QA)
-  curl -H "Authorization: Bearer $TOKEN" ${cloud.url}/business-functions
+  curl -H "Authorization: Bearer $TOKEN" "$API/business-functions"
 
-Press Ctrl-C to stop.`);
+A walkthrough of the whole journey: docs/walkthrough.md. Press Ctrl-C to stop.`);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -1,16 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ENTRY_METADATA_KEY } from '../constructs/handler-function.js';
-import { isAlive, LOCAL_CLOUD_FILE } from './cloud.js';
 import { localDataDir } from './dev-identity.js';
-import { synthesize } from './synth.js';
-import { schedulesOf } from './template.js';
+import { runningCloudOn } from './running-cloud.js';
 
 /**
  * `npm run contract-digest` (and any scheduled job by its handler module): runs the job now on
  * the local cloud that is running on LOCAL_DATA_DIR, through the Lambda Invoke API of its
- * local AWS services endpoint, exactly as the schedule would invoke it.
+ * local AWS services endpoint, exactly as the schedule would invoke it. The running cloud says
+ * which Lambda each schedule invokes, so nothing is synthesized again.
  */
 const entry = process.argv[2];
 if (!entry) {
@@ -20,40 +16,20 @@ if (!entry) {
   process.exit(2);
 }
 
-function runningCloud(dataDir: string): { pid: number; servicesUrl: string } | undefined {
-  const file = path.join(dataDir, LOCAL_CLOUD_FILE);
-  if (!existsSync(file)) return undefined;
-  const cloud = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; servicesUrl: string };
-  // A file left by a local cloud that was killed outright names a process that is gone.
-  return isAlive(cloud.pid) ? cloud : undefined;
-}
-
-/** The logical id of the Lambda a schedule of the template invokes for this handler module. */
-function scheduledFunctionOf(handlerModule: string): string {
-  // Only the template is needed: skip bundling.
-  const outdir = mkdtempSync(path.join(tmpdir(), 'techops-job-'));
-  try {
-    const { template } = synthesize(outdir, { 'aws:cdk:bundling-stacks': [] });
-    const match = schedulesOf(template)
-      .flatMap((schedule) => schedule.functionLogicalIds)
-      .find((logicalId) => template.Resources[logicalId]?.Metadata?.[ENTRY_METADATA_KEY] === handlerModule);
-    if (!match) throw new Error(`No schedule of the app invokes ${handlerModule}.`);
-    return match;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
 const dataDir = localDataDir();
-const cloud = runningCloud(dataDir);
+const cloud = runningCloudOn(dataDir);
 if (!cloud) {
   console.error(
     `No local cloud is running on ${path.resolve(dataDir)}. Start one with \`npm start\` (same LOCAL_DATA_DIR), then run this again.`,
   );
   process.exit(1);
 }
+const [logicalId] = cloud.scheduledFunctions?.[entry] ?? [];
+if (!logicalId) {
+  console.error(`No schedule of the running local cloud invokes ${entry}.`);
+  process.exit(1);
+}
 try {
-  const logicalId = scheduledFunctionOf(entry);
   const response = await fetch(`${cloud.servicesUrl}/2015-03-31/functions/${logicalId}/invocations`, {
     method: 'POST',
     body: '{}',

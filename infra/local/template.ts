@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { ENTRY_METADATA_KEY } from '../constructs/handler-function.js';
+import { BUNDLING_METADATA_KEY, ENTRY_METADATA_KEY } from '../constructs/handler-function.js';
 
 /** The parts of a CloudFormation template the local cloud reads. */
 export interface CfnTemplate {
@@ -68,12 +67,14 @@ function resourcesOfType(template: CfnTemplate, type: string) {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 }
 
-export interface LocalFunction {
+/** A Lambda of the template: what its handler module is, how it is bundled, how it runs. */
+export interface TemplateFunction {
   logicalId: string;
-  /** The handler module in the source tree (for messages); the bundle is what runs. */
+  /** The handler module in the source tree, relative to the project root. */
   entry: string;
-  /** The bundled module and its exported handler, as Lambda would load it. */
-  bundlePath: string;
+  /** NodejsFunction's bundling props, as the template's metadata records them. */
+  bundling: Record<string, unknown>;
+  runtime: string;
   handlerName: string;
   environment: Record<string, string>;
   timeoutSeconds: number;
@@ -81,15 +82,21 @@ export interface LocalFunction {
   description: string;
 }
 
-export function functionsOf(template: CfnTemplate, assemblyDir: string): LocalFunction[] {
+/** A Lambda ready to run locally: the template's function and its bundle. */
+export interface LocalFunction extends TemplateFunction {
+  /** The bundled module that exports the handler, as Lambda would load it. */
+  bundlePath: string;
+}
+
+export function functionsOf(template: CfnTemplate): TemplateFunction[] {
   return resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId, resource]) => {
     const properties = resource.Properties ?? {};
-    const assetPath = resource.Metadata?.['aws:asset:path'];
     const entry = resource.Metadata?.[ENTRY_METADATA_KEY];
-    if (typeof assetPath !== 'string' || typeof entry !== 'string') {
-      throw new Error(`Lambda ${logicalId} has no bundled asset or entry metadata in the template`);
+    const bundling = resource.Metadata?.[BUNDLING_METADATA_KEY];
+    if (typeof entry !== 'string' || typeof bundling !== 'object' || bundling === null) {
+      throw new Error(`Lambda ${logicalId} has no entry or bundling metadata in the template`);
     }
-    const [file, handlerName] = String(properties.Handler ?? 'index.handler').split('.') as [string, string];
+    const [, handlerName = 'handler'] = String(properties.Handler ?? 'index.handler').split('.');
     const environment = resolve(
       template,
       (properties.Environment as { Variables?: unknown })?.Variables ?? {},
@@ -97,7 +104,8 @@ export function functionsOf(template: CfnTemplate, assemblyDir: string): LocalFu
     return {
       logicalId,
       entry,
-      bundlePath: path.join(assemblyDir, assetPath, `${file}.mjs`),
+      bundling: bundling as Record<string, unknown>,
+      runtime: String(properties.Runtime ?? 'nodejs22.x'),
       handlerName,
       environment: environment as Record<string, string>,
       timeoutSeconds: Number(properties.Timeout ?? 3),

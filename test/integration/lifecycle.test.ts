@@ -26,7 +26,7 @@ function processesUsing(directory: string): string[] {
 }
 
 describe('npm start and npm run token', () => {
-  it('comes up, accepts a token from the token script, and leaves no process behind on Ctrl-C', async () => {
+  it('comes up, prints commands that work when pasted, accepts a token from the token script, and leaves no process behind on Ctrl-C', async () => {
     const cloud = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, LOCAL_DATA_DIR: dataDir, PORT: '0' },
@@ -63,6 +63,12 @@ describe('npm start and npm run token', () => {
       ],
       { cwd: PROJECT_ROOT, env: { ...process.env, LOCAL_DATA_DIR: dataDir } },
     );
+    // The banner's commands, pasted into another terminal.
+    const banner = /In another terminal, in \S+:\n((?: {2}.+\n)+)/.exec(output)?.[1] ?? '';
+    const pasted = await run('bash', ['-c', banner.replaceAll(/^ {2}/gm, '')], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH },
+    });
     const health = await call('GET', '/health', { baseUrl: url });
     const functions = await call('GET', '/business-functions', { baseUrl: url, token: tokenOutput.trim() });
     expect(processesUsing(dataDir).some((commandLine) => commandLine.includes('java'))).toBe(true);
@@ -73,7 +79,9 @@ describe('npm start and npm run token', () => {
     expect(tokenOutput).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     expect(health.status).toBe(200);
     expect(functions.status).toBe(200);
-    expect(output).toContain('npm run --silent token');
+    expect(output).toContain(`export API=${url} LOCAL_DATA_DIR=${dataDir}`);
+    expect(output).toContain(`Emails (approval links among them) go to ${dataDir}/outbox/`);
+    expect(JSON.parse(pasted.stdout).items.map((item: { code: string }) => item.code)).toContain('QA');
     expect(exitCode).toBe(0);
     expect(processesUsing(dataDir)).toEqual([]);
   }, 180_000);

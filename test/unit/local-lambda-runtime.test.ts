@@ -1,0 +1,59 @@
+import { createWriteStream, mkdtempSync, rmSync, type WriteStream, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalLambdas } from '../../infra/local/lambda-runtime.js';
+import type { LocalFunction } from '../../infra/local/template.js';
+
+/** The local Lambda runtime with a function of its own: it hangs when asked to, else answers. */
+let root: string;
+let logStream: WriteStream;
+let slow: LocalFunction;
+
+beforeAll(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'techops-lambdas-'));
+  const bundlePath = path.join(root, 'index.mjs');
+  writeFileSync(
+    bundlePath,
+    `export const handler = async (event) => {
+      if (event.hang) await new Promise((resolve) => setTimeout(resolve, 60_000));
+      return { answered: event.call };
+    };`,
+  );
+  logStream = createWriteStream(path.join(root, 'functions.log'));
+  slow = {
+    logicalId: 'SlowFunction',
+    entry: 'test/slow.ts',
+    bundling: {},
+    runtime: 'nodejs22.x',
+    handlerName: 'handler',
+    environment: {},
+    timeoutSeconds: 0.5,
+    memorySize: 128,
+    description: 'Hangs on request',
+    bundlePath,
+  };
+});
+
+afterAll(() => {
+  logStream.end();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('the local Lambda runtime', () => {
+  it('answers the next call normally after a call timed out', async () => {
+    const lambdas = new LocalLambdas([slow], {}, logStream);
+    try {
+      const timedOut = await lambdas.invoke(slow.logicalId, { hang: true }).catch((error) => error);
+
+      const next = await lambdas.invoke(slow.logicalId, { call: 2 });
+      const after = await lambdas.invoke(slow.logicalId, { call: 3 });
+
+      expect(timedOut).toMatchObject({ errorType: 'Sandbox.Timedout' });
+      expect(next).toEqual({ answered: 2 });
+      expect(after).toEqual({ answered: 3 });
+    } finally {
+      await lambdas.stop();
+    }
+  });
+});
