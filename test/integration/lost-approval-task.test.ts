@@ -1,12 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { newId } from '../../functions/shared/ids.js';
 import { freePort, type LocalCloud, startLocalCloud } from '../../infra/local/cloud.js';
 import {
   approvalEmailOf,
@@ -17,6 +13,7 @@ import {
   tokenFor,
   validRequestBody,
 } from './support.js';
+import { insertSubmittedRequest, runSweeper } from './sweeper-support.js';
 
 // Step Functions delivers a task at least once. A crash between saving a waiting task and
 // running its Lambda must not strand the request: the local Step Functions delivers such a
@@ -59,29 +56,7 @@ async function approvalWorkflowArn(cloud: LocalCloud): Promise<string> {
 
 /** A request stored SUBMITTED ten minutes ago, its execution started (by hand, as submit does). */
 async function strandedRequest(cloud: LocalCloud): Promise<string> {
-  const dynamoDb = new DynamoDBClient({ ...local, endpoint: cloud.dynamoDbEndpoint });
-  const { TableNames = [] } = await dynamoDb.send(new ListTablesCommand({}));
-  const at = new Date(Date.now() - 10 * 60_000);
-  const id = newId('request', at.getTime());
-  await DynamoDBDocumentClient.from(dynamoDb).send(
-    new PutCommand({
-      TableName: TableNames.find((name) => name.startsWith('DataRequests')),
-      Item: {
-        pk: `REQUEST#${id}`,
-        sk: 'REQUEST',
-        entity: 'REQUEST',
-        ...validRequestBody({ businessFunction: 'SC', title: 'Lost its approval task' }),
-        id,
-        estimatedCost: { minor: 18_500_000, currency: 'USD' },
-        fiscalYear: 'FY2027',
-        status: 'SUBMITTED',
-        requester: { sub: 'sam-sc', name: 'Sam Supply', email: 'sam@techops.example' },
-        createdAt: at.toISOString(),
-        updatedAt: at.toISOString(),
-        version: 1,
-      },
-    }),
-  );
+  const id = await insertSubmittedRequest(cloud.dynamoDbEndpoint, 10, 'Lost its approval task');
   const sfn = new SFNClient({ ...local, endpoint: cloud.servicesUrl });
   await sfn.send(
     new StartExecutionCommand({
@@ -91,15 +66,6 @@ async function strandedRequest(cloud: LocalCloud): Promise<string> {
     }),
   );
   return id;
-}
-
-async function runSweeper(cloud: LocalCloud): Promise<{ started: string[]; recovered: string[] }> {
-  const lambda = new LambdaClient({ ...local, endpoint: cloud.servicesUrl });
-  const { Functions = [] } = await lambda.send(new ListFunctionsCommand({}));
-  const sweeper = Functions.find((fn) => fn.Description?.startsWith('Approval workflow sweeper'));
-  const result = await lambda.send(new InvokeCommand({ FunctionName: sweeper?.FunctionName }));
-  expect(result.FunctionError).toBeUndefined();
-  return JSON.parse(Buffer.from(result.Payload ?? []).toString('utf8'));
 }
 
 describe('an approval task lost between saving and delivering it', { timeout: 300_000 }, () => {
@@ -122,7 +88,7 @@ describe('an approval task lost between saving and delivering it', { timeout: 30
       async () => {
         const saved = savedExecution(id);
         if (saved?.status === 'ABORTED') return true;
-        if (saved?.waiting?.delivered === false) await runSweeper(cloud);
+        if (saved?.waiting?.delivered === false) await runSweeper(cloud.servicesUrl);
         return undefined;
       },
       `the sweeper to take over ${id}`,
@@ -134,7 +100,7 @@ describe('an approval task lost between saving and delivering it', { timeout: 30
     const waiting = await requestInStatus(await requester(), id, 'IN_APPROVAL', cloud.url);
     expect(waiting.body.approval.status).toBe('PENDING');
     expect(savedExecution(`${id}-2`)?.status).toBe('RUNNING');
-    const again = await runSweeper(cloud);
+    const again = await runSweeper(cloud.servicesUrl);
     expect([...again.started, ...again.recovered]).not.toContain(id);
   });
 
