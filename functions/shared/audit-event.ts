@@ -3,8 +3,11 @@ import type { Caller } from './auth.js';
 import { newId } from './ids.js';
 
 /** An entry of the append-only audit trail: who, when, what, before/after, why. */
-/** REQUEST events are per request id; BUDGET events per fiscal year (envelope, allocations, transfers); VENDOR events per vendor. */
-export type AuditedEntity = 'REQUEST' | 'BUDGET' | 'VENDOR';
+/**
+ * REQUEST events are per request id; BUDGET events per fiscal year (envelope, allocations,
+ * transfers); VENDOR events per vendor; BUSINESS_FUNCTION events per business function code.
+ */
+export type AuditedEntity = 'REQUEST' | 'BUDGET' | 'VENDOR' | 'BUSINESS_FUNCTION';
 
 export interface AuditEvent {
   eventId: string;

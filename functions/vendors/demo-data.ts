@@ -204,15 +204,6 @@ export const demoVendors: DemoVendor[] = [
 
 const daysFromToday = (days: number) => addDays(today(), days);
 
-/** Who the demo data is recorded as (in the audit trail). */
-export const DEMO_DATA_CALLER: Caller = {
-  sub: 'local-demo-seed',
-  name: 'Demo data',
-  email: 'demo-data@techops.example',
-  roles: ['admin'],
-  businessFunction: 'STRATEGY',
-};
-
 export interface SeededVendors {
   vendors: number;
   contracts: number;
@@ -221,7 +212,7 @@ export interface SeededVendors {
 }
 
 /** Creates the demo vendors with the vendor commands, as an admin would through the API. */
-export async function seedDemoVendors(caller = DEMO_DATA_CALLER): Promise<SeededVendors> {
+export async function seedDemoVendors(caller: Caller): Promise<SeededVendors> {
   const seeded: SeededVendors = { vendors: 0, contracts: 0, rates: 0, reviews: 0 };
   await Promise.all(
     demoVendors.map(async (demo) => {

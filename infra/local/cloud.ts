@@ -2,7 +2,6 @@ import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } fro
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import type { SeededVendors } from '../../functions/vendors/demo-data.js';
 import { PROJECT_ROOT } from '../constructs/handler-function.js';
 import { type LocalService, lambdaInvokeService, startAwsServices } from './aws-services.js';
 import { LocalBundler } from './bundler.js';
@@ -18,7 +17,7 @@ import { startGateway } from './gateway.js';
 import { LocalLambdas } from './lambda-runtime.js';
 import { isAlive, LOCAL_CLOUD_FILE, type LocalCloudFile, type StartupTimings } from './running-cloud.js';
 import { bucketsOf, s3Service } from './s3-service.js';
-import { DEMO_VENDORS_SEEDER_ENTRY, seedDemoData } from './seed-demo-data.js';
+import { DEMO_DATA_SEEDER_ENTRY, seedDemoData } from './seed-demo-data.js';
 import { LocalStepFunctions, type LocalStepFunctionsFaults } from './step-functions.js';
 import { synthesizeTemplate } from './synth.js';
 import {
@@ -207,17 +206,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         `${tables.length} tables, ${seconds(phases.synth ?? 0)}`,
     );
 
-    // The demo vendors seeder runs like a Lambda of the template, bundled the same way.
+    // The demo data seeder runs like a Lambda of the template, bundled the same way.
     const seederOf = (environment: Record<string, string>): TemplateFunction => ({
-      logicalId: 'LocalDemoVendorsSeeder',
-      entry: DEMO_VENDORS_SEEDER_ENTRY,
+      logicalId: 'LocalDemoDataSeeder',
+      entry: DEMO_DATA_SEEDER_ENTRY,
       bundling: templateFunctions[0]?.bundling ?? {},
       runtime: templateFunctions[0]?.runtime ?? 'nodejs22.x',
       handlerName: 'handler',
       environment,
       timeoutSeconds: 60,
       memorySize: 512,
-      description: 'Seeds the demo vendors (local only)',
+      description: 'Seeds the demo data (local only)',
     });
     // The seeder is the last bundle asked for.
     const bundled = await timed('bundle', () =>
@@ -229,7 +228,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }));
     log(
       `Bundled ${bundled.built} of ${bundled.paths.length} (${templateFunctions.length} Lambdas and the ` +
-        `demo vendors seeder; ${bundled.cached} cached), ${seconds(bundled.ms)}`,
+        `demo data seeder; ${bundled.cached} cached), ${seconds(bundled.ms)}`,
     );
 
     dynamoDb = await dynamoDbStarting;
@@ -257,16 +256,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const seeded = await timed('seed', () =>
       seedDemoData({
-        client: (dynamoDb as RunningDynamoDb).client,
         template,
         createdTables: created,
-        // The seeder gets every table name the template gives its Lambdas.
-        seedVendors: async () => {
+        // The seeder gets every table name and setting the template gives its Lambdas.
+        runSeeder: async (parts) => {
           const environment = Object.assign({}, ...templateFunctions.map((fn) => fn.environment));
           const seeder = { ...seederOf(environment), bundlePath: bundled.paths.at(-1) as string };
           const runtime = new LocalLambdas([seeder], localEnvironment, logStream);
           try {
-            return (await runtime.invoke(seeder.logicalId, {})) as SeededVendors;
+            return (await runtime.invoke(seeder.logicalId, parts)) as string | undefined;
           } finally {
             await runtime.stop();
           }

@@ -124,6 +124,20 @@ describe('the demo budget', () => {
       ),
     ).toEqual(demoBudget.allocations);
   });
+
+  it('is seeded through the budget commands, so its audit trail says who set what', async () => {
+    const history = await call('GET', `/budgets/${seededYear}/history?limit=100`, { token: finance });
+
+    expect(history.status).toBe(200);
+    const seeded = history.body.items.filter(
+      (event: { actor: { name: string } }) => event.actor.name === 'Demo data',
+    );
+    expect(seeded.map((event: { action: string }) => event.action)).toEqual([
+      'BUDGET_ENVELOPE_SET',
+      ...Object.keys(demoBudget.allocations).map(() => 'BUDGET_ALLOCATION_SET'),
+    ]);
+    expect(seeded[0].after).toEqual({ envelope: { amount: demoBudget.envelope, currency: 'USD' } });
+  });
 });
 
 describe('GET /exports/spend', () => {
