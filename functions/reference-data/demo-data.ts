@@ -1,5 +1,3 @@
-import type { Caller } from '../shared/auth.js';
-import { addBusinessFunction } from './business-function-commands.js';
 import type { BusinessFunction } from './schemas.js';
 
 /** Demo reference data the local cloud seeds on an empty data dir, so a newcomer can try it at once. */
@@ -45,9 +43,3 @@ export const demoBusinessFunctions: BusinessFunction[] = [
     head: { name: 'Samuel Adeyemi', email: 'samuel.adeyemi@techops.example' },
   },
 ];
-
-/** Adds the demo business functions with the reference data command; says how many were added. */
-export async function seedDemoBusinessFunctions(caller: Caller): Promise<number> {
-  const added = await Promise.all(demoBusinessFunctions.map((demo) => addBusinessFunction(caller, demo)));
-  return added.filter(Boolean).length;
-}

@@ -1,20 +1,10 @@
 /**
  * Demo vendors the local cloud seeds on an empty data dir: realistic consultancies in different
  * statuses, with contracts (some expiring soon, relative to today), rate cards and reviews.
- * They are created through the domain commands the API's handlers call, validated by the same
- * schemas, so they are stored, indexed and audited like any other.
+ * The seeder (infra/local/demo-data-seeder.ts) creates them through the domain commands the
+ * API's handlers call, validated by the same schemas, so they are stored, indexed and audited
+ * like any other.
  */
-import type { Caller } from '../shared/auth.js';
-import { addDays, today } from './dates.js';
-import {
-  AddContractBody,
-  AddRateBody,
-  AddReviewBody,
-  ChangeVendorStatusBody,
-  CreateVendorBody,
-} from './model.js';
-import { addReview } from './review-commands.js';
-import { addContract, addRate, changeVendorStatus, createVendor } from './vendor-commands.js';
 
 type Status = 'ONBOARDING' | 'APPROVED' | 'PREFERRED' | 'ON_HOLD' | 'OFFBOARDED';
 
@@ -201,60 +191,3 @@ export const demoVendors: DemoVendor[] = [
     ],
   },
 ];
-
-const daysFromToday = (days: number) => addDays(today(), days);
-
-export interface SeededVendors {
-  vendors: number;
-  contracts: number;
-  rates: number;
-  reviews: number;
-}
-
-/** Creates the demo vendors with the vendor commands, as an admin would through the API. */
-export async function seedDemoVendors(caller: Caller): Promise<SeededVendors> {
-  const seeded: SeededVendors = { vendors: 0, contracts: 0, rates: 0, reviews: 0 };
-  await Promise.all(
-    demoVendors.map(async (demo) => {
-      const { id } = await createVendor(caller, CreateVendorBody.parse(demo.vendor));
-      seeded.vendors += 1;
-      // Contracts, rates and reviews first: an offboarded vendor takes no new contracts.
-      for (const contract of demo.contracts) {
-        await addContract(
-          caller,
-          id,
-          AddContractBody.parse({
-            type: contract.type,
-            reference: contract.reference,
-            effectiveDate: daysFromToday(-contract.effectiveDaysAgo),
-            expiryDate: daysFromToday(contract.expiresInDays),
-            documentUri: `contracts/${id}/${contract.reference}.pdf`,
-          }),
-        );
-        seeded.contracts += 1;
-      }
-      for (const rate of demo.rates) {
-        await addRate(
-          caller,
-          id,
-          AddRateBody.parse({
-            role: rate.role,
-            unit: rate.unit,
-            rate: { amount: rate.amount, currency: rate.currency },
-            validFrom: rate.from,
-            ...(rate.to ? { validTo: rate.to } : {}),
-          }),
-        );
-        seeded.rates += 1;
-      }
-      for (const review of demo.reviews) {
-        await addReview(caller, id, AddReviewBody.parse(review));
-        seeded.reviews += 1;
-      }
-      for (const step of demo.path) {
-        await changeVendorStatus(caller, id, ChangeVendorStatusBody.parse(step), undefined);
-      }
-    }),
-  );
-  return seeded;
-}

@@ -1,12 +1,36 @@
-import { demoBudget, seedDemoBudget } from '../../functions/budgets/demo-data.js';
-import {
-  demoBusinessFunctions,
-  seedDemoBusinessFunctions,
-} from '../../functions/reference-data/demo-data.js';
+import { setAllocation } from '../../functions/budgets/budget-commands.js';
+import { demoBudget } from '../../functions/budgets/demo-data.js';
+import { setEnvelope } from '../../functions/budgets/envelope-commands.js';
+import { addBusinessFunction } from '../../functions/reference-data/business-function-commands.js';
+import { demoBusinessFunctions } from '../../functions/reference-data/demo-data.js';
 import type { Caller } from '../../functions/shared/auth.js';
 import { optionalEnv } from '../../functions/shared/config.js';
 import { fiscalYearOf } from '../../functions/shared/fiscal-year.js';
-import { seedDemoVendors } from '../../functions/vendors/demo-data.js';
+import { parseMoney } from '../../functions/shared/money.js';
+import { addDays, today } from '../../functions/vendors/dates.js';
+import { demoVendors } from '../../functions/vendors/demo-data.js';
+import {
+  AddContractBody,
+  AddRateBody,
+  AddReviewBody,
+  ChangeVendorStatusBody,
+  CreateVendorBody,
+} from '../../functions/vendors/model.js';
+import { addReview } from '../../functions/vendors/review-commands.js';
+import {
+  addContract,
+  addRate,
+  changeVendorStatus,
+  createVendor,
+} from '../../functions/vendors/vendor-commands.js';
+
+/**
+ * The one way demo data is seeded: bundled and run like one of the template's Lambdas (a worker
+ * thread with the table names and settings CDK gave the Lambdas), it creates the business
+ * functions, the current fiscal year's budget and the vendors (the data in each capability's
+ * demo-data.ts) with the domain commands the API's handlers call, as an admin would: validated,
+ * stored, indexed and audited like any other, straight to DynamoDB Local.
+ */
 
 /** Who the demo data is recorded as (in the audit trail). */
 const DEMO_DATA_CALLER: Caller = {
@@ -24,27 +48,19 @@ export interface DemoDataParts {
   vendors: boolean;
 }
 
-/**
- * The one way demo data is seeded: bundled and run like one of the template's Lambdas (a worker
- * thread with the table names and settings CDK gave the Lambdas), so business functions, the
- * current fiscal year's budget and vendors go through the domain commands the API's handlers
- * call, with their audit events, straight to DynamoDB Local. Says in one phrase what it seeded.
- */
+/** Seeds the parts asked for; says in one phrase what it seeded. */
 export async function handler(parts: DemoDataParts): Promise<string | undefined> {
   const caller = DEMO_DATA_CALLER;
   const seeded: string[] = [];
   // Allocations need their business functions.
   if (parts.businessFunctions) {
-    await seedDemoBusinessFunctions(caller);
+    await Promise.all(demoBusinessFunctions.map((demo) => addBusinessFunction(caller, demo)));
     seeded.push(`${demoBusinessFunctions.length} business functions`);
   }
-  const fiscalYear = fiscalYearOf(
-    new Date().toISOString().slice(0, 10),
-    Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1')),
-  );
+  const fiscalYear = fiscalYearOf(today(), Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1')));
   const [, vendors] = await Promise.all([
-    parts.budget ? seedDemoBudget(caller, fiscalYear) : undefined,
-    parts.vendors ? seedDemoVendors(caller) : undefined,
+    parts.budget ? seedBudget(caller, fiscalYear) : undefined,
+    parts.vendors ? seedVendors(caller) : undefined,
   ]);
   if (parts.budget) {
     const allocations = Object.keys(demoBudget.allocations).length;
@@ -58,4 +74,64 @@ export async function handler(parts: DemoDataParts): Promise<string | undefined>
     );
   }
   return seeded.length > 0 ? seeded.join(', ') : undefined;
+}
+
+/** The envelope, then one allocation at a time: each moves the envelope's allocated total. */
+async function seedBudget(caller: Caller, fiscalYear: string): Promise<void> {
+  const { currency } = demoBudget;
+  const reason = 'Demo data';
+  const money = (amount: string) => parseMoney({ amount, currency });
+  await setEnvelope(caller, fiscalYear, money(demoBudget.envelope), reason, undefined);
+  for (const [businessFunction, amount] of Object.entries(demoBudget.allocations)) {
+    await setAllocation(caller, fiscalYear, businessFunction, money(amount), reason, undefined);
+  }
+}
+
+const daysFromToday = (days: number) => addDays(today(), days);
+
+async function seedVendors(caller: Caller) {
+  const seeded = { vendors: 0, contracts: 0, rates: 0, reviews: 0 };
+  await Promise.all(
+    demoVendors.map(async (demo) => {
+      const { id } = await createVendor(caller, CreateVendorBody.parse(demo.vendor));
+      seeded.vendors += 1;
+      // Contracts, rates and reviews first: an offboarded vendor takes no new contracts.
+      for (const contract of demo.contracts) {
+        await addContract(
+          caller,
+          id,
+          AddContractBody.parse({
+            type: contract.type,
+            reference: contract.reference,
+            effectiveDate: daysFromToday(-contract.effectiveDaysAgo),
+            expiryDate: daysFromToday(contract.expiresInDays),
+            documentUri: `contracts/${id}/${contract.reference}.pdf`,
+          }),
+        );
+        seeded.contracts += 1;
+      }
+      for (const rate of demo.rates) {
+        await addRate(
+          caller,
+          id,
+          AddRateBody.parse({
+            role: rate.role,
+            unit: rate.unit,
+            rate: { amount: rate.amount, currency: rate.currency },
+            validFrom: rate.from,
+            ...(rate.to ? { validTo: rate.to } : {}),
+          }),
+        );
+        seeded.rates += 1;
+      }
+      for (const review of demo.reviews) {
+        await addReview(caller, id, AddReviewBody.parse(review));
+        seeded.reviews += 1;
+      }
+      for (const step of demo.path) {
+        await changeVendorStatus(caller, id, ChangeVendorStatusBody.parse(step), undefined);
+      }
+    }),
+  );
+  return seeded;
 }
