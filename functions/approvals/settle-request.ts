@@ -13,8 +13,8 @@ import { type Approval, summaryOf } from './model.js';
 
 /** The workflow resumed without a decision and without a timeout: a bug, never retried. */
 export class NoDecisionError extends Error {
-  constructor(approvalId: string) {
-    super(`Approval ${approvalId} has no decision to record.`);
+  constructor(approvalId: string | undefined, problem = 'has no decision to record') {
+    super(`Approval ${approvalId ?? '(none)'} ${problem}.`);
     this.name = 'NoDecisionError';
   }
 }
@@ -64,14 +64,14 @@ export async function settleRequest(
   } else if (approval?.decision?.outcome === 'APPROVED') {
     // Approval consumes budget: approved, but without the money committed, it is not APPROVED.
     if (!input.budget || input.budget.committed)
-      throw new NoDecisionError(`${approval.id} (approved, but not settled by its commitment)`);
+      throw new NoDecisionError(approval.id, 'was approved, but its commitment did not settle it');
     event = 'REFUSE_BUDGET';
   } else if (approval?.decision?.outcome === 'REJECTED') {
     event = 'REJECT';
   } else if (input.timedOut && approval?.status === 'PENDING') {
     event = 'EXPIRE';
   } else {
-    throw new NoDecisionError(approval?.id ?? 'none');
+    throw new NoDecisionError(approval?.id);
   }
   // A pending approval ends with its request: expired on timeout, voided on failure.
   const approvalAfter: Approval | undefined =

@@ -1,6 +1,7 @@
 /**
  * Named errors of the domain. The HTTP layer maps each to a problem response in one
- * place (problem.ts); anything else is an internal error whose message is never shown.
+ * place (the error handler in http.ts; problem.ts describes the response's shape for the
+ * OpenAPI document); anything else is an internal error whose message is never shown.
  */
 
 export interface FieldIssue {

@@ -1,31 +1,23 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../functions/platform/api.js';
-import { buildApp } from '../../infra/build-app.js';
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
 import { TRANSIENT_ERRORS } from '../../workflows/approval-contracts.js';
 import { APPROVAL_TASK_ENTRIES } from '../../workflows/approval-workflow.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: the template's shape is what these tests assert.
-type Json = any;
+import { type Json, synthesizedTemplate } from './synthesized.js';
 
 const cdkContext: Record<string, unknown> = JSON.parse(
   readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
 ).context;
-const outdirs: string[] = [];
+const synthesized: ReturnType<typeof synthesizedTemplate>[] = [];
 
 function synthesize(overrides: Record<string, unknown> = {}): Template {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'techops-cdk-workflow-'));
-  outdirs.push(outdir);
-  const { stack } = buildApp({
-    outdir,
-    context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...overrides },
-  });
-  return Template.fromStack(stack);
+  const built = synthesizedTemplate(overrides);
+  synthesized.push(built);
+  return built.template;
 }
 
 /** The ASL as deployed, with the template's references standing in as "<ref>". */
@@ -44,7 +36,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  for (const outdir of outdirs) rmSync(outdir, { recursive: true, force: true });
+  for (const built of synthesized) built.cleanup();
 });
 
 const functions = () =>

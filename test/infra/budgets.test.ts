@@ -1,11 +1,14 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetRoutes } from '../../functions/budgets/routes.js';
 import { exportRoutes } from '../../functions/exports/routes.js';
 import type { RouteDefinition } from '../../functions/platform/route.js';
 import { actionsOf, type Resource, synthesizedTemplate } from './synthesized.js';
 
-const built = synthesizedTemplate();
+let built: ReturnType<typeof synthesizedTemplate>;
+beforeAll(() => {
+  built = synthesizedTemplate();
+});
 afterAll(() => built.cleanup());
 
 const route = (operationId: string): RouteDefinition =>
@@ -92,9 +95,11 @@ describe('budget grants, per handler', () => {
 });
 
 describe('the exports bucket', () => {
-  const [[bucketId, bucket]] = Object.entries(built.resourcesOf('AWS::S3::Bucket')) as [[string, Resource]];
+  const theBucket = () => Object.entries(built.resourcesOf('AWS::S3::Bucket'))[0] as [string, Resource];
 
   it('is private, encrypted, owner-enforced and expires exports and abandoned uploads', () => {
+    const [, bucket] = theBucket();
+
     expect(Object.keys(built.resourcesOf('AWS::S3::Bucket'))).toHaveLength(1);
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.Properties).toMatchObject({
@@ -121,6 +126,8 @@ describe('the exports bucket', () => {
   });
 
   it('refuses every request that is not over TLS', () => {
+    const [bucketId] = theBucket();
+
     built.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: bucketId },
       PolicyDocument: {
@@ -136,6 +143,7 @@ describe('the exports bucket', () => {
   });
 
   it('lets only the export function write and read it, under spend/ only', () => {
+    const [bucketId] = theBucket();
     const fn = built.functionOf(route('exportSpend'));
     const functions = Object.values(built.resourcesOf('AWS::Lambda::Function'));
 

@@ -12,11 +12,18 @@ export type Json = any;
 export type Resource = Record<string, Json>;
 export type Statement = { Action: string | string[]; Resource: Json };
 
-/** Synthesizes the app with cdk.json's context, minus esbuild bundling; call `cleanup` after. */
-export function synthesizedTemplate() {
+/**
+ * Synthesizes the app with cdk.json's context (and any overrides), minus esbuild bundling;
+ * call `cleanup` after. Seconds alone, far longer on a loaded machine: call it in a hook or a
+ * test (vitest.config.ts gives both time), never at a file's top level.
+ */
+export function synthesizedTemplate(overrides: Record<string, unknown> = {}) {
   const context = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context;
   const outdir = mkdtempSync(path.join(tmpdir(), 'techops-cdk-test-'));
-  const { stack } = buildApp({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+  const { stack } = buildApp({
+    outdir,
+    context: { ...context, 'aws:cdk:bundling-stacks': [], ...overrides },
+  });
   const template = Template.fromStack(stack);
   const resourcesOf = (type: string) => template.findResources(type) as Record<string, Resource>;
   return {
