@@ -9,13 +9,7 @@ import { fiscalYearOf } from '../../functions/shared/fiscal-year.js';
 import { parseMoney } from '../../functions/shared/money.js';
 import { addDays, today } from '../../functions/vendors/dates.js';
 import { demoVendors } from '../../functions/vendors/demo-data.js';
-import {
-  AddContractBody,
-  AddRateBody,
-  AddReviewBody,
-  ChangeVendorStatusBody,
-  CreateVendorBody,
-} from '../../functions/vendors/model.js';
+import * as vendorBodies from '../../functions/vendors/model.js';
 import { addReview } from '../../functions/vendors/review-commands.js';
 import {
   addContract,
@@ -89,15 +83,16 @@ async function seedBudget(caller: Caller, fiscalYear: string): Promise<void> {
 
 const daysFromToday = (days: number) => addDays(today(), days);
 
-async function seedVendors(caller: Caller) {
-  const seeded = { vendors: 0, contracts: 0, rates: 0, reviews: 0 };
-  await Promise.all(
-    demoVendors.map(async (demo) => {
-      const { id } = await createVendor(caller, CreateVendorBody.parse(demo.vendor));
-      seeded.vendors += 1;
-      // Contracts, rates and reviews first: an offboarded vendor takes no new contracts.
-      for (const contract of demo.contracts) {
-        await addContract(
+type DemoVendor = (typeof demoVendors)[number];
+
+/** A demo vendor's contracts, rates and reviews, each as the body its API call would send. */
+function additionsOf(id: string, demo: DemoVendor, caller: Caller) {
+  const { AddContractBody, AddRateBody, AddReviewBody } = vendorBodies;
+  return [
+    ...demo.contracts.map((contract) => ({
+      kind: 'contracts' as const,
+      add: () =>
+        addContract(
           caller,
           id,
           AddContractBody.parse({
@@ -107,11 +102,12 @@ async function seedVendors(caller: Caller) {
             expiryDate: daysFromToday(contract.expiresInDays),
             documentUri: `contracts/${id}/${contract.reference}.pdf`,
           }),
-        );
-        seeded.contracts += 1;
-      }
-      for (const rate of demo.rates) {
-        await addRate(
+        ),
+    })),
+    ...demo.rates.map((rate) => ({
+      kind: 'rates' as const,
+      add: () =>
+        addRate(
           caller,
           id,
           AddRateBody.parse({
@@ -121,15 +117,29 @@ async function seedVendors(caller: Caller) {
             validFrom: rate.from,
             ...(rate.to ? { validTo: rate.to } : {}),
           }),
-        );
-        seeded.rates += 1;
-      }
-      for (const review of demo.reviews) {
-        await addReview(caller, id, AddReviewBody.parse(review));
-        seeded.reviews += 1;
+        ),
+    })),
+    ...demo.reviews.map((review) => ({
+      kind: 'reviews' as const,
+      add: () => addReview(caller, id, AddReviewBody.parse(review)),
+    })),
+  ];
+}
+
+async function seedVendors(caller: Caller) {
+  const seeded = { vendors: 0, contracts: 0, rates: 0, reviews: 0 };
+  await Promise.all(
+    demoVendors.map(async (demo) => {
+      const { id } = await createVendor(caller, vendorBodies.CreateVendorBody.parse(demo.vendor));
+      seeded.vendors += 1;
+      // Contracts, rates and reviews first (one at a time: a role's rates and the review totals
+      // are read, then written), then the status path: an offboarded vendor takes no new contracts.
+      for (const { kind, add } of additionsOf(id, demo, caller)) {
+        await add();
+        seeded[kind] += 1;
       }
       for (const step of demo.path) {
-        await changeVendorStatus(caller, id, ChangeVendorStatusBody.parse(step), undefined);
+        await changeVendorStatus(caller, id, vendorBodies.ChangeVendorStatusBody.parse(step), undefined);
       }
     }),
   );
