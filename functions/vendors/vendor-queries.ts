@@ -4,8 +4,18 @@ import { documentClient, entityOf } from '../shared/db.js';
 import { NotFoundError } from '../shared/errors.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import type { Contract, ListVendorsFilter, Rate, Review, Vendor, VendorSummary } from './model.js';
-import { normalizeLegalName, normalizeTaxId, searchableName } from './names.js';
+import { searchableName } from './names.js';
 import { summaryOf } from './resources.js';
+import {
+  claimKey,
+  claimsOf,
+  EXPIRY_PARTITION,
+  rateCardKey,
+  type UniqueField,
+  type VendorIndexName,
+  vendorKey,
+  vendorPartition,
+} from './vendor-keys.js';
 
 /**
  * The Vendors table. One partition per vendor holds the vendor item and everything that
@@ -17,42 +27,6 @@ import { summaryOf } from './resources.js';
  * out of the sparse indexes.
  */
 export const vendorsTableName = requireEnv('VENDORS_TABLE_NAME');
-
-const partitionOf = (vendorId: string) => `VENDOR#${vendorId}`;
-export const vendorKey = (id: string) => ({ pk: partitionOf(id), sk: 'VENDOR' });
-export const capabilityKey = (id: string, capability: string) => ({
-  pk: partitionOf(id),
-  sk: `CAPABILITY#${capability}`,
-});
-export const contractKey = (vendorId: string, id: string) => ({
-  pk: partitionOf(vendorId),
-  sk: `CONTRACT#${id}`,
-});
-export const rateCardKey = (vendorId: string, roleKey: string) => ({
-  pk: partitionOf(vendorId),
-  sk: `RATECARD#${roleKey}`,
-});
-export const reviewKey = (vendorId: string, id: string) => ({
-  pk: partitionOf(vendorId),
-  sk: `REVIEW#${id}`,
-});
-
-/** A vendor owns its normalized legal name and tax id: creating a second owner fails. */
-export type UniqueField = 'legalName' | 'taxId';
-export const claimKey = (field: UniqueField, value: string) => ({
-  pk: field === 'legalName' ? `VENDOR_LEGAL_NAME#${value}` : `VENDOR_TAX_ID#${value}`,
-  sk: 'UNIQUE',
-});
-
-export function claimsOf(vendor: Pick<Vendor, 'legalName' | 'taxId'>): Partial<Record<UniqueField, string>> {
-  return {
-    legalName: normalizeLegalName(vendor.legalName),
-    ...(vendor.taxId ? { taxId: normalizeTaxId(vendor.taxId) } : {}),
-  };
-}
-
-/** All contracts expiring across vendors sit in one index partition, ordered by expiry date. */
-export const EXPIRY_PARTITION = 'CONTRACT';
 
 /** Item attributes that are storage detail, not part of the record. */
 const STORAGE_ATTRIBUTES = new Set([
@@ -98,7 +72,7 @@ export async function listContracts(vendorId: string): Promise<Contract[]> {
       new QueryCommand({
         TableName: vendorsTableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contracts)',
-        ExpressionAttributeValues: { ':pk': partitionOf(vendorId), ':contracts': 'CONTRACT#' },
+        ExpressionAttributeValues: { ':pk': vendorPartition(vendorId), ':contracts': 'CONTRACT#' },
         ExclusiveStartKey: startKey,
       }),
     );
@@ -117,7 +91,7 @@ export async function listContractsExpiring(
   const result = await queryPage({
     input: {
       TableName: vendorsTableName,
-      IndexName: 'byExpiry',
+      IndexName: 'byExpiry' satisfies VendorIndexName,
       KeyConditionExpression: 'expiryPartition = :partition AND expirySort BETWEEN :from AND :until',
       ExpressionAttributeValues: { ':partition': EXPIRY_PARTITION, ':from': from, ':until': `${until}#~` },
     },
@@ -153,7 +127,7 @@ export async function listVendorSummaries(
   filter: Omit<ListVendorsFilter, 'limit' | 'cursor'>,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<VendorSummary>> {
-  const [indexName, attribute, value] = filter.capability
+  const [indexName, attribute, value]: [VendorIndexName, string, string] = filter.capability
     ? ['byCapability', 'capability', filter.capability]
     : filter.status
       ? ['byStatus', 'status', filter.status]
@@ -215,7 +189,7 @@ export async function listRateCardRoles(vendorId: string): Promise<RateCardRole[
       new QueryCommand({
         TableName: vendorsTableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rates)',
-        ExpressionAttributeValues: { ':pk': partitionOf(vendorId), ':rates': 'RATECARD#' },
+        ExpressionAttributeValues: { ':pk': vendorPartition(vendorId), ':rates': 'RATECARD#' },
         ExclusiveStartKey: startKey,
       }),
     );
@@ -234,11 +208,11 @@ export async function listReviews(
     input: {
       TableName: vendorsTableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :reviews)',
-      ExpressionAttributeValues: { ':pk': partitionOf(vendorId), ':reviews': 'REVIEW#' },
+      ExpressionAttributeValues: { ':pk': vendorPartition(vendorId), ':reviews': 'REVIEW#' },
       ScanIndexForward: false,
     },
     keyAttributes: ['pk', 'sk'],
-    partition: { attribute: 'pk', value: partitionOf(vendorId) },
+    partition: { attribute: 'pk', value: vendorPartition(vendorId) },
     ...page,
   });
   return { ...result, items: result.items.map((item) => withoutStorage<Review>(item)) };
