@@ -16,7 +16,7 @@ import {
   type StoredPosition,
 } from './budget-items.js';
 import { availableChangeOf, type LineEffect } from './ledger.js';
-import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
+import type { ActualResourceType, StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
 
 /** Reads and transactional writes of the Budgets table (layout in budget-items.ts). */
 export const budgetsTableName = requireEnv('BUDGETS_TABLE_NAME');
@@ -41,6 +41,32 @@ export async function getLine(fiscalYear: string, businessFunction: string): Pro
     }),
   );
   return Item ? lineFromItem(Item) : undefined;
+}
+
+/** The actual recorded for a vendor's invoice number, if any: one invoice is one actual. */
+export async function getInvoice(
+  vendorId: string,
+  invoiceNumber: string,
+): Promise<ActualResourceType | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({
+      TableName: budgetsTableName,
+      Key: budgetKeys.invoice(vendorId, invoiceNumber),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? (Item.actual as ActualResourceType) : undefined;
+}
+
+/** A create-only Put of an invoice's actual, for a transaction: the same invoice twice is refused. */
+export function putInvoice(actual: ActualResourceType): TransactItem {
+  return {
+    Put: {
+      TableName: budgetsTableName,
+      Item: { ...budgetKeys.invoice(actual.vendorId, actual.invoiceNumber), entity: 'INVOICE', actual },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 export async function getPosition(
