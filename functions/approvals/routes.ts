@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { RouteDefinition } from '../platform/route.js';
+import type { RouteAccess, RouteDefinition } from '../platform/route.js';
 import { pageSchemaOf } from '../shared/pagination.js';
 import { StateConflictProblem } from '../shared/problem.js';
 import { MultiLineText } from '../shared/schemas.js';
@@ -12,6 +12,12 @@ import {
 } from './model.js';
 
 const tag = 'Approvals';
+
+/**
+ * Deciding writes the approval, the request it moves and its signed audit event, then completes
+ * the waiting task: only the two decision routes may.
+ */
+const DECIDE: RouteAccess = { approvals: 'write', requests: 'write', audit: 'append', workflow: 'decide' };
 
 // API Gateway allows one variable name per path level, so every /approvals/{...} route says
 // {approval}: an approval id on the API routes, an emailed link token on the page routes.
@@ -28,6 +34,7 @@ export const approvalRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/approvals',
     entry: 'functions/approvals/list-approvals.ts',
+    access: { approvals: 'read' },
     summary: "The calling approver's pending approvals, newest first",
     description: 'Role approver (or admin). Matched by the email claim of the token.',
     tag,
@@ -42,6 +49,7 @@ export const approvalRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/approvals/{approval}/decision',
     entry: 'functions/approvals/decide-approval.ts',
+    access: DECIDE,
     summary: 'Approve or reject, as the assigned approver',
     description:
       'The same rules and signed audit event as the emailed link. A comment is required to reject. Nobody decides their own request (refused and audited).',
@@ -70,6 +78,7 @@ export const approvalRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/approvals/{approval}',
     entry: 'functions/approvals/show-approval-page.ts',
+    access: { approvals: 'read' },
     summary: "The approver's page: request summary and the decision form (decides nothing)",
     tag,
     public: linkPagePurpose,
@@ -87,6 +96,11 @@ export const approvalRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/approvals/{approval}',
     entry: 'functions/approvals/submit-approval-form.ts',
+    access: {
+      ...DECIDE,
+      // The form refuses posts from any origin but the page's own.
+      settings: ['publicBaseUrl'],
+    },
     summary: 'Records the decision posted from the page',
     tag,
     public: linkPagePurpose,

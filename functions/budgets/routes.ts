@@ -29,6 +29,7 @@ export const budgetRoutes: RouteDefinition[] = [
     method: 'PUT',
     path: '/budgets/{fiscalYear}',
     entry: 'functions/budgets/set-envelope.ts',
+    access: { budgets: 'write', audit: 'append' },
     summary: "Set a fiscal year's consultancy envelope",
     description:
       'Roles admin or finance. The first envelope fixes the fiscal year’s currency; the envelope never drops below what is allocated.',
@@ -60,6 +61,7 @@ export const budgetRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/budgets/{fiscalYear}',
     entry: 'functions/budgets/get-budget.ts',
+    access: { budgets: 'read' },
     summary: "A fiscal year's budget: envelope and every business function's line",
     description: "Approvers, finance and admin see every line; requesters their own business function's.",
     tag,
@@ -75,6 +77,7 @@ export const budgetRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/budgets/{fiscalYear}/history',
     entry: 'functions/budgets/get-budget-history.ts',
+    access: { budgets: 'read', audit: 'read' },
     summary: "The fiscal year's audit trail, oldest first",
     description:
       'Envelope changes, allocation changes and transfers: who, when, before/after and why. Approvers, finance and admin.',
@@ -92,6 +95,7 @@ export const budgetRoutes: RouteDefinition[] = [
     method: 'PUT',
     path: '/budgets/{fiscalYear}/allocations/{businessFunction}',
     entry: 'functions/budgets/set-allocation.ts',
+    access: { budgets: 'write', referenceData: 'read', audit: 'append' },
     summary: "Set a business function's allocation",
     description:
       'Role admin. Allocations never sum above the envelope, and an allocation never drops below what its line has committed or spent.',
@@ -115,6 +119,7 @@ export const budgetRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/budgets/{fiscalYear}/transfers',
     entry: 'functions/budgets/transfer-budget.ts',
+    access: { budgets: 'write', referenceData: 'read', audit: 'append' },
     summary: 'Move allocation from one business function to another',
     description: 'Role admin. One transaction: both lines change or neither does.',
     tag,
@@ -139,6 +144,7 @@ export const budgetRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/budgets/{fiscalYear}/{businessFunction}/ledger',
     entry: 'functions/budgets/list-ledger.ts',
+    access: { budgets: 'read', referenceData: 'read' },
     summary: "A budget line's ledger, newest first",
     description: 'Allocations, transfers, commitments, releases and actuals: immutable entries.',
     tag,
@@ -155,6 +161,7 @@ export const budgetRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/actuals',
     entry: 'functions/budgets/record-actual.ts',
+    access: { budgets: 'write', requests: 'check', vendors: 'read' },
     summary: 'Record an invoice against an approved request',
     description:
       'Role finance. The vendor is the request’s (vendorId is required when the request names none). The same invoice number of the same vendor is one actual: sending it again answers 200 with the first. An actual beyond the commitment is recorded and flagged (beyondCommitment).',

@@ -9,6 +9,7 @@ export const platformRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/health',
     entry: 'functions/platform/health.ts',
+    access: {},
     summary: 'Liveness check',
     tag,
     public: 'A liveness check for load balancers and monitors.',
@@ -24,6 +25,7 @@ export const platformRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/openapi.json',
     entry: 'functions/platform/get-openapi-document.ts',
+    access: {},
     summary: 'This OpenAPI 3.1 document',
     tag,
     responses: {

@@ -11,6 +11,7 @@ export const referenceDataRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/business-functions',
     entry: 'functions/reference-data/list-business-functions.ts',
+    access: { referenceData: 'read' },
     summary: 'List the business functions and their heads',
     tag: 'Reference data',
     query: ListBusinessFunctionsQuery,

@@ -21,6 +21,15 @@ export const requestRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/requests',
     entry: 'functions/requests/submit-request.ts',
+    access: {
+      requests: 'write',
+      referenceData: 'read',
+      // The preferred vendor must exist and be engageable.
+      vendors: 'read',
+      audit: 'append',
+      workflow: 'start',
+      settings: ['fiscalYearStartMonth'],
+    },
     summary: 'Submit a consultancy support request',
     description:
       "Role requester, for the caller's own business function (admin: any). The fiscal year is derived from startDate.",
@@ -42,6 +51,7 @@ export const requestRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/requests',
     entry: 'functions/requests/list-requests.ts',
+    access: { requests: 'read' },
     summary: 'List requests, newest first',
     description: "Requesters see their own business function's requests; finance and admin see all.",
     tag,
@@ -56,6 +66,7 @@ export const requestRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/requests/{id}',
     entry: 'functions/requests/get-request.ts',
+    access: { requests: 'read' },
     summary: 'Get one request',
     tag,
     pathParameters: RequestIdPath,
@@ -73,6 +84,15 @@ export const requestRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/requests/{id}/withdraw',
     entry: 'functions/requests/withdraw-request.ts',
+    access: {
+      requests: 'write',
+      audit: 'append',
+      // Withdrawal voids the pending approval and stops the workflow, or releases an approved
+      // request's commitment.
+      approvals: 'write',
+      budgets: 'write',
+      workflow: 'stop',
+    },
     summary: 'Withdraw a request that is not yet decided',
     description:
       'By its requester (or an admin). Send If-Match with the ETag to guard against concurrent changes.',
@@ -97,6 +117,7 @@ export const requestRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/requests/{id}/history',
     entry: 'functions/requests/get-request-history.ts',
+    access: { requests: 'read', audit: 'read' },
     summary: "The request's audit trail, oldest first",
     tag,
     pathParameters: RequestIdPath,

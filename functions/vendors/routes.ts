@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { RouteDefinition } from '../platform/route.js';
+import type { RouteAccess, RouteDefinition } from '../platform/route.js';
 import { AuditEventResource } from '../shared/audit-event.js';
 import { idempotencyKeyHeader, idempotencyKeyReused } from '../shared/idempotency.js';
 import { pageSchemaOf } from '../shared/pagination.js';
@@ -28,6 +28,9 @@ import {
 } from './model.js';
 
 const tag = 'Vendors';
+const READ: RouteAccess = { vendors: 'read' };
+/** Every vendor change appends its audit event. */
+const WRITE: RouteAccess = { vendors: 'write', audit: 'append' };
 const WRITERS = 'Roles vendor-manager and admin.';
 const notFound = { 404: { description: 'No such vendor.' } };
 const invalid = (what: string) => ({ 400: { description: `${what}: every invalid field is listed.` } });
@@ -38,6 +41,7 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/vendors',
     entry: 'functions/vendors/create-vendor.ts',
+    access: WRITE,
     summary: 'Record a vendor (status PROSPECT)',
     description: `${WRITERS} A vendor whose normalized legal name or tax id matches an existing one is a duplicate.`,
     tag,
@@ -62,6 +66,7 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/vendors',
     entry: 'functions/vendors/list-vendors.ts',
+    access: READ,
     summary: 'List vendors by display name',
     description: 'Filter by status, capability and display name prefix (any case).',
     tag,
@@ -76,6 +81,7 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/vendors/contracts/expiring',
     entry: 'functions/vendors/list-expiring-contracts.ts',
+    access: READ,
     summary: 'Contracts across all vendors expiring soon, soonest first',
     tag,
     query: ExpiringContractsQuery,
@@ -92,6 +98,7 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/vendors/{id}',
     entry: 'functions/vendors/get-vendor.ts',
+    access: READ,
     summary: 'One vendor with its contracts and review averages',
     tag,
     pathParameters: VendorIdPath,
@@ -105,6 +112,7 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'PATCH',
     path: '/vendors/{id}',
     entry: 'functions/vendors/update-vendor.ts',
+    access: WRITE,
     summary: "Change a vendor's fields (JSON merge patch)",
     description: `${WRITERS} If-Match is required.`,
     tag,
@@ -129,6 +137,7 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/vendors/{id}/status',
     entry: 'functions/vendors/change-vendor-status.ts',
+    access: WRITE,
     summary: 'Move a vendor through its lifecycle',
     description: `${WRITERS} PROSPECT -> ONBOARDING -> APPROVED -> PREFERRED (and back to APPROVED); any active status to ON_HOLD (reason) and back; OFFBOARDED (reason) for good.`,
     tag,
@@ -154,6 +163,7 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/vendors/{id}/history',
     entry: 'functions/vendors/get-vendor-history.ts',
+    access: { vendors: 'read', audit: 'read' },
     summary: "The vendor's audit trail, oldest first",
     tag,
     pathParameters: VendorIdPath,
@@ -168,6 +178,7 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/vendors/{id}/contracts',
     entry: 'functions/vendors/add-contract.ts',
+    access: WRITE,
     summary: 'Add a contract (MSA, NDA, quality agreement, SOW template, insurance)',
     description: WRITERS,
     tag,
@@ -187,6 +198,7 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/vendors/{id}/rates',
     entry: 'functions/vendors/add-rate.ts',
+    access: WRITE,
     summary: 'Add a rate for a role to the rate card',
     description: `${WRITERS} Rates of the same role must not overlap in time.`,
     tag,
@@ -213,6 +225,7 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/vendors/{id}/rates',
     entry: 'functions/vendors/get-rate-card.ts',
+    access: READ,
     summary: "The vendor's rate card by role, optionally as of a date",
     tag,
     pathParameters: VendorIdPath,
@@ -228,6 +241,11 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/vendors/{id}/reviews',
     entry: 'functions/vendors/add-review.ts',
+    access: {
+      ...WRITE,
+      // A review may name the request it is about: that request must exist.
+      requests: 'read',
+    },
     summary: 'Score the vendor 1-5 on quality, timeliness, value for money and communication',
     description: WRITERS,
     tag,
@@ -247,6 +265,7 @@ export const vendorRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/vendors/{id}/reviews',
     entry: 'functions/vendors/list-reviews.ts',
+    access: READ,
     summary: "The vendor's performance reviews, newest first",
     tag,
     pathParameters: VendorIdPath,

@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { APPROVAL_PENDING_INDEX } from '../../functions/approvals/model.js';
@@ -99,6 +99,21 @@ export class DataTables extends Construct {
       'dynamodb:PutItem',
       'dynamodb:ConditionCheckItem',
     ]);
+  }
+
+  /**
+   * Create-or-replace Puts on items whose partition key starts with the prefix, and no other
+   * writes: a job that keeps its own markers in the table cannot touch vendors.
+   */
+  grantVendorsPutUnder(fn: HandlerFunction, partitionPrefix: string): void {
+    fn.addEnvironment('VENDORS_TABLE_NAME', this.vendors.tableName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [this.vendors.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${partitionPrefix}*`] } },
+      }),
+    );
   }
 
   grantApprovalsRead(fn: HandlerFunction): void {
