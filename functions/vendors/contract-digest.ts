@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingEmail } from '../shared/email.js';
 import { DIGEST_WINDOW_DAYS, digestEmail, digestsByOwner } from './digest-email.js';
+import { claimDigest, settleDigest } from './digest-marker-store.js';
 import { expiringContracts } from './expiring-contracts.js';
 import type { ExpiringContract } from './model.js';
-import { claimDigest, settleDigest } from './vendor-store.js';
 
 /** One run of the daily digest: whom it sent to, who had theirs already, whose send failed. */
 export interface DigestRun {

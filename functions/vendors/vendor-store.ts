@@ -1,4 +1,4 @@
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { appendAuditEvent } from '../shared/audit.js';
 import type { AuditEvent } from '../shared/audit-event.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
@@ -11,7 +11,6 @@ import {
   claimKey,
   claimsOf,
   contractKey,
-  digestMarkerKey,
   EXPIRY_PARTITION,
   rateCardKey,
   reviewKey,
@@ -263,57 +262,4 @@ export async function saveRateCardRole(
     }
     throw error;
   }
-}
-
-/** Digest markers are kept a few days, then removed by TTL. */
-const DIGEST_MARKER_TTL_SECONDS = 3 * 24 * 60 * 60;
-
-/**
- * Claims the right to send an owner's digest of a day: true for exactly one caller per owner
- * and day, unless an earlier attempt failed to send (then it may be tried again).
- */
-export async function claimDigest(ownerEmail: string, date: string, claimId: string): Promise<boolean> {
-  try {
-    await documentClient.send(
-      new PutCommand({
-        TableName: vendorsTableName,
-        Item: {
-          ...digestMarkerKey(ownerEmail, date),
-          state: 'SENDING',
-          claimId,
-          expiresAt: Math.floor(Date.now() / 1000) + DIGEST_MARKER_TTL_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR #state = :failed',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':failed': 'FAILED' },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
-/** Records how a claimed digest went: SENT for good, FAILED to let a later run try again. */
-export async function settleDigest(
-  ownerEmail: string,
-  date: string,
-  claimId: string,
-  state: 'SENT' | 'FAILED',
-): Promise<void> {
-  await documentClient.send(
-    new PutCommand({
-      TableName: vendorsTableName,
-      Item: {
-        ...digestMarkerKey(ownerEmail, date),
-        state,
-        claimId,
-        settledAt: new Date().toISOString(),
-        expiresAt: Math.floor(Date.now() / 1000) + DIGEST_MARKER_TTL_SECONDS,
-      },
-      ConditionExpression: 'claimId = :claimId',
-      ExpressionAttributeValues: { ':claimId': claimId },
-    }),
-  );
 }
