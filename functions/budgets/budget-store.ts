@@ -21,26 +21,22 @@ import type { ActualResourceType, StoredEnvelope, StoredLedgerEntry, StoredLine 
 /** Reads and transactional writes of the Budgets table (layout in budget-items.ts). */
 export const budgetsTableName = requireEnv('BUDGETS_TABLE_NAME');
 
-export async function getEnvelope(fiscalYear: string): Promise<StoredEnvelope | undefined> {
+/** One item, read consistently: decisions on money are made on what was last written. */
+async function getItem(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
   const { Item } = await documentClient.send(
-    new GetCommand({
-      TableName: budgetsTableName,
-      Key: budgetKeys.envelope(fiscalYear),
-      ConsistentRead: true,
-    }),
+    new GetCommand({ TableName: budgetsTableName, Key: key, ConsistentRead: true }),
   );
-  return Item ? envelopeFromItem(Item) : undefined;
+  return Item;
+}
+
+export async function getEnvelope(fiscalYear: string): Promise<StoredEnvelope | undefined> {
+  const item = await getItem(budgetKeys.envelope(fiscalYear));
+  return item ? envelopeFromItem(item) : undefined;
 }
 
 export async function getLine(fiscalYear: string, businessFunction: string): Promise<StoredLine | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({
-      TableName: budgetsTableName,
-      Key: budgetKeys.line(fiscalYear, businessFunction),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? lineFromItem(Item) : undefined;
+  const item = await getItem(budgetKeys.line(fiscalYear, businessFunction));
+  return item ? lineFromItem(item) : undefined;
 }
 
 /** The actual recorded for a vendor's invoice number, if any: one invoice is one actual. */
@@ -48,14 +44,8 @@ export async function getInvoice(
   vendorId: string,
   invoiceNumber: string,
 ): Promise<ActualResourceType | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({
-      TableName: budgetsTableName,
-      Key: budgetKeys.invoice(vendorId, invoiceNumber),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? (Item.actual as ActualResourceType) : undefined;
+  const item = await getItem(budgetKeys.invoice(vendorId, invoiceNumber));
+  return item ? (item.actual as ActualResourceType) : undefined;
 }
 
 /** A create-only Put of an invoice's actual, for a transaction: the same invoice twice is refused. */
@@ -74,14 +64,8 @@ export async function getPosition(
   businessFunction: string,
   requestId: string,
 ): Promise<StoredPosition | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({
-      TableName: budgetsTableName,
-      Key: budgetKeys.position(fiscalYear, businessFunction, requestId),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? positionFromItem(Item) : undefined;
+  const item = await getItem(budgetKeys.position(fiscalYear, businessFunction, requestId));
+  return item ? positionFromItem(item) : undefined;
 }
 
 /** A fiscal year's envelope and every line: one Query of a small partition (read to the end). */

@@ -10,22 +10,22 @@ import { normalizeLegalName, normalizeTaxId } from './names.js';
 
 export const vendorPartition = (vendorId: string) => `VENDOR#${vendorId}`;
 export const vendorKey = (id: string) => ({ pk: vendorPartition(id), sk: 'VENDOR' });
-export const capabilityKey = (id: string, capability: string) => ({
-  pk: vendorPartition(id),
-  sk: `CAPABILITY#${capability}`,
-});
-export const contractKey = (vendorId: string, id: string) => ({
+/** The sort key prefixes of what a vendor's partition holds besides the vendor item. */
+export const VENDOR_PARTS = {
+  capability: 'CAPABILITY#',
+  contract: 'CONTRACT#',
+  rateCard: 'RATECARD#',
+  review: 'REVIEW#',
+} as const;
+
+const partKey = (part: keyof typeof VENDOR_PARTS) => (vendorId: string, id: string) => ({
   pk: vendorPartition(vendorId),
-  sk: `CONTRACT#${id}`,
+  sk: `${VENDOR_PARTS[part]}${id}`,
 });
-export const rateCardKey = (vendorId: string, roleKey: string) => ({
-  pk: vendorPartition(vendorId),
-  sk: `RATECARD#${roleKey}`,
-});
-export const reviewKey = (vendorId: string, id: string) => ({
-  pk: vendorPartition(vendorId),
-  sk: `REVIEW#${id}`,
-});
+export const capabilityKey = partKey('capability');
+export const contractKey = partKey('contract');
+export const rateCardKey = partKey('rateCard');
+export const reviewKey = partKey('review');
 
 /** A vendor owns its normalized legal name and tax id: creating a second owner fails. */
 export type UniqueField = 'legalName' | 'taxId';

@@ -12,6 +12,7 @@ import {
   EXPIRY_PARTITION,
   rateCardKey,
   type UniqueField,
+  VENDOR_PARTS,
   type VendorIndexName,
   vendorKey,
   vendorPartition,
@@ -64,22 +65,30 @@ export async function ownerOfClaim(field: UniqueField, vendor: Pick<Vendor, 'leg
   return typeof Item?.vendorId === 'string' ? getVendor(Item.vendorId) : undefined;
 }
 
-export async function listContracts(vendorId: string): Promise<Contract[]> {
-  const contracts: Contract[] = [];
+/** Every item of one kind in a vendor's partition, in sort key order. */
+async function listParts(
+  vendorId: string,
+  part: keyof typeof VENDOR_PARTS,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await documentClient.send(
       new QueryCommand({
         TableName: vendorsTableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contracts)',
-        ExpressionAttributeValues: { ':pk': vendorPartition(vendorId), ':contracts': 'CONTRACT#' },
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :part)',
+        ExpressionAttributeValues: { ':pk': vendorPartition(vendorId), ':part': VENDOR_PARTS[part] },
         ExclusiveStartKey: startKey,
       }),
     );
-    contracts.push(...(page.Items ?? []).map((item) => withoutStorage<Contract>(item)));
+    items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return contracts;
+  return items;
+}
+
+export async function listContracts(vendorId: string): Promise<Contract[]> {
+  return (await listParts(vendorId, 'contract')).map((item) => withoutStorage<Contract>(item));
 }
 
 /** Contracts across all vendors expiring on or between two dates, soonest first. */
@@ -182,21 +191,7 @@ export async function getRateCardRole(vendorId: string, roleKey: string): Promis
 }
 
 export async function listRateCardRoles(vendorId: string): Promise<RateCardRole[]> {
-  const roles: RateCardRole[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: vendorsTableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rates)',
-        ExpressionAttributeValues: { ':pk': vendorPartition(vendorId), ':rates': 'RATECARD#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    roles.push(...((page.Items ?? []) as RateCardRole[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return roles;
+  return (await listParts(vendorId, 'rateCard')) as unknown as RateCardRole[];
 }
 
 /** A vendor's reviews, newest first (review ids are time-ordered). */
@@ -208,7 +203,7 @@ export async function listReviews(
     input: {
       TableName: vendorsTableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :reviews)',
-      ExpressionAttributeValues: { ':pk': vendorPartition(vendorId), ':reviews': 'REVIEW#' },
+      ExpressionAttributeValues: { ':pk': vendorPartition(vendorId), ':reviews': VENDOR_PARTS.review },
       ScanIndexForward: false,
     },
     keyAttributes: ['pk', 'sk'],

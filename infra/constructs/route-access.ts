@@ -89,6 +89,9 @@ export function grantRouteAccess(
   }
 }
 
+/** What a capability's API construct is given: the HTTP API, and what grants its routes' access. */
+export type CapabilityApiProps = { api: ConsultancyHttpApi } & AccessProviders;
+
 /** Each route's Lambda and API route, with the access its definition declares. */
 export function addRoutes(
   scope: Construct,
