@@ -34,7 +34,6 @@ export const approvalRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/approvals',
     entry: 'functions/approvals/list-approvals.ts',
-    access: { approvals: 'read' },
     summary: "The calling approver's pending approvals, newest first",
     description: 'Role approver (or admin). Matched by the email claim of the token.',
     tag,
@@ -43,13 +42,13 @@ export const approvalRoutes: RouteDefinition[] = [
       200: { description: 'A page of pending approvals.', schema: pageSchemaOf(ApprovalResource) },
       400: { description: 'Invalid status, limit or cursor.' },
     },
+    access: { approvals: 'read' },
   },
   {
     operationId: 'decideApproval',
     method: 'POST',
     path: '/approvals/{approval}/decision',
     entry: 'functions/approvals/decide-approval.ts',
-    access: DECIDE,
     summary: 'Approve or reject, as the assigned approver',
     description:
       'The same rules and signed audit event as the emailed link. A comment is required to reject. Nobody decides their own request (refused and audited).',
@@ -72,13 +71,13 @@ export const approvalRoutes: RouteDefinition[] = [
         schema: StateConflictProblem,
       },
     },
+    access: DECIDE,
   },
   {
     operationId: 'showApprovalPage',
     method: 'GET',
     path: '/approvals/{approval}',
     entry: 'functions/approvals/show-approval-page.ts',
-    access: { approvals: 'read' },
     summary: "The approver's page: request summary and the decision form (decides nothing)",
     tag,
     public: linkPagePurpose,
@@ -90,17 +89,13 @@ export const approvalRoutes: RouteDefinition[] = [
       409: { description: 'Already decided.' },
       410: { description: 'Expired, or the request was withdrawn.' },
     },
+    access: { approvals: 'read' },
   },
   {
     operationId: 'submitApprovalForm',
     method: 'POST',
     path: '/approvals/{approval}',
     entry: 'functions/approvals/submit-approval-form.ts',
-    access: {
-      ...DECIDE,
-      // The form refuses posts from any origin but the page's own.
-      settings: ['publicBaseUrl'],
-    },
     summary: 'Records the decision posted from the page',
     tag,
     public: linkPagePurpose,
@@ -118,6 +113,11 @@ export const approvalRoutes: RouteDefinition[] = [
       404: { description: 'A malformed, tampered, replaced or unknown link.' },
       409: { description: 'Already decided (a second post, another tab).' },
       410: { description: 'Expired, or the request was withdrawn.' },
+    },
+    access: {
+      ...DECIDE,
+      // The form refuses posts from any origin but the page's own.
+      settings: ['publicBaseUrl'],
     },
   },
 ];

@@ -76,8 +76,6 @@ export interface RouteDefinition {
   path: string;
   /** The handler module, relative to the project root; it exports `handler`. */
   entry: string;
-  /** What its Lambda may touch: `{}` for nothing. */
-  access: RouteAccess;
   summary: string;
   description?: string;
   tag: Tag;
@@ -95,6 +93,8 @@ export interface RouteDefinition {
   /** An HTML form's fields (application/x-www-form-urlencoded), for the page routes. */
   formBody?: z.ZodType;
   responses: Record<number, RouteResponse>;
+  /** What its Lambda may touch, and nothing more: `{}` for nothing. */
+  access: RouteAccess;
 }
 
 /** Kept for routes that still spread it: the document adds 401 and 403 to every authorized route itself. */

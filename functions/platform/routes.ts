@@ -9,7 +9,6 @@ export const platformRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/health',
     entry: 'functions/platform/health.ts',
-    access: {},
     summary: 'Liveness check',
     tag,
     public: 'A liveness check for load balancers and monitors.',
@@ -19,13 +18,13 @@ export const platformRoutes: RouteDefinition[] = [
         schema: z.object({ status: z.literal('ok'), service: z.string() }),
       },
     },
+    access: {},
   },
   {
     operationId: 'getOpenApiDocument',
     method: 'GET',
     path: '/openapi.json',
     entry: 'functions/platform/get-openapi-document.ts',
-    access: {},
     summary: 'This OpenAPI 3.1 document',
     tag,
     responses: {
@@ -38,5 +37,6 @@ export const platformRoutes: RouteDefinition[] = [
         }),
       },
     },
+    access: {},
   },
 ];

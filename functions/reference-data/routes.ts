@@ -11,7 +11,6 @@ export const referenceDataRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/business-functions',
     entry: 'functions/reference-data/list-business-functions.ts',
-    access: { referenceData: 'read' },
     summary: 'List the business functions and their heads',
     tag: 'Reference data',
     query: ListBusinessFunctionsQuery,
@@ -22,5 +21,6 @@ export const referenceDataRoutes: RouteDefinition[] = [
       },
       400: { description: 'Invalid query parameters.' },
     },
+    access: { referenceData: 'read' },
   },
 ];

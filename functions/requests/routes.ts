@@ -21,15 +21,6 @@ export const requestRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/requests',
     entry: 'functions/requests/submit-request.ts',
-    access: {
-      requests: 'write',
-      referenceData: 'read',
-      // The preferred vendor must exist and be engageable.
-      vendors: 'read',
-      audit: 'append',
-      workflow: 'start',
-      settings: ['fiscalYearStartMonth'],
-    },
     summary: 'Submit a consultancy support request',
     description:
       "Role requester, for the caller's own business function (admin: any). The fiscal year is derived from startDate.",
@@ -45,13 +36,21 @@ export const requestRoutes: RouteDefinition[] = [
       400: { description: 'Invalid body: every invalid field is listed in `errors`.' },
       ...idempotencyKeyReused,
     },
+    access: {
+      requests: 'write',
+      referenceData: 'read',
+      // The preferred vendor must exist and be engageable.
+      vendors: 'read',
+      audit: 'append',
+      workflow: 'start',
+      settings: ['fiscalYearStartMonth'],
+    },
   },
   {
     operationId: 'listRequests',
     method: 'GET',
     path: '/requests',
     entry: 'functions/requests/list-requests.ts',
-    access: { requests: 'read' },
     summary: 'List requests, newest first',
     description: "Requesters see their own business function's requests; finance and admin see all.",
     tag,
@@ -60,13 +59,13 @@ export const requestRoutes: RouteDefinition[] = [
       200: { description: 'A page of requests.', schema: pageSchemaOf(RequestResource) },
       400: { description: 'Invalid filter, limit or cursor.' },
     },
+    access: { requests: 'read' },
   },
   {
     operationId: 'getRequest',
     method: 'GET',
     path: '/requests/{id}',
     entry: 'functions/requests/get-request.ts',
-    access: { requests: 'read' },
     summary: 'Get one request',
     tag,
     pathParameters: RequestIdPath,
@@ -78,21 +77,13 @@ export const requestRoutes: RouteDefinition[] = [
       },
       404: { description: 'No such request.' },
     },
+    access: { requests: 'read' },
   },
   {
     operationId: 'withdrawRequest',
     method: 'POST',
     path: '/requests/{id}/withdraw',
     entry: 'functions/requests/withdraw-request.ts',
-    access: {
-      requests: 'write',
-      audit: 'append',
-      // Withdrawal voids the pending approval and stops the workflow, or releases an approved
-      // request's commitment.
-      approvals: 'write',
-      budgets: 'write',
-      workflow: 'stop',
-    },
     summary: 'Withdraw a request that is not yet decided',
     description:
       'By its requester (or an admin). Send If-Match with the ETag to guard against concurrent changes.',
@@ -111,13 +102,21 @@ export const requestRoutes: RouteDefinition[] = [
       },
       412: { description: 'The request changed since the ETag sent in If-Match.' },
     },
+    access: {
+      requests: 'write',
+      audit: 'append',
+      // Withdrawal voids the pending approval and stops the workflow, or releases an approved
+      // request's commitment.
+      approvals: 'write',
+      budgets: 'write',
+      workflow: 'stop',
+    },
   },
   {
     operationId: 'getRequestHistory',
     method: 'GET',
     path: '/requests/{id}/history',
     entry: 'functions/requests/get-request-history.ts',
-    access: { requests: 'read', audit: 'read' },
     summary: "The request's audit trail, oldest first",
     tag,
     pathParameters: RequestIdPath,
@@ -126,5 +125,6 @@ export const requestRoutes: RouteDefinition[] = [
       200: { description: 'A page of audit events.', schema: pageSchemaOf(AuditEventResource) },
       404: { description: 'No such request.' },
     },
+    access: { requests: 'read', audit: 'read' },
   },
 ];
