@@ -6,6 +6,7 @@ import {
 import { commitApprovedRequest } from '../budgets/commitments.js';
 import { BudgetCurrencyMismatchError, InsufficientBudgetError } from '../budgets/errors.js';
 import { allows } from '../requests/lifecycle.js';
+import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { putRequestTransition, transitionOf } from '../requests/request-transitions.js';
 import { appendAuditEvent } from '../shared/audit.js';
@@ -47,17 +48,21 @@ export async function commitBudget(requestId: string, now = new Date()): Promise
     after: { status: after.status, version: after.version, approvalId: approval.id },
   });
   try {
-    await commitApprovedRequest(request, decision.decidedBy, decision.decidedAt, now, [
+    const result = await commitApprovedRequest(request, decision.decidedBy, decision.decidedAt, now, [
       putRequestTransition(request, after),
       appendAuditEvent(event),
     ]);
+    // Committed before commitments and APPROVED landed together (stored by an earlier release):
+    // the request still has to become APPROVED.
+    if (result.outcome === 'ALREADY_COMMITTED') await applyRequestTransition(request, after, event);
     return { committed: true, refusal: null };
   } catch (error) {
     if (error instanceof InsufficientBudgetError || error instanceof BudgetCurrencyMismatchError) {
       return { committed: false, refusal: { reason: error.message, figures: error.extensions } };
     }
     // Withdrawn (or otherwise changed) meanwhile: the retry reads it afresh.
-    if (error instanceof ChangedMeanwhileError) throw new ConcurrentChangeError(error.message);
+    if (error instanceof ChangedMeanwhileError || error instanceof StaleRequestError)
+      throw new ConcurrentChangeError(error.message);
     throw error;
   }
 }

@@ -1,11 +1,9 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
-import { appendAuditEvent } from '../shared/audit.js';
+import { recordAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, hasRole } from '../shared/auth.js';
-import { documentClient } from '../shared/db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.js';
 import { getApproval, putApproval } from './approval-store.js';
 import { approvalOfLink, assertStillOpen } from './links.js';
@@ -145,20 +143,14 @@ async function refuseOwnRequest(
   method: ApprovalDecision['method'],
   now: Date,
 ): Promise<never> {
-  await documentClient.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        appendAuditEvent(
-          newAuditEvent(who, {
-            entityType: 'REQUEST',
-            entityId: approval.requestId,
-            action: 'APPROVAL_DECISION_REFUSED',
-            at: now.toISOString(),
-            after: { approvalId: approval.id, method },
-            reason: 'Segregation of duties: nobody decides their own request.',
-          }),
-        ),
-      ],
+  await recordAuditEvent(
+    newAuditEvent(who, {
+      entityType: 'REQUEST',
+      entityId: approval.requestId,
+      action: 'APPROVAL_DECISION_REFUSED',
+      at: now.toISOString(),
+      after: { approvalId: approval.id, method },
+      reason: 'Segregation of duties: nobody decides their own request.',
     }),
   );
   throw new ForbiddenError(

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { RouteDefinition } from '../platform/route.js';
+import type { RouteAccess, RouteDefinition } from '../platform/route.js';
 import { pageSchemaOf } from '../shared/pagination.js';
 import { StateConflictProblem } from '../shared/problem.js';
 import { MultiLineText } from '../shared/schemas.js';
@@ -12,6 +12,12 @@ import {
 } from './model.js';
 
 const tag = 'Approvals';
+
+/**
+ * Deciding writes the approval, the request it moves and its signed audit event, then completes
+ * the waiting task: only the two decision routes may.
+ */
+const DECIDE: RouteAccess = { approvals: 'write', requests: 'write', audit: 'append', workflow: 'decide' };
 
 // API Gateway allows one variable name per path level, so every /approvals/{...} route says
 // {approval}: an approval id on the API routes, an emailed link token on the page routes.
@@ -36,6 +42,7 @@ export const approvalRoutes: RouteDefinition[] = [
       200: { description: 'A page of pending approvals.', schema: pageSchemaOf(ApprovalResource) },
       400: { description: 'Invalid status, limit or cursor.' },
     },
+    access: { approvals: 'read' },
   },
   {
     operationId: 'decideApproval',
@@ -64,6 +71,7 @@ export const approvalRoutes: RouteDefinition[] = [
         schema: StateConflictProblem,
       },
     },
+    access: DECIDE,
   },
   {
     operationId: 'showApprovalPage',
@@ -81,6 +89,7 @@ export const approvalRoutes: RouteDefinition[] = [
       409: { description: 'Already decided.' },
       410: { description: 'Expired, or the request was withdrawn.' },
     },
+    access: { approvals: 'read' },
   },
   {
     operationId: 'submitApprovalForm',
@@ -104,6 +113,11 @@ export const approvalRoutes: RouteDefinition[] = [
       404: { description: 'A malformed, tampered, replaced or unknown link.' },
       409: { description: 'Already decided (a second post, another tab).' },
       410: { description: 'Expired, or the request was withdrawn.' },
+    },
+    access: {
+      ...DECIDE,
+      // The form refuses posts from any origin but the page's own.
+      settings: ['publicBaseUrl'],
     },
   },
 ];

@@ -1,18 +1,17 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { getRequestById } from '../requests/request-queries.js';
 import { checkRequestUnchanged } from '../requests/request-transitions.js';
 import { type Caller, requireRole } from '../shared/auth.js';
-import { documentClient } from '../shared/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { type Alongside, nothingAlongside } from '../shared/idempotency.js';
 import { formatMoney, parseMoney } from '../shared/money.js';
 import { getVendor } from '../vendors/vendor-queries.js';
-import { budgetKeys, ledgerEntry, newPosition } from './budget-items.js';
+import { ledgerEntry, newPosition } from './budget-items.js';
 import {
-  budgetsTableName,
   getEnvelope,
+  getInvoice,
   getPosition,
+  putInvoice,
   putLedgerEntry,
   putPosition,
   refusedAt,
@@ -31,17 +30,6 @@ import type { ActualResourceType, RecordActualBody } from './model.js';
  */
 
 type RecordActualInput = z.output<typeof RecordActualBody>;
-
-async function getInvoice(vendorId: string, invoiceNumber: string): Promise<ActualResourceType | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({
-      TableName: budgetsTableName,
-      Key: budgetKeys.invoice(vendorId, invoiceNumber),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? (Item.actual as ActualResourceType) : undefined;
-}
 
 /** The same invoice again is the same actual; the same number with other details is a conflict. */
 function replay(
@@ -139,13 +127,7 @@ export async function recordActual(
       recordedBy: entry.by,
     };
     const codes = await transact([
-      {
-        Put: {
-          TableName: budgetsTableName,
-          Item: { ...budgetKeys.invoice(vendorId, input.invoiceNumber), entity: 'INVOICE', actual },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      putInvoice(actual),
       putPosition(
         {
           ...position,

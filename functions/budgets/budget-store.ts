@@ -16,31 +16,47 @@ import {
   type StoredPosition,
 } from './budget-items.js';
 import { availableChangeOf, type LineEffect } from './ledger.js';
-import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
+import type { ActualResourceType, StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
 
 /** Reads and transactional writes of the Budgets table (layout in budget-items.ts). */
 export const budgetsTableName = requireEnv('BUDGETS_TABLE_NAME');
 
-export async function getEnvelope(fiscalYear: string): Promise<StoredEnvelope | undefined> {
+/** One item, read consistently: decisions on money are made on what was last written. */
+async function getItem(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
   const { Item } = await documentClient.send(
-    new GetCommand({
-      TableName: budgetsTableName,
-      Key: budgetKeys.envelope(fiscalYear),
-      ConsistentRead: true,
-    }),
+    new GetCommand({ TableName: budgetsTableName, Key: key, ConsistentRead: true }),
   );
-  return Item ? envelopeFromItem(Item) : undefined;
+  return Item;
+}
+
+export async function getEnvelope(fiscalYear: string): Promise<StoredEnvelope | undefined> {
+  const item = await getItem(budgetKeys.envelope(fiscalYear));
+  return item ? envelopeFromItem(item) : undefined;
 }
 
 export async function getLine(fiscalYear: string, businessFunction: string): Promise<StoredLine | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({
+  const item = await getItem(budgetKeys.line(fiscalYear, businessFunction));
+  return item ? lineFromItem(item) : undefined;
+}
+
+/** The actual recorded for a vendor's invoice number, if any: one invoice is one actual. */
+export async function getInvoice(
+  vendorId: string,
+  invoiceNumber: string,
+): Promise<ActualResourceType | undefined> {
+  const item = await getItem(budgetKeys.invoice(vendorId, invoiceNumber));
+  return item ? (item.actual as ActualResourceType) : undefined;
+}
+
+/** A create-only Put of an invoice's actual, for a transaction: the same invoice twice is refused. */
+export function putInvoice(actual: ActualResourceType): TransactItem {
+  return {
+    Put: {
       TableName: budgetsTableName,
-      Key: budgetKeys.line(fiscalYear, businessFunction),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? lineFromItem(Item) : undefined;
+      Item: { ...budgetKeys.invoice(actual.vendorId, actual.invoiceNumber), entity: 'INVOICE', actual },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 export async function getPosition(
@@ -48,14 +64,8 @@ export async function getPosition(
   businessFunction: string,
   requestId: string,
 ): Promise<StoredPosition | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({
-      TableName: budgetsTableName,
-      Key: budgetKeys.position(fiscalYear, businessFunction, requestId),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? positionFromItem(Item) : undefined;
+  const item = await getItem(budgetKeys.position(fiscalYear, businessFunction, requestId));
+  return item ? positionFromItem(item) : undefined;
 }
 
 /** A fiscal year's envelope and every line: one Query of a small partition (read to the end). */

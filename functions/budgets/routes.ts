@@ -54,6 +54,7 @@ export const budgetRoutes: RouteDefinition[] = [
       },
       412: { description: 'The envelope changed since the ETag sent in If-Match.' },
     },
+    access: { budgets: 'write', audit: 'append' },
   },
   {
     operationId: 'getBudget',
@@ -69,6 +70,7 @@ export const budgetRoutes: RouteDefinition[] = [
       400: { description: 'Malformed fiscal year.' },
       404: { description: 'No envelope is set for the fiscal year.' },
     },
+    access: { budgets: 'read' },
   },
   {
     operationId: 'getBudgetHistory',
@@ -86,6 +88,7 @@ export const budgetRoutes: RouteDefinition[] = [
       400: { description: 'Malformed fiscal year, limit or cursor.' },
       404: { description: 'No envelope is set for the fiscal year.' },
     },
+    access: { budgets: 'read', audit: 'read' },
   },
   {
     operationId: 'setBudgetAllocation',
@@ -109,6 +112,7 @@ export const budgetRoutes: RouteDefinition[] = [
       },
       412: { description: 'The line changed since the ETag sent in If-Match.' },
     },
+    access: { budgets: 'write', referenceData: 'read', audit: 'append' },
   },
   {
     operationId: 'transferBudget',
@@ -133,6 +137,7 @@ export const budgetRoutes: RouteDefinition[] = [
       },
       ...idempotencyKeyReused,
     },
+    access: { budgets: 'write', referenceData: 'read', audit: 'append' },
   },
   {
     operationId: 'listBudgetLedger',
@@ -149,6 +154,7 @@ export const budgetRoutes: RouteDefinition[] = [
       400: { description: 'Invalid path, limit or cursor.' },
       404: { description: 'Unknown fiscal year or business function.' },
     },
+    access: { budgets: 'read', referenceData: 'read' },
   },
   {
     operationId: 'recordActual',
@@ -177,5 +183,6 @@ export const budgetRoutes: RouteDefinition[] = [
       },
       ...idempotencyKeyReused,
     },
+    access: { budgets: 'write', requests: 'check', vendors: 'read' },
   },
 ];

@@ -21,5 +21,6 @@ export const exportRoutes: RouteDefinition[] = [
       400: { description: 'Invalid query (every invalid parameter listed).' },
       404: { description: 'No envelope for the fiscal year, or no line for the business function.' },
     },
+    access: { budgets: 'read', requests: 'read', vendors: 'read', exports: 'write' },
   },
 ];

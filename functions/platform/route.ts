@@ -40,6 +40,28 @@ export interface RouteResponse {
 }
 
 /**
+ * What a route's Lambda may touch, declared beside the route so least privilege reads where the
+ * route does. The CDK app grants exactly this and nothing more (infra/constructs/route-access.ts):
+ * each table grant sets the table's environment variable and its IAM actions together.
+ * `check` on requests: reads plus condition checks in transactions; `append` on audit: create-only
+ * Puts, no reads.
+ */
+export interface RouteAccess {
+  requests?: 'read' | 'check' | 'write';
+  approvals?: 'read' | 'write';
+  budgets?: 'read' | 'write';
+  vendors?: 'read' | 'write';
+  referenceData?: 'read';
+  audit?: 'read' | 'append';
+  /** The approval workflow: start a request's execution, stop it, or hand a decision to its waiting task. */
+  workflow?: 'start' | 'stop' | 'decide';
+  /** Write spend exports to the exports bucket and sign links to them. */
+  exports?: 'write';
+  /** Settings of the app the handler reads from its environment. */
+  settings?: ('fiscalYearStartMonth' | 'publicBaseUrl')[];
+}
+
+/**
  * One route of the HTTP API, declared once: the CDK app makes its Lambda and API route from
  * it and the OpenAPI document describes it from the same zod schemas the handler validates with.
  * The document adds the responses every route of its kind can give (400 for validated input,
@@ -71,6 +93,8 @@ export interface RouteDefinition {
   /** An HTML form's fields (application/x-www-form-urlencoded), for the page routes. */
   formBody?: z.ZodType;
   responses: Record<number, RouteResponse>;
+  /** What its Lambda may touch, and nothing more: `{}` for nothing. */
+  access: RouteAccess;
 }
 
 /** Kept for routes that still spread it: the document adds 401 and 403 to every authorized route itself. */

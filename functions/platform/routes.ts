@@ -18,6 +18,7 @@ export const platformRoutes: RouteDefinition[] = [
         schema: z.object({ status: z.literal('ok'), service: z.string() }),
       },
     },
+    access: {},
   },
   {
     operationId: 'getOpenApiDocument',
@@ -36,5 +37,6 @@ export const platformRoutes: RouteDefinition[] = [
         }),
       },
     },
+    access: {},
   },
 ];

@@ -21,5 +21,6 @@ export const referenceDataRoutes: RouteDefinition[] = [
       },
       400: { description: 'Invalid query parameters.' },
     },
+    access: { referenceData: 'read' },
   },
 ];

@@ -5,7 +5,7 @@ import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
 import { throwIfRaceLost } from '../shared/idempotency.js';
 import type { ConsultancyRequest } from './model.js';
-import { requestKey } from './request-queries.js';
+import { requestKey } from './request-keys.js';
 import { putRequestTransition } from './request-transitions.js';
 
 /**

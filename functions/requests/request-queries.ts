@@ -6,14 +6,13 @@ import { NotFoundError } from '../shared/errors.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import type { ConsultancyRequest, RequestStatus } from './model.js';
 import { assertMaySee } from './policy.js';
+import { type RequestIndexName, requestKey } from './request-keys.js';
 
 /**
  * Read access to requests, one function per access pattern. Every list is a Query on an
  * index whose sort key is the (time-ordered) request id, so newest first is a reverse read.
  */
 export const requestsTableName = requireEnv('REQUESTS_TABLE_NAME');
-
-export const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'REQUEST' });
 
 /** Item attributes that are storage detail, not part of the request. */
 const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'entity']);
@@ -44,10 +43,10 @@ const INDEXES = [
   { filter: 'businessFunction', indexName: 'byBusinessFunction' },
   { filter: 'status', indexName: 'byStatus' },
   { filter: 'fiscalYear', indexName: 'byFiscalYear' },
-] as const;
+] as const satisfies { filter: keyof RequestFilter; indexName: RequestIndexName }[];
 
 async function listRequests(
-  index: { indexName: string; attribute: string; value: string },
+  index: { indexName: RequestIndexName; attribute: string; value: string },
   otherFilters: [string, string][],
   page: PageRequest,
 ): Promise<Page<ConsultancyRequest>> {

@@ -2,7 +2,7 @@ import { requireEnv } from '../shared/config.js';
 import type { TransactItem } from '../shared/db.js';
 import { nextStatus, type RequestEvent } from './lifecycle.js';
 import type { ConsultancyRequest } from './model.js';
-import { requestKey } from './request-queries.js';
+import { requestKey } from './request-keys.js';
 
 /**
  * The writes of the request lifecycle (lifecycle.ts) as transaction items, for the capabilities

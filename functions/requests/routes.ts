@@ -36,6 +36,15 @@ export const requestRoutes: RouteDefinition[] = [
       400: { description: 'Invalid body: every invalid field is listed in `errors`.' },
       ...idempotencyKeyReused,
     },
+    access: {
+      requests: 'write',
+      referenceData: 'read',
+      // The preferred vendor must exist and be engageable.
+      vendors: 'read',
+      audit: 'append',
+      workflow: 'start',
+      settings: ['fiscalYearStartMonth'],
+    },
   },
   {
     operationId: 'listRequests',
@@ -50,6 +59,7 @@ export const requestRoutes: RouteDefinition[] = [
       200: { description: 'A page of requests.', schema: pageSchemaOf(RequestResource) },
       400: { description: 'Invalid filter, limit or cursor.' },
     },
+    access: { requests: 'read' },
   },
   {
     operationId: 'getRequest',
@@ -67,6 +77,7 @@ export const requestRoutes: RouteDefinition[] = [
       },
       404: { description: 'No such request.' },
     },
+    access: { requests: 'read' },
   },
   {
     operationId: 'withdrawRequest',
@@ -91,6 +102,15 @@ export const requestRoutes: RouteDefinition[] = [
       },
       412: { description: 'The request changed since the ETag sent in If-Match.' },
     },
+    access: {
+      requests: 'write',
+      audit: 'append',
+      // Withdrawal voids the pending approval and stops the workflow, or releases an approved
+      // request's commitment.
+      approvals: 'write',
+      budgets: 'write',
+      workflow: 'stop',
+    },
   },
   {
     operationId: 'getRequestHistory',
@@ -105,5 +125,6 @@ export const requestRoutes: RouteDefinition[] = [
       200: { description: 'A page of audit events.', schema: pageSchemaOf(AuditEventResource) },
       404: { description: 'No such request.' },
     },
+    access: { requests: 'read', audit: 'read' },
   },
 ];

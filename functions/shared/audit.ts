@@ -1,6 +1,7 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEvent, AuditEventResource, type AuditedEntity } from './audit-event.js';
 import { requireEnv } from './config.js';
-import type { TransactItem } from './db.js';
+import { documentClient, type TransactItem } from './db.js';
 import { type Page, queryPage } from './pagination.js';
 
 /**
@@ -20,6 +21,11 @@ export function appendAuditEvent(event: AuditEvent): TransactItem {
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
+}
+
+/** Appends an event on its own: for an attempt that is refused and so changes nothing else. */
+export async function recordAuditEvent(event: AuditEvent): Promise<void> {
+  await documentClient.send(new PutCommand(appendAuditEvent(event).Put!));
 }
 
 /** An entity's events, oldest first. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingEmail } from '../shared/email.js';
 import { DIGEST_WINDOW_DAYS, digestEmail, digestsByOwner } from './digest-email.js';
-import { claimDigest, settleDigest } from './digest-markers.js';
+import { claimDigest, settleDigest } from './digest-marker-store.js';
 import { expiringContracts } from './expiring-contracts.js';
 import type { ExpiringContract } from './model.js';
 

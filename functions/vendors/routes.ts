@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { RouteDefinition } from '../platform/route.js';
+import type { RouteAccess, RouteDefinition } from '../platform/route.js';
 import { AuditEventResource } from '../shared/audit-event.js';
 import { idempotencyKeyHeader, idempotencyKeyReused } from '../shared/idempotency.js';
 import { pageSchemaOf } from '../shared/pagination.js';
@@ -28,6 +28,9 @@ import {
 } from './model.js';
 
 const tag = 'Vendors';
+const READ: RouteAccess = { vendors: 'read' };
+/** Every vendor change appends its audit event. */
+const WRITE: RouteAccess = { vendors: 'write', audit: 'append' };
 const WRITERS = 'Roles vendor-manager and admin.';
 const notFound = { 404: { description: 'No such vendor.' } };
 const invalid = (what: string) => ({ 400: { description: `${what}: every invalid field is listed.` } });
@@ -56,6 +59,7 @@ export const vendorRoutes: RouteDefinition[] = [
       },
       ...idempotencyKeyReused,
     },
+    access: WRITE,
   },
   {
     operationId: 'listVendors',
@@ -70,6 +74,7 @@ export const vendorRoutes: RouteDefinition[] = [
       200: { description: 'A page of vendor summaries.', schema: pageSchemaOf(VendorSummaryResource) },
       ...invalid('Invalid filter, limit or cursor'),
     },
+    access: READ,
   },
   {
     operationId: 'listExpiringContracts',
@@ -86,6 +91,7 @@ export const vendorRoutes: RouteDefinition[] = [
       },
       ...invalid('Invalid withinDays, limit or cursor'),
     },
+    access: READ,
   },
   {
     operationId: 'getVendor',
@@ -99,6 +105,7 @@ export const vendorRoutes: RouteDefinition[] = [
       200: { description: 'The vendor; its ETag is its version.', schema: VendorResource, headers: ['ETag'] },
       ...notFound,
     },
+    access: READ,
   },
   {
     operationId: 'updateVendor',
@@ -123,6 +130,7 @@ export const vendorRoutes: RouteDefinition[] = [
       },
       412: { description: 'The vendor changed since the ETag sent in If-Match.' },
     },
+    access: WRITE,
   },
   {
     operationId: 'changeVendorStatus',
@@ -148,6 +156,7 @@ export const vendorRoutes: RouteDefinition[] = [
       },
       412: { description: 'The vendor changed since the ETag sent in If-Match.' },
     },
+    access: WRITE,
   },
   {
     operationId: 'getVendorHistory',
@@ -162,6 +171,7 @@ export const vendorRoutes: RouteDefinition[] = [
       200: { description: 'A page of audit events.', schema: pageSchemaOf(AuditEventResource) },
       ...notFound,
     },
+    access: { vendors: 'read', audit: 'read' },
   },
   {
     operationId: 'addVendorContract',
@@ -181,6 +191,7 @@ export const vendorRoutes: RouteDefinition[] = [
       409: { description: 'The vendor is offboarded (`currentStatus`).', schema: StateConflictProblem },
       ...idempotencyKeyReused,
     },
+    access: WRITE,
   },
   {
     operationId: 'addVendorRate',
@@ -207,6 +218,7 @@ export const vendorRoutes: RouteDefinition[] = [
       },
       ...idempotencyKeyReused,
     },
+    access: WRITE,
   },
   {
     operationId: 'getVendorRateCard',
@@ -222,6 +234,7 @@ export const vendorRoutes: RouteDefinition[] = [
       ...invalid('Invalid asOf'),
       ...notFound,
     },
+    access: READ,
   },
   {
     operationId: 'addVendorReview',
@@ -241,6 +254,11 @@ export const vendorRoutes: RouteDefinition[] = [
       409: { description: 'The vendor kept changing while the review was added: try again.' },
       ...idempotencyKeyReused,
     },
+    access: {
+      ...WRITE,
+      // A review may name the request it is about: that request must exist.
+      requests: 'read',
+    },
   },
   {
     operationId: 'listVendorReviews',
@@ -255,5 +273,6 @@ export const vendorRoutes: RouteDefinition[] = [
       200: { description: 'A page of reviews.', schema: pageSchemaOf(ReviewResource) },
       ...notFound,
     },
+    access: READ,
   },
 ];

@@ -4,8 +4,19 @@ import { documentClient, entityOf } from '../shared/db.js';
 import { NotFoundError } from '../shared/errors.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import type { Contract, ListVendorsFilter, Rate, Review, Vendor, VendorSummary } from './model.js';
-import { normalizeLegalName, normalizeTaxId, searchableName } from './names.js';
+import { searchableName } from './names.js';
 import { summaryOf } from './resources.js';
+import {
+  claimKey,
+  claimsOf,
+  EXPIRY_PARTITION,
+  rateCardKey,
+  type UniqueField,
+  VENDOR_PARTS,
+  type VendorIndexName,
+  vendorKey,
+  vendorPartition,
+} from './vendor-keys.js';
 
 /**
  * The Vendors table. One partition per vendor holds the vendor item and everything that
@@ -17,42 +28,6 @@ import { summaryOf } from './resources.js';
  * out of the sparse indexes.
  */
 export const vendorsTableName = requireEnv('VENDORS_TABLE_NAME');
-
-const partitionOf = (vendorId: string) => `VENDOR#${vendorId}`;
-export const vendorKey = (id: string) => ({ pk: partitionOf(id), sk: 'VENDOR' });
-export const capabilityKey = (id: string, capability: string) => ({
-  pk: partitionOf(id),
-  sk: `CAPABILITY#${capability}`,
-});
-export const contractKey = (vendorId: string, id: string) => ({
-  pk: partitionOf(vendorId),
-  sk: `CONTRACT#${id}`,
-});
-export const rateCardKey = (vendorId: string, roleKey: string) => ({
-  pk: partitionOf(vendorId),
-  sk: `RATECARD#${roleKey}`,
-});
-export const reviewKey = (vendorId: string, id: string) => ({
-  pk: partitionOf(vendorId),
-  sk: `REVIEW#${id}`,
-});
-
-/** A vendor owns its normalized legal name and tax id: creating a second owner fails. */
-export type UniqueField = 'legalName' | 'taxId';
-export const claimKey = (field: UniqueField, value: string) => ({
-  pk: field === 'legalName' ? `VENDOR_LEGAL_NAME#${value}` : `VENDOR_TAX_ID#${value}`,
-  sk: 'UNIQUE',
-});
-
-export function claimsOf(vendor: Pick<Vendor, 'legalName' | 'taxId'>): Partial<Record<UniqueField, string>> {
-  return {
-    legalName: normalizeLegalName(vendor.legalName),
-    ...(vendor.taxId ? { taxId: normalizeTaxId(vendor.taxId) } : {}),
-  };
-}
-
-/** All contracts expiring across vendors sit in one index partition, ordered by expiry date. */
-export const EXPIRY_PARTITION = 'CONTRACT';
 
 /** Item attributes that are storage detail, not part of the record. */
 const STORAGE_ATTRIBUTES = new Set([
@@ -90,22 +65,30 @@ export async function ownerOfClaim(field: UniqueField, vendor: Pick<Vendor, 'leg
   return typeof Item?.vendorId === 'string' ? getVendor(Item.vendorId) : undefined;
 }
 
-export async function listContracts(vendorId: string): Promise<Contract[]> {
-  const contracts: Contract[] = [];
+/** Every item of one kind in a vendor's partition, in sort key order. */
+async function listParts(
+  vendorId: string,
+  part: keyof typeof VENDOR_PARTS,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await documentClient.send(
       new QueryCommand({
         TableName: vendorsTableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contracts)',
-        ExpressionAttributeValues: { ':pk': partitionOf(vendorId), ':contracts': 'CONTRACT#' },
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :part)',
+        ExpressionAttributeValues: { ':pk': vendorPartition(vendorId), ':part': VENDOR_PARTS[part] },
         ExclusiveStartKey: startKey,
       }),
     );
-    contracts.push(...(page.Items ?? []).map((item) => withoutStorage<Contract>(item)));
+    items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return contracts;
+  return items;
+}
+
+export async function listContracts(vendorId: string): Promise<Contract[]> {
+  return (await listParts(vendorId, 'contract')).map((item) => withoutStorage<Contract>(item));
 }
 
 /** Contracts across all vendors expiring on or between two dates, soonest first. */
@@ -117,7 +100,7 @@ export async function listContractsExpiring(
   const result = await queryPage({
     input: {
       TableName: vendorsTableName,
-      IndexName: 'byExpiry',
+      IndexName: 'byExpiry' satisfies VendorIndexName,
       KeyConditionExpression: 'expiryPartition = :partition AND expirySort BETWEEN :from AND :until',
       ExpressionAttributeValues: { ':partition': EXPIRY_PARTITION, ':from': from, ':until': `${until}#~` },
     },
@@ -153,7 +136,7 @@ export async function listVendorSummaries(
   filter: Omit<ListVendorsFilter, 'limit' | 'cursor'>,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<VendorSummary>> {
-  const [indexName, attribute, value] = filter.capability
+  const [indexName, attribute, value]: [VendorIndexName, string, string] = filter.capability
     ? ['byCapability', 'capability', filter.capability]
     : filter.status
       ? ['byStatus', 'status', filter.status]
@@ -208,21 +191,7 @@ export async function getRateCardRole(vendorId: string, roleKey: string): Promis
 }
 
 export async function listRateCardRoles(vendorId: string): Promise<RateCardRole[]> {
-  const roles: RateCardRole[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: vendorsTableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rates)',
-        ExpressionAttributeValues: { ':pk': partitionOf(vendorId), ':rates': 'RATECARD#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    roles.push(...((page.Items ?? []) as RateCardRole[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return roles;
+  return (await listParts(vendorId, 'rateCard')) as unknown as RateCardRole[];
 }
 
 /** A vendor's reviews, newest first (review ids are time-ordered). */
@@ -234,11 +203,11 @@ export async function listReviews(
     input: {
       TableName: vendorsTableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :reviews)',
-      ExpressionAttributeValues: { ':pk': partitionOf(vendorId), ':reviews': 'REVIEW#' },
+      ExpressionAttributeValues: { ':pk': vendorPartition(vendorId), ':reviews': VENDOR_PARTS.review },
       ScanIndexForward: false,
     },
     keyAttributes: ['pk', 'sk'],
-    partition: { attribute: 'pk', value: partitionOf(vendorId) },
+    partition: { attribute: 'pk', value: vendorPartition(vendorId) },
     ...page,
   });
   return { ...result, items: result.items.map((item) => withoutStorage<Review>(item)) };

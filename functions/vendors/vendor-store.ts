@@ -12,13 +12,12 @@ import {
   claimsOf,
   contractKey,
   EXPIRY_PARTITION,
-  type RateCardRole,
   rateCardKey,
   reviewKey,
   type UniqueField,
   vendorKey,
-  vendorsTableName,
-} from './vendor-queries.js';
+} from './vendor-keys.js';
+import { type RateCardRole, vendorsTableName } from './vendor-queries.js';
 
 /** Writes to the Vendors table: conditional Puts in transactions, each with its audit event. */
 

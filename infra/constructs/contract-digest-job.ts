@@ -5,6 +5,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { DIGEST_WINDOW_DAYS } from '../../functions/vendors/model.js';
+import { DIGEST_MARKER_PREFIX } from '../../functions/vendors/vendor-keys.js';
 import type { AppConfig } from '../config.js';
 import type { DataTables } from './data-tables.js';
 import type { EmailSender } from './email-sender.js';
@@ -34,7 +35,8 @@ export class ContractDigestJob extends Construct {
       environment: { PUBLIC_BASE_URL: props.config.publicBaseUrl },
     });
     // Reads contracts and vendors; writes only the digest markers.
-    props.data.grantVendorsWrite(this.handler);
+    props.data.grantVendorsRead(this.handler);
+    props.data.grantVendorsPutUnder(this.handler, DIGEST_MARKER_PREFIX);
     props.email.grantSend(this.handler);
     // The scheduler's own role, so it may invoke this function and nothing else.
     const role = new Role(this, 'SchedulerRole', {

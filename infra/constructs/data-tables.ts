@@ -1,9 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { APPROVAL_PENDING_INDEX } from '../../functions/approvals/model.js';
+import { REQUEST_INDEXES } from '../../functions/requests/request-keys.js';
+import { VENDOR_INDEXES } from '../../functions/vendors/vendor-keys.js';
 import type { HandlerFunction } from './handler-function.js';
 
 /** Reads in request paths are Gets and Queries: never a Scan. */
@@ -26,30 +28,6 @@ function stateTable(scope: Construct, id: string, timeToLiveAttribute?: string):
     removalPolicy: RemovalPolicy.RETAIN,
   });
 }
-
-/** The list indexes of requests: each filter is a Query on its own index, newest (highest id) first. */
-export const REQUEST_INDEXES = {
-  byBusinessFunction: 'businessFunction',
-  byStatus: 'status',
-  byFiscalYear: 'fiscalYear',
-  byEntity: 'entity',
-} as const;
-
-/**
- * The list indexes of vendors. Vendor items carry `entity`, `status` and `sortName` (normalized
- * display name + id); one extra item per vendor and capability carries `capability`, `sortName`
- * and the vendor's summary, written in the same transaction as the vendor. So every filter
- * (status, capability, all) is a Query on its own sparse index, in name order, and a name prefix
- * is `begins_with(sortName)` on any of them. Contracts carry `expiryPartition` and `expirySort`
- * (expiry date + id): one partition for all vendors' contracts, which is small (hundreds of
- * contracts, written a few times a day) and read as a date range.
- */
-export const VENDOR_INDEXES = {
-  byName: { partitionKey: 'entity', sortKey: 'sortName' },
-  byStatus: { partitionKey: 'status', sortKey: 'sortName' },
-  byCapability: { partitionKey: 'capability', sortKey: 'sortName' },
-  byExpiry: { partitionKey: 'expiryPartition', sortKey: 'expirySort' },
-} as const;
 
 /**
  * The stateful part of the system: every table, retained on delete. Each grant sets the
@@ -121,6 +99,21 @@ export class DataTables extends Construct {
       'dynamodb:PutItem',
       'dynamodb:ConditionCheckItem',
     ]);
+  }
+
+  /**
+   * Create-or-replace Puts on items whose partition key starts with the prefix, and no other
+   * writes: a job that keeps its own markers in the table cannot touch vendors.
+   */
+  grantVendorsPutUnder(fn: HandlerFunction, partitionPrefix: string): void {
+    fn.addEnvironment('VENDORS_TABLE_NAME', this.vendors.tableName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [this.vendors.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${partitionPrefix}*`] } },
+      }),
+    );
   }
 
   grantApprovalsRead(fn: HandlerFunction): void {

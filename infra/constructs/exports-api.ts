@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 import { exportRoutes } from '../../functions/exports/routes.js';
 import type { ConsultancyHttpApi } from './consultancy-http-api.js';
 import type { DataTables } from './data-tables.js';
+import type { HandlerFunction } from './handler-function.js';
+import { addRoutes } from './route-access.js';
 
 /** How long an export file is kept: long enough to download again, short enough not to pile up. */
 const EXPORT_RETENTION_DAYS = 7;
@@ -41,11 +43,7 @@ export class ExportsApi extends Construct {
       },
     ]);
 
-    for (const route of exportRoutes) {
-      const handler = props.api.addRoute(this, route);
-      props.data.grantBudgetsRead(handler);
-      props.data.grantRequestsRead(handler);
-      props.data.grantVendorsRead(handler);
+    const grantWrite = (handler: HandlerFunction) => {
       handler.addEnvironment('EXPORTS_BUCKET_NAME', this.bucket.bucketName);
       // Write (single or multipart, abort on failure) and read (the presigned link is signed by
       // this role) under spend/ only.
@@ -67,6 +65,7 @@ export class ExportsApi extends Construct {
         ],
         true,
       );
-    }
+    };
+    addRoutes(this, props.api, exportRoutes, { data: props.data, exports: { grantWrite } });
   }
 }

@@ -4,6 +4,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../functions/platform/api.js';
 import { vendorRoutes } from '../../functions/vendors/routes.js';
+import { DIGEST_MARKER_PREFIX } from '../../functions/vendors/vendor-keys.js';
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
 import { actionsOf, type Json, type Statement, synthesizedTemplate } from './synthesized.js';
@@ -176,9 +177,7 @@ describe('the contract digest job', () => {
     const [, fn] = functionFor(CONTRACT_DIGEST_ENTRY);
     const variables = fn.Properties.Environment.Variables;
 
-    expect(actionsOn(fn, vendorsTableId())).toEqual(
-      [...READ, 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem'].sort(),
-    );
+    expect(actionsOn(fn, vendorsTableId())).toEqual([...READ, 'dynamodb:PutItem'].sort());
     expect(actionsOn(fn, auditTableId())).toEqual([]);
     expect(statementsOf(fn).find((statement) => statement.Action === 'ses:SendEmail')).toMatchObject({
       Condition: { StringEquals: { 'ses:FromAddress': cdkContext['techops:emailSender'] } },
@@ -189,5 +188,22 @@ describe('the contract digest job', () => {
       VENDORS_TABLE_NAME: { Ref: vendorsTableId() },
     });
     expect(fn.Properties.Timeout).toBe(120);
+  });
+
+  it('lets the digest function write only items in the digest marker partitions', () => {
+    const [, fn] = functionFor(CONTRACT_DIGEST_ENTRY);
+
+    const writes = statementsOf(fn).filter(
+      (statement) =>
+        JSON.stringify(statement.Resource).includes(`"${vendorsTableId()}"`) &&
+        actionsOf(statement).some((action) => !READ.includes(action)),
+    );
+
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:PutItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${DIGEST_MARKER_PREFIX}*`] } },
+      }),
+    ]);
   });
 });

@@ -304,6 +304,7 @@ describe('buildOpenApiDocument', () => {
       method: 'POST',
       path: '/echo',
       entry: 'functions/platform/health.ts',
+      access: {},
       summary: 'Echo',
       tag: 'Platform',
       body: Defaulted,

@@ -1,12 +1,15 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, isConditionFailure } from '../shared/db.js';
+import { digestMarkerKey } from './vendor-keys.js';
 import { vendorsTableName } from './vendor-queries.js';
 
-/** "Today's contract digest for this owner": kept a few days, then removed by TTL. */
-const digestKey = (ownerEmail: string, date: string) => ({
-  pk: `CONTRACT_DIGEST#${ownerEmail.toLowerCase()}#${date}`,
-  sk: 'DIGEST',
-});
+/**
+ * The contract digest job's markers in the Vendors table, its only writes there (the job's
+ * IAM grant is limited to these partitions). Kept apart from vendor-store.ts, whose writes
+ * append audit events: the job has no audit access.
+ */
+
+/** Digest markers are kept a few days, then removed by TTL. */
 const DIGEST_MARKER_TTL_SECONDS = 3 * 24 * 60 * 60;
 
 /**
@@ -19,7 +22,7 @@ export async function claimDigest(ownerEmail: string, date: string, claimId: str
       new PutCommand({
         TableName: vendorsTableName,
         Item: {
-          ...digestKey(ownerEmail, date),
+          ...digestMarkerKey(ownerEmail, date),
           state: 'SENDING',
           claimId,
           expiresAt: Math.floor(Date.now() / 1000) + DIGEST_MARKER_TTL_SECONDS,
@@ -47,7 +50,7 @@ export async function settleDigest(
     new PutCommand({
       TableName: vendorsTableName,
       Item: {
-        ...digestKey(ownerEmail, date),
+        ...digestMarkerKey(ownerEmail, date),
         state,
         claimId,
         settledAt: new Date().toISOString(),
