@@ -1,12 +1,7 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
-import { requireEnv } from '../shared/config.js';
-import { documentClient, isConditionFailure } from '../shared/db.js';
-import { type BusinessFunction, businessFunctionItem } from './schemas.js';
-
-const referenceTableName = requireEnv('REFERENCE_TABLE_NAME');
+import { insertBusinessFunction } from './business-functions.js';
+import type { BusinessFunction } from './schemas.js';
 
 /**
  * Adds a business function to the reference data, with its audit event in the same
@@ -25,24 +20,5 @@ export async function addBusinessFunction(
     at: now.toISOString(),
     after: { ...businessFunction },
   });
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: referenceTableName,
-              Item: businessFunctionItem(businessFunction),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          appendAuditEvent(event),
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return insertBusinessFunction(businessFunction, event);
 }

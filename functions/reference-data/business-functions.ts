@@ -1,8 +1,10 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { appendAuditEvent } from '../shared/audit.js';
+import type { AuditEvent } from '../shared/audit-event.js';
 import { requireEnv } from '../shared/config.js';
-import { documentClient } from '../shared/db.js';
+import { documentClient, isConditionFailure } from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
-import { BUSINESS_FUNCTION_PARTITION, type BusinessFunction } from './schemas.js';
+import { BUSINESS_FUNCTION_PARTITION, type BusinessFunction, businessFunctionItem } from './schemas.js';
 
 /** Business functions are reference data: code, name and head (the default approver). */
 const referenceTableName = requireEnv('REFERENCE_TABLE_NAME');
@@ -34,4 +36,31 @@ export async function listBusinessFunctions(page: {
     ...page,
   });
   return { ...result, items: result.items.map(fromItem) };
+}
+
+/** Writes a new business function with its audit event; false (and nothing written) when the code exists. */
+export async function insertBusinessFunction(
+  businessFunction: BusinessFunction,
+  event: AuditEvent,
+): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: referenceTableName,
+              Item: businessFunctionItem(businessFunction),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          appendAuditEvent(event),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
