@@ -1,3 +1,4 @@
+import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { insertBusinessFunction } from './business-functions.js';
@@ -20,5 +21,6 @@ export async function addBusinessFunction(
     at: now.toISOString(),
     after: { ...businessFunction },
   });
-  return insertBusinessFunction(businessFunction, event);
+  // Only this module loads the audit trail: the readers of business functions need no audit table.
+  return insertBusinessFunction(businessFunction, appendAuditEvent(event));
 }

@@ -1,8 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { appendAuditEvent } from '../shared/audit.js';
-import type { AuditEvent } from '../shared/audit-event.js';
 import { requireEnv } from '../shared/config.js';
-import { documentClient, isConditionFailure } from '../shared/db.js';
+import { documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import { BUSINESS_FUNCTION_PARTITION, type BusinessFunction, businessFunctionItem } from './schemas.js';
 
@@ -38,10 +36,13 @@ export async function listBusinessFunctions(page: {
   return { ...result, items: result.items.map(fromItem) };
 }
 
-/** Writes a new business function with its audit event; false (and nothing written) when the code exists. */
+/**
+ * Writes a new business function together with `alongside` (its audit event); false, and
+ * nothing written, when the code exists.
+ */
 export async function insertBusinessFunction(
   businessFunction: BusinessFunction,
-  event: AuditEvent,
+  alongside: TransactItem,
 ): Promise<boolean> {
   try {
     await documentClient.send(
@@ -54,7 +55,7 @@ export async function insertBusinessFunction(
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          appendAuditEvent(event),
+          alongside,
         ],
       }),
     );
