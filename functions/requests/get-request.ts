@@ -1,6 +1,6 @@
 import middy from '@middy/core';
-import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
 import { etagOf } from '../shared/concurrency.js';
+import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
 import { RequestIdPath, toResource } from './model.js';
 import { getRequestVisibleTo } from './request-queries.js';
 

@@ -122,4 +122,3 @@ export interface ConsultancyRequest extends Omit<RequestResourceType, 'estimated
 export function toResource(request: ConsultancyRequest): RequestResourceType {
   return RequestResource.parse({ ...request, estimatedCost: formatMoney(request.estimatedCost) });
 }
-
