@@ -15,7 +15,7 @@ export interface Caller {
 }
 
 /** The caller as a request, review or audit event names them. */
-export function personOf(caller: Caller) {
+export function personOf(caller: Pick<Caller, 'sub' | 'name' | 'email'>) {
   return { sub: caller.sub, name: caller.name, email: caller.email };
 }
 
