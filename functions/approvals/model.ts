@@ -4,7 +4,7 @@ import {
   APPROVAL_STATUSES,
   type ApprovalStatus,
   type RequestApprovalSummaryType,
-} from '../requests/model.js';
+} from '../shared/approval-summary.js';
 import { idPattern } from '../shared/ids.js';
 import { formatMoney, type Money } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';

@@ -1,11 +1,14 @@
 import type { Writable } from 'node:stream';
-import { listPositions } from '../budgets/budget-store.js';
+import { getFiscalYear, listPositions } from '../budgets/budget-store.js';
 import type { StoredLine } from '../budgets/model.js';
 import { getRequestsByIds } from '../requests/request-queries.js';
+import { type Caller, requireRole } from '../shared/auth.js';
+import { NotFoundError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
 import { getVendors } from '../vendors/vendor-queries.js';
 import { csvLine, UTF8_BOM } from './csv.js';
-import { SPEND_COLUMNS, type SpendRow } from './model.js';
+import { DOWNLOAD_SECONDS, downloadUrlOf, type ExportFile, streamToBucket } from './export-bucket.js';
+import { type ExportSpendInput, SPEND_COLUMNS, type SpendRow, spendExportFileName } from './model.js';
 
 /**
  * Finance's spend export: one row per request with a commitment or actual, read line by line
@@ -111,4 +114,49 @@ export async function writeSpendExport(
   }
   out.end();
   return totals;
+}
+
+const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' };
+
+/**
+ * Exports a fiscal year's spend (optionally one business function's, one vendor's) into the
+ * exports bucket and answers where to download it, with the totals.
+ */
+export async function exportSpend(caller: Caller, query: ExportSpendInput, now = new Date()) {
+  requireRole(caller, 'finance', 'admin');
+  const year = await getFiscalYear(query.fiscalYear);
+  if (!year) throw new NotFoundError(`No budget envelope is set for ${query.fiscalYear}.`);
+  const lines = year.lines
+    .filter(
+      (line) => query.businessFunction === undefined || line.businessFunction === query.businessFunction,
+    )
+    .sort((a, b) => a.businessFunction.localeCompare(b.businessFunction));
+  if (query.businessFunction !== undefined && lines.length === 0) {
+    throw new NotFoundError(`${query.businessFunction} has no budget line in ${query.fiscalYear}.`);
+  }
+
+  const fileName = spendExportFileName(query, now);
+  const file: ExportFile = {
+    key: `spend/${query.fiscalYear}/${fileName}`,
+    contentType: CONTENT_TYPES[query.format],
+    contentDisposition: `attachment; filename="${fileName}"`,
+  };
+  const totals = await streamToBucket(file, (out) =>
+    writeSpendExport(
+      out,
+      query.format,
+      { fiscalYear: query.fiscalYear, currency: year.envelope.currency },
+      spendRows(lines, query.vendorId),
+    ),
+  );
+
+  const downloadUrl = await downloadUrlOf(file);
+  const money = (minor: number) => formatMoney({ minor, currency: year.envelope.currency });
+  return {
+    downloadUrl,
+    expiresAt: new Date(now.getTime() + DOWNLOAD_SECONDS * 1000).toISOString(),
+    fileName,
+    rows: totals.rows,
+    totals: { committed: money(totals.committedMinor), actual: money(totals.actualMinor) },
+  };
 }

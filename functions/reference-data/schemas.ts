@@ -4,6 +4,19 @@ export const BusinessFunctionCode = z
   .string()
   .regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'Must be a business function code such as "QA".');
 
+/** The kinds of consultancy support TechOps buys: what requests ask for and vendors offer. */
+export const REQUEST_CATEGORIES = [
+  'VALIDATION_CQV',
+  'REGULATORY',
+  'QUALITY_SYSTEMS',
+  'PROCESS_ENGINEERING',
+  'TECH_TRANSFER',
+  'SUPPLY_CHAIN',
+  'DIGITAL_DATA',
+  'OPERATIONAL_EXCELLENCE',
+  'OTHER',
+] as const;
+
 export const BusinessFunctionResource = z
   .object({
     code: BusinessFunctionCode,

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
+import { etagOf } from '../shared/concurrency.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
-import { etagOf, RequestIdPath, toResource } from './model.js';
+import { RequestIdPath, toResource } from './model.js';
 import { getRequestVisibleTo } from './request-queries.js';
 
 export const handler = middy<ApiEvent>()

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { BusinessFunctionCode } from '../reference-data/schemas.js';
-import type { Caller } from '../shared/auth.js';
+import { BusinessFunctionCode, REQUEST_CATEGORIES } from '../reference-data/schemas.js';
+import { RequestApprovalSummary } from '../shared/approval-summary.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
 import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
@@ -12,19 +12,6 @@ import {
   SingleLineText,
   VendorId,
 } from '../shared/schemas.js';
-
-/** The kinds of consultancy support TechOps buys. */
-export const REQUEST_CATEGORIES = [
-  'VALIDATION_CQV',
-  'REGULATORY',
-  'QUALITY_SYSTEMS',
-  'PROCESS_ENGINEERING',
-  'TECH_TRANSFER',
-  'SUPPLY_CHAIN',
-  'DIGITAL_DATA',
-  'OPERATIONAL_EXCELLENCE',
-  'OTHER',
-] as const;
 
 export const URGENCIES = ['LOW', 'NORMAL', 'HIGH', 'CRITICAL'] as const;
 
@@ -85,27 +72,6 @@ export const ListRequestsQuery = z.strictObject({
 
 export const RequestHistoryQuery = z.strictObject({ ...PaginationQuery });
 
-const Contact = z.object({ name: z.string(), email: z.string() });
-
-/** An approval step's life: waiting on its approver, then decided, expired or voided by a withdrawal. */
-export const APPROVAL_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'VOIDED'] as const;
-export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
-
-/** What a request shows of its approval: whom it waits on, and later who decided what. */
-export const RequestApprovalSummary = z.object({
-  id: z.string(),
-  approver: Contact,
-  status: z.enum(APPROVAL_STATUSES),
-  requestedAt: z.string(),
-  reassignedFrom: Contact.optional().describe(
-    "The business function's head, when they are the requester and may not decide their own request.",
-  ),
-  decidedAt: z.string().optional(),
-  decidedBy: Contact.optional(),
-  comment: z.string().optional(),
-});
-export type RequestApprovalSummaryType = z.infer<typeof RequestApprovalSummary>;
-
 export const RequestResource = z
   .object({
     id: z.string(),
@@ -156,9 +122,3 @@ export interface ConsultancyRequest extends Omit<RequestResourceType, 'estimated
 export function toResource(request: ConsultancyRequest): RequestResourceType {
   return RequestResource.parse({ ...request, estimatedCost: formatMoney(request.estimatedCost) });
 }
-
-export function personOf(caller: Caller) {
-  return { sub: caller.sub, name: caller.name, email: caller.email };
-}
-
-export { etagOf } from '../shared/concurrency.js';

@@ -1,158 +1,14 @@
 import middy from '@middy/core';
 import * as z from 'zod';
 import { startApprovalWorkflow } from '../approvals/workflow.js';
-import { getBusinessFunction } from '../reference-data/business-functions.js';
-import { newAuditEvent } from '../shared/audit-event.js';
-import { type Caller, requireRole } from '../shared/auth.js';
-import { optionalEnv, requireEnv } from '../shared/config.js';
-import { type FieldIssue, ServiceUnavailableError, ValidationError } from '../shared/errors.js';
-import { assertFiscalYearStartMonth, fiscalYearOf } from '../shared/fiscal-year.js';
-import { type ApiEvent, apiMiddlewares, callerOf, json, parseJsonBody, zodIssues } from '../shared/http.js';
-import {
-  type Alongside,
-  type Answer,
-  createOnce,
-  type FirstResponse,
-  headersOf,
-  type IdempotencyClaim,
-  idempotencyClaimOf,
-} from '../shared/idempotency.js';
-import { newId } from '../shared/ids.js';
-import { logger } from '../shared/logger.js';
-import { parseMoney } from '../shared/money.js';
-import { NOT_ENGAGEABLE } from '../vendors/lifecycle.js';
-import { getVendor } from '../vendors/vendor-queries.js';
-import {
-  type ConsultancyRequest,
-  etagOf,
-  personOf,
-  SubmitRequestBody,
-  type SubmitRequestInput,
-  toResource,
-} from './model.js';
-import { assertMaySubmitFor } from './policy.js';
-import { insertRequest } from './request-commands.js';
+import { requireEnv } from '../shared/config.js';
+import { type ApiEvent, apiMiddlewares, callerOf, json, parseJsonBody } from '../shared/http.js';
+import { headersOf, idempotencyClaimOf } from '../shared/idempotency.js';
 import { requestsTableName } from './request-queries.js';
+import { type StartApproval, submitRequest } from './request-submission.js';
 
-const fiscalYearStartMonth = Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1'));
-assertFiscalYearStartMonth(fiscalYearStartMonth);
 const approvalWorkflowArn = requireEnv('APPROVAL_WORKFLOW_ARN');
-
-/**
- * Validates the body, that its business function exists and that its preferred vendor may be
- * engaged, reporting every problem at once. Both lookups run at once (one round trip).
- */
-async function validateSubmission(
-  raw: unknown,
-): Promise<SubmitRequestInput & { preferredVendorName?: string }> {
-  const parsed = SubmitRequestBody.safeParse(raw);
-  const issues: FieldIssue[] = parsed.success ? [] : zodIssues(parsed.error);
-  const fields = (raw ?? {}) as { businessFunction?: unknown; preferredVendorId?: unknown };
-  const wellFormed = (field: keyof typeof fields): string | undefined => {
-    const value = fields[field];
-    return typeof value === 'string' && !issues.some((issue) => issue.field === field) ? value : undefined;
-  };
-  const code = wellFormed('businessFunction');
-  const vendorId = wellFormed('preferredVendorId');
-  const [businessFunction, vendor] = await Promise.all([
-    code === undefined ? undefined : getBusinessFunction(code),
-    vendorId === undefined ? undefined : getVendor(vendorId),
-  ]);
-  if (code !== undefined && businessFunction === undefined) {
-    issues.push({ field: 'businessFunction', message: `Unknown business function "${code}".` });
-  }
-  if (vendorId !== undefined) {
-    if (vendor === undefined) {
-      issues.push({ field: 'preferredVendorId', message: `Unknown vendor "${vendorId}".` });
-    } else if (NOT_ENGAGEABLE.includes(vendor.status)) {
-      issues.push({
-        field: 'preferredVendorId',
-        message: `${vendor.displayName} is ${vendor.status}${vendor.statusReason ? ` (${vendor.statusReason})` : ''} and may not be engaged.`,
-      });
-    }
-  }
-  if (!parsed.success || issues.length > 0) throw new ValidationError(issues);
-  return { ...parsed.data, ...(vendor ? { preferredVendorName: vendor.displayName } : {}) };
-}
-
-/**
- * Starts the request's approval workflow. The request is stored first, so a failure here loses
- * nothing: the caller is told to retry (a replay starts it again, never twice) and the
- * sweeper starts any request left in SUBMITTED.
- */
-async function startApproval(requestId: string): Promise<void> {
-  try {
-    await startApprovalWorkflow(approvalWorkflowArn, requestId);
-  } catch (error) {
-    logger.error('Could not start the approval workflow', { requestId, error: error as Error });
-    throw new ServiceUnavailableError(
-      `Request ${requestId} is stored, but its approval could not be started yet. Retry with the same Idempotency-Key, or leave it: it will be started automatically within minutes.`,
-    );
-  }
-}
-
-const created = (request: ConsultancyRequest): FirstResponse => ({
-  statusCode: 201,
-  body: toResource(request),
-  headers: { location: `/requests/${request.id}`, etag: etagOf(request) },
-});
-
-/**
- * Submits a consultancy request for a business function and starts its approval. With an
- * Idempotency-Key, a retry of the same body answers the first response again and stores
- * nothing new (and starts the approval if the first attempt could not).
- */
-export async function submitRequest(
-  caller: Caller,
-  raw: unknown,
-  claim: IdempotencyClaim | undefined,
-  now = new Date(),
-): Promise<Answer> {
-  requireRole(caller, 'requester', 'admin');
-  // Validation reads reference data: it runs alongside the look-up of the key, and a remembered
-  // response wins over it (so its failure is no error then).
-  const validated = validateSubmission(raw);
-  validated.catch(() => undefined);
-  const result = await createOnce(
-    claim,
-    async (alongside) => store(caller, await validated, alongside, now),
-    created,
-  );
-  await startApproval((result.body as { id: string }).id);
-  return result;
-}
-
-/** Stores a validated submission with its audit event (and idempotency record) in one transaction. */
-async function store(
-  caller: Caller,
-  body: SubmitRequestInput & { preferredVendorName?: string },
-  alongside: Alongside<ConsultancyRequest>,
-  now: Date,
-): Promise<ConsultancyRequest> {
-  assertMaySubmitFor(caller, body.businessFunction);
-
-  const at = now.toISOString();
-  const request: ConsultancyRequest = {
-    id: newId('request', now.getTime()),
-    ...body,
-    estimatedCost: parseMoney(body.estimatedCost),
-    fiscalYear: fiscalYearOf(body.startDate, fiscalYearStartMonth),
-    status: 'SUBMITTED',
-    requester: personOf(caller),
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  };
-  const event = newAuditEvent(caller, {
-    entityType: 'REQUEST',
-    entityId: request.id,
-    action: 'REQUEST_SUBMITTED',
-    at,
-    after: toResource(request),
-  });
-  await insertRequest(request, event, alongside(request));
-  return request;
-}
+const startApproval: StartApproval = (requestId) => startApprovalWorkflow(approvalWorkflowArn, requestId);
 
 export const handler = middy<ApiEvent>()
   .use(apiMiddlewares())
@@ -160,6 +16,6 @@ export const handler = middy<ApiEvent>()
     const caller = callerOf(event);
     const raw = parseJsonBody(event, z.unknown());
     const claim = idempotencyClaimOf(event, caller, requestsTableName, raw);
-    const result = await submitRequest(caller, raw, claim);
+    const result = await submitRequest(caller, raw, claim, startApproval);
     return json(result.statusCode, result.body, headersOf(result));
   });

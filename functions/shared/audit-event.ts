@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Caller } from './auth.js';
+import { type Caller, personOf } from './auth.js';
 import { newId } from './ids.js';
 
 /** An entry of the append-only audit trail: who, when, what, before/after, why. */
@@ -71,7 +71,7 @@ export function newAuditEvent(
 ): AuditEvent {
   return {
     eventId: newId('auditEvent', Date.parse(fields.at)),
-    actor: { sub: caller.sub, name: caller.name, email: caller.email },
+    actor: personOf(caller),
     ...fields,
   };
 }

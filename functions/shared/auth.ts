@@ -14,6 +14,11 @@ export interface Caller {
   businessFunction?: string;
 }
 
+/** The caller as a request, review or audit event names them. */
+export function personOf(caller: Pick<Caller, 'sub' | 'name' | 'email'>) {
+  return { sub: caller.sub, name: caller.name, email: caller.email };
+}
+
 /** Claim names are configuration so that Cognito, Entra ID or Okta tokens all work. */
 const claimNames = {
   groups: optionalEnv('AUTH_GROUPS_CLAIM', 'groups'),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { REQUEST_CATEGORIES } from '../requests/model.js';
+import { REQUEST_CATEGORIES } from '../reference-data/schemas.js';
 import { isKnownCountry } from '../shared/countries.js';
 import { type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';

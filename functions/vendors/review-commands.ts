@@ -1,6 +1,5 @@
-import { personOf } from '../requests/model.js';
 import { getRequestById } from '../requests/request-queries.js';
-import type { Caller } from '../shared/auth.js';
+import { type Caller, personOf } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
 import { type Alongside, nothingAlongside } from '../shared/idempotency.js';
 import { newId } from '../shared/ids.js';

@@ -1,7 +1,6 @@
 import type * as z from 'zod';
-import { personOf } from '../requests/model.js';
 import { type AuditEvent, newAuditEvent } from '../shared/audit-event.js';
-import type { Caller } from '../shared/auth.js';
+import { type Caller, personOf } from '../shared/auth.js';
 import { assertIfMatch } from '../shared/concurrency.js';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.js';
 import { type Alongside, nothingAlongside } from '../shared/idempotency.js';
