@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import { SettleRequestTask } from '../../workflows/approval-contracts.js';
-import type { RequestEvent } from '../requests/lifecycle.js';
-import { type RequestStatus, UNDECIDED_STATUSES } from '../requests/model.js';
+import { allows, type RequestEvent } from '../requests/lifecycle.js';
+import type { RequestStatus } from '../requests/model.js';
 import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
@@ -18,6 +18,9 @@ export class NoDecisionError extends Error {
     this.name = 'NoDecisionError';
   }
 }
+
+/** The events that settle a request; one that allows none is settled (or withdrawn) already. */
+const SETTLING_EVENTS: readonly RequestEvent[] = ['FAIL', 'REFUSE_BUDGET', 'REJECT', 'EXPIRE'];
 
 const ACTIONS: Partial<Record<RequestStatus, string>> = {
   APPROVED: 'REQUEST_APPROVED',
@@ -53,7 +56,8 @@ export async function settleRequest(
   const request = await getRequestById(input.requestId);
   if (!request) return { outcome: 'UNKNOWN', notify: false };
   if (request.status === 'APPROVED' && input.budget?.committed) return { outcome: 'APPROVED', notify: true };
-  if (!UNDECIDED_STATUSES.includes(request.status)) return { outcome: request.status, notify: false };
+  if (!SETTLING_EVENTS.some((event) => allows(request.status, event)))
+    return { outcome: request.status, notify: false };
   const approval = request.approval ? await getApproval(request.approval.id) : undefined;
   const at = now.toISOString();
 

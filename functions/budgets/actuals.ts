@@ -76,11 +76,12 @@ export async function recordActual(
   const amount = parseMoney(input.amount);
   const at = now.toISOString();
   // Both reads at once: a vendor named in the body must exist (the request's own was checked on submit).
-  let [request, namedVendor] = await Promise.all([
+  const [found, namedVendor] = await Promise.all([
     getRequestById(input.requestId),
     input.vendorId === undefined ? undefined : getVendor(input.vendorId),
   ]);
-  if (!request) throw new NotFoundError(`No request ${input.requestId}.`);
+  if (!found) throw new NotFoundError(`No request ${input.requestId}.`);
+  let request = found;
   const vendorId = vendorOf(request, input);
   if (input.vendorId !== undefined && namedVendor === undefined) {
     throw new ValidationError([{ field: 'vendorId', message: `Unknown vendor "${input.vendorId}".` }]);

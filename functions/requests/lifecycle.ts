@@ -38,13 +38,6 @@ export function allowedEvents(status: RequestStatus): RequestEvent[] {
   );
 }
 
-/** The statuses an event may start from. */
-export function statusesAllowing(event: RequestEvent): RequestStatus[] {
-  return REQUEST_LIFECYCLE.filter((transition) => transition.event === event).map(
-    (transition) => transition.from,
-  );
-}
-
 /** A request is not in a status that allows the event (409, naming what is allowed). */
 export class RequestTransitionError extends ConflictError {
   constructor(

@@ -28,9 +28,6 @@ export const REQUEST_STATUSES = [
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-/** Statuses in which the request is not yet decided, so its requester may still withdraw it. */
-export const UNDECIDED_STATUSES: readonly RequestStatus[] = ['SUBMITTED', 'IN_APPROVAL'];
-
 const dateFields = z.object({ startDate: isoDate, endDate: isoDate });
 
 export const SubmitRequestBody = z

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   approvalEmailOf,
@@ -12,10 +11,10 @@ import {
   validRequestBody,
 } from '../integration/support.js';
 import { assertDocumented } from '../openapi/response-validator.js';
+import { launchChromium } from './browser.js';
 
 // A real browser (Debian's Chromium, driven by Playwright) on the approver's emailed link.
 // This file works on ENG requests (head: Tomas Lindqvist).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ENG_HEAD = { name: 'Tomas Lindqvist', email: 'tomas.lindqvist@techops.example' };
 
 let browser: Browser;
@@ -23,13 +22,7 @@ let requester: string;
 let auditor: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   requester = await tokenFor({
     sub: 'erik-eng',
     name: 'Erik Engineering',

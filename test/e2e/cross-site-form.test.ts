@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html } from '../../functions/shared/html.js';
 import { approvalEmailOf, call, fundBudget, tokenFor, validRequestBody } from '../integration/support.js';
+import { launchChromium } from './browser.js';
 
 // A real browser on another site's page that posts the approver's form (issue 9, finding 10).
 // This file works on SC requests of FY2073 (nobody else budgets that year or lists SC).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let browser: Browser;
 let requester: string;
@@ -18,13 +17,7 @@ let evilOrigin: string;
 let target = '';
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   requester = await tokenFor({ groups: ['requester'], businessFunction: 'SC' });
   await fundBudget('FY2073', { SC: '5000000.00' });
   // "localhost" is another site than the gateway's 127.0.0.1, as evil.example would be.

@@ -65,17 +65,7 @@ describe('SingleLineText and MultiLineText', () => {
 });
 
 describe('every capability takes its text through the shared schemas', () => {
-  const request = {
-    title: 'CQV support',
-    businessFunction: 'QA',
-    category: 'VALIDATION_CQV',
-    description: 'IQ/OQ/PQ',
-    justification: 'No capacity.',
-    estimatedCost: { amount: '1000.00', currency: 'USD' },
-    startDate: '2027-02-01',
-    endDate: '2027-03-01',
-    urgency: 'LOW',
-  };
+  const request = validRequest();
   const vendor = {
     legalName: 'Acme Validation GmbH',
     displayName: 'Acme',
