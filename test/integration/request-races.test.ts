@@ -106,6 +106,23 @@ describe('racing operations on one request', { timeout: 600_000 }, () => {
     );
   });
 
+  it('never commits when a budget refusal and a withdrawal race', async () => {
+    // More than the line was given: the approval is refused its commitment (BUDGET_EXCEEDED).
+    await race(
+      () => pendingRequest(on, '200000000.00'),
+      async (request) => {
+        const decision = await decideByApi(request, 'APPROVED');
+        expect(decision.status).toBe(200);
+        await pause(Math.floor(Math.random() * 400));
+
+        const withdrawal = await withdraw(request);
+
+        // Withdrawn before the workflow settled it, or refused because it is BUDGET_EXCEEDED already.
+        expect([200, 409]).toContain(withdrawal.status);
+      },
+    );
+  });
+
   it('records an actual only while its request is still approved', async () => {
     await race(
       () => approvedRequest(on),
