@@ -1,0 +1,147 @@
+import * as z from 'zod';
+import { BusinessFunctionCode, REQUEST_CATEGORIES } from '../reference-data/schemas.js';
+import { URGENCIES } from '../requests/model.js';
+import { SingleLineText } from '../shared/schemas.js';
+import { RISK_TIERS, VENDOR_STATUSES } from '../vendors/model.js';
+
+/**
+ * The approval policy: a delegation-of-authority matrix kept as data, so operations change who
+ * approves what without a release. Rules are evaluated in order and the first match wins; the
+ * matching rule's steps are the request's approval chain, decided one after another.
+ */
+
+export const POLICY_LIMITS = { rules: 100, stepsPerChain: 10, membersPerGroup: 20 } as const;
+
+export const ApproverGroupName = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'Must be an approver group name such as "QA_LEADS".');
+
+/** A decimal amount in the budget's currency, e.g. "50000.00". */
+export const BandAmount = z
+  .string()
+  .regex(/^\d{1,15}(\.\d{1,4})?$/, 'Must be a decimal amount such as "50000.00".');
+
+/** Who may decide a step. */
+export const ApproverRef = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('FUNCTION_HEAD').describe("The head of the request's business function.") }),
+  z.strictObject({ kind: z.literal('HEAD_OF'), businessFunction: BusinessFunctionCode }),
+  z.strictObject({
+    kind: z.literal('PERSON'),
+    name: SingleLineText.min(1).max(200),
+    email: z.email(),
+  }),
+  z.strictObject({ kind: z.literal('GROUP'), group: ApproverGroupName }),
+]);
+export type ApproverRefType = z.infer<typeof ApproverRef>;
+
+/** `from` is included, `below` is not; either may be left out (open-ended). */
+export const AmountBand = z.strictObject({ from: BandAmount.optional(), below: BandAmount.optional() });
+export type AmountBandType = z.infer<typeof AmountBand>;
+
+/** Every condition given must hold; within one condition, any listed value matches. */
+export const RuleConditions = z.strictObject({
+  amounts: z.array(AmountBand).min(1).optional(),
+  categories: z.array(z.enum(REQUEST_CATEGORIES)).min(1).optional(),
+  businessFunctions: z.array(BusinessFunctionCode).min(1).optional(),
+  urgencies: z.array(z.enum(URGENCIES)).min(1).optional(),
+  vendorRiskTiers: z.array(z.enum(RISK_TIERS)).min(1).optional(),
+  vendorStatuses: z.array(z.enum(VENDOR_STATUSES)).min(1).optional(),
+});
+export type RuleConditionsType = z.infer<typeof RuleConditions>;
+
+export const PolicyStep = z.strictObject({
+  name: SingleLineText.min(1).max(120).optional(),
+  approver: ApproverRef,
+});
+
+/** A rule without `when` is the default rule: it matches every request, so it must come last. */
+export const PolicyRule = z.strictObject({
+  name: SingleLineText.min(1).max(120),
+  when: RuleConditions.optional(),
+  steps: z.array(PolicyStep).min(1),
+});
+export type PolicyRuleType = z.infer<typeof PolicyRule>;
+
+/** The document operations publish (PUT /policies/approval), before the checks against reference data. */
+export const ApprovalPolicyDocument = z
+  .strictObject({
+    /**
+     * Who takes a step that would resolve to the requester (segregation of duties), in order:
+     * the first who is not the requester. Default: the head of STRATEGY, then of FINANCE.
+     */
+    fallbackApprovers: z.array(ApproverRef).min(1).max(5).optional(),
+    rules: z.array(PolicyRule).min(1),
+  })
+  .meta({ id: 'ApprovalPolicyDocument' });
+export type ApprovalPolicyDocumentType = z.infer<typeof ApprovalPolicyDocument>;
+
+export const DEFAULT_FALLBACK_APPROVERS: ApproverRefType[] = [
+  { kind: 'HEAD_OF', businessFunction: 'STRATEGY' },
+  { kind: 'HEAD_OF', businessFunction: 'FINANCE' },
+];
+
+/** A published version: the document, its number, and who published it when. */
+export interface ApprovalPolicy {
+  version: number;
+  document: ApprovalPolicyDocumentType;
+  changedBy: { sub: string; name: string; email: string };
+  changedAt: string;
+}
+
+/**
+ * The policy in force before any is published (version 0): every request goes to the head of
+ * its business function, as before approval chains.
+ */
+export const BUILT_IN_POLICY: ApprovalPolicy = {
+  version: 0,
+  document: {
+    rules: [{ name: 'Head of the business function', steps: [{ approver: { kind: 'FUNCTION_HEAD' } }] }],
+  },
+  changedBy: { sub: 'built-in', name: 'Built-in default', email: 'built-in@techops.invalid' },
+  changedAt: '2000-01-01T00:00:00.000Z',
+};
+
+export interface Contact {
+  name: string;
+  email: string;
+}
+
+/** What a rule matches on: the request's facts (and its preferred vendor's, when it names one). */
+export interface ChainFacts {
+  businessFunction: string;
+  category: string;
+  urgency: string;
+  /** In the budget's currency: a decimal string, e.g. "120000.00". */
+  amount: string;
+  requester: Contact;
+  vendor?: { riskTier: string; status: string } | undefined;
+}
+
+/** One step of a resolved chain, as stored on the request when it enters approval. */
+export interface ResolvedStep {
+  /** 1-based, in the order decided. */
+  step: number;
+  name: string;
+  /** Who may decide it: one person, or the members of a group (any one of them). */
+  approvers: Contact[];
+  group?: string;
+  /** Segregation of duties moved the step: whom it would have gone to. */
+  reassignedFrom?: Contact;
+  reassignedReason?: string;
+  /** Skip-repeat: its only approver approves an earlier step of the same chain. */
+  skippedReason?: string;
+}
+
+export interface ResolvedChain {
+  policyVersion: number;
+  rule: { index: number; name: string };
+  /** Why the rule matched, one phrase per condition (the default rule: "no earlier rule matched"). */
+  why: string[];
+  steps: ResolvedStep[];
+}
+
+/** Reference data a resolution looks up: business function heads and group members. */
+export interface ApproverDirectory {
+  headOf(businessFunction: string): Contact | undefined;
+  membersOf(group: string): Contact[] | undefined;
+}
