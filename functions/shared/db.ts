@@ -1,5 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 /**
  * The one DynamoDB document client of a Lambda instance. The endpoint comes from the
@@ -38,4 +43,23 @@ export class ChangedMeanwhileError extends Error {
     super(`${what} changed meanwhile`);
     this.name = 'ChangedMeanwhileError';
   }
+}
+
+/** The items with these keys (missing ones left out), in batches of 100 as BatchGetItem allows. */
+export async function batchGetItems(
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let batch: Record<string, unknown>[] | undefined = keys.slice(start, start + 100);
+    while (batch && batch.length > 0) {
+      const result: BatchGetCommandOutput = await documentClient.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch } } }),
+      );
+      items.push(...(result.Responses?.[tableName] ?? []));
+      batch = result.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return items;
 }
