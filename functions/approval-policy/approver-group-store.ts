@@ -1,6 +1,12 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import { batchGetItems, documentClient } from '../shared/db.js';
+import {
+  batchGetItems,
+  ChangedMeanwhileError,
+  documentClient,
+  isConditionFailure,
+  type TransactItem,
+} from '../shared/db.js';
 import type { Contact } from './model.js';
 
 /** Approver groups are reference data: a named list of people, any one of whom decides a group step. */
@@ -34,4 +40,39 @@ export async function getApproverGroup(name: string): Promise<ApproverGroup | un
 export async function getApproverGroups(names: readonly string[]): Promise<ApproverGroup[]> {
   const items = await batchGetItems(referenceTableName, [...new Set(names)].map(approverGroupKey));
   return items.map(fromItem);
+}
+
+/**
+ * Creates or replaces a group in one transaction with `alongside` (its audit event): create-only
+ * when `basedOn` is undefined, else only over that version. ChangedMeanwhileError when it moved.
+ */
+export async function saveApproverGroup(
+  group: ApproverGroup,
+  basedOn: number | undefined,
+  alongside: TransactItem,
+): Promise<void> {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: referenceTableName,
+              Item: { ...approverGroupKey(group.name), ...group },
+              ...(basedOn === undefined
+                ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                : {
+                    ConditionExpression: 'version = :basedOn',
+                    ExpressionAttributeValues: { ':basedOn': basedOn },
+                  }),
+            },
+          },
+          alongside,
+        ],
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ChangedMeanwhileError(`Approver group ${group.name}`);
+    throw error;
+  }
 }

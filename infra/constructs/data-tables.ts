@@ -159,6 +159,11 @@ export class DataTables extends Construct {
     grantTable(fn, this.referenceData, 'REFERENCE_TABLE_NAME', READ_ACTIONS);
   }
 
+  /** The approval policy and approver groups change by conditional Puts in transactions: no update or delete. */
+  grantReferenceDataWrite(fn: HandlerFunction): void {
+    grantTable(fn, this.referenceData, 'REFERENCE_TABLE_NAME', [...READ_ACTIONS, 'dynamodb:PutItem']);
+  }
+
   /** Append only: PutItem (always create-only in code), no read, update or delete. */
   grantAuditAppend(fn: HandlerFunction): void {
     grantTable(fn, this.audit, 'AUDIT_TABLE_NAME', ['dynamodb:PutItem']);
