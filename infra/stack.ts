@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApprovalWorkflow } from '../workflows/approval-workflow.js';
 import type { AppConfig } from './config.js';
+import { ApprovalPolicyApi } from './constructs/approval-policy-api.js';
 import { ApprovalsApi } from './constructs/approvals-api.js';
 import { BudgetsApi } from './constructs/budgets-api.js';
 import { ConsultancyHttpApi } from './constructs/consultancy-http-api.js';
@@ -25,6 +26,7 @@ export class TechOpsConsultancyStack extends Stack {
     const email = new EmailSender(this, 'Email', props.config.emailSender);
     new PlatformApi(this, 'Platform', { api });
     new ReferenceDataApi(this, 'ReferenceData', { api, data });
+    new ApprovalPolicyApi(this, 'ApprovalPolicy', { api, data });
     const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
     new RequestsApi(this, 'Requests', { api, data, config: props.config, workflow });
     new ApprovalsApi(this, 'Approvals', { api, data, workflow, config: props.config });

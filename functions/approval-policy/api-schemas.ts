@@ -30,7 +30,11 @@ export const ApprovalPolicyVersionSummary = z
 export const ListPolicyVersionsQuery = z.strictObject({ ...PaginationQuery });
 
 export const PolicyVersionPath = z.strictObject({
-  version: z.coerce.number().int('Must be a whole number.').min(0).describe('A version number; 0 is the built-in policy.'),
+  version: z.coerce
+    .number()
+    .int('Must be a whole number.')
+    .min(0)
+    .describe('A version number; 0 is the built-in policy.'),
 });
 
 export const ApproverGroupPath = z.strictObject({ name: ApproverGroupName });

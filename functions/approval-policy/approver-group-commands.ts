@@ -47,7 +47,8 @@ export async function putApproverGroup(
     await saveApproverGroup(group, before?.version, appendAuditEvent(event));
   } catch (error) {
     if (!(error instanceof ChangedMeanwhileError)) throw error;
-    if (before) throw new PreconditionFailedError(`Approver group ${name} changed meanwhile; read it and try again.`);
+    if (before)
+      throw new PreconditionFailedError(`Approver group ${name} changed meanwhile; read it and try again.`);
     throw new ConflictError(`Approver group ${name} was created meanwhile; read it and send If-Match.`);
   }
   return { group, created: before === undefined };

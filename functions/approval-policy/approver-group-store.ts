@@ -1,5 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
+import type { Contact } from '../shared/contacts.js';
 import {
   batchGetItems,
   ChangedMeanwhileError,
@@ -7,7 +8,6 @@ import {
   isConditionFailure,
   type TransactItem,
 } from '../shared/db.js';
-import type { Contact } from './model.js';
 
 /** Approver groups are reference data: a named list of people, any one of whom decides a group step. */
 const referenceTableName = requireEnv('REFERENCE_TABLE_NAME');

@@ -15,7 +15,12 @@ export const demoApproverGroups: Record<string, ApproverGroupBodyType> = {
 /** Amount bands in the budget's currency, highest first: the most specific rules come first. */
 const BANDS = [
   { label: 'From 250,000.00', band: { from: '250000.00' }, strategy: true, finance: true },
-  { label: 'From 50,000.00 below 250,000.00', band: { from: '50000.00', below: '250000.00' }, strategy: true, finance: false },
+  {
+    label: 'From 50,000.00 below 250,000.00',
+    band: { from: '50000.00', below: '250000.00' },
+    strategy: true,
+    finance: false,
+  },
   { label: 'Below 50,000.00', band: { below: '50000.00' }, strategy: false, finance: false },
 ] as const;
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { BusinessFunctionCode, REQUEST_CATEGORIES } from '../reference-data/schemas.js';
 import { URGENCIES } from '../requests/model.js';
+import type { Contact } from '../shared/contacts.js';
 import { SingleLineText } from '../shared/schemas.js';
 import { RISK_TIERS, VENDOR_STATUSES } from '../vendors/model.js';
 
@@ -102,11 +103,6 @@ export const BUILT_IN_POLICY: ApprovalPolicy = {
   changedBy: { sub: 'built-in', name: 'Built-in default', email: 'built-in@techops.invalid' },
   changedAt: '2000-01-01T00:00:00.000Z',
 };
-
-export interface Contact {
-  name: string;
-  email: string;
-}
 
 /** What a rule matches on: the request's facts (and its preferred vendor's, when it names one). */
 export interface ChainFacts {

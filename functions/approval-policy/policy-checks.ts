@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { normalizedEmail } from '../shared/contacts.js';
 import { type FieldIssue, ValidationError } from '../shared/errors.js';
 import { zodIssues } from '../shared/http.js';
 import { SingleLineText } from '../shared/schemas.js';
@@ -49,7 +50,11 @@ function bandsOverlap(a: AmountBandType, b: AmountBandType): boolean {
 function bandIssues(bands: AmountBandType[], path: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
   bands.forEach((band, index) => {
-    if (band.from !== undefined && band.below !== undefined && bandUnits(band.from) >= bandUnits(band.below)) {
+    if (
+      band.from !== undefined &&
+      band.below !== undefined &&
+      bandUnits(band.from) >= bandUnits(band.below)
+    ) {
       issues.push({
         field: `${path}.${index}`,
         message: `The band's from (${band.from}) must be below its below (${band.below}).`,
@@ -188,11 +193,11 @@ export function groupsReferencedBy(input: unknown): string[] {
   return [...new Set(groups)];
 }
 
-/** Members are compared by email, without case: one person is one member. */
+/** Members are compared by email (as contacts are): one person is one member. */
 export function duplicateMemberIssues(members: { email: string }[]): FieldIssue[] {
   const first = new Map<string, number>();
   return members.flatMap((member, index) => {
-    const key = member.email.toLowerCase();
+    const key = normalizedEmail(member.email);
     const earlier = first.get(key);
     if (earlier === undefined) {
       first.set(key, index);
@@ -211,8 +216,16 @@ export const ApproverGroupBody = z
     members: z
       .array(GroupMember)
       .min(1)
-      .max(POLICY_LIMITS.membersPerGroup, `A group has at most ${POLICY_LIMITS.membersPerGroup} members.`)
+      .describe(`1 to ${POLICY_LIMITS.membersPerGroup} members, each email once.`)
+      // One refinement for the count and the repeats, so both are reported together.
       .superRefine((members, context) => {
+        if (members.length > POLICY_LIMITS.membersPerGroup) {
+          context.addIssue({
+            code: 'custom',
+            path: [],
+            message: `A group has at most ${POLICY_LIMITS.membersPerGroup} members, not ${members.length}.`,
+          });
+        }
         for (const issue of duplicateMemberIssues(members)) {
           context.addIssue({ code: 'custom', path: issue.field.split('.').slice(1), message: issue.message });
         }

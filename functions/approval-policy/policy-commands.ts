@@ -1,4 +1,4 @@
-import { listBusinessFunctions } from '../reference-data/business-functions.js';
+import { listAllBusinessFunctions } from '../reference-data/business-functions.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, personOf, type Role, requireRole } from '../shared/auth.js';
@@ -17,25 +17,16 @@ export function assertMayReadApprovalPolicy(caller: Caller): void {
   requireRole(caller, ...POLICY_READERS);
 }
 
-/** Every business function code (a few dozen at most: one or two pages). */
-async function businessFunctionCodes(): Promise<Set<string>> {
-  const codes = new Set<string>();
-  let cursor: string | undefined;
-  do {
-    const page = await listBusinessFunctions({ limit: 100, cursor });
-    for (const businessFunction of page.items) codes.add(businessFunction.code);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return codes;
-}
-
 /** The reference data a document's checks need: the business functions, and the groups it names. */
 async function knownNamesFor(input: unknown): Promise<KnownNames> {
   const [businessFunctions, groups] = await Promise.all([
-    businessFunctionCodes(),
+    listAllBusinessFunctions(),
     getApproverGroups(groupsReferencedBy(input)),
   ]);
-  return { businessFunctions, groups: new Set(groups.map((group) => group.name)) };
+  return {
+    businessFunctions: new Set(businessFunctions.map((businessFunction) => businessFunction.code)),
+    groups: new Set(groups.map((group) => group.name)),
+  };
 }
 
 /** A document checked against its shape and the reference data; a ValidationError lists every problem. */

@@ -1,6 +1,11 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import { ChangedMeanwhileError, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
+import {
+  ChangedMeanwhileError,
+  documentClient,
+  isConditionFailure,
+  type TransactItem,
+} from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import { type ApprovalPolicy, BUILT_IN_POLICY } from './model.js';
 
@@ -54,7 +59,6 @@ export async function currentApprovalPolicy(): Promise<ApprovalPolicy> {
   if (!policy) throw new Error(`Approval policy version ${version} is missing from the reference data.`);
   return policy;
 }
-
 
 /** Every published version, newest first, with who published it when (the built-in version 0 is not stored). */
 export async function listPolicyVersions(page: {

@@ -104,7 +104,9 @@ export const approvalPolicyRoutes: RouteDefinition[] = [
         description:
           'Invalid request facts (an unknown business function or vendor among them) or an invalid draft: every problem is listed.',
       },
-      422: { description: 'No one may decide a step: the chain cannot be resolved (the detail says which step).' },
+      422: {
+        description: 'No one may decide a step: the chain cannot be resolved (the detail says which step).',
+      },
     },
     access: { referenceData: 'read', vendors: 'read' },
   },
@@ -118,7 +120,11 @@ export const approvalPolicyRoutes: RouteDefinition[] = [
     tag,
     pathParameters: ApproverGroupPath,
     responses: {
-      200: { description: 'The group; its ETag is its version.', schema: ApproverGroupResource, headers: ['ETag'] },
+      200: {
+        description: 'The group; its ETag is its version.',
+        schema: ApproverGroupResource,
+        headers: ['ETag'],
+      },
       404: { description: 'No such group.' },
     },
     access: READ,
@@ -137,11 +143,17 @@ export const approvalPolicyRoutes: RouteDefinition[] = [
     body: ApproverGroupBody,
     responses: {
       200: { description: 'The replaced group.', schema: ApproverGroupResource, headers: ['ETag'] },
-      201: { description: 'The created group.', schema: ApproverGroupResource, headers: ['ETag', 'Location'] },
+      201: {
+        description: 'The created group.',
+        schema: ApproverGroupResource,
+        headers: ['ETag', 'Location'],
+      },
       400: { description: 'An invalid group (over 20 members, a repeated email): every problem is listed.' },
       409: { description: 'The group was created meanwhile by someone else: read it and send If-Match.' },
       412: { description: 'The group changed since the ETag sent in If-Match.' },
-      428: { description: 'The group exists: send If-Match with its ETag so a concurrent change is not lost.' },
+      428: {
+        description: 'The group exists: send If-Match with its ETag so a concurrent change is not lost.',
+      },
     },
     access: WRITE,
   },

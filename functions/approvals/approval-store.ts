@@ -1,8 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
+import { normalizedEmail } from '../shared/contacts.js';
 import { documentClient, entityOf, type TransactItem } from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
-import { APPROVAL_PENDING_INDEX, type Approval, normalizedEmail } from './model.js';
+import { APPROVAL_PENDING_INDEX, type Approval } from './model.js';
 
 /**
  * Approvals, one item each. While an approval is PENDING it carries `pendingFor` (its

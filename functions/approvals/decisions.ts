@@ -4,17 +4,11 @@ import { transitionOf } from '../requests/request-transitions.js';
 import { recordAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, hasRole } from '../shared/auth.js';
+import { normalizedEmail, sameEmail } from '../shared/contacts.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.js';
 import { getApproval, putApproval } from './approval-store.js';
 import { approvalOfLink, assertStillOpen } from './links.js';
-import {
-  type Approval,
-  type ApprovalDecision,
-  type DecisionInput,
-  normalizedEmail,
-  sameEmail,
-  summaryOf,
-} from './model.js';
+import { type Approval, type ApprovalDecision, type DecisionInput, summaryOf } from './model.js';
 import { completeApprovalTask } from './workflow.js';
 
 /**

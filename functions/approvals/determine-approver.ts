@@ -2,8 +2,8 @@ import { type ApproverAssignmentType, DetermineApproverTask } from '../../workfl
 import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { requireEnv } from '../shared/config.js';
+import { sameEmail } from '../shared/contacts.js';
 import { taskHandler } from '../shared/task.js';
-import { sameEmail } from './model.js';
 
 /** Whose head decides when a business function's own head is the requester (strategy & business ops). */
 const segregationBusinessFunction = requireEnv('SEGREGATION_APPROVER_BUSINESS_FUNCTION');

@@ -1,7 +1,8 @@
+import type { Contact } from '../shared/contacts.js';
 import type { OutgoingEmail } from '../shared/email.js';
 import { html } from '../shared/html.js';
 import { formatMoney, type Money } from '../shared/money.js';
-import type { ApprovalSubject, Contact } from './model.js';
+import type { ApprovalSubject } from './model.js';
 
 /** Emails of the approval workflow: what is asked of the approver, and what came of it. */
 

@@ -5,6 +5,7 @@ import {
   type ApprovalStatus,
   type RequestApprovalSummaryType,
 } from '../shared/approval-summary.js';
+import type { Contact } from '../shared/contacts.js';
 import { idPattern } from '../shared/ids.js';
 import { formatMoney, type Money } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
@@ -12,12 +13,6 @@ import { MultiLineText } from '../shared/schemas.js';
 
 /** The sparse index of pending approvals by approver's email (`pendingFor`), newest first. */
 export const APPROVAL_PENDING_INDEX = 'byPendingApprover';
-
-/** A person an approval is assigned to or decided by. */
-export interface Contact {
-  name: string;
-  email: string;
-}
 
 /** What the approver is asked to decide on: a snapshot taken when the approval is requested. */
 export interface ApprovalSubject {
@@ -67,12 +62,6 @@ export interface Approval {
   updatedAt: string;
   version: number;
 }
-
-/** Emails compare case-insensitively: that is how people (and identity providers) write them. */
-export const normalizedEmail = (email: string) => email.trim().toLowerCase();
-
-export const sameEmail = (a: string | undefined, b: string | undefined) =>
-  a !== undefined && b !== undefined && normalizedEmail(a) === normalizedEmail(b);
 
 // Link tokens: "<approval id>.<secret>", the secret 32 random bytes in base64url (43 characters).
 const LINK_TOKEN = new RegExp(`^(${idPattern('approval').source.slice(1, -1)})\\.([A-Za-z0-9_-]{43})$`);

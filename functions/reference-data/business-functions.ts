@@ -36,6 +36,18 @@ export async function listBusinessFunctions(page: {
   return { ...result, items: result.items.map(fromItem) };
 }
 
+/** Every business function (a few dozen at most: one or two pages), for checks and lookups of many. */
+export async function listAllBusinessFunctions(): Promise<BusinessFunction[]> {
+  const all: BusinessFunction[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listBusinessFunctions({ limit: 100, cursor });
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
+
 /**
  * Writes a new business function together with `alongside` (its audit event); false, and
  * nothing written, when the code exists.

@@ -7,10 +7,10 @@ import {
   linkTokenOf,
   newLinkSecret,
   parseLinkToken,
-  sameEmail,
   secretMatches,
 } from '../../functions/approvals/model.js';
 import { decisionPage, PAGE_HEADERS, problemPage } from '../../functions/approvals/pages.js';
+import { sameEmail } from '../../functions/shared/contacts.js';
 import { newId } from '../../functions/shared/ids.js';
 
 const approvalId = newId('approval');
