@@ -2,8 +2,8 @@ import middy from '@middy/core';
 import { etagOf } from '../shared/concurrency.js';
 import { NotFoundError } from '../shared/errors.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
+import { assertMayReadApprovalPolicy } from './access.js';
 import { PolicyVersionPath } from './api-schemas.js';
-import { assertMayReadApprovalPolicy } from './policy-commands.js';
 import { getPolicyVersion } from './policy-store.js';
 
 export const handler = middy<ApiEvent>()

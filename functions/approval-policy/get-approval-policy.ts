@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { etagOf } from '../shared/concurrency.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json } from '../shared/http.js';
-import { assertMayReadApprovalPolicy } from './policy-commands.js';
+import { assertMayReadApprovalPolicy } from './access.js';
 import { currentApprovalPolicy } from './policy-store.js';
 
 /** The policy in force, built-in version 0 until one is published; its ETag is its version. */

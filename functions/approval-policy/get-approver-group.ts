@@ -2,9 +2,9 @@ import middy from '@middy/core';
 import { etagOf } from '../shared/concurrency.js';
 import { NotFoundError } from '../shared/errors.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
+import { assertMayReadApprovalPolicy } from './access.js';
 import { ApproverGroupPath } from './api-schemas.js';
 import { getApproverGroup } from './approver-group-store.js';
-import { assertMayReadApprovalPolicy } from './policy-commands.js';
 
 export const handler = middy<ApiEvent>()
   .use(apiMiddlewares())

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
+import { assertMayReadApprovalPolicy } from './access.js';
 import { ListPolicyVersionsQuery } from './api-schemas.js';
-import { assertMayReadApprovalPolicy } from './policy-commands.js';
 import { listPolicyVersions } from './policy-store.js';
 
 /** Published versions, newest first: who published each, when, and how many rules it has. */

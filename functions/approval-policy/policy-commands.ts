@@ -1,38 +1,12 @@
-import { listAllBusinessFunctions } from '../reference-data/business-functions.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
-import { type Caller, personOf, type Role, requireRole } from '../shared/auth.js';
+import { type Caller, personOf, requireRole } from '../shared/auth.js';
 import { assertIfMatch } from '../shared/concurrency.js';
 import { ChangedMeanwhileError } from '../shared/db.js';
 import { PreconditionFailedError } from '../shared/errors.js';
-import { getApproverGroups } from './approver-group-store.js';
-import type { ApprovalPolicy, ApprovalPolicyDocumentType } from './model.js';
-import { checkedPolicyDocument, groupsReferencedBy, type KnownNames } from './policy-checks.js';
+import type { ApprovalPolicy } from './model.js';
 import { currentApprovalPolicy, publishPolicyVersion } from './policy-store.js';
-
-/** Who may read the policy, its versions and groups, and preview chains: those who run or decide approvals. */
-export const POLICY_READERS: Role[] = ['admin', 'finance', 'approver'];
-
-export function assertMayReadApprovalPolicy(caller: Caller): void {
-  requireRole(caller, ...POLICY_READERS);
-}
-
-/** The reference data a document's checks need: the business functions, and the groups it names. */
-async function knownNamesFor(input: unknown): Promise<KnownNames> {
-  const [businessFunctions, groups] = await Promise.all([
-    listAllBusinessFunctions(),
-    getApproverGroups(groupsReferencedBy(input)),
-  ]);
-  return {
-    businessFunctions: new Set(businessFunctions.map((businessFunction) => businessFunction.code)),
-    groups: new Set(groups.map((group) => group.name)),
-  };
-}
-
-/** A document checked against its shape and the reference data; a ValidationError lists every problem. */
-export async function validatedPolicyDocument(input: unknown): Promise<ApprovalPolicyDocumentType> {
-  return checkedPolicyDocument(input, await knownNamesFor(input));
-}
+import { validatedPolicyDocument } from './policy-validation.js';
 
 /**
  * Publishes a new version (admin): If-Match names the version it is based on, the document is

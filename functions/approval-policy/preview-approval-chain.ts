@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { type ApiEvent, apiMiddlewares, callerOf, json, parseJsonBody } from '../shared/http.js';
+import { assertMayReadApprovalPolicy } from './access.js';
 import { PreviewChainInput } from './api-schemas.js';
-import { assertMayReadApprovalPolicy } from './policy-commands.js';
 import { previewApprovalChain } from './preview.js';
 
 export const handler = middy<ApiEvent>()

@@ -1,12 +1,13 @@
 import type * as z from 'zod';
+import { getBusinessFunction } from '../reference-data/business-functions.js';
 import type { Caller } from '../shared/auth.js';
 import { DomainError, type FieldIssue, ValidationError } from '../shared/errors.js';
 import { getVendor } from '../vendors/vendor-queries.js';
 import type { PreviewChainInput } from './api-schemas.js';
 import { loadApproverDirectory } from './approver-directory.js';
 import type { ChainFacts, ResolvedChain } from './model.js';
-import { validatedPolicyDocument } from './policy-commands.js';
 import { currentApprovalPolicy } from './policy-store.js';
+import { validatedPolicyDocument } from './policy-validation.js';
 import { NoEligibleApproverError, resolveApprovalChain } from './resolve-chain.js';
 
 /** 422: the policy names someone the reference data does not have, so nobody may decide a step. */
@@ -48,26 +49,27 @@ export async function previewApprovalChain(
   body: z.output<typeof PreviewChainInput>,
 ): Promise<ChainPreview> {
   const { request } = body;
-  const [draft, vendor, current] = await Promise.all([
+  const [draft, businessFunction, vendor, current] = await Promise.all([
     body.policy === undefined
       ? { value: undefined, issues: [] }
       : issuesOf('policy', () => validatedPolicyDocument(body.policy)),
+    getBusinessFunction(request.businessFunction),
     request.preferredVendorId === undefined ? undefined : getVendor(request.preferredVendorId),
     body.policy === undefined ? currentApprovalPolicy() : undefined,
   ]);
   const issues = [...draft.issues];
-  if (request.preferredVendorId !== undefined && vendor === undefined) {
-    issues.push({ field: 'request.preferredVendorId', message: `No vendor ${request.preferredVendorId}.` });
-  }
-  const policy = current ?? (draft.value ? { version: 0, document: draft.value } : undefined);
-  const directory = policy ? await loadApproverDirectory(policy.document) : undefined;
-  if (directory && directory.headOf(request.businessFunction) === undefined) {
+  if (businessFunction === undefined) {
     issues.push({
       field: 'request.businessFunction',
       message: `Unknown business function "${request.businessFunction}".`,
     });
   }
-  if (issues.length > 0 || !policy || !directory) throw new ValidationError(issues);
+  if (request.preferredVendorId !== undefined && vendor === undefined) {
+    issues.push({ field: 'request.preferredVendorId', message: `No vendor ${request.preferredVendorId}.` });
+  }
+  const policy = current ?? (draft.value ? { version: 0, document: draft.value } : undefined);
+  if (issues.length > 0 || !policy) throw new ValidationError(issues);
+  const directory = await loadApproverDirectory(policy.document);
   const facts: ChainFacts = {
     businessFunction: request.businessFunction,
     category: request.category,
