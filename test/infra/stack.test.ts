@@ -442,6 +442,35 @@ describe('least privilege', () => {
     expect(resources).toEqual([{ 'Fn::GetAtt': [referenceTable, 'Arn'] }]);
   });
 
+  it('lets only the approval policy and approver group writers put reference data, with Puts alone', () => {
+    const referenceTable = Object.keys(resourcesOf('AWS::DynamoDB::Table')).find((id) =>
+      id.startsWith('DataReferenceData'),
+    )!;
+    const actionsOnReferenceData = (fn: Json) =>
+      statementsOf(fn)
+        .filter((statement) => JSON.stringify(statement.Resource).includes(`"${referenceTable}"`))
+        .flatMap(actionsOf)
+        .sort();
+
+    const writers = allRoutes.filter((route) =>
+      actionsOnReferenceData(functionOf(route)[1]).includes('dynamodb:PutItem'),
+    );
+
+    expect(writers.map((route) => route.operationId).sort()).toEqual([
+      'publishApprovalPolicy',
+      'putApproverGroup',
+    ]);
+    for (const route of writers) {
+      expect(actionsOnReferenceData(functionOf(route)[1])).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+      ]);
+    }
+  });
+
   it('gives the platform functions no table access at all', () => {
     for (const operationId of ['getHealth', 'getOpenApiDocument']) {
       const [, fn] = functionOf(routeNamed(operationId));
