@@ -1,12 +1,11 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
 import type { Contact } from '../shared/contacts.js';
 import {
   batchGetItems,
-  ChangedMeanwhileError,
   documentClient,
-  isConditionFailure,
   type TransactItem,
+  transactOrChangedMeanwhile,
 } from '../shared/db.js';
 
 /** Approver groups are reference data: a named list of people, any one of whom decides a group step. */
@@ -51,28 +50,21 @@ export async function saveApproverGroup(
   basedOn: number | undefined,
   alongside: TransactItem,
 ): Promise<void> {
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: referenceTableName,
-              Item: { ...approverGroupKey(group.name), ...group },
-              ...(basedOn === undefined
-                ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                : {
-                    ConditionExpression: 'version = :basedOn',
-                    ExpressionAttributeValues: { ':basedOn': basedOn },
-                  }),
-            },
-          },
-          alongside,
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) throw new ChangedMeanwhileError(`Approver group ${group.name}`);
-    throw error;
-  }
+  const condition =
+    basedOn === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : { ConditionExpression: 'version = :basedOn', ExpressionAttributeValues: { ':basedOn': basedOn } };
+  await transactOrChangedMeanwhile(
+    [
+      {
+        Put: {
+          TableName: referenceTableName,
+          Item: { ...approverGroupKey(group.name), ...group },
+          ...condition,
+        },
+      },
+      alongside,
+    ],
+    `Approver group ${group.name}`,
+  );
 }

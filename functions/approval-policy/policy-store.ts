@@ -1,11 +1,6 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import {
-  ChangedMeanwhileError,
-  documentClient,
-  isConditionFailure,
-  type TransactItem,
-} from '../shared/db.js';
+import { documentClient, type TransactItem, transactOrChangedMeanwhile } from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import { type ApprovalPolicy, BUILT_IN_POLICY } from './model.js';
 
@@ -102,35 +97,29 @@ export async function publishPolicyVersion(
           ConditionExpression: 'version = :basedOn',
           ExpressionAttributeValues: { ':basedOn': basedOn },
         };
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: referenceTableName,
-              Item: { ...policyVersionKey(policy.version), ...policy },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+  await transactOrChangedMeanwhile(
+    [
+      {
+        Put: {
+          TableName: referenceTableName,
+          Item: { ...policyVersionKey(policy.version), ...policy },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: referenceTableName,
+          Item: {
+            ...CURRENT_POLICY_KEY,
+            version: policy.version,
+            changedBy: policy.changedBy,
+            changedAt: policy.changedAt,
           },
-          {
-            Put: {
-              TableName: referenceTableName,
-              Item: {
-                ...CURRENT_POLICY_KEY,
-                version: policy.version,
-                changedBy: policy.changedBy,
-                changedAt: policy.changedAt,
-              },
-              ...pointerCondition,
-            },
-          },
-          alongside,
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) throw new ChangedMeanwhileError('The approval policy');
-    throw error;
-  }
+          ...pointerCondition,
+        },
+      },
+      alongside,
+    ],
+    'The approval policy',
+  );
 }

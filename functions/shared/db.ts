@@ -3,6 +3,7 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   DynamoDBDocumentClient,
+  TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 
@@ -42,6 +43,16 @@ export class ChangedMeanwhileError extends Error {
   constructor(what: string) {
     super(`${what} changed meanwhile`);
     this.name = 'ChangedMeanwhileError';
+  }
+}
+
+/** Writes the items in one transaction; ChangedMeanwhileError naming `what` when a condition refused it. */
+export async function transactOrChangedMeanwhile(items: TransactItem[], what: string): Promise<void> {
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ChangedMeanwhileError(what);
+    throw error;
   }
 }
 
