@@ -145,6 +145,13 @@ export function policyIssues(input: unknown, known: KnownNames): FieldIssue[] {
         message: `A rule without "when" is the default rule and matches every request: it must be the last rule, or rules ${index + 1} to ${rules.length - 1} are never reached.`,
       });
     }
+    if (isRecord(raw) && isRecord(raw.when) && Object.keys(raw.when).length === 0) {
+      issues.push({
+        field: `${path}.when`,
+        message:
+          'An empty "when" matches every request: give it a condition, or leave it out for the default rule.',
+      });
+    }
     const name = isRecord(raw) ? raw.name : undefined;
     if (typeof name === 'string') {
       const first = firstRuleNamed.get(name);

@@ -130,7 +130,11 @@ describe('the checks of an approval policy document', () => {
       }
     })();
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual(['rules.0.steps', 'rules']);
+    expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual([
+      'rules.0.steps',
+      'rules.0.when',
+      'rules',
+    ]);
   });
 
   it('name the groups a document refers to, once each, from its well-formed parts', () => {
