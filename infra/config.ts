@@ -17,8 +17,6 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** How long an approver has to decide before the request expires. */
   approvalTimeout: Duration;
-  /** Whose head decides when a business function's own head is the requester. */
-  segregationApproverBusinessFunction: string;
   /** How long a request may sit in SUBMITTED (or its execution run without asking) before the sweeper steps in. */
   strandedApprovalAfter: Duration;
 }
@@ -93,7 +91,6 @@ export function appConfigFrom(node: Node): AppConfig {
     emailSender: contextEmail(node, 'emailSender'),
     publicBaseUrl: contextUrl(node, 'publicBaseUrl'),
     approvalTimeout: contextDuration(node, 'approvalTimeout'),
-    segregationApproverBusinessFunction: contextString(node, 'segregationApproverBusinessFunction'),
     strandedApprovalAfter: contextDuration(node, 'strandedApprovalAfter'),
   };
 }

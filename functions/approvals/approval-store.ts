@@ -23,6 +23,12 @@ export async function getApproval(id: string): Promise<Approval | undefined> {
   return Item ? approvalFromItem(Item) : undefined;
 }
 
+/** A step's approvals (one per approver), read consistently. */
+export async function getApprovals(ids: readonly string[]): Promise<Approval[]> {
+  const approvals = await Promise.all(ids.map(getApproval));
+  return approvals.filter((approval): approval is Approval => approval !== undefined);
+}
+
 export async function listPendingApprovalsFor(
   approverEmail: string,
   page: { limit: number; cursor?: string | undefined },

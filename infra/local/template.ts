@@ -167,7 +167,11 @@ export interface LocalStateMachine {
   name: string;
   arn: string;
   /** The ASL exactly as synthesized, with the template's references resolved to local ARNs. */
-  definition: { StartAt: string; States: Record<string, Record<string, unknown> & { Type: string }> };
+  definition: {
+    StartAt: string;
+    TimeoutSeconds?: number;
+    States: Record<string, Record<string, unknown> & { Type: string }>;
+  };
 }
 
 export function stateMachinesOf(template: CfnTemplate): LocalStateMachine[] {

@@ -7,8 +7,10 @@ import {
   approvalEmailOf,
   call,
   createVendor,
+  currentStepOf,
   eventually,
   fundBudget,
+  pendingApprovalOf,
   postForm,
   requestInStatus,
   tokenFor,
@@ -74,7 +76,7 @@ export async function pendingRequest(on: Stage, amount = '1000.00'): Promise<Req
     approvalEmailOf(id),
     requestInStatus(requester, id, 'IN_APPROVAL'),
   ]);
-  const { id: approvalId, approver } = waiting.body.approval;
+  const { id: approvalId, approver } = pendingApprovalOf(waiting.body);
   return {
     id,
     amount,
@@ -235,7 +237,7 @@ export async function assertInvariants(on: Stage, requests: RequestUnderTest[]):
       if (money.committed === 0n) expect(money.invoiced, what).toBe(0n);
     }
     const approval = await storedApproval(request.approvalId);
-    const summary = stored.approval as { status: string };
+    const summary = currentStepOf(stored);
     expect(summary.status, what).toBe(approval?.status);
     const agreeing: Record<string, string[]> = {
       APPROVED: ['APPROVED'],

@@ -99,7 +99,7 @@ export function validRequestBody(overrides: Record<string, unknown> = {}) {
     category: 'VALIDATION_CQV',
     description: 'IQ/OQ/PQ execution for the new isolator filling line.',
     justification: 'No internal validation capacity before the Q2 PPQ campaign.',
-    estimatedCost: { amount: '185000.00', currency: 'USD' },
+    estimatedCost: { amount: '45000.00', currency: 'USD' },
     startDate: '2027-02-01',
     endDate: '2027-06-30',
     urgency: 'HIGH',
@@ -263,8 +263,12 @@ export async function fundBudget(
 
 let vendorSerial = 0;
 
-/** A vendor, created through the API by a vendor manager (a new one is a PROSPECT). */
-export async function createVendor(displayName: string, dataDir = inject('dataDir')): Promise<string> {
+/** A vendor, created through the API by a vendor manager (a new one is a PROSPECT, of LOW risk unless asked). */
+export async function createVendor(
+  displayName: string,
+  dataDir = inject('dataDir'),
+  riskTier: 'LOW' | 'MEDIUM' | 'HIGH' = 'LOW',
+): Promise<string> {
   vendorSerial += 1;
   const tag = `${Date.now().toString(36)}${vendorSerial}`;
   const manager = await tokenFor({ groups: ['vendor-manager'], businessFunction: 'STRATEGY' }, dataDir);
@@ -279,11 +283,37 @@ export async function createVendor(displayName: string, dataDir = inject('dataDi
       capabilities: ['VALIDATION_CQV', 'TECH_TRANSFER', 'DIGITAL_DATA'],
       relationshipOwner: { name: 'Olga Owner', email: 'olga.owner@techops.example' },
       contacts: [],
-      riskTier: 'LOW',
+      riskTier,
     },
   });
   if (response.status !== 201) throw new Error(`Vendor ${displayName}: ${response.status} ${response.text}`);
   return response.body.id;
+}
+
+/** The step of its approval chain a request (as GET /requests/{id} shows it) is at. */
+export function currentStepOf(request: Record<string, unknown>) {
+  const chain = request.approvalChain as
+    | { currentStep: number; steps: Record<string, unknown>[] }
+    | undefined;
+  if (!chain) throw new Error(`Request ${String(request.id)} has no approval chain yet.`);
+  return chain.steps[chain.currentStep - 1] as Record<string, unknown> & {
+    status: string;
+    approvers: { name: string; email: string }[];
+    approvalIds?: string[];
+  };
+}
+
+/** The pending approval of a request's current step when one person decides it: its id and approver. */
+export function pendingApprovalOf(request: Record<string, unknown>): {
+  id: string;
+  approver: { name: string; email: string };
+} {
+  const step = currentStepOf(request);
+  const [id] = step.approvalIds ?? [];
+  const [approver] = step.approvers;
+  if (step.status !== 'PENDING' || !id || !approver || step.approvers.length !== 1)
+    throw new Error(`Request ${String(request.id)} is not waiting on one approver: ${JSON.stringify(step)}`);
+  return { id, approver };
 }
 
 /**
@@ -301,7 +331,7 @@ export async function approvedRequest(
   const submitted = await call('POST', '/requests', { token: requester, body: validRequestBody(body) });
   if (submitted.status !== 201) throw new Error(`Submit: ${submitted.status} ${submitted.text}`);
   const waiting = await requestInStatus(requester, submitted.body.id, 'IN_APPROVAL');
-  const { id: approvalId, approver } = waiting.body.approval;
+  const { id: approvalId, approver } = pendingApprovalOf(waiting.body);
   const approverToken = await tokenFor({ ...approver, groups: ['approver'] });
   const decided = await call('POST', `/approvals/${approvalId}/decision`, {
     token: approverToken,
