@@ -1,4 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { tableNamed } from './budget-support.js';
 import {
   approvalEmailOf,
   call,
@@ -345,5 +347,34 @@ describe('policy changes', () => {
       const history = await call('GET', `/requests/${request.body.id}/history`, { token: claire });
       expect(history.body.items.map((event: { action: string }) => event.action)).toContain('REQUEST_FAILED');
     });
+  });
+});
+
+describe('resolving chains', () => {
+  it('reads each policy version once per Lambda instance: later resolutions read only the small current-version pointer', async () => {
+    const endpoint = inject('dynamoDbEndpoint');
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      REFERENCE_TABLE_NAME: await tableNamed(new DynamoDBClient({ endpoint }), 'DataReferenceData'),
+    });
+    const { documentClient } = await import('../../functions/shared/db.js');
+    const { currentApprovalPolicy } = await import('../../functions/approval-policy/policy-store.js');
+    const send = vi.spyOn(documentClient, 'send');
+
+    try {
+      const first = await currentApprovalPolicy();
+      const second = await currentApprovalPolicy();
+
+      expect(second).toBe(first);
+      const keysRead = send.mock.calls.map(
+        ([command]) => (command.input as { Key?: { sk: string } }).Key?.sk,
+      );
+      expect(keysRead).toEqual(['CURRENT', `VERSION#${String(first.version).padStart(10, '0')}`, 'CURRENT']);
+    } finally {
+      send.mockRestore();
+    }
   });
 });

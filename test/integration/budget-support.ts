@@ -10,7 +10,7 @@ import { parseMoney } from '../../functions/shared/money.js';
  * against the same tables the Lambdas use.
  */
 
-async function tableNamed(client: DynamoDBClient, prefix: string): Promise<string> {
+export async function tableNamed(client: DynamoDBClient, prefix: string): Promise<string> {
   const { TableNames = [] } = await client.send(new ListTablesCommand({}));
   const name = TableNames.find((candidate) => candidate.startsWith(prefix));
   if (!name) throw new Error(`No table ${prefix}* in DynamoDB Local`);

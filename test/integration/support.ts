@@ -186,14 +186,17 @@ export async function eventually<T>(
   }
 }
 
-/** The approval email of a request, once the workflow has sent it, and its one link. */
-export async function approvalEmailOf(requestId: string, dataDir = inject('dataDir')) {
+/** The approval email of a request (to one approver, if given), once the workflow has sent it, and its one link. */
+export async function approvalEmailOf(requestId: string, dataDir = inject('dataDir'), to?: string) {
   const email = await eventually(
     () =>
       readOutbox(dataDir).find(
-        (mail) => mail.subject.startsWith('Approval needed') && mail.text.includes(requestId),
+        (mail) =>
+          mail.subject.startsWith('Approval needed') &&
+          mail.text.includes(requestId) &&
+          (to === undefined || mail.to.includes(to)),
       ),
-    `the approval email of ${requestId}`,
+    `the approval email of ${requestId}${to ? ` to ${to}` : ''}`,
   );
   return { email, link: email.links[0] as string };
 }
