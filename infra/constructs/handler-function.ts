@@ -1,15 +1,16 @@
 import path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   LogLevel,
   NodejsFunction,
   type NodejsFunctionProps,
   OutputFormat,
 } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { DeploymentPolicy } from './deployment-policy.js';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -38,20 +39,19 @@ export interface HandlerFunctionProps extends Omit<NodejsFunctionProps, 'entry'>
 }
 
 /**
- * The house Lambda: Node.js 22 on arm64, an ESM bundle minified with source maps, its own
- * role and a log group with retention. Caller environment is merged, never overwritten.
+ * The house Lambda: Node.js 22 on arm64, an ESM bundle minified with source maps, X-Ray
+ * tracing, its own role and a log group with retention (DeploymentPolicy's). Caller environment is merged, never overwritten.
  */
 export class HandlerFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
-    const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = DeploymentPolicy.of(scope).logGroup(scope, `${id}Logs`, RetentionDays.THREE_MONTHS);
     super(scope, id, {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(10),
+      // As on the state machine: a request's trace runs from the API through every Lambda.
+      tracing: Tracing.ACTIVE,
       logGroup,
       ...props,
       entry: path.join(PROJECT_ROOT, props.entry),
@@ -77,6 +77,11 @@ export class HandlerFunction extends NodejsFunction {
           appliesTo: [
             'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
           ],
+        },
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'X-Ray trace segment uploads (active tracing) have no resource-level permissions.',
+          appliesTo: ['Resource::*'],
         },
         {
           id: 'AwsSolutions-L1',
