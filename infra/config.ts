@@ -102,7 +102,8 @@ export const DEV_ENVIRONMENT = 'dev';
 export const PLACEHOLDER_AUDIENCE = 'techops-consultancy-api';
 
 /** Hosts no real deployment uses: loopback, and the names RFC 2606 and RFC 6761 reserve. */
-const PLACEHOLDER_HOST = /(^|\.)(localhost|local|example|test|invalid)$|^127\.|^\[?::1\]?$/;
+const PLACEHOLDER_HOST =
+  /(^|\.)(localhost|local|example|test|invalid|example\.com|example\.net|example\.org)$|^127\.|^\[?::1\]?$/;
 
 const hostOf = (value: string) => {
   try {

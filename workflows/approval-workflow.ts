@@ -21,9 +21,9 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { AppConfig } from '../infra/config.js';
 import type { DataTables } from '../infra/constructs/data-tables.js';
-import type { EmailSender } from '../infra/constructs/email-sender.js';
 import { DeadLetterQueue } from '../infra/constructs/dead-letter-queue.js';
 import { DeploymentPolicy } from '../infra/constructs/deployment-policy.js';
+import type { EmailSender } from '../infra/constructs/email-sender.js';
 import { HandlerFunction } from '../infra/constructs/handler-function.js';
 import { REQUEST_CLOSED_ERROR, TRANSIENT_ERRORS } from './approval-contracts.js';
 

@@ -36,7 +36,10 @@ export class ExportsApi extends Construct {
       removalPolicy: policy.removalPolicy,
     });
     NagSuppressions.addResourceSuppressions(accessLogs, [
-      { id: 'AwsSolutions-S1', reason: 'This bucket holds the exports bucket’s access logs: it cannot log to itself.' },
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'This bucket holds the exports bucket’s access logs: it cannot log to itself.',
+      },
     ]);
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,

@@ -29,7 +29,7 @@ const ID = 'Operations';
 /** A construct's path within its stack as an id: `Requests/submitRequest` -> `RequestssubmitRequest`. */
 const idOf = (construct: IConstruct) =>
   construct.node.scopes
-    .slice(1)
+    .slice(2) // the app and the stack
     .map((scope) => scope.node.id.replace(/[^A-Za-z0-9]/g, ''))
     .join('');
 const FIVE_MINUTES = Duration.minutes(5);
@@ -249,7 +249,12 @@ export class OperationsAlarms extends Construct {
     // No function reserves concurrency: throttling means the account's pool ran out, for all at once.
     this.alarm('LambdaThrottles', {
       description: "Lambda invocations were throttled: the account's concurrency pool ran out.",
-      metric: new Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period: FIVE_MINUTES }),
+      metric: new Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Throttles',
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+      }),
       threshold: ALARM_THRESHOLDS.lambdaThrottles,
     });
     const byFunction = (metricOf: (fn: HandlerFunction) => IMetric) => functions.map(metricOf);
