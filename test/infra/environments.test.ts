@@ -144,8 +144,8 @@ describe('prod, with a customer-managed key', () => {
   });
 
   it('lets CloudWatch Logs and CloudWatch alarms use the key, and each Lambda only for what it touches', () => {
-    const [keyResource] = Object.values(built.resourcesOf('AWS::KMS::Key'));
-    const services = (keyResource?.Properties.KeyPolicy.Statement as Resource[]).map((statement) =>
+    const [keyResource] = Object.values(built.resourcesOf('AWS::KMS::Key')) as Resource[];
+    const services = (keyResource!.Properties.KeyPolicy.Statement as Resource[]).map((statement) =>
       JSON.stringify(statement.Principal.Service ?? null),
     );
     const [, listBusinessFunctions] = Object.entries(built.resourcesOf('AWS::Lambda::Function')).find(
