@@ -19,6 +19,14 @@ export const ENTRY_METADATA_KEY = 'techops:entry';
 /** Template metadata with a Lambda's bundling options, so the local cloud bundles it the same way. */
 export const BUNDLING_METADATA_KEY = 'techops:bundling';
 
+/**
+ * The AWS SDK modules the Lambda nodejs22.x runtime provides, so bundles leave them out: the
+ * SDK v3 service clients and the DynamoDB document client. Any other `@aws-sdk/*` module
+ * (lib-storage, s3-request-presigner and what they pull in) is not reliably there: it is
+ * bundled. test/infra/lambda-bundles.test.ts holds every bundle to this list.
+ */
+export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/client-*', '@aws-sdk/lib-dynamodb'];
+
 /** How the house Lambda is bundled (esbuild, through CDK's NodejsFunction). */
 export const HOUSE_BUNDLING = {
   minify: true,
@@ -30,7 +38,7 @@ export const HOUSE_BUNDLING = {
   // Some bundled CommonJS dependencies call require(): give ESM output one.
   banner:
     "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  externalModules: ['@aws-sdk/*'],
+  externalModules: RUNTIME_PROVIDED_MODULES,
 } satisfies NodejsFunctionProps['bundling'];
 
 export interface HandlerFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
