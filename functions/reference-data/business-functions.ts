@@ -1,6 +1,11 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import { documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
+import {
+  ChangedMeanwhileError,
+  documentClient,
+  isConditionFailure,
+  type TransactItem,
+} from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import { BUSINESS_FUNCTION_PARTITION, type BusinessFunction, businessFunctionItem } from './schemas.js';
 
@@ -62,6 +67,38 @@ export async function insertBusinessFunction(
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Replaces a business function that is still exactly `current` with `next`, together with
+ * `alongside` (its audit event); ChangedMeanwhileError, and nothing written, when it is not.
+ */
+export async function replaceBusinessFunction(
+  current: BusinessFunction,
+  next: BusinessFunction,
+  alongside: TransactItem,
+): Promise<void> {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: referenceTableName,
+              Item: businessFunctionItem(next),
+              ConditionExpression: '#name = :name AND head = :head',
+              ExpressionAttributeNames: { '#name': 'name' },
+              ExpressionAttributeValues: { ':name': current.name, ':head': current.head },
+            },
+          },
+          alongside,
+        ],
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ChangedMeanwhileError(`Business function ${current.code}`);
     throw error;
   }
 }
