@@ -41,6 +41,27 @@ export async function listBusinessFunctions(page: {
   return { ...result, items: result.items.map(fromItem) };
 }
 
+type PutCondition = Pick<
+  NonNullable<TransactItem['Put']>,
+  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+>;
+
+/** Puts a business function on a condition, with `alongside`; false, and nothing written, when the condition fails. */
+async function putBusinessFunctionIf(
+  businessFunction: BusinessFunction,
+  condition: PutCondition,
+  alongside: TransactItem,
+): Promise<boolean> {
+  const put = { TableName: referenceTableName, Item: businessFunctionItem(businessFunction), ...condition };
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, alongside] }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /**
  * Writes a new business function together with `alongside` (its audit event); false, and
  * nothing written, when the code exists.
@@ -49,26 +70,11 @@ export async function insertBusinessFunction(
   businessFunction: BusinessFunction,
   alongside: TransactItem,
 ): Promise<boolean> {
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: referenceTableName,
-              Item: businessFunctionItem(businessFunction),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          alongside,
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return putBusinessFunctionIf(
+    businessFunction,
+    { ConditionExpression: 'attribute_not_exists(pk)' },
+    alongside,
+  );
 }
 
 /**
@@ -80,25 +86,12 @@ export async function replaceBusinessFunction(
   next: BusinessFunction,
   alongside: TransactItem,
 ): Promise<void> {
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: referenceTableName,
-              Item: businessFunctionItem(next),
-              ConditionExpression: '#name = :name AND head = :head',
-              ExpressionAttributeNames: { '#name': 'name' },
-              ExpressionAttributeValues: { ':name': current.name, ':head': current.head },
-            },
-          },
-          alongside,
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) throw new ChangedMeanwhileError(`Business function ${current.code}`);
-    throw error;
+  const unchanged = {
+    ConditionExpression: '#name = :name AND head = :head',
+    ExpressionAttributeNames: { '#name': 'name' },
+    ExpressionAttributeValues: { ':name': current.name, ':head': current.head },
+  };
+  if (!(await putBusinessFunctionIf(next, unchanged, alongside))) {
+    throw new ChangedMeanwhileError(`Business function ${current.code}`);
   }
 }

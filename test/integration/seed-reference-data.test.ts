@@ -69,15 +69,20 @@ const db = DynamoDBDocumentClient.from(
   }),
 );
 
-beforeAll(async () => {
-  // The same outputs the seed reads: the local cloud answers DescribeStacks with the template's.
+/** The stack's outputs, read as the seed reads them: the local cloud answers DescribeStacks. */
+async function localStackOutputs(): Promise<Record<string, string | undefined>> {
   const { Stacks } = await new CloudFormationClient({
     endpoint: inject('servicesUrl'),
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   }).send(new DescribeStacksCommand({ StackName: STACK_NAME }));
-  auditTable =
-    Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === STACK_OUTPUTS.auditTable)?.OutputValue ?? '';
+  return Object.fromEntries(
+    (Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]),
+  );
+}
+
+beforeAll(async () => {
+  auditTable = (await localStackOutputs())[STACK_OUTPUTS.auditTable] ?? '';
 });
 
 async function auditActionsOf(code: string): Promise<string[]> {
@@ -100,12 +105,7 @@ async function businessFunction(code: string) {
 
 describe('npm run seed', () => {
   it('answers the stack outputs locally as DescribeStacks does in AWS', async () => {
-    const { Stacks } = await new CloudFormationClient({
-      endpoint: inject('servicesUrl'),
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }).send(new DescribeStacksCommand({ StackName: STACK_NAME }));
-    const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+    const outputs = await localStackOutputs();
 
     expect(Object.keys(outputs).sort()).toEqual(Object.values(STACK_OUTPUTS).sort());
     expect(outputs[STACK_OUTPUTS.apiUrl]).toBe(inject('apiUrl'));
