@@ -1,7 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
   Condition,
@@ -24,6 +24,8 @@ import { Construct } from 'constructs';
 import { POLICY_LIMITS } from '../functions/approval-policy/model.js';
 import type { AppConfig } from '../infra/config.js';
 import type { DataTables } from '../infra/constructs/data-tables.js';
+import { DeadLetterQueue } from '../infra/constructs/dead-letter-queue.js';
+import { DeploymentPolicy } from '../infra/constructs/deployment-policy.js';
 import type { EmailSender } from '../infra/constructs/email-sender.js';
 import { HandlerFunction } from '../infra/constructs/handler-function.js';
 import { REQUEST_CLOSED_ERROR, TRANSIENT_ERRORS } from './approval-contracts.js';
@@ -270,10 +272,7 @@ export class ApprovalWorkflow extends Construct {
       ),
       tracingEnabled: true,
       logs: {
-        destination: new LogGroup(this, 'ExecutionLogs', {
-          retention: RetentionDays.ONE_YEAR,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
+        destination: DeploymentPolicy.of(this).logGroup(this, 'ExecutionLogs', RetentionDays.ONE_YEAR),
         level: LogLevel.ALL,
         // Execution data carries task tokens and request details: logged as events only.
         includeExecutionData: false,
@@ -291,10 +290,19 @@ export class ApprovalWorkflow extends Construct {
     this.grantStart(sweeper);
     // It looks at a stranded request's executions, and stops one whose approval task was lost.
     this.grantExecutionActions(sweeper, 'states:DescribeExecution', 'states:StopExecution');
+    // A sweep older than the interval is superseded by the next one: retried until then, then kept.
+    const sweeperFailures = new DeadLetterQueue(this, 'SweeperDeadLetters', 'the approval sweeper');
+    sweeperFailures.receiveFailedInvocationsOf(sweeper, { retryAttempts: 2, maxEventAge: SWEEP_INTERVAL });
     new Rule(this, 'SweepSchedule', {
       description: 'Start the approval of requests stranded in SUBMITTED',
       schedule: Schedule.rate(SWEEP_INTERVAL),
-      targets: [new LambdaFunction(sweeper, { retryAttempts: 2 })],
+      targets: [
+        new LambdaFunction(sweeper, {
+          retryAttempts: 2,
+          maxEventAge: SWEEP_INTERVAL,
+          deadLetterQueue: sweeperFailures.queue,
+        }),
+      ],
     });
     NagSuppressions.addResourceSuppressions(
       this.stateMachine,

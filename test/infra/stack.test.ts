@@ -104,7 +104,7 @@ describe('DynamoDB tables', () => {
   });
 
   it.each(stateTables)(
-    'keeps the %s table keyed on pk/sk strings, on demand, backed up, encrypted and retained',
+    'keeps the %s table keyed on pk/sk strings, on demand, backed up and encrypted',
     (name) => {
       const [table] = Object.entries(resourcesOf('AWS::DynamoDB::Table')).filter(([id]) =>
         id.startsWith(`Data${name}`),
@@ -112,8 +112,6 @@ describe('DynamoDB tables', () => {
 
       expect(table).toBeDefined();
       const [, resource] = table!;
-      expect(resource.DeletionPolicy).toBe('Retain');
-      expect(resource.UpdateReplacePolicy).toBe('Retain');
       expect(resource.Properties).toEqual(
         expect.objectContaining({
           KeySchema: [
