@@ -26,7 +26,7 @@ import {
 const FISCAL_YEAR = 'FY2074';
 const DATES = { startDate: '2074-02-01', endDate: '2074-06-30' };
 
-const MSAT_HEAD = { name: 'Dr. Priya Raman', email: 'priya.raman@techops.example' };
+const MFG_HEAD = { name: 'Marcus Okafor', email: 'marcus.okafor@techops.example' };
 const STRATEGY_HEAD = { name: 'Claire Dubois', email: 'claire.dubois@techops.example' };
 const FINANCE_HEAD = { name: 'Samuel Adeyemi', email: 'samuel.adeyemi@techops.example' };
 const DIGITAL_HEAD = { name: 'Kenji Watanabe', email: 'kenji.watanabe@techops.example' };
@@ -38,13 +38,13 @@ const QA_LEADS = [
 type Person = { name: string; email: string };
 const approverToken = (person: Person) => tokenFor({ ...person, groups: ['approver'] });
 
-let msatRequester: string;
+let mfgRequester: string;
 let strategyRequester: string;
 
 beforeAll(async () => {
-  await fundBudget(FISCAL_YEAR, { MSAT: '10000000.00', STRATEGY: '10000000.00' });
-  [msatRequester, strategyRequester] = await Promise.all([
-    tokenFor({ groups: ['requester'], businessFunction: 'MSAT' }),
+  await fundBudget(FISCAL_YEAR, { MFG: '10000000.00', STRATEGY: '10000000.00' });
+  [mfgRequester, strategyRequester] = await Promise.all([
+    tokenFor({ groups: ['requester'], businessFunction: 'MFG' }),
     tokenFor({ groups: ['requester'], businessFunction: 'STRATEGY' }),
   ]);
 });
@@ -53,7 +53,7 @@ beforeAll(async () => {
 async function submitted(token: string, overrides: Record<string, unknown>) {
   const response = await call('POST', '/requests', {
     token,
-    body: validRequestBody({ businessFunction: 'MSAT', ...DATES, ...overrides }),
+    body: validRequestBody({ businessFunction: 'MFG', ...DATES, ...overrides }),
   });
   expect(response.status, response.text).toBe(201);
   const waiting = await requestInStatus(token, response.body.id, 'IN_APPROVAL');
@@ -96,26 +96,26 @@ async function decide(person: Person, requestId: string, decision: 'APPROVED' | 
 async function committedOnMsat(): Promise<string> {
   const admin = await tokenFor({ groups: ['admin'] });
   const view = await call('GET', `/budgets/${FISCAL_YEAR}`, { token: admin });
-  return view.body.lines.find((line: { businessFunction: string }) => line.businessFunction === 'MSAT')
+  return view.body.lines.find((line: { businessFunction: string }) => line.businessFunction === 'MFG')
     .committed.amount;
 }
 
 describe('an approval chain resolved from the policy', () => {
   it('gives a 30,000.00 request one step: the head of its business function', async () => {
-    const request = await submitted(msatRequester, {
+    const request = await submitted(mfgRequester, {
       estimatedCost: { amount: '30000.00', currency: 'USD' },
     });
 
     expect(request.approvalChain.steps).toEqual([
-      expect.objectContaining({ step: 1, status: 'PENDING', approvers: [MSAT_HEAD] }),
+      expect.objectContaining({ step: 1, status: 'PENDING', approvers: [MFG_HEAD] }),
     ]);
-    expect(request.waitingOn).toEqual([MSAT_HEAD]);
-    await decide(MSAT_HEAD, request.id, 'APPROVED', msatRequester);
-    await requestInStatus(msatRequester, request.id, 'APPROVED');
+    expect(request.waitingOn).toEqual([MFG_HEAD]);
+    await decide(MFG_HEAD, request.id, 'APPROVED', mfgRequester);
+    await requestInStatus(mfgRequester, request.id, 'APPROVED');
   });
 
   it('decides a 120,000.00 request in two steps, in order: the second approver is emailed only after the first approves', async () => {
-    const request = await submitted(msatRequester, {
+    const request = await submitted(mfgRequester, {
       title: 'Tech transfer support',
       estimatedCost: { amount: '120000.00', currency: 'USD' },
     });
@@ -123,7 +123,7 @@ describe('an approval chain resolved from the policy', () => {
 
     expect(request.approvalChain.why).toEqual(['amount 120000.00 is from 50000.00 to below 250000.00']);
     expect(request.approvalChain.steps.map((step) => [step.approvers, step.status])).toEqual([
-      [[MSAT_HEAD], 'PENDING'],
+      [[MFG_HEAD], 'PENDING'],
       [[STRATEGY_HEAD], 'WAITING'],
     ]);
     const { link } = await approvalEmailOf(request.id);
@@ -137,51 +137,51 @@ describe('an approval chain resolved from the policy', () => {
       "the second step's email",
     );
     expect(secondEmail.text).toContain('This is step 2 of 2 (Head of STRATEGY).');
-    expect(secondEmail.text).toContain(`Step 1 (Head of MSAT): approved by ${MSAT_HEAD.name}`);
+    expect(secondEmail.text).toContain(`Step 1 (Head of MFG): approved by ${MFG_HEAD.name}`);
     expect(await committedOnMsat()).toBe(committedBefore);
-    await decide(STRATEGY_HEAD, request.id, 'APPROVED', msatRequester);
-    const approved = await requestInStatus(msatRequester, request.id, 'APPROVED');
+    await decide(STRATEGY_HEAD, request.id, 'APPROVED', mfgRequester);
+    const approved = await requestInStatus(mfgRequester, request.id, 'APPROVED');
     expect(approved.body.approvalChain.steps.map((step: { status: string }) => step.status)).toEqual([
       'APPROVED',
       'APPROVED',
     ]);
     expect(approved.body.waitingOn).toBeUndefined();
     expect(Number(await committedOnMsat()) - Number(committedBefore)).toBe(120000);
-    const history = await call('GET', `/requests/${request.id}/history`, { token: msatRequester });
+    const history = await call('GET', `/requests/${request.id}/history`, { token: mfgRequester });
     const signatures = history.body.items
       .filter((event: { action: string }) => event.action === 'APPROVAL_DECIDED')
       .map((event: { signature: { printedName: string } }) => event.signature.printedName);
-    expect(signatures).toEqual([MSAT_HEAD.name, STRATEGY_HEAD.name]);
+    expect(signatures).toEqual([MFG_HEAD.name, STRATEGY_HEAD.name]);
   });
 
   it('gives a 300,000.00 DIGITAL_DATA request its four steps', async () => {
-    const request = await submitted(msatRequester, {
+    const request = await submitted(mfgRequester, {
       category: 'DIGITAL_DATA',
       estimatedCost: { amount: '300000.00', currency: 'USD' },
     });
 
     expect(request.approvalChain.steps.map((step) => step.approvers)).toEqual([
-      [MSAT_HEAD],
+      [MFG_HEAD],
       [DIGITAL_HEAD],
       [STRATEGY_HEAD],
       [FINANCE_HEAD],
     ]);
     await call('POST', `/requests/${request.id}/withdraw`, {
-      token: msatRequester,
+      token: mfgRequester,
       body: { reason: 'Tested.' },
     });
   });
 
   it("lets the first member of a group step decide it, after which the other member's link answers 410", async () => {
     const vendorId = await createVendor('High Risk Analytics', undefined, 'HIGH');
-    const request = await submitted(msatRequester, {
+    const request = await submitted(mfgRequester, {
       title: 'High-risk vendor engagement',
       estimatedCost: { amount: '30000.00', currency: 'USD' },
       preferredVendorId: vendorId,
     });
     expect(request.approvalChain.steps[1]).toMatchObject({ group: 'QA_LEADS', approvers: QA_LEADS });
 
-    await decide(MSAT_HEAD, request.id, 'APPROVED', msatRequester);
+    await decide(MFG_HEAD, request.id, 'APPROVED', mfgRequester);
     const [amara, lars] = await Promise.all(
       QA_LEADS.map((member) => eventually(() => emailsTo(member, request.id)[0], `${member.name}'s email`)),
     );
@@ -196,7 +196,7 @@ describe('an approval chain resolved from the policy', () => {
     ]);
 
     expect([first.status, second.status].sort()).toEqual([200, 410]);
-    const approved = await requestInStatus(msatRequester, request.id, 'APPROVED');
+    const approved = await requestInStatus(mfgRequester, request.id, 'APPROVED');
     const groupStep = approved.body.approvalChain.steps[1];
     expect(groupStep.status).toBe('APPROVED');
     const loser = first.status === 410 ? amaraLink : larsLink;
@@ -222,31 +222,31 @@ describe('an approval chain resolved from the policy', () => {
   });
 
   it("sends a step whose approver is the requester to the policy's fallback approver", async () => {
-    const priya = await tokenFor({
-      ...MSAT_HEAD,
+    const marcus = await tokenFor({
+      ...MFG_HEAD,
       groups: ['requester', 'approver'],
-      businessFunction: 'MSAT',
+      businessFunction: 'MFG',
     });
 
-    const request = await submitted(priya, { estimatedCost: { amount: '30000.00', currency: 'USD' } });
+    const request = await submitted(marcus, { estimatedCost: { amount: '30000.00', currency: 'USD' } });
 
     expect(request.approvalChain.steps[0]).toMatchObject({
       approvers: [STRATEGY_HEAD],
-      reassignedFrom: MSAT_HEAD,
+      reassignedFrom: MFG_HEAD,
     });
-    await call('POST', `/requests/${request.id}/withdraw`, { token: priya, body: { reason: 'Tested.' } });
+    await call('POST', `/requests/${request.id}/withdraw`, { token: marcus, body: { reason: 'Tested.' } });
   });
 
   it('ends the chain with a rejection at step 2, committing nothing', async () => {
-    const request = await submitted(msatRequester, {
+    const request = await submitted(mfgRequester, {
       estimatedCost: { amount: '150000.00', currency: 'USD' },
     });
     const committedBefore = await committedOnMsat();
 
-    await decide(MSAT_HEAD, request.id, 'APPROVED', msatRequester);
-    await decide(STRATEGY_HEAD, request.id, 'REJECTED', msatRequester);
+    await decide(MFG_HEAD, request.id, 'APPROVED', mfgRequester);
+    await decide(STRATEGY_HEAD, request.id, 'REJECTED', mfgRequester);
 
-    const rejected = await requestInStatus(msatRequester, request.id, 'REJECTED');
+    const rejected = await requestInStatus(mfgRequester, request.id, 'REJECTED');
     expect(rejected.body.approvalChain.steps.map((step: { status: string }) => step.status)).toEqual([
       'APPROVED',
       'REJECTED',
@@ -284,7 +284,7 @@ async function withPolicy(
 
 describe('policy changes', () => {
   it('leave the chain of a request waiting at step 1 as it was; only later requests get the new chain', async () => {
-    const waiting = await submitted(msatRequester, {
+    const waiting = await submitted(mfgRequester, {
       urgency: 'CRITICAL',
       estimatedCost: { amount: '120000.00', currency: 'USD' },
     });
@@ -304,23 +304,23 @@ describe('policy changes', () => {
     });
 
     await withPolicy(criticalFirst, async () => {
-      const after = await submitted(msatRequester, {
+      const after = await submitted(mfgRequester, {
         urgency: 'CRITICAL',
         estimatedCost: { amount: '120000.00', currency: 'USD' },
       });
-      expect(after.approvalChain.steps.map((step) => step.approvers)).toEqual([[MSAT_HEAD], [FINANCE_HEAD]]);
-      await decide(MSAT_HEAD, waiting.id, 'APPROVED', msatRequester);
-      await decide(STRATEGY_HEAD, waiting.id, 'APPROVED', msatRequester);
+      expect(after.approvalChain.steps.map((step) => step.approvers)).toEqual([[MFG_HEAD], [FINANCE_HEAD]]);
+      await decide(MFG_HEAD, waiting.id, 'APPROVED', mfgRequester);
+      await decide(STRATEGY_HEAD, waiting.id, 'APPROVED', mfgRequester);
       await call('POST', `/requests/${after.id}/withdraw`, {
-        token: msatRequester,
+        token: mfgRequester,
         body: { reason: 'Tested.' },
       });
     });
 
-    const approved = await requestInStatus(msatRequester, waiting.id, 'APPROVED');
+    const approved = await requestInStatus(mfgRequester, waiting.id, 'APPROVED');
     expect(approved.body.approvalChain.policyVersion).toBe(waiting.approvalChain.policyVersion);
     expect(approved.body.approvalChain.steps.map((step: { approvers: Person[] }) => step.approvers)).toEqual([
-      [MSAT_HEAD],
+      [MFG_HEAD],
       [STRATEGY_HEAD],
     ]);
   });
@@ -358,7 +358,15 @@ describe('resolving chains', () => {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      REFERENCE_TABLE_NAME: await tableNamed(new DynamoDBClient({ endpoint }), 'DataReferenceData'),
+      // The client is made before the variables above are set: it gets its own region and keys.
+      REFERENCE_TABLE_NAME: await tableNamed(
+        new DynamoDBClient({
+          endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }),
+        'DataReferenceData',
+      ),
     });
     const { documentClient } = await import('../../functions/shared/db.js');
     const { currentApprovalPolicy } = await import('../../functions/approval-policy/policy-store.js');

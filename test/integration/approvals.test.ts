@@ -525,7 +525,8 @@ describe('approval consumes budget', () => {
       () => readOutbox().find((mail) => mail.subject.startsWith('Your request is over budget: Far beyond')),
       'the over-budget notice',
     );
-    expect(notice.to).toEqual(['mia@techops.example', MFG_HEAD.email]);
+    // The demo policy's chain for 20,000,000.00 ends with the head of FINANCE: the last approver is told.
+    expect(notice.to).toEqual(['mia@techops.example', 'samuel.adeyemi@techops.example']);
     expect(notice.text).toContain('Needed: USD 20000000.00');
     expect(notice.text).toMatch(/Available: USD \d+\.\d\d/);
     expect((await historyOf(id)).map((event) => event.action)).toContain('REQUEST_BUDGET_EXCEEDED');
