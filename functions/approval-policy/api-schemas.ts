@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { BusinessFunctionCode, REQUEST_CATEGORIES } from '../reference-data/schemas.js';
 import { URGENCIES } from '../requests/model.js';
+import { ApprovalChainStep, RequestApprovalChain } from '../shared/approval-summary.js';
 import { MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
 import { PersonResource, VendorId } from '../shared/schemas.js';
@@ -50,8 +51,6 @@ export const ApproverGroupResource = z
   })
   .meta({ id: 'ApproverGroup' });
 
-const Contact = z.object({ name: z.string(), email: z.string() });
-
 /** What a request would be: the facts a rule matches on. */
 export const PreviewRequest = z.strictObject({
   businessFunction: BusinessFunctionCode,
@@ -72,20 +71,19 @@ export const PreviewChainBody = z
 
 export const PreviewChainInput = z.strictObject({ request: PreviewRequest, policy: z.unknown().optional() });
 
-export const ChainPreviewResource = z
-  .object({
+/** The chain a request would get: as a request shows its resolved chain, before any step is asked. */
+export const ChainPreviewResource = RequestApprovalChain.pick({ rule: true, why: true })
+  .extend({
     policyVersion: z.union([z.number().int(), z.literal('draft')]),
-    rule: z.object({ index: z.number().int(), name: z.string() }),
-    why: z.array(z.string()).describe('Why the rule matched, one phrase per condition.'),
     steps: z.array(
-      z.object({
-        step: z.number().int().min(1),
-        name: z.string(),
-        approvers: z.array(Contact).describe('Any one of them decides the step.'),
-        group: z.string().optional(),
-        reassignedFrom: Contact.optional().describe('Segregation of duties moved the step away from them.'),
-        reassignedReason: z.string().optional(),
-        skippedReason: z.string().optional().describe('Skip-repeat: the step is skipped, and why.'),
+      ApprovalChainStep.pick({
+        step: true,
+        name: true,
+        approvers: true,
+        group: true,
+        reassignedFrom: true,
+        reassignedReason: true,
+        skippedReason: true,
       }),
     ),
   })
