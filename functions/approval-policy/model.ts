@@ -37,6 +37,12 @@ export const ApproverRef = z.discriminatedUnion('kind', [
 ]);
 export type ApproverRefType = z.infer<typeof ApproverRef>;
 
+/** A decimal amount in ten-thousandths (amounts have at most four decimals): exact for comparing with bands. */
+export function bandUnits(amount: string): bigint {
+  const [whole = '0', fraction = ''] = amount.split('.');
+  return BigInt(whole) * 10_000n + BigInt(fraction.padEnd(4, '0'));
+}
+
 /** `from` is included, `below` is not; either may be left out (open-ended). */
 export const AmountBand = z.strictObject({ from: BandAmount.optional(), below: BandAmount.optional() });
 export type AmountBandType = z.infer<typeof AmountBand>;

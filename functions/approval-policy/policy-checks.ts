@@ -9,6 +9,7 @@ import {
   type ApprovalPolicyDocumentType,
   ApproverRef,
   type ApproverRefType,
+  bandUnits,
   POLICY_LIMITS,
   PolicyRule,
   type PolicyRuleType,
@@ -24,12 +25,6 @@ import {
 export interface KnownNames {
   businessFunctions: ReadonlySet<string>;
   groups: ReadonlySet<string>;
-}
-
-/** A band amount in ten-thousandths (BandAmount allows four decimals), exact for comparing bands. */
-export function bandUnits(amount: string): bigint {
-  const [whole = '0', fraction = ''] = amount.split('.');
-  return BigInt(whole) * 10_000n + BigInt(fraction.padEnd(4, '0'));
 }
 
 const describeBand = (band: AmountBandType) =>

@@ -5,6 +5,7 @@ import {
   type ApprovalPolicy,
   type ApproverDirectory,
   type ApproverRefType,
+  bandUnits,
   type ChainFacts,
   DEFAULT_FALLBACK_APPROVERS,
   type PolicyRuleType,
@@ -20,15 +21,9 @@ export class NoEligibleApproverError extends Error {
   }
 }
 
-/** A decimal amount as an exact integer of 1/10,000ths, so bands compare without floating point. */
-function scaled(amount: string): bigint {
-  const [whole = '0', fraction = ''] = amount.split('.');
-  return BigInt(whole) * 10_000n + BigInt(fraction.padEnd(4, '0').slice(0, 4) || '0');
-}
-
 const inBand = (amount: string, band: AmountBandType) =>
-  (band.from === undefined || scaled(amount) >= scaled(band.from)) &&
-  (band.below === undefined || scaled(amount) < scaled(band.below));
+  (band.from === undefined || bandUnits(amount) >= bandUnits(band.from)) &&
+  (band.below === undefined || bandUnits(amount) < bandUnits(band.below));
 
 const bandText = (band: AmountBandType) =>
   band.from && band.below
