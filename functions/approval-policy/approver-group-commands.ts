@@ -1,7 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { PutOutcome } from '../reference-data/business-function-commands.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, personOf, requireRole } from '../shared/auth.js';
-import { assertIfMatch } from '../shared/concurrency.js';
+import { assertIfMatch, etagOf } from '../shared/concurrency.js';
 import { ChangedMeanwhileError } from '../shared/db.js';
 import { ConflictError, PreconditionFailedError } from '../shared/errors.js';
 import { type ApproverGroup, getApproverGroup, saveApproverGroup } from './approver-group-store.js';
@@ -52,4 +54,21 @@ export async function putApproverGroup(
     throw new ConflictError(`Approver group ${name} was created meanwhile; read it and send If-Match.`);
   }
   return { group, created: before === undefined };
+}
+
+/**
+ * Makes a group exactly as given (loading reference data): created when new, replaced when its
+ * description or members differ, left alone (no write, no audit event) when they do not.
+ */
+export async function ensureApproverGroup(
+  caller: Caller,
+  name: string,
+  body: ApproverGroupBodyType,
+  now = new Date(),
+): Promise<PutOutcome> {
+  const before = await getApproverGroup(name);
+  const contents = (of: ApproverGroupBodyType) => ({ description: of.description, members: of.members });
+  if (before && isDeepStrictEqual(contents(before), contents(body))) return 'unchanged';
+  const { created } = await putApproverGroup(caller, name, body, before && etagOf(before), now);
+  return created ? 'created' : 'changed';
 }

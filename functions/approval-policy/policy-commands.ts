@@ -1,7 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { PutOutcome } from '../reference-data/business-function-commands.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, personOf, requireRole } from '../shared/auth.js';
-import { assertIfMatch } from '../shared/concurrency.js';
+import { assertIfMatch, etagOf } from '../shared/concurrency.js';
 import { ChangedMeanwhileError } from '../shared/db.js';
 import { PreconditionFailedError } from '../shared/errors.js';
 import type { ApprovalPolicy } from './model.js';
@@ -48,4 +50,21 @@ export async function publishApprovalPolicy(
     throw error;
   }
   return published;
+}
+
+/**
+ * Makes the given document the policy in force (loading reference data): published as a new
+ * version when it differs from the current one, left alone (no version, no audit event) when not.
+ */
+export async function ensureApprovalPolicy(
+  caller: Caller,
+  input: unknown,
+  now = new Date(),
+): Promise<PutOutcome> {
+  requireRole(caller, 'admin');
+  const current = await currentApprovalPolicy();
+  const document = await validatedPolicyDocument(input);
+  if (current.version > 0 && isDeepStrictEqual(current.document, document)) return 'unchanged';
+  await publishApprovalPolicy(caller, document, etagOf(current), now);
+  return current.version === 0 ? 'created' : 'changed';
 }

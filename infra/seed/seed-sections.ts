@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { ApprovalPolicyDocument, ApproverGroupName } from '../../functions/approval-policy/model.js';
+import { ApproverGroupBody } from '../../functions/approval-policy/policy-checks.js';
 import type { PutOutcome } from '../../functions/reference-data/business-function-commands.js';
 import { BusinessFunctionResource } from '../../functions/reference-data/schemas.js';
 import type { Caller } from '../../functions/shared/auth.js';
@@ -13,6 +15,8 @@ export interface SeedSection<T> {
   /** Plural, for the summary: "business functions". */
   what: string;
   item: z.ZodType<T>;
+  /** The section is one item rather than a list (the approval policy). */
+  single?: true;
   keyOf(item: T): string;
   put(caller: Caller, item: T): Promise<PutOutcome>;
 }
@@ -34,6 +38,29 @@ export const SEED_SECTIONS = {
         businessFunction,
       ),
   }),
+  // Groups before the policy: its steps may name them.
+  approverGroups: section({
+    what: 'approver groups',
+    item: ApproverGroupBody.extend({ name: ApproverGroupName }),
+    keyOf: (group) => group.name,
+    put: async (caller, { name, ...body }) =>
+      (await import('../../functions/approval-policy/approver-group-commands.js')).ensureApproverGroup(
+        caller,
+        name,
+        body,
+      ),
+  }),
+  approvalPolicy: section({
+    what: 'approval policy',
+    single: true,
+    item: ApprovalPolicyDocument,
+    keyOf: () => 'the approval policy',
+    put: async (caller, document) =>
+      (await import('../../functions/approval-policy/policy-commands.js')).ensureApprovalPolicy(
+        caller,
+        document,
+      ),
+  }),
 };
 
 export type SectionName = keyof typeof SEED_SECTIONS;
@@ -42,30 +69,32 @@ export type SectionName = keyof typeof SEED_SECTIONS;
 export const SeedFile = z
   .strictObject(
     Object.fromEntries(
-      Object.entries(SEED_SECTIONS).map(([name, { item, keyOf }]) => [
+      Object.entries(SEED_SECTIONS).map(([name, { item, keyOf, single }]) => [
         name,
-        z
-          .array(item as z.ZodType<unknown>)
-          .optional()
-          .superRefine(
-            (items, context) => {
-              const seen = new Set<string>();
-              if (!Array.isArray(items)) return;
-              items.forEach((entry, index) => {
-                // Runs on the raw items too (when some are invalid): only objects have a key.
-                if (entry === null || typeof entry !== 'object') return;
-                const key = keyOf(entry as never);
-                if (typeof key !== 'string') return;
-                if (seen.has(key))
-                  context.addIssue({ code: 'custom', message: `${key} is listed twice`, path: [index] });
-                seen.add(key);
-              });
-            },
-            // Listed with the items' own problems: every problem of the file at once.
-            { when: () => true },
-          ),
+        single
+          ? (item as z.ZodType<unknown>).optional()
+          : z
+              .array(item as z.ZodType<unknown>)
+              .optional()
+              .superRefine(
+                (items, context) => {
+                  const seen = new Set<string>();
+                  if (!Array.isArray(items)) return;
+                  items.forEach((entry, index) => {
+                    // Runs on the raw items too (when some are invalid): only objects have a key.
+                    if (entry === null || typeof entry !== 'object') return;
+                    const key = keyOf(entry as never);
+                    if (typeof key !== 'string') return;
+                    if (seen.has(key))
+                      context.addIssue({ code: 'custom', message: `${key} is listed twice`, path: [index] });
+                    seen.add(key);
+                  });
+                },
+                // Listed with the items' own problems: every problem of the file at once.
+                { when: () => true },
+              ),
       ]),
-    ) as { [name in SectionName]: z.ZodOptional<z.ZodArray<z.ZodType<unknown>>> },
+    ) as { [name in SectionName]: z.ZodOptional<z.ZodType<unknown>> },
   )
   .refine((file) => Object.values(file).some((items) => items !== undefined), {
     message: `Name at least one section: ${Object.keys(SEED_SECTIONS).join(', ')}`,
@@ -84,8 +113,9 @@ export interface SectionSummary {
 export async function applySeedFile(caller: Caller, file: SeedFile): Promise<SectionSummary[]> {
   const summaries: SectionSummary[] = [];
   for (const [name, definition] of Object.entries(SEED_SECTIONS) as [SectionName, SeedSection<unknown>][]) {
-    const items = file[name];
-    if (!items) continue;
+    const given = file[name];
+    if (given === undefined) continue;
+    const items = definition.single ? [given] : (given as unknown[]);
     const summary: SectionSummary = {
       section: name,
       what: definition.what,

@@ -155,6 +155,55 @@ describe('npm run seed', () => {
     expect(await auditActionsOf('ZSEED_LAB')).toEqual(['BUSINESS_FUNCTION_ADDED']);
   });
 
+  it('loads approver groups and the approval policy, and changes nothing when run again', async () => {
+    const admin = await tokenFor({ groups: ['admin'], businessFunction: 'STRATEGY' });
+    const demo = (await call('GET', '/policies/approval', { token: admin })).body.document;
+    const leads = {
+      name: 'ZSEED_LEADS',
+      members: [
+        { name: 'Lead One', email: 'lead.one@pharma.example' },
+        { name: 'Lead Two', email: 'lead.two@pharma.example' },
+      ],
+    };
+    // Only this file's business function meets the new rule: the demo policy holds for the rest.
+    const policy = {
+      ...demo,
+      rules: [
+        {
+          name: 'Seeded quality work',
+          when: { businessFunctions: ['ZSEED_QA'] },
+          steps: [{ approver: { kind: 'GROUP', group: 'ZSEED_LEADS' } }],
+        },
+        ...demo.rules,
+      ],
+    };
+    const file = seedFile('policy.json', { approverGroups: [leads], approvalPolicy: policy });
+    try {
+      const first = await seed(file);
+
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain('approver groups: 1 created, 0 changed, 0 unchanged');
+      expect(first.stdout).toContain('approval policy: 0 created, 1 changed, 0 unchanged');
+      const group = await call('GET', '/approver-groups/ZSEED_LEADS', { token: admin });
+      expect(group.body.members).toEqual(leads.members);
+      const published = await call('GET', '/policies/approval', { token: admin });
+      expect(published.body.document.rules[0].name).toBe('Seeded quality work');
+
+      const second = await seed(file);
+
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toContain('approver groups: 0 created, 0 changed, 1 unchanged');
+      expect(second.stdout).toContain('approval policy: 0 created, 0 changed, 1 unchanged');
+      expect(second.stdout).toContain('Nothing changed');
+      const versions = await call('GET', '/policies/approval/versions', { token: admin });
+      expect(versions.body.items[0].version).toBe(published.body.version);
+    } finally {
+      // Other test files rely on the demo policy: seed it back.
+      const restored = await seed(seedFile('demo-policy.json', { approvalPolicy: demo }));
+      expect(restored.code, restored.stderr).toBe(0);
+    }
+  });
+
   it('writes nothing from a file with problems, and names every one of them', async () => {
     const file = seedFile('invalid.json', {
       businessFunctions: [
@@ -162,7 +211,7 @@ describe('npm run seed', () => {
         { code: 'zseed bad', name: 'Bad', head: { name: 'No Email' } },
         lab,
       ],
-      approverGroups: [],
+      internalCapabilities: [],
     });
 
     const result = await seed(file);
@@ -172,7 +221,7 @@ describe('npm run seed', () => {
     expect(result.stderr).toContain('businessFunctions.1.code:');
     expect(result.stderr).toContain('businessFunctions.1.head.email:');
     expect(result.stderr).toContain('businessFunctions.2: ZSEED_LAB is listed twice');
-    expect(result.stderr).toContain('approverGroups: Unknown field.');
+    expect(result.stderr).toContain('internalCapabilities: Unknown field.');
     expect((await businessFunction('ZSEED_LAB')).name).toBe(lab.name);
   });
 
