@@ -1,6 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { tableNamed } from './budget-support.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { tableNamed, useLocalDynamoDb } from './budget-support.js';
 import {
   approvalEmailOf,
   call,
@@ -352,22 +351,7 @@ describe('policy changes', () => {
 
 describe('resolving chains', () => {
   it('reads each policy version once per Lambda instance: later resolutions read only the small current-version pointer', async () => {
-    const endpoint = inject('dynamoDbEndpoint');
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      // The client is made before the variables above are set: it gets its own region and keys.
-      REFERENCE_TABLE_NAME: await tableNamed(
-        new DynamoDBClient({
-          endpoint,
-          region: 'us-east-1',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }),
-        'DataReferenceData',
-      ),
-    });
+    process.env.REFERENCE_TABLE_NAME = await tableNamed(useLocalDynamoDb(), 'DataReferenceData');
     const { documentClient } = await import('../../functions/shared/db.js');
     const { currentApprovalPolicy } = await import('../../functions/approval-policy/policy-store.js');
     const send = vi.spyOn(documentClient, 'send');
