@@ -17,7 +17,7 @@ function report(name: string, latencies: number[]): void {
   const sorted = [...latencies].sort((a, b) => a - b);
   const ms = (value: number) => `${value.toFixed(0)} ms`;
   console.log(
-    `${name.padEnd(28)} ${String(sorted.length).padStart(4)} runs   p50 ${ms(percentile(sorted, 50))}  ` +
+    `${name.padEnd(32)} ${String(sorted.length).padStart(4)} runs   p50 ${ms(percentile(sorted, 50))}  ` +
       `p95 ${ms(percentile(sorted, 95))}  max ${ms(sorted.at(-1) ?? 0)}`,
   );
 }
@@ -43,6 +43,26 @@ try {
     businessFunction: 'QA',
   });
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  // Approval consumes budget: QA's FY2027 line has room for every approval below.
+  const admin = await issueDevToken(dataDir, {
+    sub: 'bench-admin',
+    email: 'bench.admin@techops.example',
+    name: 'Bench Admin',
+    groups: ['admin'],
+    businessFunction: 'STRATEGY',
+  });
+  const asAdmin = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+  for (const [path, amount] of [
+    ['/budgets/FY2027', '900000000.00'],
+    ['/budgets/FY2027/allocations/QA', '500000000.00'],
+  ]) {
+    const funded = await fetch(`${cloud.url}${path}`, {
+      method: 'PUT',
+      headers: asAdmin,
+      body: JSON.stringify({ amount, currency: 'USD' }),
+    });
+    if (!funded.ok) throw new Error(`PUT ${path}: ${funded.status} ${await funded.text()}`);
+  }
   const submit = (index: number, amount = '12500.00') =>
     fetch(`${cloud.url}/requests`, {
       method: 'POST',
