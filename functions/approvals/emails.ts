@@ -1,7 +1,9 @@
+import { CATEGORY_NAMES, type RequestCategory } from '../reference-data/schemas.js';
 import type { Contact } from '../shared/contacts.js';
 import type { OutgoingEmail } from '../shared/email.js';
 import { html } from '../shared/html.js';
 import { formatMoney, type Money } from '../shared/money.js';
+import { readableCode, readableDate, readableDateTime } from '../shared/readable.js';
 import type { Approval, ApprovalSubject } from './model.js';
 
 /** Emails of the approval workflow: what is asked of the approver, and what came of it. */
@@ -18,10 +20,10 @@ export function summaryRows(subject: ApprovalSubject): [string, string][] {
   return [
     ['Title', subject.title],
     ['Business function', `${subject.businessFunctionName} (${subject.businessFunction})`],
-    ['Category', subject.category],
+    ['Category', CATEGORY_NAMES[subject.category as RequestCategory] ?? readableCode(subject.category)],
     ['Amount', amountText(subject.estimatedCost)],
-    ['Dates', `${subject.startDate} to ${subject.endDate}`],
-    ['Urgency', subject.urgency],
+    ['Dates', `${readableDate(subject.startDate)} to ${readableDate(subject.endDate)}`],
+    ['Urgency', readableCode(subject.urgency)],
     ['Vendor', subject.preferredVendorName ?? subject.preferredVendorId ?? 'None named'],
     ['Requester', `${subject.requester.name} <${subject.requester.email}>`],
     ['Justification', subject.justification],
@@ -48,7 +50,8 @@ export function stepText(approval: Pick<Approval, 'step' | 'group'>): string {
 }
 
 export function approvalRequestEmail(approval: Approval, link: string, context: ChainContext): OutgoingEmail {
-  const { approver, subject, linkExpiresAt: expiresAt } = approval;
+  const { approver, subject } = approval;
+  const expiresAt = readableDateTime(approval.linkExpiresAt);
   const rows = summaryRows(subject);
   const chainLines = [stepText(approval), ...context.decidedEarlier, context.reassignedReason ?? ''].filter(
     (line) => line !== '',
@@ -125,7 +128,10 @@ export function outcomeEmail(
     '',
     `Your consultancy request "${subject.title}" (${amountText(subject.estimatedCost)}, ${subject.requestId}) ${what}.`,
     ...(details.decidedBy
-      ? ['', `Decided by ${details.decidedBy.name} <${details.decidedBy.email}> on ${details.decidedAt}.`]
+      ? [
+          '',
+          `Decided by ${details.decidedBy.name} <${details.decidedBy.email}>${details.decidedAt ? ` on ${readableDateTime(details.decidedAt)}` : ''}.`,
+        ]
       : []),
     ...(details.comment ? ['', `Comment: ${details.comment}`] : []),
     ...(details.budgetRefusal ? ['', details.budgetRefusal.reason, ...figureLines] : []),

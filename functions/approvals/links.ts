@@ -1,4 +1,5 @@
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
+import { readableDateTime } from '../shared/readable.js';
 import { getApproval } from './approval-store.js';
 import { type Approval, parseLinkToken, secretMatches } from './model.js';
 
@@ -9,7 +10,7 @@ export function assertStillOpen(approval: Approval, now: Date): void {
   const decision = approval.decision;
   if (decision) {
     throw new ConflictError(
-      `This request was already ${decision.outcome.toLowerCase()} by ${decision.decidedBy.name} on ${decision.decidedAt}. Nothing was changed.`,
+      `This request was already ${decision.outcome.toLowerCase()} by ${decision.decidedBy.name} on ${readableDateTime(decision.decidedAt)}. Nothing was changed.`,
       { approvalStatus: approval.status },
     );
   }
@@ -22,9 +23,12 @@ export function assertStillOpen(approval: Approval, now: Date): void {
     );
   }
   if (approval.status === 'EXPIRED' || now.toISOString() > approval.linkExpiresAt) {
-    throw new GoneError(`The time to decide ran out on ${approval.linkExpiresAt}: the request has expired.`, {
-      approvalStatus: 'EXPIRED',
-    });
+    throw new GoneError(
+      `The time to decide ran out on ${readableDateTime(approval.linkExpiresAt)}: the request has expired.`,
+      {
+        approvalStatus: 'EXPIRED',
+      },
+    );
   }
 }
 

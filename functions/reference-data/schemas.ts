@@ -16,6 +16,20 @@ export const REQUEST_CATEGORIES = [
   'OPERATIONAL_EXCELLENCE',
   'OTHER',
 ] as const;
+export type RequestCategory = (typeof REQUEST_CATEGORIES)[number];
+
+/** What people call each category, on pages and in emails. */
+export const CATEGORY_NAMES: Record<RequestCategory, string> = {
+  VALIDATION_CQV: 'Validation / CQV',
+  REGULATORY: 'Regulatory',
+  QUALITY_SYSTEMS: 'Quality systems',
+  PROCESS_ENGINEERING: 'Process engineering',
+  TECH_TRANSFER: 'Technology transfer',
+  SUPPLY_CHAIN: 'Supply chain',
+  DIGITAL_DATA: 'Digital & data',
+  OPERATIONAL_EXCELLENCE: 'Operational excellence',
+  OTHER: 'Other',
+};
 
 export const BusinessFunctionResource = z
   .object({

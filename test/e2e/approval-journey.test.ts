@@ -114,6 +114,10 @@ describe("the approver's journey in a browser", () => {
       expect(summary).toContain('Engineering (ENG)');
       expect(summary).toContain('USD 45,000.00');
       expect(summary).toContain('Erik Engineering');
+      // In words people read: the category's name, dates, the deadline to the minute.
+      expect(summary).toContain('Process engineering');
+      expect(summary).toContain('1 February 2027 to 30 June 2027');
+      expect(await page.getByText(/Decide by \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC\./).count()).toBe(1);
 
       await decide(page, 'Approve');
 

@@ -99,9 +99,10 @@ describe('the approval workflow', () => {
     for (const expected of [
       'Title: Cleaning validation for line 4',
       'Business function: Manufacturing (MFG)',
-      'Category: VALIDATION_CQV',
+      'Category: Validation / CQV',
       'Amount: USD 45,000.00',
-      'Dates: 2027-02-01 to 2027-06-30',
+      'Dates: 1 February 2027 to 30 June 2027',
+      'Urgency: High',
       'Vendor: None named',
       'Requester: Mia Manufacturing <mia@techops.example>',
       'Justification: No internal validation capacity',

@@ -139,3 +139,21 @@ describe('emails and pages', () => {
     expect(problemPage('Gone', 'The link expired.')).not.toMatch(/<script|src=/);
   });
 });
+
+describe('what the approver reads', () => {
+  it('shows dates, times, categories and urgency in words, not wire codes', () => {
+    const approval = approvalWith({ category: 'DIGITAL_DATA', urgency: 'CRITICAL' });
+
+    const email = approvalRequestEmail(approval, 'https://x/approvals/t', { decidedEarlier: [] });
+    const page = decisionPage(approval);
+
+    for (const text of [email.text, page]) {
+      expect(text).toContain('Digital &');
+      expect(text).toContain('1 February 2027 to 30 June 2027');
+      expect(text).toContain('Critical');
+      expect(text).toContain('1 January 2027, 00:00 UTC');
+      expect(text).not.toContain('2027-01-01T00:00:00.000Z');
+      expect(text).not.toContain('DIGITAL_DATA');
+    }
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * Values as people read them, for pages and emails (the API keeps its wire forms): dates in
+ * words, times to the minute with their zone.
+ */
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** "2027-02-01" -> "1 February 2027". */
+export function readableDate(isoDate: string): string {
+  const [year, month, day] = isoDate.slice(0, 10).split('-').map(Number);
+  return `${day} ${MONTHS[(month ?? 1) - 1]} ${year}`;
+}
+
+/** "2026-12-07T13:14:05.123Z" -> "7 December 2026, 13:14 UTC". */
+export function readableDateTime(isoTimestamp: string): string {
+  const at = new Date(isoTimestamp);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${readableDate(at.toISOString())}, ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())} UTC`;
+}
+
+/** An upper-case code as a word: "HIGH" -> "High", "NORMAL" -> "Normal". */
+export function readableCode(code: string): string {
+  const words = code.toLowerCase().replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
