@@ -171,16 +171,16 @@ export function putPosition(
 export interface LineGuard {
   /** The hard stop: the line must have at least this available. */
   availableAtLeast?: number | undefined;
-  /** Optimistic concurrency: the line's version as read (0: it must not exist yet). */
-  version?: number | undefined;
 }
 
 /**
- * Applies an entry's effect to a line's running totals with ADD (so concurrent entries add up,
- * none is lost), creating the line if needed, under the entry's guard.
+ * Applies an entry's effect to a line's running totals, creating the line if needed, under the
+ * entry's guard and only at the version the line was read at (0: it must not exist yet). The
+ * version moves by one with each entry, so it is also the entry's export sequence (ledgerEntry
+ * in budget-items.ts): entries of a line commit one after the other, in sequence order.
  */
 export function updateLine(
-  line: { fiscalYear: string; businessFunction: string; currency: string },
+  line: { fiscalYear: string; businessFunction: string; currency: string; version: number },
   effect: LineEffect,
   at: string,
   guard: LineGuard = {},
@@ -204,10 +204,10 @@ export function updateLine(
     conditions.push('#available >= :need');
     values[':need'] = guard.availableAtLeast;
   }
-  if (guard.version === 0) conditions.push('attribute_not_exists(pk)');
-  else if (guard.version !== undefined) {
+  if (line.version === 0) conditions.push('attribute_not_exists(pk)');
+  else {
     names['#version'] = 'version';
-    values[':version'] = guard.version;
+    values[':version'] = line.version;
     conditions.push('#version = :version');
   }
   return {
@@ -257,3 +257,12 @@ export async function transact(items: TransactItem[]): Promise<string[] | undefi
 
 export const refusedAt = (codes: string[] | undefined, index: number) =>
   codes?.[index] === 'ConditionalCheckFailed';
+
+/**
+ * How often a command re-reads and tries again when another entry landed on its line first
+ * (the line's version moved): entries of one line are written one at a time.
+ */
+export const LINE_RACE_ATTEMPTS = 30;
+
+/** A jittered, growing pause before trying again after losing a line race. */
+export const afterLostRace = (attempt: number) => sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
