@@ -29,7 +29,7 @@ export class TechOpsConsultancyStack extends Stack {
     new RequestsApi(this, 'Requests', { api, data, config: props.config, workflow });
     new ApprovalsApi(this, 'Approvals', { api, data, workflow, config: props.config });
     new BudgetsApi(this, 'Budgets', { api, data });
-    new ExportsApi(this, 'Exports', { api, data });
+    new ExportsApi(this, 'Exports', { api, data, config: props.config });
     new VendorsApi(this, 'Vendors', { api, data });
     new ContractDigestJob(this, 'ContractDigest', { data, email, config: props.config });
   }

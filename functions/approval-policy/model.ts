@@ -23,7 +23,9 @@ export const BandAmount = z
 
 /** Who may decide a step. */
 export const ApproverRef = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('FUNCTION_HEAD').describe("The head of the request's business function.") }),
+  z.strictObject({
+    kind: z.literal('FUNCTION_HEAD').describe("The head of the request's business function."),
+  }),
   z.strictObject({ kind: z.literal('HEAD_OF'), businessFunction: BusinessFunctionCode }),
   z.strictObject({
     kind: z.literal('PERSON'),

@@ -138,6 +138,40 @@ export async function listPositions(
   return { ...result, items: result.items.map(positionFromItem) };
 }
 
+/**
+ * One line's ledger entries numbered after..through, a page at a time (DynamoDB's 1 MB
+ * pages), in entry id order. A consistent Query of the line's partition: every entry numbered
+ * up to a version read consistently from the line is there (budget-items.ts ledgerEntry).
+ */
+export async function* ledgerEntriesBetween(
+  fiscalYear: string,
+  businessFunction: string,
+  after: number,
+  through: number,
+): AsyncGenerator<StoredLedgerEntry[]> {
+  if (through <= after) return;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: budgetsTableName,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: '#sequence BETWEEN :first AND :last',
+        ExpressionAttributeNames: { '#sequence': 'sequence' },
+        ExpressionAttributeValues: {
+          ':pk': budgetKeys.ledgerPartition(fiscalYear, businessFunction),
+          ':first': after + 1,
+          ':last': through,
+        },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    yield (page.Items ?? []).map(ledgerEntryFromItem);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
 export function putLedgerEntry(entry: StoredLedgerEntry): TransactItem {
   return {
     Put: {

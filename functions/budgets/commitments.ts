@@ -21,7 +21,6 @@ import {
   releasedAmountOf,
   releaseEffect,
 } from './ledger.js';
-import type { StoredLine } from './model.js';
 
 /**
  * Approval consumes budget: the approval workflow's task Lambdas call these two functions.

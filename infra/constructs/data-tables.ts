@@ -16,7 +16,7 @@ const READ_ACTIONS = [
   'dynamodb:DescribeTable',
 ];
 
-function stateTable(scope: Construct, id: string, timeToLiveAttribute?: string): Table {
+export function stateTable(scope: Construct, id: string, timeToLiveAttribute?: string): Table {
   return new Table(scope, id, {
     ...(timeToLiveAttribute ? { timeToLiveAttribute } : {}),
     partitionKey: { name: 'pk', type: AttributeType.STRING },

@@ -1,0 +1,190 @@
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { EXPORTS_TTL_ATTRIBUTE } from '../../functions/exports/export-keys.js';
+import type { AppConfig } from '../config.js';
+import { type DataTables, stateTable } from './data-tables.js';
+import { HandlerFunction } from './handler-function.js';
+
+export const EXPORT_JOB_ENTRY = 'functions/exports/run-export-job.ts';
+export const DAILY_EXPORT_ENTRY = 'functions/exports/daily-spend-exports.ts';
+
+/**
+ * A job writes up to 1,000,000 rows: at the ~2,800 rows/s its reads allow (measured locally,
+ * docs/development.md#benchmarks) that is about 6 minutes; Lambda's longest timeout leaves room.
+ * Memory stays flat (a few pages read ahead per line), the size buys CPU for CSV and SHA-256.
+ */
+export const EXPORT_JOB_TIMEOUT = Duration.minutes(15);
+export const EXPORT_JOB_MEMORY_MB = 1024;
+/** An asynchronous invocation that fails is tried this many more times, then dead-lettered. */
+export const EXPORT_JOB_RETRIES = 2;
+
+const TABLE_READ = ['dynamodb:GetItem'];
+const TABLE_WRITE = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+/**
+ * Export jobs: the Exports table (jobs, the daily export's pointers, POST /exports'
+ * idempotency records), the job Lambda that POST /exports invokes asynchronously, and the
+ * daily spend export (EventBridge Scheduler at 05:00 UTC) with retries, dead-letter queues and
+ * an alarm when it fails twice in a day. The alarm has no action unless a topic is given.
+ */
+export class ExportsJobs extends Construct {
+  readonly table: Table;
+  readonly jobHandler: HandlerFunction;
+  readonly dailyHandler: HandlerFunction;
+  readonly schedule: Schedule;
+  readonly jobFailures: Queue;
+  readonly dailyFailures: Queue;
+  readonly dailyFailedAlarm: Alarm;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { data: DataTables; bucket: Bucket; config: AppConfig; alarmTopic?: ITopic },
+  ) {
+    super(scope, id);
+    this.table = stateTable(this, 'Table', EXPORTS_TTL_ATTRIBUTE);
+    this.table.node.addMetadata('description', 'Export jobs, the daily export pointers, idempotency records');
+
+    const failureQueue = (queueId: string) => {
+      const queue = new Queue(this, queueId, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      NagSuppressions.addResourceSuppressions(queue, [
+        { id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' },
+      ]);
+      return queue;
+    };
+    this.jobFailures = failureQueue('JobFailures');
+    this.dailyFailures = failureQueue('DailyFailures');
+
+    this.jobHandler = new HandlerFunction(this, 'JobHandler', {
+      entry: EXPORT_JOB_ENTRY,
+      description: "Export job: writes one export of a fiscal year's ledger into the exports bucket",
+      timeout: EXPORT_JOB_TIMEOUT,
+      memorySize: EXPORT_JOB_MEMORY_MB,
+      retryAttempts: EXPORT_JOB_RETRIES,
+      maxEventAge: Duration.hours(6),
+      deadLetterQueue: this.jobFailures,
+    });
+    this.dailyHandler = new HandlerFunction(this, 'DailyHandler', {
+      entry: DAILY_EXPORT_ENTRY,
+      description: 'Daily: the incremental spend export of each open fiscal year, with a manifest',
+      timeout: EXPORT_JOB_TIMEOUT,
+      memorySize: EXPORT_JOB_MEMORY_MB,
+      retryAttempts: EXPORT_JOB_RETRIES,
+      maxEventAge: Duration.hours(6),
+      deadLetterQueue: this.dailyFailures,
+      environment: { FISCAL_YEAR_START_MONTH: String(props.config.fiscalYearStartMonth) },
+    });
+    // Both read the ledger and the vendors, keep their jobs, and write files under their own prefix.
+    for (const [handler, prefix] of [
+      [this.jobHandler, 'exports'],
+      [this.dailyHandler, 'scheduled'],
+    ] as const) {
+      props.data.grantBudgetsRead(handler);
+      props.data.grantVendorsRead(handler);
+      this.grantTable(handler, TABLE_WRITE);
+      this.grantFiles(handler, props.bucket, ['s3:PutObject', 's3:AbortMultipartUpload'], [prefix]);
+    }
+
+    // The scheduler's own role, so it may invoke the daily export and nothing else.
+    const role = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    this.schedule = new Schedule(this, 'Daily', {
+      description: 'Incremental spend export of the open fiscal years, every morning',
+      schedule: ScheduleExpression.cron({ minute: '0', hour: '5', timeZone: TimeZone.ETC_UTC }),
+      target: new LambdaInvoke(this.dailyHandler, {
+        role,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue: this.dailyFailures,
+      }),
+    });
+    // Fails twice: the run and Lambda's first retry both failed (the second retry may still succeed).
+    this.dailyFailedAlarm = new Alarm(this, 'DailyFailedTwice', {
+      alarmDescription:
+        'The daily spend export failed twice within a day: look at its log group and its dead-letter queue.',
+      metric: this.dailyHandler.metricErrors({ period: Duration.days(1), statistic: 'Sum' }),
+      threshold: 2,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic) this.dailyFailedAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
+    NagSuppressions.addResourceSuppressions(
+      role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'lambda:InvokeFunction on the daily export function and its versions (<function>:*): one function only.',
+          appliesTo: [{ regex: '/^Resource::<ExportsJobsDailyHandler.+\\.Arn>:\\*$/g' }],
+        },
+      ],
+      true,
+    );
+  }
+
+  /** The Exports table: its name in the environment and exactly these actions. */
+  grantTable(handler: HandlerFunction, actions: string[] = TABLE_READ): void {
+    handler.addEnvironment('EXPORTS_TABLE_NAME', this.table.tableName);
+    this.table.grant(handler, ...actions);
+  }
+
+  /** POST /exports: record jobs (and idempotency records), and invoke the job Lambda. */
+  grantStart(handler: HandlerFunction): void {
+    this.grantTable(handler, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    handler.addEnvironment('EXPORT_JOB_FUNCTION_NAME', this.jobHandler.functionName);
+    this.jobHandler.grantInvoke(handler);
+    NagSuppressions.addResourceSuppressions(
+      handler,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'lambda:InvokeFunction on the export job function and its versions (<function>:*): one function only.',
+          appliesTo: [{ regex: '/^Resource::<ExportsJobsJobHandler.+\\.Arn>:\\*$/g' }],
+        },
+      ],
+      true,
+    );
+  }
+
+  /** The bucket's name, and these actions on objects under the given prefixes only. */
+  grantFiles(handler: HandlerFunction, bucket: Bucket, actions: string[], prefixes: string[]): void {
+    handler.addEnvironment('EXPORTS_BUCKET_NAME', bucket.bucketName);
+    handler.addToRolePolicy(
+      new PolicyStatement({
+        actions,
+        resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}/*`)),
+      }),
+    );
+    NagSuppressions.addResourceSuppressions(
+      handler,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Each export is a new object under its prefix of the exports bucket; the wildcard is that prefix only.',
+          appliesTo: [{ regex: '/^Resource::<ExportsBucket.+\\.Arn>/(spend|exports|scheduled)/\\*$/g' }],
+        },
+      ],
+      true,
+    );
+  }
+}
