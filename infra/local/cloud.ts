@@ -114,17 +114,13 @@ function lockDataDir(dataDir: string): () => Promise<void> {
  */
 function runSchedules(schedules: LocalSchedule[], lambdas: LocalLambdas, log: (line: string) => void) {
   const run = (schedule: LocalSchedule) => {
+    // Scheduled targets are invoked asynchronously: retried as the function says, then reported.
     for (const logicalId of schedule.functionLogicalIds) {
-      lambdas
-        .invoke(logicalId, {
-          source: 'aws.events',
-          'detail-type': 'Scheduled Event',
-          resources: [schedule.name],
-        })
-        .then(
-          () => {},
-          (error: Error) => log(`Scheduled ${logicalId} failed: ${error.message}`),
-        );
+      lambdas.invokeAsync(
+        logicalId,
+        { source: 'aws.events', 'detail-type': 'Scheduled Event', resources: [schedule.name] },
+        (error, attempts) => log(`Scheduled ${logicalId} failed (${attempts} attempts): ${error.message}`),
+      );
     }
   };
   const timers = schedules.map((schedule) => {
@@ -217,6 +213,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       timeoutSeconds: 60,
       memorySize: 512,
       description: 'Seeds the demo data (local only)',
+      asyncRetryAttempts: 0,
     });
     // The seeder is the last bundle asked for.
     const bundled = await timed('bundle', () =>
@@ -287,7 +284,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     services.push(
       stepFunctions,
       emailOutboxService(path.join(dataDir, 'outbox'), log),
-      lambdaInvokeService(lambdas),
+      lambdaInvokeService(lambdas, log),
       s3Service(path.join(dataDir, 's3'), bucketsOf(template), 'local'),
     );
 

@@ -1,9 +1,12 @@
 import type { WriteStream } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { LOCAL_REGION, type LocalFunction } from './template.js';
 
 const WORKER = path.join(import.meta.dirname, 'lambda-worker.mjs');
+/** The pause before an asynchronous invocation's next attempt, times the attempts so far. */
+const ASYNC_RETRY_DELAY_MS = 1_000;
 
 export class LambdaInvocationError extends Error {
   constructor(
@@ -71,6 +74,27 @@ export class LocalLambdas {
       environment.pending.set(invocationId, { resolve, reject, timer });
       environment.worker.postMessage({ invocationId, event });
     });
+  }
+
+  /**
+   * An asynchronous invocation (InvocationType Event, as schedules and POST /exports make
+   * them): queued, tried again after a failure as often as the function's EventInvokeConfig
+   * says (a second apart locally; minutes apart in AWS), and reported when every attempt failed
+   * (where AWS would hand the event to the function's dead-letter queue).
+   */
+  invokeAsync(logicalId: string, event: unknown, onFailure: (error: Error, attempts: number) => void): void {
+    const attempts = 1 + (this.functions.find((fn) => fn.logicalId === logicalId)?.asyncRetryAttempts ?? 2);
+    void (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.invoke(logicalId, event);
+          return;
+        } catch (error) {
+          if (attempt >= attempts) return onFailure(error as Error, attempt);
+          await sleep(ASYNC_RETRY_DELAY_MS * attempt);
+        }
+      }
+    })();
   }
 
   private environmentOf(fn: LocalFunction): Environment {

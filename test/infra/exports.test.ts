@@ -64,7 +64,7 @@ describe('the export job Lambda', () => {
       const queueId = fn.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0] as string;
 
       expect(configs).toHaveLength(1);
-      expect(configs[0].Properties).toMatchObject({
+      expect(configs[0]!.Properties).toMatchObject({
         MaximumRetryAttempts: EXPORT_JOB_RETRIES,
         MaximumEventAgeInSeconds: 6 * 3600,
       });
@@ -124,7 +124,7 @@ describe('the daily spend export', () => {
     );
 
     expect(schedules).toHaveLength(1);
-    expect(schedules[0].Properties).toMatchObject({
+    expect(schedules[0]!.Properties).toMatchObject({
       ScheduleExpression: 'cron(0 5 * * ? *)',
       ScheduleExpressionTimezone: 'Etc/UTC',
       State: 'ENABLED',
@@ -142,7 +142,7 @@ describe('the daily spend export', () => {
     );
 
     expect(alarms).toHaveLength(1);
-    expect(alarms[0].Properties).toMatchObject({
+    expect(alarms[0]!.Properties).toMatchObject({
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
       Statistic: 'Sum',
@@ -152,7 +152,7 @@ describe('the daily spend export', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
     });
-    expect(alarms[0].Properties.AlarmActions).toBeUndefined();
+    expect(alarms[0]!.Properties.AlarmActions).toBeUndefined();
   });
 
   it('keeps export jobs in a retained, backed-up table whose idempotency records expire', () => {

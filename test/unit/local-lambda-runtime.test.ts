@@ -17,6 +17,7 @@ beforeAll(() => {
     bundlePath,
     `export const handler = async (event) => {
       if (event.hang) await new Promise((resolve) => setTimeout(resolve, 60_000));
+      if (event.fail) throw new Error('failed on purpose');
       return { answered: event.call };
     };`,
   );
@@ -31,6 +32,7 @@ beforeAll(() => {
     timeoutSeconds: 0.5,
     memorySize: 128,
     description: 'Hangs on request',
+    asyncRetryAttempts: 1,
     bundlePath,
   };
 });
@@ -52,6 +54,22 @@ describe('the local Lambda runtime', () => {
       expect(timedOut).toMatchObject({ errorType: 'Sandbox.Timedout' });
       expect(next).toEqual({ answered: 2 });
       expect(after).toEqual({ answered: 3 });
+    } finally {
+      await lambdas.stop();
+    }
+  });
+
+  it('tries a failed asynchronous invocation again as its EventInvokeConfig says, then reports it', async () => {
+    const lambdas = new LocalLambdas([slow], {}, logStream);
+    try {
+      const failed = new Promise<[Error, number]>((resolve) =>
+        lambdas.invokeAsync(slow.logicalId, { fail: true }, (error, attempts) => resolve([error, attempts])),
+      );
+
+      const [error, attempts] = await failed;
+
+      expect(attempts).toBe(2);
+      expect(error.message).toContain('failed on purpose');
     } finally {
       await lambdas.stop();
     }
