@@ -2,7 +2,8 @@ import type { Actor } from '../budgets/budget-items.js';
 import { getEnvelope } from '../budgets/budget-store.js';
 import { fiscalYearOf } from '../shared/fiscal-year.js';
 import { putJsonObject } from './export-bucket.js';
-import { newExportJob, runExport } from './export-jobs.js';
+import { runExport } from './export-jobs.js';
+import { newExportJob } from './export-requests.js';
 import { advanceLatestScheduled, getExport, getLatestScheduled, putNewExport } from './export-store.js';
 
 /**

@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { requireEnv } from '../shared/config.js';
-import type { StartExportJob } from './export-jobs.js';
+import type { StartExportJob } from './export-requests.js';
 
 /**
  * Starts export jobs: an asynchronous invocation (InvocationType Event) of the export job

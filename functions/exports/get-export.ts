@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
-import { showExport } from './export-jobs.js';
+import { showExport } from './export-status.js';
 import { ExportPath } from './model.js';
 
 /** GET /exports/{exportId}: status, progress and, when done, a short-lived download link. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { getFiscalYear, ledgerEntriesBetween } from '../budgets/budget-store.js';
+import { ledgerEntriesBetween } from '../budgets/budget-store.js';
 import type { StoredLedgerEntry } from '../budgets/model.js';
 import { formatMoney } from '../shared/money.js';
 import { readAhead } from '../shared/parallel.js';
@@ -30,20 +30,6 @@ import { LEDGER_EXPORT_COLUMNS, type LedgerExportRow, type Sequences, type Store
 
 /** How many pages of each line are read ahead while an earlier line is written. */
 const PAGES_AHEAD = 2;
-
-/** Per line, the sequences an export covers as they are now: the lines' versions, read consistently. */
-export async function currentSequences(
-  fiscalYear: string,
-  businessFunction?: string,
-): Promise<Sequences | undefined> {
-  const year = await getFiscalYear(fiscalYear);
-  if (!year) return undefined;
-  return Object.fromEntries(
-    year.lines
-      .filter((line) => businessFunction === undefined || line.businessFunction === businessFunction)
-      .map((line) => [line.businessFunction, line.version]),
-  );
-}
 
 export class IncompleteLedgerError extends Error {
   constructor(fiscalYear: string, businessFunction: string, expected: number, found: number) {

@@ -186,3 +186,14 @@ export function toExportResource(
     ...(download ? { downloadUrl: download.url, downloadExpiresAt: download.expiresAt } : {}),
   };
 }
+
+const EXPORT_CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' };
+
+/** A job's file in the bucket, with the headers it is downloaded with. */
+export function exportFileFor(job: Pick<StoredExport, 'file' | 'format'>) {
+  return {
+    key: job.file.key,
+    contentType: EXPORT_CONTENT_TYPES[job.format],
+    contentDisposition: `attachment; filename="${job.file.name}"`,
+  };
+}

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate } from '../shared/http.js';
 import { createOnce, headersOf, idempotencyClaimOf } from '../shared/idempotency.js';
 import { startExportJob } from './export-job-starter.js';
-import { rerunExport } from './export-jobs.js';
+import { rerunExport } from './export-requests.js';
 import { exportsTableName } from './export-store.js';
 import { ExportPath, type ExportResourceType } from './model.js';
 
