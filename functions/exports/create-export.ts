@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { type ApiEvent, apiMiddlewares, callerOf, json, parseJsonBody, validate } from '../shared/http.js';
 import { createOnce, headersOf, idempotencyClaimOf } from '../shared/idempotency.js';
 import { startExportJob } from './export-job-starter.js';
-import { requestExport } from './export-requests.js';
+import { requestExport } from './export-request.js';
 import { exportsTableName } from './export-store.js';
 import { CreateExportBody, type ExportResourceType } from './model.js';
 

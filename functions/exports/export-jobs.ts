@@ -1,5 +1,5 @@
 import { streamToBucket } from './export-bucket.js';
-import { currentSequences } from './export-requests.js';
+import { currentSequences } from './export-request.js';
 import { getExport, markFailed, markRunning, markSucceeded, recordProgress } from './export-store.js';
 import { ledgerExportRows, type WrittenFile, writeLedgerExport } from './ledger-export.js';
 import { exportFileFor, type StoredExport } from './model.js';

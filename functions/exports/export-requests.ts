@@ -1,6 +1,5 @@
-import { getFiscalYear } from '../budgets/budget-store.js';
 import { type Caller, personOf, requireRole } from '../shared/auth.js';
-import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors.js';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../shared/errors.js';
 import { type Alongside, nothingAlongside } from '../shared/idempotency.js';
 import { newId } from '../shared/ids.js';
 import { logger } from '../shared/logger.js';
@@ -8,7 +7,6 @@ import { getExport, markFailed, putNewExport } from './export-store.js';
 import {
   type CreateExportInput,
   type ExportResourceType,
-  type Sequences,
   type StoredExport,
   toExportResource,
 } from './model.js';
@@ -17,22 +15,10 @@ import {
  * Exports as jobs: POST /exports records the job and hands it to the export job Lambda
  * (invoked asynchronously, so the API answers at once); the job (export-jobs.ts) streams the
  * file into the exports bucket and records its rows, bytes and SHA-256; GET /exports/{id}
- * (export-status.ts) shows where it is. This module needs neither the bucket nor the vendors.
+ * (export-status.ts) shows where it is. This module needs neither the bucket, the vendors nor
+ * the budgets (so POST /exports/{id}/rerun has none of them); POST /exports is in
+ * export-request.ts.
  */
-
-/** Per line, the sequences an export covers as they are now: the lines' versions, read consistently. */
-export async function currentSequences(
-  fiscalYear: string,
-  businessFunction?: string,
-): Promise<Sequences | undefined> {
-  const year = await getFiscalYear(fiscalYear);
-  if (!year) return undefined;
-  return Object.fromEntries(
-    year.lines
-      .filter((line) => businessFunction === undefined || line.businessFunction === businessFunction)
-      .map((line) => [line.businessFunction, line.version]),
-  );
-}
 
 /** Hands a recorded job to the export job Lambda (an asynchronous invocation). */
 export type StartExportJob = (exportId: string) => Promise<void>;
@@ -79,28 +65,8 @@ export function newExportJob(
   };
 }
 
-/** The earlier export a `since` names: it must be the same export's predecessor, and finished. */
-async function predecessorOf(input: CreateExportInput): Promise<StoredExport | undefined> {
-  if (input.since === undefined) return undefined;
-  const since = await getExport(input.since);
-  if (!since) throw new ValidationError([{ field: 'since', message: `Unknown export "${input.since}".` }]);
-  const issues = (['kind', 'fiscalYear', 'businessFunction', 'vendorId'] as const)
-    .filter((field) => since[field] !== input[field])
-    .map((field) => ({
-      field,
-      message: `Must be the same as the export named by since (${since[field] ?? 'none'}).`,
-    }));
-  if (issues.length > 0) throw new ValidationError(issues);
-  if (since.status !== 'SUCCEEDED' || !since.throughSequences) {
-    throw new ConflictError(
-      `Export ${since.id} is ${since.status}: an export can continue only from one that SUCCEEDED.`,
-    );
-  }
-  return since;
-}
-
 /** Records the job, then starts it; a job that cannot be started is marked FAILED and answers 503. */
-async function recordAndStart(
+export async function recordAndStart(
   job: StoredExport,
   start: StartExportJob,
   alongside: Alongside<ExportResourceType>,
@@ -117,27 +83,6 @@ async function recordAndStart(
     );
   }
   return resource;
-}
-
-/** POST /exports: finance's or an admin's export of a fiscal year, as a job. */
-export async function requestExport(
-  caller: Caller,
-  input: CreateExportInput,
-  start: StartExportJob,
-  now = new Date(),
-  alongside: Alongside<ExportResourceType> = nothingAlongside,
-): Promise<ExportResourceType> {
-  requireRole(caller, 'finance', 'admin');
-  const [sequences, since] = await Promise.all([
-    currentSequences(input.fiscalYear, input.businessFunction),
-    predecessorOf(input),
-  ]);
-  if (!sequences) throw new NotFoundError(`No budget envelope is set for ${input.fiscalYear}.`);
-  if (input.businessFunction !== undefined && !(input.businessFunction in sequences)) {
-    throw new NotFoundError(`${input.businessFunction} has no budget line in ${input.fiscalYear}.`);
-  }
-  const job = newExportJob({ ...input, since }, caller, 'API', () => `exports/${input.fiscalYear}`, now);
-  return recordAndStart(job, start, alongside);
 }
 
 /** POST /exports/{id}/rerun: the same entries again, into a new file with the same bytes. */
