@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
 import { throwIfRaceLost } from '../shared/idempotency.js';
@@ -68,25 +73,28 @@ export async function getPosition(
   return item ? positionFromItem(item) : undefined;
 }
 
+/** Every page of a Query, read to the end (DynamoDB's pages of up to 1 MB). */
+async function* queryPages(input: QueryCommandInput): AsyncGenerator<Record<string, unknown>[]> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    yield page.Items ?? [];
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
 /** A fiscal year's envelope and every line: one Query of a small partition (read to the end). */
 export async function getFiscalYear(
   fiscalYear: string,
 ): Promise<{ envelope: StoredEnvelope; lines: StoredLine[] } | undefined> {
   const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: budgetsTableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': budgetKeys.fiscalYearPartition(fiscalYear) },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = queryPages({
+    TableName: budgetsTableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': budgetKeys.fiscalYearPartition(fiscalYear) },
+    ConsistentRead: true,
+  });
+  for await (const page of pages) items.push(...page);
   const envelope = items.find((item) => item.sk === 'ENVELOPE');
   if (!envelope) return undefined;
   return {
@@ -150,26 +158,19 @@ export async function* ledgerEntriesBetween(
   through: number,
 ): AsyncGenerator<StoredLedgerEntry[]> {
   if (through <= after) return;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: budgetsTableName,
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: '#sequence BETWEEN :first AND :last',
-        ExpressionAttributeNames: { '#sequence': 'sequence' },
-        ExpressionAttributeValues: {
-          ':pk': budgetKeys.ledgerPartition(fiscalYear, businessFunction),
-          ':first': after + 1,
-          ':last': through,
-        },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    yield (page.Items ?? []).map(ledgerEntryFromItem);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = queryPages({
+    TableName: budgetsTableName,
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: '#sequence BETWEEN :first AND :last',
+    ExpressionAttributeNames: { '#sequence': 'sequence' },
+    ExpressionAttributeValues: {
+      ':pk': budgetKeys.ledgerPartition(fiscalYear, businessFunction),
+      ':first': after + 1,
+      ':last': through,
+    },
+    ConsistentRead: true,
+  });
+  for await (const items of pages) yield items.map(ledgerEntryFromItem);
 }
 
 export function putLedgerEntry(entry: StoredLedgerEntry): TransactItem {

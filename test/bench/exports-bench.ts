@@ -9,7 +9,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { envelopeItem, ledgerEntryItem, lineItem } from '../../functions/budgets/budget-items.js';
 import { NO_EFFECT } from '../../functions/budgets/ledger.js';
@@ -17,6 +16,7 @@ import type { StoredLedgerEntry } from '../../functions/budgets/model.js';
 import { newId } from '../../functions/shared/ids.js';
 import { startLocalCloud } from '../../infra/local/cloud.js';
 import { issueDevToken } from '../../infra/local/dev-identity.js';
+import { useLocalTables } from './bench-cloud.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const LINES = ['DIGITAL', 'ENG', 'FINANCE', 'MFG', 'MSAT', 'QA', 'SC', 'STRATEGY'];
@@ -25,19 +25,7 @@ const SIZES = [...new Set([Math.min(10_000, ROWS), ROWS])];
 const dataDir = mkdtempSync(path.join(tmpdir(), 'techops-bench-'));
 const cloud = await startLocalCloud({ dataDir, port: 0 });
 try {
-  const client = new DynamoDBClient({
-    endpoint: cloud.dynamoDbEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const { TableNames = [] } = await client.send(new ListTablesCommand({}));
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: cloud.dynamoDbEndpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    BUDGETS_TABLE_NAME: TableNames.find((name) => name.startsWith('DataBudgets')),
-  });
+  const client = await useLocalTables(cloud, { BUDGETS_TABLE_NAME: 'DataBudgets' });
   const { ledgerEntriesBetween } = await import('../../functions/budgets/budget-store.js');
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const table = String(process.env.BUDGETS_TABLE_NAME);
@@ -123,6 +111,21 @@ try {
   }
 
   const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+  /** POST /exports, then GET /exports/{id} until the job is done. */
+  const exportJob = async (fiscalYear: string) => {
+    const job = await api('POST', '/exports', finance, { kind: 'spend', fiscalYear, format: 'csv' });
+    let done = job;
+    while (done.status !== 'SUCCEEDED' && done.status !== 'FAILED') {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      done = await api('GET', `/exports/${job.id}`, finance);
+    }
+    if (done.status !== 'SUCCEEDED')
+      throw new Error(`Export failed: ${done.failure ?? JSON.stringify(done)}`);
+    return done;
+  };
+  // Warm: the export's Lambdas (route, job) started once, so neither size pays their cold start.
+  await load('FY2079', 100);
+  await exportJob('FY2079');
   for (const [index, rows] of SIZES.entries()) {
     const fiscalYear = `FY${2080 + index}`;
     const loading = performance.now();
@@ -154,16 +157,10 @@ try {
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 20);
-    const started = performance.now();
-    const job = await api('POST', '/exports', finance, { kind: 'spend', fiscalYear, format: 'csv' });
-    let done = job;
-    while (done.status !== 'SUCCEEDED' && done.status !== 'FAILED') {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      done = await api('GET', `/exports/${job.id}`, finance);
-    }
-    const exportSeconds = (performance.now() - started) / 1000;
+    const done = await exportJob(fiscalYear);
     clearInterval(sampler);
-    if (done.status !== 'SUCCEEDED') throw new Error(`Export failed: ${done.failure}`);
+    // The job's own time, as it recorded it (from start to the file's last byte), without polling.
+    const exportSeconds = (Date.parse(done.finishedAt) - Date.parse(done.startedAt)) / 1000;
     console.log(
       `${String(rows).padStart(7)} rows: export ${(done.rows / exportSeconds).toFixed(0)} rows/s (${exportSeconds.toFixed(1)} s, ` +
         `${mib(done.bytes)} CSV); same reads directly ${(directRows / directSeconds).toFixed(0)} rows/s ` +
