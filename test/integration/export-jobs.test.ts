@@ -16,7 +16,7 @@ import {
   tokenFor,
 } from './support.js';
 
-// This file owns FY2064 (QA and MSAT lines): nobody else writes there.
+// This file owns FY2064 (QA and SC lines): nobody else writes there.
 const FISCAL_YEAR = 'FY2064';
 const run = promisify(execFile);
 let finance: string;
@@ -75,7 +75,7 @@ function csvRows(text: string): Record<string, string>[] {
 /** Every ledger entry id of the year's lines, as the API lists them. */
 async function ledgerIds(): Promise<string[]> {
   const ids: string[] = [];
-  for (const businessFunction of ['MSAT', 'QA']) {
+  for (const businessFunction of ['QA', 'SC']) {
     const page = await call('GET', `/budgets/${FISCAL_YEAR}/${businessFunction}/ledger?limit=100`, {
       token: finance,
     });
@@ -87,11 +87,11 @@ async function ledgerIds(): Promise<string[]> {
 
 beforeAll(async () => {
   finance = await tokenFor({ groups: ['finance'] });
-  await fundBudget(FISCAL_YEAR, { QA: '500000.00', MSAT: '500000.00' });
+  await fundBudget(FISCAL_YEAR, { QA: '500000.00', SC: '500000.00' });
   vendorId = await createVendor('Ledger Export Partners');
   const dates = { startDate: '2064-03-01', endDate: '2064-09-30', preferredVendorId: vendorId };
   requests = await Promise.all(
-    ['QA', 'MSAT'].map((businessFunction) =>
+    ['QA', 'SC'].map((businessFunction) =>
       approvedRequest({
         businessFunction,
         category: 'VALIDATION_CQV',
@@ -171,7 +171,7 @@ describe('export jobs', () => {
 
   it('answers a retry with the same Idempotency-Key with the first job', async () => {
     const headers = { 'idempotency-key': `export-${Date.now()}` };
-    const body = { kind: 'spend', fiscalYear: FISCAL_YEAR, businessFunction: 'MSAT' };
+    const body = { kind: 'spend', fiscalYear: FISCAL_YEAR, businessFunction: 'SC' };
 
     const first = await call('POST', '/exports', { token: finance, body, headers });
     const retry = await call('POST', '/exports', { token: finance, body, headers });
@@ -188,7 +188,7 @@ describe('export jobs', () => {
 
     const mismatched = await call('POST', '/exports', {
       token: finance,
-      body: { kind: 'spend', fiscalYear: FISCAL_YEAR, businessFunction: 'MSAT', since: qa.id },
+      body: { kind: 'spend', fiscalYear: FISCAL_YEAR, businessFunction: 'SC', since: qa.id },
     });
     const forbidden = await call('POST', '/exports', {
       token: requester,
