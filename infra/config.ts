@@ -6,6 +6,12 @@ import type { Node } from 'constructs';
  * command line), so the same app serves Cognito, Entra ID or Okta.
  */
 export interface AppConfig {
+  /** `techops:environment`: `dev` may destroy its data; any other environment retains it. */
+  environment: string;
+  /** `techops:customerManagedKey`: one customer-managed KMS key for tables, log groups, the bucket and the ops topic. */
+  customerManagedKey: boolean;
+  /** `techops:opsEmail`: who the ops topic emails its alarms to (none when unset). */
+  opsEmail?: string;
   jwtIssuer: string;
   jwtAudience: string[];
   claims: { groups: string; businessFunction: string; name: string; email: string };
@@ -17,8 +23,6 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** How long an approver has to decide before the request expires. */
   approvalTimeout: Duration;
-  /** Whose head decides when a business function's own head is the requester. */
-  segregationApproverBusinessFunction: string;
   /** How long a request may sit in SUBMITTED (or its execution run without asking) before the sweeper steps in. */
   strandedApprovalAfter: Duration;
 }
@@ -73,8 +77,102 @@ function contextDuration(node: Node, key: string): Duration {
   return duration;
 }
 
+/** `techops:environment` names an environment: lower-case letters, digits and dashes. */
+function contextEnvironment(node: Node): string {
+  const value = contextString(node, 'environment');
+  if (!/^[a-z][a-z0-9-]{1,19}$/.test(value)) {
+    throw new Error('CDK context techops:environment must be a name such as dev or prod');
+  }
+  return value;
+}
+
+function contextFlag(node: Node, key: string): boolean {
+  const value = node.tryGetContext(`techops:${key}`);
+  if (value === undefined || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new Error(`CDK context techops:${key} must be true or false`);
+}
+
+/** The environment where placeholders are fine: a developer's own stack and the local cloud. */
+export const DEV_ENVIRONMENT = 'dev';
+
+/** The audience cdk.json names for the local cloud's dev tokens. */
+export const PLACEHOLDER_AUDIENCE = 'techops-consultancy-api';
+
+/** Hosts no real deployment uses: loopback, and the names RFC 2606 and RFC 6761 reserve. */
+const PLACEHOLDER_HOST =
+  /(^|\.)(localhost|local|example|test|invalid|example\.com|example\.net|example\.org)$|^127\.|^\[?::1\]?$/;
+
+const hostOf = (value: string) => {
+  try {
+    return new URL(value).hostname;
+  } catch {
+    return value.split('@').pop() ?? value;
+  }
+};
+
+/**
+ * The values of cdk.json that only do for `dev`: each setting's check says what is wrong with
+ * it, or nothing. A deployment to another environment must replace every one of them.
+ */
+const PLACEHOLDER_CHECKS: [key: string, problem: (config: AppConfig) => string | undefined][] = [
+  [
+    'jwtIssuer',
+    ({ jwtIssuer }) =>
+      PLACEHOLDER_HOST.test(hostOf(jwtIssuer)) || !jwtIssuer.startsWith('https://')
+        ? `${jwtIssuer} is a placeholder: set your identity provider's https issuer URL`
+        : undefined,
+  ],
+  [
+    'jwtAudience',
+    ({ jwtAudience }) =>
+      jwtAudience.includes(PLACEHOLDER_AUDIENCE)
+        ? `${PLACEHOLDER_AUDIENCE} is the placeholder audience: set the audience (Cognito: app client id) your identity provider puts in its tokens`
+        : undefined,
+  ],
+  [
+    'emailSender',
+    ({ emailSender }) =>
+      PLACEHOLDER_HOST.test(hostOf(emailSender))
+        ? `${emailSender} is a placeholder: set an address of your SES-verified domain`
+        : undefined,
+  ],
+  [
+    'publicBaseUrl',
+    ({ publicBaseUrl }) =>
+      PLACEHOLDER_HOST.test(hostOf(publicBaseUrl)) || !publicBaseUrl.startsWith('https://')
+        ? `${publicBaseUrl} is a placeholder: set the API's public https URL (approval links point there)`
+        : undefined,
+  ],
+];
+
+/** Every placeholder a non-dev environment still has, one line each; none for dev. */
+export function placeholderProblems(config: AppConfig): string[] {
+  if (config.environment === DEV_ENVIRONMENT) return [];
+  return PLACEHOLDER_CHECKS.flatMap(([key, problem]) => {
+    const found = problem(config);
+    return found ? [`techops:${key}: ${found}`] : [];
+  });
+}
+
 export function appConfigFrom(node: Node): AppConfig {
+  const config = readAppConfig(node);
+  const problems = placeholderProblems(config);
+  if (problems.length > 0) {
+    throw new Error(
+      `The ${config.environment} environment still has placeholder settings from cdk.json; set them with -c (see docs/deployment.md):\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n'),
+    );
+  }
+  return config;
+}
+
+function readAppConfig(node: Node): AppConfig {
+  const opsEmail = node.tryGetContext('techops:opsEmail');
   return {
+    environment: contextEnvironment(node),
+    customerManagedKey: contextFlag(node, 'customerManagedKey'),
+    ...(opsEmail === undefined || opsEmail === '' ? {} : { opsEmail: contextEmail(node, 'opsEmail') }),
     jwtIssuer: contextString(node, 'jwtIssuer'),
     jwtAudience: contextString(node, 'jwtAudience')
       .split(',')
@@ -93,7 +191,6 @@ export function appConfigFrom(node: Node): AppConfig {
     emailSender: contextEmail(node, 'emailSender'),
     publicBaseUrl: contextUrl(node, 'publicBaseUrl'),
     approvalTimeout: contextDuration(node, 'approvalTimeout'),
-    segregationApproverBusinessFunction: contextString(node, 'segregationApproverBusinessFunction'),
     strandedApprovalAfter: contextDuration(node, 'strandedApprovalAfter'),
   };
 }

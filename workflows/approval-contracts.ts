@@ -13,18 +13,42 @@ const Contact = z.object({ name: z.string().min(1), email: z.email() });
 /** The execution's input: StartExecution names the execution after the request, too. */
 export const ApprovalWorkflowInput = z.strictObject({ requestId: RequestId });
 
-export const DetermineApproverTask = z.strictObject({ requestId: RequestId });
-/** `reassignedFrom` is null unless segregation of duties moved the approval (ASL paths need the key). */
-export const ApproverAssignment = z.object({ approver: Contact, reassignedFrom: Contact.nullable() });
-export type ApproverAssignmentType = z.infer<typeof ApproverAssignment>;
+/** Resolves the request's approval chain from the policy in force. */
+export const ResolveApprovalChainTask = z.strictObject({ requestId: RequestId });
+export const ResolvedChain = z.object({
+  policyVersion: z.number().int().min(0),
+  rule: z.object({ index: z.number().int().min(0), name: z.string() }),
+  why: z.array(z.string()),
+  steps: z
+    .array(
+      z.object({
+        step: z.number().int().min(1),
+        name: z.string(),
+        approvers: z.array(Contact).min(1),
+        group: z.string().optional(),
+        reassignedFrom: Contact.optional(),
+        reassignedReason: z.string().optional(),
+        skippedReason: z.string().optional(),
+      }),
+    )
+    .min(1),
+});
 
-/** `.waitForTaskToken`: the task stores the token with the approval, then emails the approver. */
+/**
+ * `.waitForTaskToken`: asks one step's approvers (the chain is stored on the request with the
+ * first step; later steps read it from there), then waits for the first decision.
+ */
 export const RequestApprovalTask = z.strictObject({
   requestId: RequestId,
-  assignment: ApproverAssignment,
+  step: z.number().int().min(1),
+  chain: ResolvedChain,
   taskToken: z.string().min(1),
   executionArn: z.string().min(1),
 });
+
+/** After a step's wait (decided or timed out): the step to ask next, or null when the chain is done. */
+export const FindNextStepTask = z.strictObject({ requestId: RequestId });
+export const NextStep = z.object({ step: z.number().int().min(1).nullable() });
 
 /** What a decision sends back with SendTaskSuccess. */
 export const DecisionOutput = z.object({
@@ -39,10 +63,9 @@ export const BudgetOutcome = z.object({
   refusal: z.object({ reason: z.string(), figures: z.record(z.string(), z.unknown()) }).nullable(),
 });
 
-/** One task settles the request whatever happened: decided, timed out, or failed. */
+/** One task settles the request whatever happened: decided, timed out (its step still pending), or failed. */
 export const SettleRequestTask = z.strictObject({
   requestId: RequestId,
-  timedOut: z.boolean().default(false),
   /** What committing the approved amount came to; absent on the failure path. */
   budget: BudgetOutcome.optional(),
   failure: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),

@@ -1,7 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
   Condition,
@@ -10,6 +10,8 @@ import {
   IntegrationPattern,
   JsonPath,
   LogLevel,
+  Pass,
+  Result,
   StateMachine,
   StateMachineType,
   Succeed,
@@ -19,16 +21,20 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { POLICY_LIMITS } from '../functions/approval-policy/model.js';
 import type { AppConfig } from '../infra/config.js';
 import type { DataTables } from '../infra/constructs/data-tables.js';
+import { DeadLetterQueue } from '../infra/constructs/dead-letter-queue.js';
+import { DeploymentPolicy } from '../infra/constructs/deployment-policy.js';
 import type { EmailSender } from '../infra/constructs/email-sender.js';
 import { HandlerFunction } from '../infra/constructs/handler-function.js';
 import { REQUEST_CLOSED_ERROR, TRANSIENT_ERRORS } from './approval-contracts.js';
 
 /** The workflow's Lambdas that are not API routes: its task handlers and the sweeper. */
 export const APPROVAL_TASK_ENTRIES = {
-  determineApprover: 'functions/approvals/determine-approver.ts',
+  resolveApprovalChain: 'functions/approvals/resolve-approval-chain.ts',
   requestApproval: 'functions/approvals/request-approval.ts',
+  findNextStep: 'functions/approvals/find-next-step.ts',
   commitBudget: 'functions/approvals/commit-budget.ts',
   settleRequest: 'functions/approvals/settle-request.ts',
   notifyRequester: 'functions/approvals/notify-requester.ts',
@@ -45,9 +51,10 @@ export interface ApprovalWorkflowProps {
 }
 
 /**
- * A request's approval: determine the approver, ask them and wait (the task token stays with
- * the stored approval), commit an approved amount on the budget, settle the request from the
- * recorded decision, tell the requester.
+ * A request's approval: resolve its chain from the approval policy, ask each step's approvers
+ * in turn and wait for the first decision (the task token stays with the stored approvals),
+ * and once the last step approved commit the amount on the budget; settle the request from
+ * the recorded decisions, tell the requester. A rejection at any step ends the chain.
  * No decision in time: the request expires. A step that fails after its retries: the request
  * is marked ERROR and the execution fails, never silently.
  */
@@ -58,13 +65,14 @@ export class ApprovalWorkflow extends Construct {
     super(scope, id);
     const { data, email, config } = props;
 
-    const determineApprover = new HandlerFunction(this, 'DetermineApprover', {
-      entry: APPROVAL_TASK_ENTRIES.determineApprover,
-      description: 'Approval workflow: who decides a request',
-      environment: { SEGREGATION_APPROVER_BUSINESS_FUNCTION: config.segregationApproverBusinessFunction },
+    const resolveApprovalChain = new HandlerFunction(this, 'ResolveApprovalChain', {
+      entry: APPROVAL_TASK_ENTRIES.resolveApprovalChain,
+      description: "Approval workflow: resolve the request's approval chain from the policy in force",
     });
-    data.grantRequestsRead(determineApprover);
-    data.grantReferenceDataRead(determineApprover);
+    data.grantRequestsRead(resolveApprovalChain);
+    // The policy, business function heads and approver groups; the preferred vendor's risk and status.
+    data.grantReferenceDataRead(resolveApprovalChain);
+    data.grantVendorsRead(resolveApprovalChain);
 
     const requestApproval = new HandlerFunction(this, 'RequestApproval', {
       entry: APPROVAL_TASK_ENTRIES.requestApproval,
@@ -79,6 +87,12 @@ export class ApprovalWorkflow extends Construct {
     data.grantReferenceDataRead(requestApproval);
     data.grantAuditAppend(requestApproval);
     email.grantSend(requestApproval);
+
+    const findNextStep = new HandlerFunction(this, 'FindNextStep', {
+      entry: APPROVAL_TASK_ENTRIES.findNextStep,
+      description: "Approval workflow: the chain's next step to ask, once a step has approved",
+    });
+    data.grantRequestsRead(findNextStep);
 
     const settleRequest = new HandlerFunction(this, 'SettleRequest', {
       entry: APPROVAL_TASK_ENTRIES.settleRequest,
@@ -166,85 +180,99 @@ export class ApprovalWorkflow extends Construct {
       .when(Condition.booleanEquals('$.settled.notify', true), notify)
       .otherwise(new Succeed(this, 'Nothing changed; nobody to tell'));
 
-    // Approval consumes budget: before settling, an approved request's amount is committed
-    // (on the expiry path too, for a decision that raced the timeout). A refusal is an answer.
-    const commitThenSettle = (commitName: string, settleName: string, timedOut: boolean) => {
-      const commit = withRetries(
-        new LambdaInvoke(this, commitName, {
-          lambdaFunction: commitBudget,
-          payload: TaskInput.fromObject({ requestId }),
-          resultSelector: { 'committed.$': '$.Payload.committed', 'refusal.$': '$.Payload.refusal' },
-          resultPath: '$.budget',
-        }),
-      );
-      commit.addCatch(recordFailure, onFailure);
-      const settle = withRetries(
-        new LambdaInvoke(this, settleName, {
-          lambdaFunction: settleRequest,
-          payload: TaskInput.fromObject({ requestId, timedOut, budget: JsonPath.objectAt('$.budget') }),
-          resultSelector: { 'outcome.$': '$.Payload.outcome', 'notify.$': '$.Payload.notify' },
-          resultPath: '$.settled',
-        }),
-      );
-      settle.addCatch(recordFailure, onFailure);
-      return commit.next(settle).next(tellRequester);
-    };
+    // Approval consumes budget: once the chain is done, an approved request's amount is
+    // committed before settling (its last decision may have raced the step's timeout). A
+    // refusal is an answer; a rejection commits nothing.
+    const commit = withRetries(
+      new LambdaInvoke(this, 'Commit the approved amount', {
+        lambdaFunction: commitBudget,
+        payload: TaskInput.fromObject({ requestId }),
+        resultSelector: { 'committed.$': '$.Payload.committed', 'refusal.$': '$.Payload.refusal' },
+        resultPath: '$.budget',
+      }),
+    );
+    commit.addCatch(recordFailure, onFailure);
+    const settle = withRetries(
+      new LambdaInvoke(this, 'Record the outcome', {
+        lambdaFunction: settleRequest,
+        payload: TaskInput.fromObject({ requestId, budget: JsonPath.objectAt('$.budget') }),
+        resultSelector: { 'outcome.$': '$.Payload.outcome', 'notify.$': '$.Payload.notify' },
+        resultPath: '$.settled',
+      }),
+    );
+    settle.addCatch(recordFailure, onFailure);
+    const commitThenSettle = commit.next(settle).next(tellRequester);
 
-    const askApprover = withRetries(
-      new LambdaInvoke(this, 'Ask the approver and wait for the decision', {
+    const resolve = withRetries(
+      new LambdaInvoke(this, 'Resolve the approval chain from the policy', {
+        lambdaFunction: resolveApprovalChain,
+        payload: TaskInput.fromObject({ requestId }),
+        resultSelector: { 'chain.$': '$.Payload.chain' },
+        resultPath: '$.resolved',
+      }),
+    );
+    resolve.addCatch(recordFailure, onFailure);
+
+    // The chain's loop: ask a step, wait for its first decision (or its timeout), then either
+    // ask the next step or, when the chain is done, commit and settle.
+    const askStep = withRetries(
+      new LambdaInvoke(this, "Ask the step's approvers and wait for the decision", {
         lambdaFunction: requestApproval,
         integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         payload: TaskInput.fromObject({
           requestId,
-          assignment: JsonPath.objectAt('$.assignment'),
+          step: JsonPath.numberAt('$.next.step'),
+          chain: JsonPath.objectAt('$.resolved.chain'),
           taskToken: JsonPath.taskToken,
           executionArn: JsonPath.executionId,
         }),
         taskTimeout: Timeout.duration(config.approvalTimeout),
-        resultPath: '$.decision',
+        resultPath: JsonPath.DISCARD,
       }),
     );
-    askApprover.addCatch(
-      commitThenSettle('Commit the budget of a late approval', 'Record the expiry', true),
-      {
-        errors: ['States.Timeout'],
-        resultPath: '$.timeout',
-      },
+    const findNext = withRetries(
+      new LambdaInvoke(this, 'Find the next step to ask', {
+        lambdaFunction: findNextStep,
+        payload: TaskInput.fromObject({ requestId }),
+        resultSelector: { 'step.$': '$.Payload.step' },
+        resultPath: '$.next',
+      }),
     );
-    askApprover.addCatch(new Succeed(this, 'Request closed before approval'), {
+    findNext.addCatch(recordFailure, onFailure);
+    // A timed-out step is settled as expired, unless its decision landed just before the timeout.
+    askStep.addCatch(findNext, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+    askStep.addCatch(new Succeed(this, 'Request closed before approval'), {
       errors: [REQUEST_CLOSED_ERROR],
       resultPath: JsonPath.DISCARD,
     });
-    askApprover.addCatch(recordFailure, onFailure);
+    askStep.addCatch(recordFailure, onFailure);
+    askStep
+      .next(findNext)
+      .next(
+        new Choice(this, 'Is another step waiting for its approvers?')
+          .when(Condition.isNumeric('$.next.step'), askStep)
+          .otherwise(commitThenSettle),
+      );
 
-    const determine = withRetries(
-      new LambdaInvoke(this, 'Determine the approver', {
-        lambdaFunction: determineApprover,
-        payload: TaskInput.fromObject({ requestId }),
-        resultSelector: {
-          'approver.$': '$.Payload.approver',
-          'reassignedFrom.$': '$.Payload.reassignedFrom',
-        },
-        resultPath: '$.assignment',
-      }),
-    );
-    determine.addCatch(recordFailure, onFailure);
-
-    const definition = determine
-      .next(askApprover)
-      .next(commitThenSettle('Commit the approved amount', 'Record the decision', false));
+    const definition = resolve
+      .next(
+        new Pass(this, 'Begin with the first step', {
+          result: Result.fromObject({ step: 1 }),
+          resultPath: '$.next',
+        }),
+      )
+      .next(askStep);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
-      // Waiting is most of an execution's life; the margin covers the steps around it.
-      timeout: config.approvalTimeout.plus(Duration.days(1)),
+      // Waiting is most of an execution's life, up to the longest chain; the margin covers the steps around it.
+      timeout: Duration.seconds(config.approvalTimeout.toSeconds() * POLICY_LIMITS.stepsPerChain).plus(
+        Duration.days(1),
+      ),
       tracingEnabled: true,
       logs: {
-        destination: new LogGroup(this, 'ExecutionLogs', {
-          retention: RetentionDays.ONE_YEAR,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
+        destination: DeploymentPolicy.of(this).logGroup(this, 'ExecutionLogs', RetentionDays.ONE_YEAR),
         level: LogLevel.ALL,
         // Execution data carries task tokens and request details: logged as events only.
         includeExecutionData: false,
@@ -262,10 +290,19 @@ export class ApprovalWorkflow extends Construct {
     this.grantStart(sweeper);
     // It looks at a stranded request's executions, and stops one whose approval task was lost.
     this.grantExecutionActions(sweeper, 'states:DescribeExecution', 'states:StopExecution');
+    // A sweep older than the interval is superseded by the next one: retried until then, then kept.
+    const sweeperFailures = new DeadLetterQueue(this, 'SweeperDeadLetters', 'the approval sweeper');
+    sweeperFailures.receiveFailedInvocationsOf(sweeper, { retryAttempts: 2, maxEventAge: SWEEP_INTERVAL });
     new Rule(this, 'SweepSchedule', {
       description: 'Start the approval of requests stranded in SUBMITTED',
       schedule: Schedule.rate(SWEEP_INTERVAL),
-      targets: [new LambdaFunction(sweeper, { retryAttempts: 2 })],
+      targets: [
+        new LambdaFunction(sweeper, {
+          retryAttempts: 2,
+          maxEventAge: SWEEP_INTERVAL,
+          deadLetterQueue: sweeperFailures.queue,
+        }),
+      ],
     });
     NagSuppressions.addResourceSuppressions(
       this.stateMachine,
@@ -273,7 +310,7 @@ export class ApprovalWorkflow extends Construct {
         {
           id: 'AwsSolutions-IAM5',
           reason:
-            "Invoking a task Lambda includes its versions (<function arn>:*): this workflow's own four functions only.",
+            "Invoking a task Lambda includes its versions (<function arn>:*): this workflow's own task functions only.",
           appliesTo: [{ regex: '/^Resource::<ApprovalWorkflow[A-Za-z0-9]+\\.Arn>:\\*$/g' }],
         },
         {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { BusinessFunctionCode, REQUEST_CATEGORIES } from '../reference-data/schemas.js';
 import { URGENCIES } from '../requests/model.js';
+import type { Contact } from '../shared/contacts.js';
 import { SingleLineText } from '../shared/schemas.js';
 import { RISK_TIERS, VENDOR_STATUSES } from '../vendors/model.js';
 
@@ -35,6 +36,12 @@ export const ApproverRef = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('GROUP'), group: ApproverGroupName }),
 ]);
 export type ApproverRefType = z.infer<typeof ApproverRef>;
+
+/** A decimal amount in ten-thousandths (amounts have at most four decimals): exact for comparing with bands. */
+export function bandUnits(amount: string): bigint {
+  const [whole = '0', fraction = ''] = amount.split('.');
+  return BigInt(whole) * 10_000n + BigInt(fraction.padEnd(4, '0'));
+}
 
 /** `from` is included, `below` is not; either may be left out (open-ended). */
 export const AmountBand = z.strictObject({ from: BandAmount.optional(), below: BandAmount.optional() });
@@ -102,11 +109,6 @@ export const BUILT_IN_POLICY: ApprovalPolicy = {
   changedBy: { sub: 'built-in', name: 'Built-in default', email: 'built-in@techops.invalid' },
   changedAt: '2000-01-01T00:00:00.000Z',
 };
-
-export interface Contact {
-  name: string;
-  email: string;
-}
 
 /** What a rule matches on: the request's facts (and its preferred vendor's, when it names one). */
 export interface ChainFacts {

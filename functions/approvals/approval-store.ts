@@ -1,8 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
+import { normalizedEmail } from '../shared/contacts.js';
 import { documentClient, entityOf, type TransactItem } from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
-import { APPROVAL_PENDING_INDEX, type Approval, normalizedEmail } from './model.js';
+import { APPROVAL_PENDING_INDEX, type Approval } from './model.js';
 
 /**
  * Approvals, one item each. While an approval is PENDING it carries `pendingFor` (its
@@ -20,6 +21,12 @@ export async function getApproval(id: string): Promise<Approval | undefined> {
     new GetCommand({ TableName: approvalsTableName, Key: approvalKey(id), ConsistentRead: true }),
   );
   return Item ? approvalFromItem(Item) : undefined;
+}
+
+/** A step's approvals (one per approver), read consistently. */
+export async function getApprovals(ids: readonly string[]): Promise<Approval[]> {
+  const approvals = await Promise.all(ids.map(getApproval));
+  return approvals.filter((approval): approval is Approval => approval !== undefined);
 }
 
 export async function listPendingApprovalsFor(

@@ -9,18 +9,18 @@ import { allows } from '../requests/lifecycle.js';
 import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { putRequestTransition, transitionOf } from '../requests/request-transitions.js';
+import { chainApproved, currentStepOf } from '../shared/approval-summary.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
 import { ChangedMeanwhileError } from '../shared/db.js';
 import { TaskInputError, taskHandler } from '../shared/task.js';
-import { getApproval } from './approval-store.js';
+import { getApprovals } from './approval-store.js';
 import { ConcurrentChangeError } from './errors.js';
-import { summaryOf } from './model.js';
 
 type BudgetOutcome = z.infer<typeof BudgetOutcomeSchema>;
 
 /**
- * Approval consumes budget: once the approver has approved, the request's amount is committed
+ * Approval consumes budget: once every step of the chain has approved, the request's amount is committed
  * on its business function's line, only if that much is available (the hard stop), and the
  * request becomes APPROVED in the same transaction. A refusal is an answer, not a failure: the
  * request then settles as BUDGET_EXCEEDED. Idempotent per request, so a retried task never
@@ -30,22 +30,30 @@ type BudgetOutcome = z.infer<typeof BudgetOutcomeSchema>;
 export async function commitBudget(requestId: string, now = new Date()): Promise<BudgetOutcome> {
   const request = await getRequestById(requestId);
   if (!request) throw new TaskInputError(`No request ${requestId}.`);
-  const approval = request.approval ? await getApproval(request.approval.id) : undefined;
-  const decision = approval?.decision;
-  if (!approval || decision?.outcome !== 'APPROVED') return { committed: false, refusal: null };
+  const chain = request.approvalChain;
+  // Only once every step approved (the last one too); nothing for a rejection or a timeout.
+  if (!chain || !chainApproved(chain)) return { committed: false, refusal: null };
   // A retried task: the commitment and APPROVED landed together already.
   if (request.status === 'APPROVED') return { committed: true, refusal: null };
   if (!allows(request.status, 'COMMIT_BUDGET')) return { committed: false, refusal: null };
+  // The commitment is recorded as approved by whoever approved the chain's last step.
+  const last = currentStepOf(chain);
+  const approval = (await getApprovals(last.approvalIds ?? [])).find(
+    (candidate) => candidate.decision?.outcome === 'APPROVED',
+  );
+  const decision = approval?.decision;
+  if (!approval || !decision)
+    throw new TaskInputError(`Request ${requestId}: step ${last.step} has no approval.`);
 
   const at = now.toISOString();
-  const after = transitionOf(request, 'COMMIT_BUDGET', { approval: summaryOf(approval) }, at);
+  const after = transitionOf(request, 'COMMIT_BUDGET', {}, at);
   const event = newAuditEvent(WORKFLOW_ACTOR, {
     entityType: 'REQUEST',
     entityId: request.id,
     action: 'REQUEST_APPROVED',
     at,
     before: { status: request.status, version: request.version },
-    after: { status: after.status, version: after.version, approvalId: approval.id },
+    after: { status: after.status, version: after.version, approvalId: approval.id, step: last.step },
   });
   try {
     const result = await commitApprovedRequest(request, decision.decidedBy, decision.decidedAt, now, [

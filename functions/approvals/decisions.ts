@@ -1,20 +1,15 @@
 import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
+import { stepOf, withStep } from '../shared/approval-summary.js';
 import { recordAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, hasRole } from '../shared/auth.js';
+import { normalizedEmail, sameEmail } from '../shared/contacts.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.js';
-import { getApproval, putApproval } from './approval-store.js';
+import { getApproval, getApprovals, putApproval } from './approval-store.js';
 import { approvalOfLink, assertStillOpen } from './links.js';
-import {
-  type Approval,
-  type ApprovalDecision,
-  type DecisionInput,
-  normalizedEmail,
-  sameEmail,
-  summaryOf,
-} from './model.js';
+import type { Approval, ApprovalDecision, DecisionInput } from './model.js';
 import { completeApprovalTask } from './workflow.js';
 
 /**
@@ -81,8 +76,8 @@ async function decideOnce(
     entityId: approval.requestId,
     action: 'APPROVAL_DECIDED',
     at,
-    before: { approvalId: approval.id, approvalStatus: approval.status },
-    after: { approvalId: approval.id, approvalStatus: outcome },
+    before: { approvalId: approval.id, approvalStatus: approval.status, step: approval.step.number },
+    after: { approvalId: approval.id, approvalStatus: outcome, step: approval.step.number },
     ...(comment ? { reason: comment } : {}),
     signature: {
       printedName: decider.name,
@@ -94,11 +89,42 @@ async function decideOnce(
     },
   });
   const request = await getRequestById(approval.requestId);
-  if (!request) throw new NotFoundError(`No request ${approval.requestId}.`);
-  // The request moves with its approval (its summary, its version), in one transaction: a
+  if (!request?.approvalChain) throw new NotFoundError(`No request ${approval.requestId} in approval.`);
+  const chain = request.approvalChain;
+  const step = stepOf(chain, approval.step.number);
+  // A group step: the first decision wins, and the other members' links stop working with it.
+  const siblings = await getApprovals((step.approvalIds ?? []).filter((id) => id !== approval.id));
+  const voidedSiblings = siblings
+    .filter((sibling) => sibling.status === 'PENDING')
+    .map((sibling) => ({
+      before: sibling,
+      after: {
+        ...sibling,
+        status: 'VOIDED' as const,
+        voidedReason: `${decider.name} decided this step for the ${approval.group ?? 'approver'} group first (${outcome.toLowerCase()}).`,
+        updatedAt: at,
+        version: sibling.version + 1,
+      },
+    }));
+  // The request moves with its approval (its chain, its version), in one transaction: a
   // withdrawal read before the decision is then stale, and one read after it sees the decision.
-  const requestAfter = transitionOf(request, 'RECORD_DECISION', { approval: summaryOf(after) }, at);
-  await applyRequestTransition(request, requestAfter, event, [putApproval(after, approval)]);
+  const requestAfter = transitionOf(
+    request,
+    'RECORD_DECISION',
+    {
+      approvalChain: withStep(chain, step.step, {
+        status: outcome,
+        decidedAt: at,
+        decidedBy: { name: decider.name, email: decider.email },
+        ...(comment ? { comment } : {}),
+      }),
+    },
+    at,
+  );
+  await applyRequestTransition(request, requestAfter, event, [
+    putApproval(after, approval),
+    ...voidedSiblings.map((sibling) => putApproval(sibling.after, sibling.before)),
+  ]);
   await completeApprovalTask(approval.taskToken, { approvalId: approval.id, outcome });
   return after;
 }

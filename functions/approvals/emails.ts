@@ -1,7 +1,8 @@
+import type { Contact } from '../shared/contacts.js';
 import type { OutgoingEmail } from '../shared/email.js';
 import { html } from '../shared/html.js';
 import { formatMoney, type Money } from '../shared/money.js';
-import type { ApprovalSubject, Contact } from './model.js';
+import type { Approval, ApprovalSubject } from './model.js';
 
 /** Emails of the approval workflow: what is asked of the approver, and what came of it. */
 
@@ -28,17 +29,30 @@ export function summaryRows(subject: ApprovalSubject): [string, string][] {
   ];
 }
 
-export function approvalRequestEmail(
-  approver: Contact,
-  subject: ApprovalSubject,
-  link: string,
-  expiresAt: string,
-  reassignedFrom?: Contact,
-): OutgoingEmail {
+/** What the approver should know of the chain around their step. */
+export interface ChainContext {
+  /** "Step 1 (Head of QA): approved by Dr. Ingrid Hale", for each earlier step decided. */
+  decidedEarlier: string[];
+  /** Segregation of duties moved the step to this approver. */
+  reassignedReason?: string;
+}
+
+/** Where the approval stands in its chain, in one sentence. */
+export function stepText(approval: Pick<Approval, 'step' | 'group'>): string {
+  const { number, of, name } = approval.step;
+  const position = of > 1 ? `This is step ${number} of ${of} (${name}).` : '';
+  const group = approval.group
+    ? ` You are asked as one of the ${approval.group} group: the first member's decision counts for all.`
+    : '';
+  return `${position}${group}`.trim();
+}
+
+export function approvalRequestEmail(approval: Approval, link: string, context: ChainContext): OutgoingEmail {
+  const { approver, subject, linkExpiresAt: expiresAt } = approval;
   const rows = summaryRows(subject);
-  const why = reassignedFrom
-    ? `${reassignedFrom.name} heads ${subject.businessFunction} but is the requester, so the decision is yours.`
-    : undefined;
+  const chainLines = [stepText(approval), ...context.decidedEarlier, context.reassignedReason ?? ''].filter(
+    (line) => line !== '',
+  );
   return {
     to: [approver.email],
     subject: `Approval needed: ${subject.title} (${amountText(subject.estimatedCost)})`,
@@ -46,7 +60,7 @@ export function approvalRequestEmail(
       `Dear ${approver.name},`,
       '',
       `${subject.requester.name} asks for consultancy support. Please review the request and approve or reject it.`,
-      ...(why ? ['', why] : []),
+      ...(chainLines.length > 0 ? ['', ...chainLines] : []),
       '',
       ...rows.map(([label, value]) => `${label}: ${value}`),
       '',
@@ -58,7 +72,7 @@ export function approvalRequestEmail(
     ].join('\n'),
     html: html`<p>Dear ${approver.name},</p>
 <p>${subject.requester.name} asks for consultancy support. Please review the request and approve or reject it.</p>
-${why ? html`<p>${why}</p>` : ''}
+${chainLines.map((line) => html`<p>${line}</p>`)}
 <table>${rows.map(([label, value]) => html`<tr><th align="left">${label}</th><td>${value}</td></tr>`)}</table>
 <p><a href="${link}">Review and decide</a> (personal to you, works once, expires ${expiresAt}).</p>`.value,
   };

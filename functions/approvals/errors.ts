@@ -17,3 +17,11 @@ export class ConcurrentChangeError extends Error {
     this.name = 'ConcurrentChangeError';
   }
 }
+
+/** The workflow asked a step out of order (an earlier step is not approved): a bug, never retried. */
+export class ChainOrderError extends Error {
+  constructor(requestId: string, step: number, open: number) {
+    super(`Request ${requestId}: step ${step} was asked while step ${open} is not approved.`);
+    this.name = 'ChainOrderError';
+  }
+}

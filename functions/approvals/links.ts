@@ -15,10 +15,10 @@ export function assertStillOpen(approval: Approval, now: Date): void {
   }
   if (approval.status === 'VOIDED') {
     throw new GoneError(
-      'The request was withdrawn (or closed) while it waited for you: there is nothing to decide.',
-      {
-        approvalStatus: approval.status,
-      },
+      approval.voidedReason
+        ? `${approval.voidedReason} There is nothing left for you to decide.`
+        : 'The request was withdrawn (or closed) while it waited for you: there is nothing to decide.',
+      { approvalStatus: approval.status },
     );
   }
   if (approval.status === 'EXPIRED' || now.toISOString() > approval.linkExpiresAt) {

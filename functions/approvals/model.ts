@@ -1,10 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import {
-  APPROVAL_STATUSES,
-  type ApprovalStatus,
-  type RequestApprovalSummaryType,
-} from '../shared/approval-summary.js';
+import { APPROVAL_STATUSES, type ApprovalStatus } from '../shared/approval-summary.js';
+import type { Contact } from '../shared/contacts.js';
 import { idPattern } from '../shared/ids.js';
 import { formatMoney, type Money } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
@@ -12,12 +9,6 @@ import { MultiLineText } from '../shared/schemas.js';
 
 /** The sparse index of pending approvals by approver's email (`pendingFor`), newest first. */
 export const APPROVAL_PENDING_INDEX = 'byPendingApprover';
-
-/** A person an approval is assigned to or decided by. */
-export interface Contact {
-  name: string;
-  email: string;
-}
 
 /** What the approver is asked to decide on: a snapshot taken when the approval is requested. */
 export interface ApprovalSubject {
@@ -49,12 +40,24 @@ export interface ApprovalDecision {
   method: 'EMAIL_LINK' | 'API';
 }
 
-/** One approver's decision step in a request's workflow, as stored. */
+export interface ApprovalStep {
+  number: number;
+  of: number;
+  name: string;
+}
+
+/** One approver's part in a step of a request's approval chain, as stored. */
 export interface Approval {
   id: string;
   requestId: string;
+  /** Which step of the request's approval chain this is. */
+  step: ApprovalStep;
+  /** A group step: each member has their own approval, and the first decision wins. */
+  group?: string;
   approver: Contact;
   reassignedFrom?: Contact;
+  /** Why it was voided when that was not a withdrawal: another group member decided first. */
+  voidedReason?: string;
   status: ApprovalStatus;
   subject: ApprovalSubject;
   /** The Step Functions task token: stays on the server, looked up by the approval. */
@@ -67,12 +70,6 @@ export interface Approval {
   updatedAt: string;
   version: number;
 }
-
-/** Emails compare case-insensitively: that is how people (and identity providers) write them. */
-export const normalizedEmail = (email: string) => email.trim().toLowerCase();
-
-export const sameEmail = (a: string | undefined, b: string | undefined) =>
-  a !== undefined && b !== undefined && normalizedEmail(a) === normalizedEmail(b);
 
 // Link tokens: "<approval id>.<secret>", the secret 32 random bytes in base64url (43 characters).
 const LINK_TOKEN = new RegExp(`^(${idPattern('approval').source.slice(1, -1)})\\.([A-Za-z0-9_-]{43})$`);
@@ -131,6 +128,13 @@ export const ApprovalResource = z
     id: z.string(),
     requestId: z.string(),
     status: z.enum(APPROVAL_STATUSES),
+    step: z
+      .object({ number: z.number().int(), of: z.number().int(), name: z.string() })
+      .describe("Which step of the request's approval chain this approval decides."),
+    group: z
+      .string()
+      .optional()
+      .describe('A group step: any one member decides it, the first decision wins.'),
     approver: ContactResource,
     reassignedFrom: ContactResource.optional(),
     request: z.object({
@@ -173,23 +177,4 @@ export function toApprovalResource(approval: Approval): z.infer<typeof ApprovalR
     },
     expiresAt: approval.linkExpiresAt,
   });
-}
-
-/** What the request shows of its approval: whom it waits on, and once decided, who decided what. */
-export function summaryOf(approval: Approval): RequestApprovalSummaryType {
-  const { decision } = approval;
-  return {
-    id: approval.id,
-    approver: approval.approver,
-    status: approval.status,
-    requestedAt: approval.requestedAt,
-    ...(approval.reassignedFrom ? { reassignedFrom: approval.reassignedFrom } : {}),
-    ...(decision
-      ? {
-          decidedAt: decision.decidedAt,
-          decidedBy: { name: decision.decidedBy.name, email: decision.decidedBy.email },
-          ...(decision.comment ? { comment: decision.comment } : {}),
-        }
-      : {}),
-  };
 }

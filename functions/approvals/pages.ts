@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldIssue } from '../shared/errors.js';
 import { Html, html } from '../shared/html.js';
-import { summaryRows } from './emails.js';
+import { stepText, summaryRows } from './emails.js';
 import type { Approval } from './model.js';
 
 /**
@@ -73,6 +73,7 @@ export function decisionPage(
     `Approval: ${approval.subject.title}`,
     html`<h1>Approval needed: ${approval.subject.title}</h1>
 <p>For ${approval.approver.name}. Decide by ${approval.linkExpiresAt}.</p>
+${stepText(approval) ? html`<p>${stepText(approval)}</p>` : ''}
 ${
   issues.length > 0
     ? html`<div class="error" role="alert"><strong>Nothing was decided.</strong><ul>${issues.map((issue) => html`<li>${issue.message}</li>`)}</ul></div>`
@@ -94,10 +95,15 @@ ${summary(approval)}
 export function decidedPage(approval: Approval): string {
   const decision = approval.decision;
   const word = decision?.outcome === 'APPROVED' ? 'approved' : 'rejected';
+  const { number, of } = approval.step;
+  const next =
+    decision?.outcome === 'APPROVED' && number < of
+      ? `The request moves on through its approval chain; ${approval.subject.requester.name} will be told the outcome by email.`
+      : `${approval.subject.requester.name} will be told by email.`;
   return page(
     `Request ${word}`,
     html`<h1>You ${word} the request</h1>
-<p class="ok" role="status">Your decision on “${approval.subject.title}” was recorded at ${decision?.decidedAt ?? ''} as your electronic signature (${approval.approver.name}, ${approval.approver.email}). ${approval.subject.requester.name} will be told by email.</p>
+<p class="ok" role="status">Your decision on “${approval.subject.title}” was recorded at ${decision?.decidedAt ?? ''} as your electronic signature (${approval.approver.name}, ${approval.approver.email}). ${next}</p>
 ${decision?.comment ? html`<p>Your comment: ${decision.comment}</p>` : ''}
 ${summary(approval)}`,
   );

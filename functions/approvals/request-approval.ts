@@ -6,19 +6,28 @@ import type { ConsultancyRequest } from '../requests/model.js';
 import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
+import {
+  type ApprovalChainStepType,
+  type RequestApprovalChainType,
+  stepOf,
+  withStep,
+} from '../shared/approval-summary.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
 import { requireEnv } from '../shared/config.js';
+import { sameEmail } from '../shared/contacts.js';
 import { sendEmail } from '../shared/email.js';
 import { newId } from '../shared/ids.js';
 import { taskHandler } from '../shared/task.js';
-import { getApproval, putApproval } from './approval-store.js';
+import { getApprovals, putApproval } from './approval-store.js';
 import { approvalRequestEmail } from './emails.js';
-import { ConcurrentChangeError, RequestClosedError } from './errors.js';
+import { ChainOrderError, ConcurrentChangeError, RequestClosedError } from './errors.js';
 import { type Approval, type ApprovalSubject, hashLinkSecret, linkTokenOf, newLinkSecret } from './model.js';
 
 const publicBaseUrl = requireEnv('PUBLIC_BASE_URL');
 /** The link expires when the workflow stops waiting. */
 const approvalTimeoutSeconds = Number(requireEnv('APPROVAL_TIMEOUT_SECONDS'));
+
+type Input = z.output<typeof RequestApprovalTask>;
 
 function subjectOf(request: ConsultancyRequest, businessFunctionName: string): ApprovalSubject {
   return {
@@ -40,55 +49,80 @@ function subjectOf(request: ConsultancyRequest, businessFunctionName: string): A
   };
 }
 
+/** The resolved chain as the request keeps it: every step waiting, except those skipped. */
+function chainToStore(resolved: Input['chain']): RequestApprovalChainType {
+  return {
+    ...resolved,
+    currentStep: 1,
+    steps: resolved.steps.map((step) => ({ ...step, status: step.skippedReason ? 'SKIPPED' : 'WAITING' })),
+  };
+}
+
+/** The chain runs in order: the first earlier step that has not approved, if any. */
+const openEarlierStep = (chain: RequestApprovalChainType, step: number) =>
+  chain.steps.find(
+    (candidate) => candidate.step < step && candidate.status !== 'APPROVED' && candidate.status !== 'SKIPPED',
+  );
+
 /**
- * Asks the approver for a decision: stores the pending approval with the workflow's task token
- * and the hash of a fresh link secret, moves the request to IN_APPROVAL (all in one
- * transaction), then emails the link. A retry of this task (new token) replaces the pending
- * approval's token and link, so only the newest email's link works.
+ * Asks one step of the request's approval chain: stores a pending approval for each of the
+ * step's approvers (one, or every member of a group) with the workflow's task token and the
+ * hash of a fresh link secret, and moves the request (IN_APPROVAL, the chain at this step), all
+ * in one transaction; then emails each approver their own link. The first step also stores the
+ * resolved chain, so a policy published later never changes it. A retry of this task (new
+ * token) replaces the pending approvals' token and links, so only the newest emails' links work.
  */
-export async function requestApproval(
-  input: z.output<typeof RequestApprovalTask>,
-  now = new Date(),
-): Promise<void> {
+export async function requestApproval(input: Input, now = new Date()): Promise<void> {
   const request = await getRequestById(input.requestId);
   if (!request) throw new ConcurrentChangeError(`Request ${input.requestId} is not readable yet.`);
   if (!allows(request.status, 'ASK_APPROVAL')) throw new RequestClosedError(request);
-  // Delivered again (at least once) after the approver decided: the decision stands, and the
-  // workflow's expiry path applies it if its answer never reaches the waiting task.
-  if (request.approval && request.approval.status !== 'PENDING') return;
+  const chain = request.approvalChain ?? chainToStore(input.chain);
+  const step = stepOf(chain, input.step);
+  // Delivered again (at least once) after the step was decided: the decision stands, and the
+  // workflow's next step finds it even if its answer never reached the waiting task.
+  if (step.status !== 'WAITING' && step.status !== 'PENDING') return;
+  const open = openEarlierStep(chain, step.step);
+  if (open) throw new ChainOrderError(request.id, step.step, open.step);
+
   const [businessFunction, earlier] = await Promise.all([
     getBusinessFunction(request.businessFunction),
-    request.approval?.status === 'PENDING' ? getApproval(request.approval.id) : undefined,
+    step.status === 'PENDING' ? getApprovals(step.approvalIds ?? []) : [],
   ]);
   const at = now.toISOString();
-  const secret = newLinkSecret();
-  const { approver } = input.assignment;
-  const reassignedFrom = input.assignment.reassignedFrom ?? undefined;
-  const approval: Approval = {
-    id: earlier?.id ?? newId('approval', now.getTime()),
-    requestId: request.id,
-    approver,
-    ...(reassignedFrom ? { reassignedFrom } : {}),
-    status: 'PENDING',
-    subject: subjectOf(request, businessFunction?.name ?? request.businessFunction),
-    taskToken: input.taskToken,
-    linkSecretHash: hashLinkSecret(secret),
-    linkExpiresAt: new Date(now.getTime() + approvalTimeoutSeconds * 1000).toISOString(),
-    requestedAt: earlier?.requestedAt ?? at,
-    updatedAt: at,
-    version: (earlier?.version ?? 0) + 1,
-  };
+  const subject = subjectOf(request, businessFunction?.name ?? request.businessFunction);
+  const linkExpiresAt = new Date(now.getTime() + approvalTimeoutSeconds * 1000).toISOString();
+  const asked = step.approvers.map((approver) => {
+    const before = earlier.find((approval) => sameEmail(approval.approver.email, approver.email));
+    const secret = newLinkSecret();
+    const approval: Approval = {
+      id: before?.id ?? newId('approval', now.getTime()),
+      requestId: request.id,
+      step: { number: step.step, of: chain.steps.length, name: step.name },
+      ...(step.group ? { group: step.group } : {}),
+      approver,
+      ...(step.reassignedFrom ? { reassignedFrom: step.reassignedFrom } : {}),
+      status: 'PENDING',
+      subject,
+      taskToken: input.taskToken,
+      linkSecretHash: hashLinkSecret(secret),
+      linkExpiresAt,
+      requestedAt: before?.requestedAt ?? at,
+      updatedAt: at,
+      version: (before?.version ?? 0) + 1,
+    };
+    return { approval, before, link: `${publicBaseUrl}/approvals/${linkTokenOf(approval.id, secret)}` };
+  });
+  const approvalIds = asked.map(({ approval }) => approval.id);
   const after = transitionOf(
     request,
     'ASK_APPROVAL',
     {
-      approval: {
-        id: approval.id,
-        approver,
-        status: 'PENDING',
-        requestedAt: approval.requestedAt,
-        ...(reassignedFrom ? { reassignedFrom } : {}),
-      },
+      approvalChain: withStep(
+        chain,
+        step.step,
+        { status: 'PENDING', approvalIds, requestedAt: step.requestedAt ?? at },
+        step.step,
+      ),
       executionArn: input.executionArn,
     },
     at,
@@ -102,26 +136,42 @@ export async function requestApproval(
     after: {
       status: after.status,
       version: after.version,
-      approvalId: approval.id,
-      approver,
-      ...(reassignedFrom ? { reassignedFrom } : {}),
-      linkExpiresAt: approval.linkExpiresAt,
+      step: step.step,
+      approvalIds,
+      approvers: step.approvers,
+      ...(step.group ? { group: step.group } : {}),
+      ...(step.reassignedFrom ? { reassignedFrom: step.reassignedFrom } : {}),
+      ...(step.step === 1 ? { policyVersion: chain.policyVersion, rule: chain.rule } : {}),
+      linkExpiresAt,
     },
-    ...(reassignedFrom
-      ? {
-          reason: `${reassignedFrom.name} heads ${request.businessFunction} and is the requester (segregation of duties).`,
-        }
-      : {}),
+    ...(step.reassignedReason ? { reason: step.reassignedReason } : {}),
   });
   try {
-    await applyRequestTransition(request, after, event, [putApproval(approval, earlier)]);
+    await applyRequestTransition(
+      request,
+      after,
+      event,
+      asked.map(({ approval, before }) => putApproval(approval, before)),
+    );
   } catch (error) {
     if (error instanceof StaleRequestError) throw new ConcurrentChangeError(error.message);
     throw error;
   }
-  const link = `${publicBaseUrl}/approvals/${linkTokenOf(approval.id, secret)}`;
-  await sendEmail(
-    approvalRequestEmail(approver, approval.subject, link, approval.linkExpiresAt, reassignedFrom),
+  const decidedEarlier = chain.steps.filter(
+    (candidate): candidate is ApprovalChainStepType & { decidedBy: { name: string } } =>
+      candidate.step < step.step && candidate.decidedBy !== undefined,
+  );
+  await Promise.all(
+    asked.map(({ approval, link }) =>
+      sendEmail(
+        approvalRequestEmail(approval, link, {
+          decidedEarlier: decidedEarlier.map(
+            (done) => `Step ${done.step} (${done.name}): approved by ${done.decidedBy.name}`,
+          ),
+          ...(step.reassignedReason ? { reassignedReason: step.reassignedReason } : {}),
+        }),
+      ),
+    ),
   );
 }
 

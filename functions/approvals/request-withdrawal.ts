@@ -1,19 +1,27 @@
 import type { ConsultancyRequest } from '../requests/model.js';
 import type { WithdrawalApprovals } from '../requests/withdrawal.js';
-import { getApproval, putApproval } from './approval-store.js';
-import { type Approval, summaryOf } from './model.js';
+import { currentStepOf, withStep } from '../shared/approval-summary.js';
+import { getApprovals, putApproval } from './approval-store.js';
+import type { Approval } from './model.js';
 import { stopApprovalWorkflow } from './workflow.js';
 
-/** Voids a withdrawn request's pending approval (read consistently: only a PENDING one is voided). */
-async function voidPendingApproval(request: ConsultancyRequest, at: string) {
-  const pending = request.approval?.status === 'PENDING' ? await getApproval(request.approval.id) : undefined;
-  if (pending?.status !== 'PENDING') return undefined;
-  const voided: Approval = { ...pending, status: 'VOIDED', updatedAt: at, version: pending.version + 1 };
-  return { summary: summaryOf(voided), write: putApproval(voided, pending) };
+/** Voids a withdrawn request's pending step: its approvals (read consistently: only PENDING ones are voided). */
+async function voidPendingStep(request: ConsultancyRequest, at: string) {
+  const chain = request.approvalChain;
+  const step = chain && currentStepOf(chain);
+  if (!chain || step?.status !== 'PENDING') return undefined;
+  const pending = (await getApprovals(step.approvalIds ?? [])).filter(
+    (approval) => approval.status === 'PENDING',
+  );
+  const writes = pending.map((approval) => {
+    const voided: Approval = { ...approval, status: 'VOIDED', updatedAt: at, version: approval.version + 1 };
+    return putApproval(voided, approval);
+  });
+  return { approvalChain: withStep(chain, step.step, { status: 'VOIDED' }), writes };
 }
 
-/** What withdrawing a request does to its approval: void it, stop its workflow. */
+/** What withdrawing a request does to its approval: void its pending step, stop its workflow. */
 export const withdrawalApprovals: WithdrawalApprovals = {
-  voidPending: voidPendingApproval,
+  voidPending: voidPendingStep,
   stopWorkflow: stopApprovalWorkflow,
 };

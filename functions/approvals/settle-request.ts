@@ -5,16 +5,17 @@ import type { RequestStatus } from '../requests/model.js';
 import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
+import { chainApproved, currentStepOf, withStep } from '../shared/approval-summary.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
 import { taskHandler } from '../shared/task.js';
-import { getApproval, putApproval } from './approval-store.js';
+import { getApprovals, putApproval } from './approval-store.js';
 import { ConcurrentChangeError } from './errors.js';
-import { type Approval, summaryOf } from './model.js';
+import type { Approval } from './model.js';
 
 /** The workflow resumed without a decision and without a timeout: a bug, never retried. */
 export class NoDecisionError extends Error {
-  constructor(approvalId: string | undefined, problem = 'has no decision to record') {
-    super(`Approval ${approvalId ?? '(none)'} ${problem}.`);
+  constructor(requestId: string, step: number | undefined, problem = 'has no decision to record') {
+    super(`Request ${requestId}, approval step ${step ?? '(none)'} ${problem}.`);
     this.name = 'NoDecisionError';
   }
 }
@@ -42,12 +43,12 @@ function failureReason(failure: { Error: string; Cause?: string | undefined }): 
 }
 
 /**
- * Settles a request from its approval record, whatever woke the workflow: a failure (ERROR),
- * else the recorded decision (APPROVED was settled with its commitment by the commit step;
- * BUDGET_EXCEEDED when the line had too little available; REJECTED), else the timeout
- * (EXPIRED). The approval item is the source of truth, so a decision that raced the timeout
- * still wins. A request that was already withdrawn or settled is left alone, and nobody is
- * told twice.
+ * Settles a request from its approval chain, whatever woke the workflow: a failure (ERROR),
+ * else the current step's recorded decision (APPROVED was settled with its commitment by the
+ * commit step; BUDGET_EXCEEDED when the line had too little available; REJECTED at any step),
+ * else the step is still pending, which only its timeout leaves it (EXPIRED). The chain moves
+ * in the same transaction as each decision, so a decision that raced the timeout still wins.
+ * A request that was already withdrawn or settled is left alone, and nobody is told twice.
  */
 export async function settleRequest(
   input: z.output<typeof SettleRequestTask>,
@@ -58,41 +59,43 @@ export async function settleRequest(
   if (request.status === 'APPROVED' && input.budget?.committed) return { outcome: 'APPROVED', notify: true };
   if (!SETTLING_EVENTS.some((event) => allows(request.status, event)))
     return { outcome: request.status, notify: false };
-  const approval = request.approval ? await getApproval(request.approval.id) : undefined;
+  const chain = request.approvalChain;
+  const step = chain && currentStepOf(chain);
   const at = now.toISOString();
 
   let event: RequestEvent;
   if (input.failure) {
     // A step failed after its retries (even after a decision, e.g. committing the budget): say so.
     event = 'FAIL';
-  } else if (approval?.decision?.outcome === 'APPROVED') {
+  } else if (step?.status === 'APPROVED' && chain) {
     // Approval consumes budget: approved, but without the money committed, it is not APPROVED.
-    if (!input.budget || input.budget.committed)
-      throw new NoDecisionError(approval.id, 'was approved, but its commitment did not settle it');
+    if (!chainApproved(chain) || !input.budget || input.budget.committed)
+      throw new NoDecisionError(request.id, step.step, 'was approved, but its commitment did not settle it');
     event = 'REFUSE_BUDGET';
-  } else if (approval?.decision?.outcome === 'REJECTED') {
+  } else if (step?.status === 'REJECTED') {
     event = 'REJECT';
-  } else if (input.timedOut && approval?.status === 'PENDING') {
+  } else if (step?.status === 'PENDING') {
     event = 'EXPIRE';
   } else {
-    throw new NoDecisionError(approval?.id);
+    throw new NoDecisionError(request.id, step?.step);
   }
-  // A pending approval ends with its request: expired on timeout, voided on failure.
-  const approvalAfter: Approval | undefined =
-    approval?.status === 'PENDING'
-      ? {
-          ...approval,
-          status: event === 'EXPIRE' ? 'EXPIRED' : 'VOIDED',
-          updatedAt: at,
-          version: approval.version + 1,
-        }
-      : undefined;
-  const settledApproval = approvalAfter ?? approval;
+  // A pending step ends with its request: its approvals expire on timeout, are voided on failure.
+  const ended = event === 'EXPIRE' ? 'EXPIRED' : 'VOIDED';
+  const pending =
+    step?.status === 'PENDING'
+      ? (await getApprovals(step.approvalIds ?? [])).filter((approval) => approval.status === 'PENDING')
+      : [];
+  const endedApprovals = pending.map((approval) => ({
+    before: approval,
+    after: { ...approval, status: ended, updatedAt: at, version: approval.version + 1 } satisfies Approval,
+  }));
   const after = transitionOf(
     request,
     event,
     {
-      ...(settledApproval ? { approval: summaryOf(settledApproval) } : {}),
+      ...(chain && step?.status === 'PENDING'
+        ? { approvalChain: withStep(chain, step.step, { status: ended }) }
+        : {}),
       ...(event === 'FAIL' && input.failure ? { failure: { at, reason: failureReason(input.failure) } } : {}),
       ...(event === 'REFUSE_BUDGET' && input.budget?.refusal
         ? { budgetRefusal: { at, ...input.budget.refusal } }
@@ -106,7 +109,7 @@ export async function settleRequest(
     action: ACTIONS[after.status] ?? `REQUEST_${after.status}`,
     at,
     before: { status: request.status, version: request.version },
-    after: { status: after.status, version: after.version, ...(approval ? { approvalId: approval.id } : {}) },
+    after: { status: after.status, version: after.version, ...(step ? { step: step.step } : {}) },
     ...(after.failure ? { reason: after.failure.reason } : {}),
     ...(after.budgetRefusal ? { reason: after.budgetRefusal.reason } : {}),
   });
@@ -115,7 +118,7 @@ export async function settleRequest(
       request,
       after,
       auditEvent,
-      approvalAfter ? [putApproval(approvalAfter, approval)] : [],
+      endedApprovals.map(({ after: ended, before }) => putApproval(ended, before)),
     );
   } catch (error) {
     // A decision or a withdrawal landed meanwhile: read again and settle from that.

@@ -1,3 +1,4 @@
+import { approvalPolicyRoutes } from '../approval-policy/routes.js';
 import { approvalRoutes } from '../approvals/routes.js';
 import { budgetRoutes } from '../budgets/routes.js';
 import { exportRoutes } from '../exports/routes.js';
@@ -16,4 +17,5 @@ export const allRoutes: RouteDefinition[] = [
   ...budgetRoutes,
   ...exportRoutes,
   ...vendorRoutes,
+  ...approvalPolicyRoutes,
 ];

@@ -14,6 +14,8 @@ export const TAGS = {
     "Finance's spend exports: small downloads at once, and export jobs of a fiscal year's ledger of any size (incremental, re-runnable).",
   Vendors:
     'Vendor relationship records: vendors and their lifecycle, contracts, rate cards and performance reviews.',
+  'Approval policy':
+    'The delegation-of-authority matrix as versioned data: who approves what, approver groups, and a preview of the chain a request would get.',
 } as const;
 
 export type Tag = keyof typeof TAGS;
@@ -52,7 +54,8 @@ export interface RouteAccess {
   approvals?: 'read' | 'write';
   budgets?: 'read' | 'write';
   vendors?: 'read' | 'write';
-  referenceData?: 'read';
+  /** `write`: conditional Puts in transactions (the approval policy, approver groups). */
+  referenceData?: 'read' | 'write';
   audit?: 'read' | 'append';
   /** The approval workflow: start a request's execution, stop it, or hand a decision to its waiting task. */
   workflow?: 'start' | 'stop' | 'decide';

@@ -1,7 +1,13 @@
+import { isDeepStrictEqual } from 'node:util';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, requireRole } from '../shared/auth.js';
-import { insertBusinessFunction } from './business-functions.js';
+import { ChangedMeanwhileError } from '../shared/db.js';
+import {
+  getBusinessFunction,
+  insertBusinessFunction,
+  replaceBusinessFunction,
+} from './business-functions.js';
 import type { BusinessFunction } from './schemas.js';
 
 /**
@@ -23,4 +29,36 @@ export async function addBusinessFunction(
   });
   // Only this module loads the audit trail: the readers of business functions need no audit table.
   return insertBusinessFunction(businessFunction, appendAuditEvent(event));
+}
+
+/** What putting reference data did: only `created` and `changed` wrote (with an audit event). */
+export type PutOutcome = 'created' | 'changed' | 'unchanged';
+
+/**
+ * Makes a business function exactly as given: added when new, replaced when its name or head
+ * differ, left alone (no write, no audit event) when they do not. So loading the same reference
+ * data twice changes nothing the second time.
+ */
+export async function putBusinessFunction(
+  caller: Caller,
+  businessFunction: BusinessFunction,
+  now = new Date(),
+): Promise<PutOutcome> {
+  requireRole(caller, 'admin');
+  const current = await getBusinessFunction(businessFunction.code);
+  if (!current) {
+    if (await addBusinessFunction(caller, businessFunction, now)) return 'created';
+    throw new ChangedMeanwhileError(`Business function ${businessFunction.code}`);
+  }
+  if (isDeepStrictEqual(current, businessFunction)) return 'unchanged';
+  const event = newAuditEvent(caller, {
+    entityType: 'BUSINESS_FUNCTION',
+    entityId: businessFunction.code,
+    action: 'BUSINESS_FUNCTION_CHANGED',
+    at: now.toISOString(),
+    before: { ...current },
+    after: { ...businessFunction },
+  });
+  await replaceBusinessFunction(current, businessFunction, appendAuditEvent(event));
+  return 'changed';
 }

@@ -1,6 +1,11 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import { documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
+import {
+  ChangedMeanwhileError,
+  documentClient,
+  isConditionFailure,
+  type TransactItem,
+} from '../shared/db.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import { BUSINESS_FUNCTION_PARTITION, type BusinessFunction, businessFunctionItem } from './schemas.js';
 
@@ -36,6 +41,39 @@ export async function listBusinessFunctions(page: {
   return { ...result, items: result.items.map(fromItem) };
 }
 
+/** Every business function (a few dozen at most: one or two pages), for checks and lookups of many. */
+export async function listAllBusinessFunctions(): Promise<BusinessFunction[]> {
+  const all: BusinessFunction[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listBusinessFunctions({ limit: 100, cursor });
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
+
+type PutCondition = Pick<
+  NonNullable<TransactItem['Put']>,
+  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+>;
+
+/** Puts a business function on a condition, with `alongside`; false, and nothing written, when the condition fails. */
+async function putBusinessFunctionIf(
+  businessFunction: BusinessFunction,
+  condition: PutCondition,
+  alongside: TransactItem,
+): Promise<boolean> {
+  const put = { TableName: referenceTableName, Item: businessFunctionItem(businessFunction), ...condition };
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, alongside] }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /**
  * Writes a new business function together with `alongside` (its audit event); false, and
  * nothing written, when the code exists.
@@ -44,24 +82,28 @@ export async function insertBusinessFunction(
   businessFunction: BusinessFunction,
   alongside: TransactItem,
 ): Promise<boolean> {
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: referenceTableName,
-              Item: businessFunctionItem(businessFunction),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          alongside,
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
+  return putBusinessFunctionIf(
+    businessFunction,
+    { ConditionExpression: 'attribute_not_exists(pk)' },
+    alongside,
+  );
+}
+
+/**
+ * Replaces a business function that is still exactly `current` with `next`, together with
+ * `alongside` (its audit event); ChangedMeanwhileError, and nothing written, when it is not.
+ */
+export async function replaceBusinessFunction(
+  current: BusinessFunction,
+  next: BusinessFunction,
+  alongside: TransactItem,
+): Promise<void> {
+  const unchanged = {
+    ConditionExpression: '#name = :name AND head = :head',
+    ExpressionAttributeNames: { '#name': 'name' },
+    ExpressionAttributeValues: { ':name': current.name, ':head': current.head },
+  };
+  if (!(await putBusinessFunctionIf(next, unchanged, alongside))) {
+    throw new ChangedMeanwhileError(`Business function ${current.code}`);
   }
 }

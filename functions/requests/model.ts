@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { BusinessFunctionCode, REQUEST_CATEGORIES } from '../reference-data/schemas.js';
-import { RequestApprovalSummary } from '../shared/approval-summary.js';
+import { currentStepOf, RequestApprovalChain } from '../shared/approval-summary.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
 import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
@@ -90,7 +90,11 @@ export const RequestResource = z
     status: z.enum(REQUEST_STATUSES),
     requester: Person,
     withdrawal: z.object({ at: z.string(), by: Person, reason: z.string() }).optional(),
-    approval: RequestApprovalSummary.optional(),
+    approvalChain: RequestApprovalChain.optional(),
+    waitingOn: z
+      .array(z.object({ name: z.string(), email: z.string() }))
+      .optional()
+      .describe('Who the request waits on now: the approvers of its pending step (any one of them decides).'),
     failure: z
       .object({ at: z.string(), reason: z.string() })
       .optional()
@@ -109,7 +113,7 @@ export const RequestResource = z
 export type RequestResourceType = z.infer<typeof RequestResource>;
 
 /** A request as stored: the same fields, money in exact minor units. */
-export interface ConsultancyRequest extends Omit<RequestResourceType, 'estimatedCost'> {
+export interface ConsultancyRequest extends Omit<RequestResourceType, 'estimatedCost' | 'waitingOn'> {
   estimatedCost: Money;
   /** The approval workflow's execution, once it asked for a decision (not shown to callers). */
   executionArn?: string;
@@ -117,5 +121,10 @@ export interface ConsultancyRequest extends Omit<RequestResourceType, 'estimated
 
 /** The wire form: money as a decimal string, fields in schema order, nothing but the schema's fields. */
 export function toResource(request: ConsultancyRequest): RequestResourceType {
-  return RequestResource.parse({ ...request, estimatedCost: formatMoney(request.estimatedCost) });
+  const pending = request.approvalChain && currentStepOf(request.approvalChain);
+  return RequestResource.parse({
+    ...request,
+    estimatedCost: formatMoney(request.estimatedCost),
+    ...(pending?.status === 'PENDING' ? { waitingOn: pending.approvers } : {}),
+  });
 }

@@ -1,5 +1,5 @@
 import { releaseCommitment } from '../budgets/commitments.js';
-import type { RequestApprovalSummaryType } from '../shared/approval-summary.js';
+import type { RequestApprovalChainType } from '../shared/approval-summary.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, personOf } from '../shared/auth.js';
@@ -20,14 +20,14 @@ import { putRequestTransition, transitionOf } from './request-transitions.js';
  */
 export interface WithdrawalApprovals {
   /**
-   * Voids the request's pending approval as of `at`: the summary the withdrawn request shows
-   * and the conditional write that goes into the withdrawal's transaction. Undefined when no
-   * approval is pending.
+   * Voids the request's pending approval step as of `at`: the chain the withdrawn request shows
+   * and the conditional writes (one per approver of the step) that go into the withdrawal's
+   * transaction. Undefined when no step is pending.
    */
   voidPending(
     request: ConsultancyRequest,
     at: string,
-  ): Promise<{ summary: RequestApprovalSummaryType; write: TransactItem } | undefined>;
+  ): Promise<{ approvalChain: RequestApprovalChainType; writes: TransactItem[] } | undefined>;
   /** Stops the request's workflow execution; one that already ended is fine. */
   stopWorkflow(executionArn: string, cause: string): Promise<void>;
 }
@@ -78,12 +78,15 @@ async function withdrawOnce(
   nextStatus(before, 'WITHDRAW', notWithdrawable(before));
   assertIfMatch(ifMatch, before, 'request');
   const at = now.toISOString();
-  // A pending approval is voided in the same transaction: its link stops working at once.
+  // A pending step's approvals are voided in the same transaction: their links stop working at once.
   const voided = await approvals.voidPending(before, at);
   const after = transitionOf(
     before,
     'WITHDRAW',
-    { withdrawal: { at, by: personOf(caller), reason }, ...(voided ? { approval: voided.summary } : {}) },
+    {
+      withdrawal: { at, by: personOf(caller), reason },
+      ...(voided ? { approvalChain: voided.approvalChain } : {}),
+    },
     at,
   );
   const event = (releasedMinor?: number) =>
@@ -102,7 +105,7 @@ async function withdrawOnce(
       },
       reason,
     });
-  const alongside = voided ? [voided.write] : [];
+  const alongside = voided ? voided.writes : [];
   try {
     // An approved request gives back what was not invoiced, in the withdrawal's own transaction.
     const release =

@@ -1,27 +1,82 @@
 import * as z from 'zod';
 
 /**
- * What a request shows of its approval. Approvals write it and requests carry it, so it lives
- * here rather than in either capability: approvals builds on requests, never the other way.
+ * What a request shows of its approval chain. Approvals write it and requests carry it, so it
+ * lives here rather than in either capability: approvals builds on requests, never the other way.
  */
 
-/** An approval step's life: waiting on its approver, then decided, expired or voided by a withdrawal. */
+/** An approval's life (one person's part in a step): waiting, then decided, expired or voided. */
 export const APPROVAL_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'VOIDED'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
+/** A step's life: WAITING for earlier steps, PENDING on its approvers, then as its approval ended; or SKIPPED. */
+export const CHAIN_STEP_STATUSES = ['WAITING', ...APPROVAL_STATUSES, 'SKIPPED'] as const;
+export type ChainStepStatus = (typeof CHAIN_STEP_STATUSES)[number];
+
 const Contact = z.object({ name: z.string(), email: z.string() });
 
-/** What a request shows of its approval: whom it waits on, and later who decided what. */
-export const RequestApprovalSummary = z.object({
-  id: z.string(),
-  approver: Contact,
-  status: z.enum(APPROVAL_STATUSES),
-  requestedAt: z.string(),
+export const ApprovalChainStep = z.object({
+  step: z.number().int().describe('1-based, in the order decided.'),
+  name: z.string(),
+  status: z.enum(CHAIN_STEP_STATUSES),
+  approvers: z.array(Contact).describe('Who may decide the step: one person, or any one member of a group.'),
+  group: z.string().optional(),
   reassignedFrom: Contact.optional().describe(
-    "The business function's head, when they are the requester and may not decide their own request.",
+    'Whom the step would have gone to, when that is the requester (segregation of duties).',
   ),
+  reassignedReason: z.string().optional(),
+  skippedReason: z.string().optional(),
+  approvalIds: z
+    .array(z.string())
+    .optional()
+    .describe("The step's approvals (one per approver), once asked."),
+  requestedAt: z.string().optional(),
   decidedAt: z.string().optional(),
   decidedBy: Contact.optional(),
   comment: z.string().optional(),
 });
-export type RequestApprovalSummaryType = z.infer<typeof RequestApprovalSummary>;
+export type ApprovalChainStepType = z.infer<typeof ApprovalChainStep>;
+
+/** The chain as resolved from the approval policy when the request entered approval, and how far it got. */
+export const RequestApprovalChain = z.object({
+  policyVersion: z.number().int().describe('The approval policy version the chain was resolved from.'),
+  rule: z.object({ index: z.number().int(), name: z.string() }).describe('The policy rule that matched.'),
+  why: z.array(z.string()).describe('Why the rule matched, one phrase per condition.'),
+  currentStep: z.number().int().describe('The step asked now, or the last one asked.'),
+  steps: z.array(ApprovalChainStep),
+});
+export type RequestApprovalChainType = z.infer<typeof RequestApprovalChain>;
+
+export const stepOf = (chain: RequestApprovalChainType, step: number): ApprovalChainStepType => {
+  const found = chain.steps[step - 1];
+  if (!found) throw new RangeError(`The chain has no step ${step}.`);
+  return found;
+};
+
+export const currentStepOf = (chain: RequestApprovalChainType) => stepOf(chain, chain.currentStep);
+
+/** The chain with one step changed (chains are values: a transition writes a new one). */
+export function withStep(
+  chain: RequestApprovalChainType,
+  step: number,
+  change: Partial<ApprovalChainStepType>,
+  currentStep = chain.currentStep,
+): RequestApprovalChainType {
+  return {
+    ...chain,
+    currentStep,
+    steps: chain.steps.map((candidate) =>
+      candidate.step === step ? { ...candidate, ...change } : candidate,
+    ),
+  };
+}
+
+/** The step to ask after the current one: the next that is not skipped, once the current one approved. */
+export function nextStepToAsk(chain: RequestApprovalChainType): number | undefined {
+  if (currentStepOf(chain).status !== 'APPROVED') return undefined;
+  return chain.steps.find((step) => step.step > chain.currentStep && step.status === 'WAITING')?.step;
+}
+
+/** Every step that is not skipped has approved: the request may commit its budget. */
+export const chainApproved = (chain: RequestApprovalChainType) =>
+  chain.steps.every((step) => step.status === 'APPROVED' || step.status === 'SKIPPED');

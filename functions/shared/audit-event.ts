@@ -5,9 +5,16 @@ import { newId } from './ids.js';
 /** An entry of the append-only audit trail: who, when, what, before/after, why. */
 /**
  * REQUEST events are per request id; BUDGET events per fiscal year (envelope, allocations,
- * transfers); VENDOR events per vendor; BUSINESS_FUNCTION events per business function code.
+ * transfers); VENDOR events per vendor; BUSINESS_FUNCTION events per business function code;
+ * APPROVAL_POLICY events under one id (`APPROVAL`); APPROVER_GROUP events per group name.
  */
-export type AuditedEntity = 'REQUEST' | 'BUDGET' | 'VENDOR' | 'BUSINESS_FUNCTION';
+export type AuditedEntity =
+  | 'REQUEST'
+  | 'BUDGET'
+  | 'VENDOR'
+  | 'BUSINESS_FUNCTION'
+  | 'APPROVAL_POLICY'
+  | 'APPROVER_GROUP';
 
 export interface AuditEvent {
   eventId: string;

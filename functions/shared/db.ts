@@ -1,5 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 /**
  * The one DynamoDB document client of a Lambda instance. The endpoint comes from the
@@ -38,4 +44,33 @@ export class ChangedMeanwhileError extends Error {
     super(`${what} changed meanwhile`);
     this.name = 'ChangedMeanwhileError';
   }
+}
+
+/** Writes the items in one transaction; ChangedMeanwhileError naming `what` when a condition refused it. */
+export async function transactOrChangedMeanwhile(items: TransactItem[], what: string): Promise<void> {
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ChangedMeanwhileError(what);
+    throw error;
+  }
+}
+
+/** The items with these keys (missing ones left out), in batches of 100 as BatchGetItem allows. */
+export async function batchGetItems(
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let batch: Record<string, unknown>[] | undefined = keys.slice(start, start + 100);
+    while (batch && batch.length > 0) {
+      const result: BatchGetCommandOutput = await documentClient.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch } } }),
+      );
+      items.push(...(result.Responses?.[tableName] ?? []));
+      batch = result.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return items;
 }

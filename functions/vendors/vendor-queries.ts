@@ -1,6 +1,6 @@
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import { documentClient, entityOf } from '../shared/db.js';
+import { batchGetItems, documentClient, entityOf } from '../shared/db.js';
 import { NotFoundError } from '../shared/errors.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import type { Contract, ListVendorsFilter, Rate, Review, Vendor, VendorSummary } from './model.js';
@@ -113,22 +113,8 @@ export async function listContractsExpiring(
 
 /** Vendors by id (missing ones left out), in batches as BatchGetItem allows. */
 export async function getVendors(ids: string[]): Promise<Map<string, Vendor>> {
-  const vendors = new Map<string, Vendor>();
-  const unique = [...new Set(ids)];
-  for (let start = 0; start < unique.length; start += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map(vendorKey);
-    while (keys && keys.length > 0) {
-      const result: BatchGetCommandOutput = await documentClient.send(
-        new BatchGetCommand({ RequestItems: { [vendorsTableName]: { Keys: keys } } }),
-      );
-      for (const item of result.Responses?.[vendorsTableName] ?? []) {
-        const vendor = withoutStorage<Vendor>(item);
-        vendors.set(vendor.id, vendor);
-      }
-      keys = result.UnprocessedKeys?.[vendorsTableName]?.Keys;
-    }
-  }
-  return vendors;
+  const items = await batchGetItems(vendorsTableName, [...new Set(ids)].map(vendorKey));
+  return new Map(items.map((item) => withoutStorage<Vendor>(item)).map((vendor) => [vendor.id, vendor]));
 }
 
 /** The name-ordered index that serves a list filter; further filters become filter expressions. */

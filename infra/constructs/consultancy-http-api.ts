@@ -1,4 +1,3 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -9,11 +8,12 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../../functions/platform/route.js';
 import type { AppConfig } from '../config.js';
+import { DeploymentPolicy } from './deployment-policy.js';
 import { HandlerFunction } from './handler-function.js';
 
 /**
@@ -22,6 +22,7 @@ import { HandlerFunction } from './handler-function.js';
  */
 export class ConsultancyHttpApi extends Construct {
   readonly api: HttpApi;
+  readonly stage: HttpStage;
 
   constructor(
     scope: Construct,
@@ -39,11 +40,8 @@ export class ConsultancyHttpApi extends Construct {
       defaultAuthorizer: authorizer,
       createDefaultStage: false,
     });
-    const accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    new HttpStage(this, 'DefaultStage', {
+    const accessLogs = DeploymentPolicy.of(this).logGroup(this, 'AccessLogs', RetentionDays.ONE_YEAR);
+    this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,

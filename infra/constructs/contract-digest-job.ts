@@ -8,6 +8,7 @@ import { DIGEST_WINDOW_DAYS } from '../../functions/vendors/model.js';
 import { DIGEST_MARKER_PREFIX } from '../../functions/vendors/vendor-keys.js';
 import type { AppConfig } from '../config.js';
 import type { DataTables } from './data-tables.js';
+import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { EmailSender } from './email-sender.js';
 import { HandlerFunction } from './handler-function.js';
 
@@ -44,10 +45,18 @@ export class ContractDigestJob extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     });
+    // A digest that failed on every retry of the day is kept for a look and a replay, not dropped.
+    const failures = new DeadLetterQueue(this, 'DeadLetters', 'the contract expiry digest');
+    failures.receiveFailedInvocationsOf(this.handler, { retryAttempts: 2, maxEventAge: Duration.hours(6) });
     this.schedule = new Schedule(this, 'Daily', {
       description: 'Contract expiry digest, every morning',
       schedule: ScheduleExpression.cron({ minute: '0', hour: '6', timeZone: TimeZone.ETC_UTC }),
-      target: new LambdaInvoke(this.handler, { role, retryAttempts: 3, maxEventAge: Duration.hours(6) }),
+      target: new LambdaInvoke(this.handler, {
+        role,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue: failures.queue,
+      }),
     });
     NagSuppressions.addResourceSuppressions(
       role,

@@ -1,4 +1,3 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
@@ -6,6 +5,7 @@ import { Construct } from 'constructs';
 import { APPROVAL_PENDING_INDEX } from '../../functions/approvals/model.js';
 import { REQUEST_INDEXES } from '../../functions/requests/request-keys.js';
 import { VENDOR_INDEXES } from '../../functions/vendors/vendor-keys.js';
+import { DeploymentPolicy } from './deployment-policy.js';
 import type { HandlerFunction } from './handler-function.js';
 
 /** Reads in request paths are Gets and Queries: never a Scan. */
@@ -17,20 +17,24 @@ const READ_ACTIONS = [
 ];
 
 export function stateTable(scope: Construct, id: string, timeToLiveAttribute?: string): Table {
+  const { key, retainsData, removalPolicy } = DeploymentPolicy.of(scope);
   return new Table(scope, id, {
     ...(timeToLiveAttribute ? { timeToLiveAttribute } : {}),
     partitionKey: { name: 'pk', type: AttributeType.STRING },
     sortKey: { name: 'sk', type: AttributeType.STRING },
     billingMode: BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    encryption: TableEncryption.AWS_MANAGED,
-    deletionProtection: true,
-    removalPolicy: RemovalPolicy.RETAIN,
+    ...(key
+      ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: key }
+      : { encryption: TableEncryption.AWS_MANAGED }),
+    // Only dev may lose its data with the stack.
+    deletionProtection: retainsData,
+    removalPolicy,
   });
 }
 
 /**
- * The stateful part of the system: every table, retained on delete. Each grant sets the
+ * The stateful part of the system: every table, retained on delete (but in dev). Each grant sets the
  * table's environment variable and its IAM permission in one call, read-only unless it must write.
  */
 export class DataTables extends Construct {
@@ -107,6 +111,7 @@ export class DataTables extends Construct {
    */
   grantVendorsPutUnder(fn: HandlerFunction, partitionPrefix: string): void {
     fn.addEnvironment('VENDORS_TABLE_NAME', this.vendors.tableName);
+    DeploymentPolicy.of(this).grantKey(fn, 'write');
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:PutItem'],
@@ -159,6 +164,11 @@ export class DataTables extends Construct {
     grantTable(fn, this.referenceData, 'REFERENCE_TABLE_NAME', READ_ACTIONS);
   }
 
+  /** The approval policy and approver groups change by conditional Puts in transactions: no update or delete. */
+  grantReferenceDataWrite(fn: HandlerFunction): void {
+    grantTable(fn, this.referenceData, 'REFERENCE_TABLE_NAME', [...READ_ACTIONS, 'dynamodb:PutItem']);
+  }
+
   /** Append only: PutItem (always create-only in code), no read, update or delete. */
   grantAuditAppend(fn: HandlerFunction): void {
     grantTable(fn, this.audit, 'AUDIT_TABLE_NAME', ['dynamodb:PutItem']);
@@ -173,6 +183,10 @@ export class DataTables extends Construct {
 function grantTable(fn: HandlerFunction, table: Table, environmentVariable: string, actions: string[]): void {
   fn.addEnvironment(environmentVariable, table.tableName);
   table.grant(fn, ...actions);
+  DeploymentPolicy.of(table).grantKey(
+    fn,
+    actions.every((action) => READ_ACTIONS.includes(action)) ? 'read' : 'write',
+  );
   if (actions.some((action) => READ_ACTIONS.includes(action))) suppressIndexWildcard(fn);
 }
 

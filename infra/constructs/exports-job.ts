@@ -1,19 +1,19 @@
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { EXPORTS_TTL_ATTRIBUTE } from '../../functions/exports/export-keys.js';
 import type { AppConfig } from '../config.js';
 import { type DataTables, stateTable } from './data-tables.js';
+import { DeadLetterQueue } from './dead-letter-queue.js';
+import { DeploymentPolicy } from './deployment-policy.js';
 import { HandlerFunction } from './handler-function.js';
+import { OperationsAlarms } from './operations-alarms.js';
 
 export const EXPORT_JOB_ENTRY = 'functions/exports/run-export-job.ts';
 export const DAILY_EXPORT_ENTRY = 'functions/exports/daily-spend-exports.ts';
@@ -34,60 +34,42 @@ const TABLE_WRITE = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateIte
 /**
  * Export jobs: the Exports table (jobs, the daily export's pointers, POST /exports'
  * idempotency records), the job Lambda that POST /exports invokes asynchronously, and the
- * daily spend export (EventBridge Scheduler at 05:00 UTC) with retries, dead-letter queues and
- * an alarm when it fails twice in a day. The alarm has no action unless a topic is given.
+ * daily spend export (EventBridge Scheduler at 05:00 UTC) with retries, dead-letter queues
+ * (alarmed like every DeadLetterQueue) and an ops alarm when it fails twice in a day.
  */
 export class ExportsJobs extends Construct {
   readonly table: Table;
   readonly jobHandler: HandlerFunction;
   readonly dailyHandler: HandlerFunction;
   readonly schedule: Schedule;
-  readonly jobFailures: Queue;
-  readonly dailyFailures: Queue;
+  readonly jobFailures: DeadLetterQueue;
+  readonly dailyFailures: DeadLetterQueue;
   readonly dailyFailedAlarm: Alarm;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: { data: DataTables; bucket: Bucket; config: AppConfig; alarmTopic?: ITopic },
-  ) {
+  constructor(scope: Construct, id: string, props: { data: DataTables; bucket: Bucket; config: AppConfig }) {
     super(scope, id);
     this.table = stateTable(this, 'Table', EXPORTS_TTL_ATTRIBUTE);
     this.table.node.addMetadata('description', 'Export jobs, the daily export pointers, idempotency records');
-
-    const failureQueue = (queueId: string) => {
-      const queue = new Queue(this, queueId, {
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      NagSuppressions.addResourceSuppressions(queue, [
-        { id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' },
-      ]);
-      return queue;
-    };
-    this.jobFailures = failureQueue('JobFailures');
-    this.dailyFailures = failureQueue('DailyFailures');
 
     this.jobHandler = new HandlerFunction(this, 'JobHandler', {
       entry: EXPORT_JOB_ENTRY,
       description: "Export job: writes one export of a fiscal year's ledger into the exports bucket",
       timeout: EXPORT_JOB_TIMEOUT,
       memorySize: EXPORT_JOB_MEMORY_MB,
-      retryAttempts: EXPORT_JOB_RETRIES,
-      maxEventAge: Duration.hours(6),
-      deadLetterQueue: this.jobFailures,
     });
     this.dailyHandler = new HandlerFunction(this, 'DailyHandler', {
       entry: DAILY_EXPORT_ENTRY,
       description: 'Daily: the incremental spend export of each open fiscal year, with a manifest',
       timeout: EXPORT_JOB_TIMEOUT,
       memorySize: EXPORT_JOB_MEMORY_MB,
-      retryAttempts: EXPORT_JOB_RETRIES,
-      maxEventAge: Duration.hours(6),
-      deadLetterQueue: this.dailyFailures,
       environment: { FISCAL_YEAR_START_MONTH: String(props.config.fiscalYearStartMonth) },
     });
+    // A job whose every retry failed is kept with its error for a look and a rerun, not dropped.
+    const retries = { retryAttempts: EXPORT_JOB_RETRIES, maxEventAge: Duration.hours(6) };
+    this.jobFailures = new DeadLetterQueue(this, 'JobFailures', 'the export job');
+    this.jobFailures.receiveFailedInvocationsOf(this.jobHandler, retries);
+    this.dailyFailures = new DeadLetterQueue(this, 'DailyFailures', 'the daily spend export');
+    this.dailyFailures.receiveFailedInvocationsOf(this.dailyHandler, retries);
     // Both read the ledger and the vendors, keep their jobs, and write files under their own prefix.
     for (const [handler, prefix] of [
       [this.jobHandler, 'exports'],
@@ -112,20 +94,18 @@ export class ExportsJobs extends Construct {
         role,
         retryAttempts: 3,
         maxEventAge: Duration.hours(6),
-        deadLetterQueue: this.dailyFailures,
+        deadLetterQueue: this.dailyFailures.queue,
       }),
     });
     // Fails twice: the run and Lambda's first retry both failed (the second retry may still succeed).
-    this.dailyFailedAlarm = new Alarm(this, 'DailyFailedTwice', {
-      alarmDescription:
+    this.dailyFailedAlarm = OperationsAlarms.of(this).alarm('DailySpendExportFailedTwice', {
+      description:
         'The daily spend export failed twice within a day: look at its log group and its dead-letter queue.',
       metric: this.dailyHandler.metricErrors({ period: Duration.days(1), statistic: 'Sum' }),
       threshold: 2,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      // One failure that a retry mends is not worth an email: no alarm on every error.
+      replaces: this.dailyHandler,
     });
-    if (props.alarmTopic) this.dailyFailedAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
     NagSuppressions.addResourceSuppressions(
       role,
       [
@@ -144,6 +124,10 @@ export class ExportsJobs extends Construct {
   grantTable(handler: HandlerFunction, actions: string[] = TABLE_READ): void {
     handler.addEnvironment('EXPORTS_TABLE_NAME', this.table.tableName);
     this.table.grant(handler, ...actions);
+    DeploymentPolicy.of(this).grantKey(
+      handler,
+      actions.every((action) => TABLE_READ.includes(action)) ? 'read' : 'write',
+    );
   }
 
   /** POST /exports: record jobs (and idempotency records), and invoke the job Lambda. */
@@ -168,6 +152,8 @@ export class ExportsJobs extends Construct {
   /** The bucket's name, and these actions on objects under the given prefixes only. */
   grantFiles(handler: HandlerFunction, bucket: Bucket, actions: string[], prefixes: string[]): void {
     handler.addEnvironment('EXPORTS_BUCKET_NAME', bucket.bucketName);
+    // Writing (multipart too) and reading (a presigned link) need the bucket's key, if it has its own.
+    DeploymentPolicy.of(this).grantKey(handler, actions.includes('s3:PutObject') ? 'write' : 'read');
     handler.addToRolePolicy(
       new PolicyStatement({
         actions,

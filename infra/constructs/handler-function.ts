@@ -1,15 +1,16 @@
 import path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   LogLevel,
   NodejsFunction,
   type NodejsFunctionProps,
   OutputFormat,
 } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { DeploymentPolicy } from './deployment-policy.js';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -17,6 +18,14 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 export const ENTRY_METADATA_KEY = 'techops:entry';
 /** Template metadata with a Lambda's bundling options, so the local cloud bundles it the same way. */
 export const BUNDLING_METADATA_KEY = 'techops:bundling';
+
+/**
+ * The AWS SDK modules the Lambda nodejs22.x runtime provides, so bundles leave them out: the
+ * SDK v3 service clients and the DynamoDB document client. Any other `@aws-sdk/*` module
+ * (lib-storage, s3-request-presigner and what they pull in) is not reliably there: it is
+ * bundled. test/infra/lambda-bundles.test.ts holds every bundle to this list.
+ */
+export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/client-*', '@aws-sdk/lib-dynamodb'];
 
 /** How the house Lambda is bundled (esbuild, through CDK's NodejsFunction). */
 export const HOUSE_BUNDLING = {
@@ -29,7 +38,7 @@ export const HOUSE_BUNDLING = {
   // Some bundled CommonJS dependencies call require(): give ESM output one.
   banner:
     "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  externalModules: ['@aws-sdk/*'],
+  externalModules: RUNTIME_PROVIDED_MODULES,
 } satisfies NodejsFunctionProps['bundling'];
 
 export interface HandlerFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
@@ -38,20 +47,19 @@ export interface HandlerFunctionProps extends Omit<NodejsFunctionProps, 'entry'>
 }
 
 /**
- * The house Lambda: Node.js 22 on arm64, an ESM bundle minified with source maps, its own
- * role and a log group with retention. Caller environment is merged, never overwritten.
+ * The house Lambda: Node.js 22 on arm64, an ESM bundle minified with source maps, X-Ray
+ * tracing, its own role and a log group with retention (DeploymentPolicy's). Caller environment is merged, never overwritten.
  */
 export class HandlerFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
-    const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = DeploymentPolicy.of(scope).logGroup(scope, `${id}Logs`, RetentionDays.THREE_MONTHS);
     super(scope, id, {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(10),
+      // As on the state machine: a request's trace runs from the API through every Lambda.
+      tracing: Tracing.ACTIVE,
       logGroup,
       ...props,
       entry: path.join(PROJECT_ROOT, props.entry),
@@ -77,6 +85,11 @@ export class HandlerFunction extends NodejsFunction {
           appliesTo: [
             'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
           ],
+        },
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'X-Ray trace segment uploads (active tracing) have no resource-level permissions.',
+          appliesTo: ['Resource::*'],
         },
         {
           id: 'AwsSolutions-L1',

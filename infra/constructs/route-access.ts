@@ -40,7 +40,10 @@ const TABLE_GRANTS: {
     read: (data, handler) => data.grantVendorsRead(handler),
     write: (data, handler) => data.grantVendorsWrite(handler),
   },
-  referenceData: { read: (data, handler) => data.grantReferenceDataRead(handler) },
+  referenceData: {
+    read: (data, handler) => data.grantReferenceDataRead(handler),
+    write: (data, handler) => data.grantReferenceDataWrite(handler),
+  },
   audit: {
     read: (data, handler) => data.grantAuditRead(handler),
     append: (data, handler) => data.grantAuditAppend(handler),

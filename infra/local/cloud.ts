@@ -3,8 +3,10 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../constructs/handler-function.js';
+import { STACK_NAME } from '../stack.js';
 import { type LocalService, lambdaInvokeService, startAwsServices } from './aws-services.js';
 import { LocalBundler } from './bundler.js';
+import { cloudFormationService } from './cloudformation-service.js';
 import { devKeySet } from './dev-identity.js';
 import {
   assertJavaAvailable,
@@ -27,6 +29,7 @@ import {
   rateMillisOf,
   routesOf,
   schedulesOf,
+  stackOutputsOf,
   stateMachinesOf,
   type TemplateFunction,
   tablesOf,
@@ -286,6 +289,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       emailOutboxService(path.join(dataDir, 'outbox'), log),
       lambdaInvokeService(lambdas, log),
       s3Service(path.join(dataDir, 's3'), bucketsOf(template), 'local'),
+      cloudFormationService(STACK_NAME, stackOutputsOf(template, { apiUrl })),
     );
 
     const gateway = await startGateway({
@@ -318,6 +322,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         pid: process.pid,
         apiUrl: gateway.url,
         servicesUrl: awsServices.url,
+        dynamoDbEndpoint: dynamoDb.endpoint,
+        stackName: STACK_NAME,
         scheduledFunctions: scheduledFunctionsOf(schedules, templateFunctions),
         startup,
       } satisfies LocalCloudFile),

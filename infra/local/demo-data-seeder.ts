@@ -1,3 +1,6 @@
+import { putApproverGroup } from '../../functions/approval-policy/approver-group-commands.js';
+import { demoApprovalPolicy, demoApproverGroups } from '../../functions/approval-policy/demo-data.js';
+import { publishApprovalPolicy } from '../../functions/approval-policy/policy-commands.js';
 import { setAllocation } from '../../functions/budgets/budget-commands.js';
 import { demoBudget } from '../../functions/budgets/demo-data.js';
 import { setEnvelope } from '../../functions/budgets/envelope-commands.js';
@@ -21,7 +24,7 @@ import {
 /**
  * The one way demo data is seeded: bundled and run like one of the template's Lambdas (a worker
  * thread with the table names and settings CDK gave the Lambdas), it creates the business
- * functions, the current fiscal year's budget and the vendors (the data in each capability's
+ * functions (with the approver groups and the approval policy), the current fiscal year's budget and the vendors (the data in each capability's
  * demo-data.ts) with the domain commands the API's handlers call, as an admin would: validated,
  * stored, indexed and audited like any other, straight to DynamoDB Local.
  */
@@ -50,6 +53,7 @@ export async function handler(parts: DemoDataParts): Promise<string | undefined>
   if (parts.businessFunctions) {
     await Promise.all(demoBusinessFunctions.map((demo) => addBusinessFunction(caller, demo)));
     seeded.push(`${demoBusinessFunctions.length} business functions`);
+    seeded.push(await seedApprovalPolicy(caller));
   }
   const fiscalYear = fiscalYearOf(today(), Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1')));
   const [, vendors] = await Promise.all([
@@ -68,6 +72,15 @@ export async function handler(parts: DemoDataParts): Promise<string | undefined>
     );
   }
   return seeded.length > 0 ? seeded.join(', ') : undefined;
+}
+
+/** The groups, then the policy that names them: it is checked against the business functions and groups. */
+async function seedApprovalPolicy(caller: Caller): Promise<string> {
+  const groups = Object.entries(demoApproverGroups);
+  await Promise.all(groups.map(([name, group]) => putApproverGroup(caller, name, group, undefined)));
+  // Over the built-in version 0 of a fresh reference table.
+  const policy = await publishApprovalPolicy(caller, demoApprovalPolicy, '"0"');
+  return `${groups.length} approver group${groups.length === 1 ? '' : 's'} and an approval policy of ${policy.document.rules.length} rules`;
 }
 
 /** The envelope, then one allocation at a time: each moves the envelope's allocated total. */

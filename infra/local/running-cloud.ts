@@ -21,6 +21,10 @@ export interface LocalCloudFile {
   pid: number;
   apiUrl: string;
   servicesUrl: string;
+  /** DynamoDB Local, for operator tools that write tables (`npm run seed -- --local`). */
+  dynamoDbEndpoint: string;
+  /** The stack whose outputs the local CloudFormation DescribeStacks answers with. */
+  stackName: string;
   /** The Lambdas each schedule of the template invokes, by handler module. */
   scheduledFunctions: Record<string, string[]>;
   startup: StartupTimings;

@@ -53,6 +53,8 @@ export class TaskError extends Error {
 export class StepFunctionsExecutor {
   private readonly aborts = new Map<string, () => void>();
   private readonly tasks = new Map<string, PendingTask>();
+  /** Cancels each running execution's timeout timer. */
+  private readonly deadlines = new Map<string, () => void>();
   /** Tokens of tasks that timed out: completing one answers TaskTimedOut, as AWS does. */
   private readonly timedOutTokens = new Set<string>();
   private stopping = false;
@@ -74,6 +76,8 @@ export class StepFunctionsExecutor {
     this.stopping = true;
     for (const abort of this.aborts.values()) abort();
     this.aborts.clear();
+    for (const cancel of this.deadlines.values()) cancel();
+    this.deadlines.clear();
     // Settle the waits too, so no timer outlives the local cloud.
     for (const task of this.tasks.values())
       task.reject(new TaskError('Local.Stopping', 'The local cloud is stopping'));
@@ -82,10 +86,27 @@ export class StepFunctionsExecutor {
 
   /** StopExecution: the execution ends ABORTED and its waiting task's token completes nothing any more. */
   abort(record: ExecutionRecord, details: { error?: string | undefined; cause?: string | undefined }): void {
+    this.end(record, 'ABORTED', details);
+  }
+
+  /** The execution ran past its TimeoutSeconds: it ends TIMED_OUT, as in AWS. */
+  private timeOut(record: ExecutionRecord): void {
+    if (this.stopping) return;
+    this.end(record, 'TIMED_OUT', {
+      error: 'States.Timeout',
+      cause: 'The execution ran longer than its TimeoutSeconds.',
+    });
+  }
+
+  private end(
+    record: ExecutionRecord,
+    status: 'ABORTED' | 'TIMED_OUT',
+    details: { error?: string | undefined; cause?: string | undefined },
+  ): void {
     if (record.status !== 'RUNNING') return;
     // Taken before finish() forgets it.
     const abortRun = this.aborts.get(record.executionArn);
-    this.finish(record, 'ABORTED', details);
+    this.finish(record, status, details);
     abortRun?.();
     for (const [token, task] of this.tasks) {
       if (task.executionArn !== record.executionArn) continue;
@@ -133,6 +154,14 @@ export class StepFunctionsExecutor {
       },
     });
     this.aborts.set(record.executionArn, execution.abort);
+    // The execution's own TimeoutSeconds, kept here: a chain of waits can outlast what the package's timer holds.
+    const executionTimeoutSeconds = Number(machine.definition.TimeoutSeconds ?? 0);
+    if (executionTimeoutSeconds > 0) {
+      this.deadlines.set(
+        record.executionArn,
+        atDeadline((record.startDate + executionTimeoutSeconds) * 1000, () => this.timeOut(record)),
+      );
+    }
     if (!from)
       this.store.appendEvent(record, 'ExecutionStarted', {
         executionStartedEventDetails: { input: record.input },
@@ -203,21 +232,13 @@ export class StepFunctionsExecutor {
     record.waiting = { stateName, token, enteredAt, delivered };
     this.store.save(record);
     const timeoutSeconds = Number(state.TimeoutSeconds ?? 0);
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimeout = () => {};
     const timeout = new Promise<never>((_, reject) => {
       if (timeoutSeconds > 0) {
-        const deadline = enteredAt + timeoutSeconds * 1000;
-        // setTimeout holds at most ~24.8 days: re-arm until the deadline for longer timeouts.
-        const arm = () => {
-          const remaining = deadline - Date.now();
-          if (remaining <= 0) {
-            this.timedOutTokens.add(token);
-            return reject(new TaskError('States.Timeout', 'The task timed out'));
-          }
-          timer = setTimeout(arm, Math.min(remaining, 2 ** 31 - 1));
-          timer.unref();
-        };
-        arm();
+        cancelTimeout = atDeadline(enteredAt + timeoutSeconds * 1000, () => {
+          this.timedOutTokens.add(token);
+          reject(new TaskError('States.Timeout', 'The task timed out'));
+        });
       }
     });
     try {
@@ -235,7 +256,7 @@ export class StepFunctionsExecutor {
       }
       return await Promise.race([outcome, timeout]);
     } finally {
-      clearTimeout(timer);
+      cancelTimeout();
       this.tasks.delete(token);
       if (record.waiting?.token === token && !this.stopping) {
         record.waiting = undefined;
@@ -265,6 +286,8 @@ export class StepFunctionsExecutor {
     Object.assign(record, details);
     record.waiting = undefined;
     this.aborts.delete(record.executionArn);
+    this.deadlines.get(record.executionArn)?.();
+    this.deadlines.delete(record.executionArn);
     const type = {
       SUCCEEDED: 'ExecutionSucceeded',
       FAILED: 'ExecutionFailed',
@@ -302,7 +325,23 @@ function taskStatesOf(definition: Definition): string[] {
     .map(([name]) => name);
 }
 
-/** The definition as the package runs it: from `startAt` when resuming, task timeouts enforced here. */
+/**
+ * Calls `expire` at the deadline (epoch milliseconds); returns the cancel. setTimeout holds at
+ * most ~24.8 days: it re-arms until the deadline for longer ones.
+ */
+function atDeadline(deadline: number, expire: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return expire();
+    timer = setTimeout(arm, Math.min(remaining, 2 ** 31 - 1));
+    timer.unref();
+  };
+  arm();
+  return () => clearTimeout(timer);
+}
+
+/** The definition as the package runs it: from `startAt` when resuming, task and execution timeouts enforced here. */
 function localCopy(definition: Definition, startAt?: string): Definition {
   const states = Object.fromEntries(
     Object.entries(definition.States).map(([name, state]) => {
@@ -311,5 +350,6 @@ function localCopy(definition: Definition, startAt?: string): Definition {
       return [name, { ...rest, TimeoutSeconds: PACKAGE_TASK_TIMEOUT_SECONDS }];
     }),
   );
-  return { ...definition, StartAt: startAt ?? definition.StartAt, States: states };
+  const { TimeoutSeconds: _timeout, ...rest } = definition;
+  return { ...rest, StartAt: startAt ?? definition.StartAt, States: states } as Definition;
 }

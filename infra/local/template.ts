@@ -6,6 +6,7 @@ export interface CfnTemplate {
     string,
     { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }
   >;
+  Outputs?: Record<string, { Value: unknown; Description?: string }>;
 }
 
 export const LOCAL_REGION = 'us-east-1';
@@ -20,6 +21,8 @@ export function localArnOf(type: string, logicalId: string): string {
       return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${logicalId}`;
     case 'AWS::StepFunctions::StateMachine':
       return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+    case 'AWS::SNS::Topic':
+      return `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${logicalId}`;
     default:
       return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${logicalId}`;
   }
@@ -57,8 +60,10 @@ function refOf(template: CfnTemplate, name: string): string {
   if (pseudo[name]) return pseudo[name];
   const resource = template.Resources[name];
   if (!resource) throw new Error(`Ref to unknown resource ${name}`);
-  // As in CloudFormation, a state machine's Ref is its ARN.
-  if (resource.Type === 'AWS::StepFunctions::StateMachine') return localArnOf(resource.Type, name);
+  // As in CloudFormation, a state machine's and a topic's Ref is its ARN.
+  if (resource.Type === 'AWS::StepFunctions::StateMachine' || resource.Type === 'AWS::SNS::Topic') {
+    return localArnOf(resource.Type, name);
+  }
   // Physical names: locally a resource is named by its logical id (tables included).
   return name;
 }
@@ -173,7 +178,11 @@ export interface LocalStateMachine {
   name: string;
   arn: string;
   /** The ASL exactly as synthesized, with the template's references resolved to local ARNs. */
-  definition: { StartAt: string; States: Record<string, Record<string, unknown> & { Type: string }> };
+  definition: {
+    StartAt: string;
+    TimeoutSeconds?: number;
+    States: Record<string, Record<string, unknown> & { Type: string }>;
+  };
 }
 
 export function stateMachinesOf(template: CfnTemplate): LocalStateMachine[] {
@@ -230,4 +239,29 @@ const RATE_UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, da
 export function rateMillisOf(expression: string): number | undefined {
   const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
   return match ? Number(match[1]) * (RATE_UNITS[match[2] as string] as number) : undefined;
+}
+
+export interface LocalStackOutput {
+  OutputKey: string;
+  OutputValue: string;
+  Description?: string;
+}
+
+/**
+ * The template's outputs as a deployment would resolve them, to the local cloud's names: the
+ * API's endpoint is the local gateway's URL.
+ */
+export function stackOutputsOf(template: CfnTemplate, local: { apiUrl: string }): LocalStackOutput[] {
+  return Object.entries(template.Outputs ?? {}).map(([key, output]) => {
+    const [intrinsic, argument] = Object.entries(output.Value as object)[0] ?? [];
+    const isApiEndpoint =
+      intrinsic === 'Fn::GetAtt' &&
+      template.Resources[(argument as string[])[0] as string]?.Type === 'AWS::ApiGatewayV2::Api' &&
+      (argument as string[])[1] === 'ApiEndpoint';
+    return {
+      OutputKey: key,
+      OutputValue: isApiEndpoint ? local.apiUrl : String(resolve(template, output.Value)),
+      ...(output.Description ? { Description: output.Description } : {}),
+    };
+  });
 }

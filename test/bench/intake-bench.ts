@@ -43,7 +43,7 @@ try {
     businessFunction: 'QA',
   });
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const submit = (index: number) =>
+  const submit = (index: number, amount = '12500.00') =>
     fetch(`${cloud.url}/requests`, {
       method: 'POST',
       headers: { ...headers, 'idempotency-key': `bench-${index}-${Date.now()}` },
@@ -53,7 +53,7 @@ try {
         category: 'VALIDATION_CQV',
         description: 'Load from the benchmark script.',
         justification: 'Measuring intake latency.',
-        estimatedCost: { amount: '12500.00', currency: 'USD' },
+        estimatedCost: { amount, currency: 'USD' },
         startDate: '2027-02-01',
         endDate: '2027-03-31',
         urgency: 'NORMAL',
@@ -80,11 +80,20 @@ try {
   // The approval workflow, end to end: submit until the approver's email is in the outbox,
   // then the form's decision until the request is APPROVED. A few at a time, like people.
   const outbox = path.join(dataDir, 'outbox');
-  const linkOf = (id: string) =>
+  const linkOf = (id: string, to = '') =>
     readdirSync(outbox)
       .map((file) => readFileSync(path.join(outbox, file), 'utf8'))
-      .find((mail) => mail.includes(id) && mail.includes('Subject: Approval needed'))
+      .find(
+        (mail) =>
+          mail.includes(id) && mail.includes('Subject: Approval needed') && mail.includes(`To: ${to}`),
+      )
       ?.match(/http:\/\/\S+\/approvals\/\S+/)?.[0];
+  const approve = (link: string) =>
+    fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'reviewed=yes&decision=APPROVED',
+    });
   const statusOf = async (id: string) =>
     ((await (await fetch(`${cloud.url}/requests/${id}`, { headers })).json()) as { status: string }).status;
   const toApprover: number[] = [];
@@ -99,11 +108,7 @@ try {
         const link = await until(() => linkOf(id));
         toApprover.push(performance.now() - submittedAt);
         const decidedAt = performance.now();
-        await fetch(link, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: 'reviewed=yes&decision=APPROVED',
-        });
+        await approve(link);
         await until(async () => ((await statusOf(id)) === 'APPROVED' ? true : undefined));
         toSettled.push(performance.now() - decidedAt);
       }
@@ -111,6 +116,24 @@ try {
   );
   report('submit -> approver emailed', toApprover);
   report('decision -> APPROVED', toSettled);
+
+  // A two-step chain (the demo policy, from 50,000.00: the head of QA, then the head of
+  // STRATEGY): submit until the first approver's email, and the first decision until the
+  // second approver's email. The policy is read once per version, not on every step.
+  const toFirstStep: number[] = [];
+  const toNextStep: number[] = [];
+  for (let index = 0; index < APPROVALS; index++) {
+    const submittedAt = performance.now();
+    const { id } = (await (await submit(20_000 + index, '120000.00')).json()) as { id: string };
+    const first = await until(() => linkOf(id, 'ingrid.hale@techops.example'));
+    toFirstStep.push(performance.now() - submittedAt);
+    const decidedAt = performance.now();
+    await approve(first);
+    await until(() => linkOf(id, 'claire.dubois@techops.example'));
+    toNextStep.push(performance.now() - decidedAt);
+  }
+  report('chain: submit -> step 1 email', toFirstStep);
+  report('chain: decision -> step 2 email', toNextStep);
 } finally {
   await cloud.stop();
   rmSync(dataDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   approvalEmailOf,
   call,
+  currentStepOf,
   eventually,
   fundBudget,
   readOutbox,
@@ -16,6 +17,7 @@ import { launchChromium } from './browser.js';
 // A real browser (Debian's Chromium, driven by Playwright) on the approver's emailed link.
 // This file works on ENG requests (head: Tomas Lindqvist).
 const ENG_HEAD = { name: 'Tomas Lindqvist', email: 'tomas.lindqvist@techops.example' };
+const STRATEGY_HEAD = { name: 'Claire Dubois', email: 'claire.dubois@techops.example' };
 
 let browser: Browser;
 let requester: string;
@@ -38,10 +40,15 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function submitted(title: string): Promise<{ id: string; link: string }> {
+async function submitted(title: string, amount = '45000.00'): Promise<{ id: string; link: string }> {
   const response = await call('POST', '/requests', {
     token: requester,
-    body: validRequestBody({ businessFunction: 'ENG', category: 'PROCESS_ENGINEERING', title }),
+    body: validRequestBody({
+      businessFunction: 'ENG',
+      category: 'PROCESS_ENGINEERING',
+      title,
+      estimatedCost: { amount, currency: 'USD' },
+    }),
   });
   expect(response.status).toBe(201);
   const { link } = await approvalEmailOf(response.body.id);
@@ -105,7 +112,7 @@ describe("the approver's journey in a browser", () => {
       await expect.poll(() => page.title()).toContain('Debottlenecking study for the WFI loop');
       const summary = await page.getByRole('region', { name: 'Request summary' }).textContent();
       expect(summary).toContain('Engineering (ENG)');
-      expect(summary).toContain('USD 185,000.00');
+      expect(summary).toContain('USD 45,000.00');
       expect(summary).toContain('Erik Engineering');
 
       await decide(page, 'Approve');
@@ -132,6 +139,49 @@ describe("the approver's journey in a browser", () => {
     });
   });
 
+  it('decides a two-step chain from two emails: the second approver is asked once the first approves', async () => {
+    const { id, link } = await submitted('Capacity study for the new bioreactor suite', '120000.00');
+    const first = await openPage();
+    try {
+      await first.page.goto(link);
+      expect(await first.page.getByText('This is step 1 of 2').count()).toBe(1);
+      await decide(first.page, 'Approve');
+      expect(await first.page.getByRole('status').textContent()).toContain(
+        'moves on through its approval chain',
+      );
+    } finally {
+      await first.close();
+    }
+    const secondEmail = await eventually(
+      () =>
+        readOutbox().find(
+          (mail) =>
+            mail.to.includes(STRATEGY_HEAD.email) &&
+            mail.subject.startsWith('Approval needed') &&
+            mail.text.includes(id),
+        ),
+      "the second step's email",
+    );
+    const second = await openPage({ width: 390, height: 844 });
+    try {
+      await second.page.goto(secondEmail.links[0] as string);
+      expect(await second.page.getByText('This is step 2 of 2 (Head of STRATEGY).').count()).toBe(1);
+
+      await decide(second.page, 'Approve');
+
+      expect(await second.page.getByRole('heading', { level: 1 }).textContent()).toBe(
+        'You approved the request',
+      );
+      expect(second.consoleErrors).toEqual([]);
+    } finally {
+      await second.close();
+    }
+    const approved = await requestInStatus(requester, id, 'APPROVED');
+    expect(
+      approved.body.approvalChain.steps.map((step: { decidedBy: { name: string } }) => step.decidedBy.name),
+    ).toEqual([ENG_HEAD.name, STRATEGY_HEAD.name]);
+  });
+
   it('rejects with a comment', async () => {
     const { id, link } = await submitted('Second opinion on the HVAC upgrade');
     const { page, close } = await openPage();
@@ -146,7 +196,7 @@ describe("the approver's journey in a browser", () => {
       await close();
     }
     const request = await requestInStatus(requester, id, 'REJECTED');
-    expect(request.body.approval.comment).toBe('We have this expertise in house.');
+    expect(currentStepOf(request.body).comment).toBe('We have this expertise in house.');
     await eventually(
       () =>
         readOutbox().find(
@@ -178,7 +228,7 @@ describe("the approver's journey in a browser", () => {
       await close();
     }
     const request = await call('GET', `/requests/${id}`, { token: requester });
-    expect(request.body.approval.status).toBe('PENDING');
+    expect(currentStepOf(request.body).status).toBe('PENDING');
   });
 
   it('fits a phone screen: no sideways scrolling, both buttons within reach', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POLICY_LIMITS } from '../../functions/approval-policy/model.js';
 import { allRoutes } from '../../functions/platform/api.js';
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
@@ -21,7 +22,11 @@ function synthesize(overrides: Record<string, unknown> = {}): Template {
 }
 
 /** The ASL as deployed, with the template's references standing in as "<ref>". */
-function definitionOf(of: Template): { StartAt: string; States: Record<string, Json> } {
+function definitionOf(of: Template): {
+  StartAt: string;
+  TimeoutSeconds: number;
+  States: Record<string, Json>;
+} {
   const [machine] = Object.values(of.findResources('AWS::StepFunctions::StateMachine'));
   const joined = (machine as Json).Properties.DefinitionString['Fn::Join'][1] as unknown[];
   return JSON.parse(joined.map((part) => (typeof part === 'string' ? part : '<ref>')).join(''));
@@ -71,31 +76,53 @@ describe('the approval state machine', () => {
     });
   });
 
+  const ASK = "Ask the step's approvers and wait for the decision";
+
   it('waits for the task token with the configured timeout, never leaking the token into the result', () => {
-    const ask = states['Ask the approver and wait for the decision'];
+    const ask = states[ASK];
 
     expect(ask.Type).toBe('Task');
     expect(ask.Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
     expect(ask.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
     expect(ask.TimeoutSeconds).toBe(7 * 24 * 3600);
+    expect(ask.ResultPath).toBeNull();
     expect(cdkContext['techops:approvalTimeout']).toBe('P7D');
   });
 
-  it('takes the approval timeout from context', () => {
-    const short = definitionOf(synthesize({ 'techops:approvalTimeout': 'PT45S' })).States;
+  it('takes the approval timeout from context, per step, and lets the execution run the longest chain', () => {
+    const short = synthesize({ 'techops:approvalTimeout': 'PT45S' });
 
-    expect(short['Ask the approver and wait for the decision'].TimeoutSeconds).toBe(45);
+    expect(definitionOf(short).States[ASK].TimeoutSeconds).toBe(45);
+    expect(definitionOf(short).TimeoutSeconds).toBe(45 * POLICY_LIMITS.stepsPerChain + 24 * 3600);
   });
 
-  it('expires on timeout, ends quietly for a closed request, and records any other failure', () => {
-    const ask = states['Ask the approver and wait for the decision'];
+  it('resolves the chain once, then loops: ask a step, find the next one, ask it, until the chain is done', () => {
+    const definition = definitionOf(template);
 
-    expect(ask.Catch).toEqual([
-      {
-        ErrorEquals: ['States.Timeout'],
-        ResultPath: '$.timeout',
-        Next: 'Commit the budget of a late approval',
-      },
+    expect(definition.StartAt).toBe('Resolve the approval chain from the policy');
+    expect(states['Resolve the approval chain from the policy'].Next).toBe('Begin with the first step');
+    expect(states['Begin with the first step']).toMatchObject({
+      Type: 'Pass',
+      Result: { step: 1 },
+      ResultPath: '$.next',
+      Next: ASK,
+    });
+    expect(states[ASK].Parameters.Payload).toMatchObject({
+      'step.$': '$.next.step',
+      'chain.$': '$.resolved.chain',
+    });
+    expect(states[ASK].Next).toBe('Find the next step to ask');
+    expect(states['Find the next step to ask'].Next).toBe('Is another step waiting for its approvers?');
+    expect(states['Is another step waiting for its approvers?']).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.next.step', IsNumeric: true, Next: ASK }],
+      Default: 'Commit the approved amount',
+    });
+  });
+
+  it('moves on from a timed-out step by its recorded decision, ends quietly for a closed request, and records any other failure', () => {
+    expect(states[ASK].Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Find the next step to ask' },
       { ErrorEquals: ['RequestClosedError'], ResultPath: null, Next: 'Request closed before approval' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Record the failure' },
     ]);
@@ -104,7 +131,7 @@ describe('the approval state machine', () => {
   it('retries every task on named transient errors only, with backoff', () => {
     const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
 
-    expect(tasks.length).toBe(9);
+    expect(tasks.length).toBe(8);
     for (const [name, task] of tasks) {
       const errors = task.Retry.flatMap((retry: Json) => retry.ErrorEquals);
       expect(errors, name).toEqual(expect.arrayContaining([...TRANSIENT_ERRORS, 'Lambda.ServiceException']));
@@ -135,21 +162,13 @@ describe('the approval state machine', () => {
     }
   });
 
-  it('commits an approved amount before settling, on the decision and on the expiry path', () => {
-    expect(states['Ask the approver and wait for the decision'].Next).toBe('Commit the approved amount');
-    expect(states['Commit the approved amount'].Next).toBe('Record the decision');
-    expect(states['Commit the budget of a late approval'].Next).toBe('Record the expiry');
-    expect(states['Record the decision'].Parameters.Payload).toEqual({
+  it('commits an approved amount only once the chain is done, then settles the request', () => {
+    expect(states['Commit the approved amount'].Next).toBe('Record the outcome');
+    expect(states['Record the outcome'].Parameters.Payload).toEqual({
       'requestId.$': '$.requestId',
-      timedOut: false,
       'budget.$': '$.budget',
     });
-    expect(states['Record the expiry'].Parameters.Payload).toEqual({
-      'requestId.$': '$.requestId',
-      timedOut: true,
-      'budget.$': '$.budget',
-    });
-    expect(states['Record the decision'].Next).toBe('Is there news for the requester?');
+    expect(states['Record the outcome'].Next).toBe('Is there news for the requester?');
     expect(states['Is there news for the requester?'].Choices[0].Next).toBe('Tell the requester the outcome');
   });
 
@@ -165,7 +184,7 @@ describe('the approval state machine', () => {
 describe('least privilege around the workflow', () => {
   const decisionHandlers = [entryOf('decideApproval'), entryOf('submitApprovalForm')];
 
-  it('lets only the two decision handlers complete a waiting task', () => {
+  it('lets only the two decision handlers complete a waiting task (no task of the chain completes its own)', () => {
     const completing = functions()
       .filter(([id]) => actionsOf(id).some((action) => /^states:SendTask(Success|Failure)$/.test(action)))
       .map(([, fn]) => fn.Metadata[ENTRY_METADATA_KEY]);

@@ -25,6 +25,13 @@ function functionFor(entry: string): [string, Resource] {
 }
 const routeFunction = (operationId: string) =>
   built.functionOf(exportRoutes.find((route) => route.operationId === operationId)!);
+/** Alarms on a queue's depth (OperationsAlarms makes one per DeadLetterQueue). */
+const depthAlarmsOn = (queueId: string) =>
+  Object.values(built.resourcesOf('AWS::CloudWatch::Alarm')).filter(
+    (alarm) =>
+      alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+      JSON.stringify(alarm.Properties.Dimensions).includes(`"${queueId}"`),
+  );
 const exportsTableId = () =>
   Object.keys(built.resourcesOf('AWS::DynamoDB::Table')).find((id) => id.startsWith('ExportsJobsTable'))!;
 
@@ -54,22 +61,25 @@ describe('the export job Lambda', () => {
     }
   });
 
-  it('retries a failed asynchronous invocation twice, then keeps it in an encrypted dead-letter queue', () => {
+  it('retries a failed asynchronous invocation twice, then keeps it in an encrypted, alarmed dead-letter queue', () => {
     const queues = built.resourcesOf('AWS::SQS::Queue');
     for (const entry of [EXPORT_JOB_ENTRY, DAILY_EXPORT_ENTRY]) {
       const [id, fn] = functionFor(entry);
       const configs = Object.values(built.resourcesOf('AWS::Lambda::EventInvokeConfig')).filter(
         (config) => config.Properties.FunctionName.Ref === id,
       );
-      const queueId = fn.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0] as string;
 
       expect(configs).toHaveLength(1);
       expect(configs[0]!.Properties).toMatchObject({
         MaximumRetryAttempts: EXPORT_JOB_RETRIES,
         MaximumEventAgeInSeconds: 6 * 3600,
       });
+      const queueId = configs[0]!.Properties.DestinationConfig.OnFailure.Destination[
+        'Fn::GetAtt'
+      ][0] as string;
       expect(queues[queueId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
-      expect(actionsOn(fn, queueId)).toEqual(['sqs:SendMessage']);
+      expect(actionsOn(fn, queueId)).toContain('sqs:SendMessage');
+      expect(depthAlarmsOn(queueId)).toHaveLength(1);
     }
   });
 
@@ -118,7 +128,10 @@ describe('the export routes', () => {
 
 describe('the daily spend export', () => {
   it('runs at 05:00 UTC on an EventBridge Scheduler schedule, retried, with a dead-letter queue', () => {
-    const [functionId, fn] = functionFor(DAILY_EXPORT_ENTRY);
+    const [functionId] = functionFor(DAILY_EXPORT_ENTRY);
+    const queueId = Object.keys(built.resourcesOf('AWS::SQS::Queue')).find((id) =>
+      id.startsWith('ExportsJobsDailyFailures'),
+    );
     const schedules = Object.values(built.resourcesOf('AWS::Scheduler::Schedule')).filter(
       (schedule) => schedule.Properties.Target.Arn['Fn::GetAtt']?.[0] === functionId,
     );
@@ -130,12 +143,12 @@ describe('the daily spend export', () => {
       State: 'ENABLED',
       Target: {
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 },
-        DeadLetterConfig: { Arn: fn.Properties.DeadLetterConfig.TargetArn },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
       },
     });
   });
 
-  it('alarms when it fails twice in a day, with no action of its own (the ops topic is not built here)', () => {
+  it('alarms the ops topic when it fails twice in a day', () => {
     const [functionId] = functionFor(DAILY_EXPORT_ENTRY);
     const alarms = Object.values(built.resourcesOf('AWS::CloudWatch::Alarm')).filter((alarm) =>
       JSON.stringify(alarm.Properties.Dimensions ?? []).includes(`"${functionId}"`),
@@ -152,15 +165,18 @@ describe('the daily spend export', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
     });
-    expect(alarms[0]!.Properties.AlarmActions).toBeUndefined();
+    const topic = { Ref: Object.keys(built.resourcesOf('AWS::SNS::Topic'))[0] };
+    expect(alarms[0]!.Properties.AlarmActions).toEqual([topic]);
+    expect(alarms[0]!.Properties.OKActions).toEqual([topic]);
   });
 
-  it('keeps export jobs in a retained, backed-up table whose idempotency records expire', () => {
+  it('keeps export jobs in a backed-up table whose idempotency records expire (dev may delete it with the stack)', () => {
     const table = built.resourcesOf('AWS::DynamoDB::Table')[exportsTableId()]!;
 
-    expect(table.DeletionPolicy).toBe('Retain');
+    // cdk.json's environment is dev; test/infra/environments.test.ts holds prod's tables to Retain.
+    expect(table.DeletionPolicy).toBe('Delete');
     expect(table.Properties).toMatchObject({
-      DeletionProtectionEnabled: true,
+      DeletionProtectionEnabled: false,
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });

@@ -105,7 +105,7 @@ describe('DynamoDB tables', () => {
   });
 
   it.each(stateTables)(
-    'keeps the %s table keyed on pk/sk strings, on demand, backed up, encrypted and retained',
+    'keeps the %s table keyed on pk/sk strings, on demand, backed up and encrypted',
     (name) => {
       const [table] = Object.entries(resourcesOf('AWS::DynamoDB::Table')).filter(([id]) =>
         id.startsWith(`Data${name}`),
@@ -113,8 +113,6 @@ describe('DynamoDB tables', () => {
 
       expect(table).toBeDefined();
       const [, resource] = table!;
-      expect(resource.DeletionPolicy).toBe('Retain');
-      expect(resource.UpdateReplacePolicy).toBe('Retain');
       expect(resource.Properties).toEqual(
         expect.objectContaining({
           KeySchema: [
@@ -441,6 +439,35 @@ describe('least privilege', () => {
     const resources = statementsOf(fn).map((statement) => statement.Resource);
 
     expect(resources).toEqual([{ 'Fn::GetAtt': [referenceTable, 'Arn'] }]);
+  });
+
+  it('lets only the approval policy and approver group writers put reference data, with Puts alone', () => {
+    const referenceTable = Object.keys(resourcesOf('AWS::DynamoDB::Table')).find((id) =>
+      id.startsWith('DataReferenceData'),
+    )!;
+    const actionsOnReferenceData = (fn: Json) =>
+      statementsOf(fn)
+        .filter((statement) => JSON.stringify(statement.Resource).includes(`"${referenceTable}"`))
+        .flatMap(actionsOf)
+        .sort();
+
+    const writers = allRoutes.filter((route) =>
+      actionsOnReferenceData(functionOf(route)[1]).includes('dynamodb:PutItem'),
+    );
+
+    expect(writers.map((route) => route.operationId).sort()).toEqual([
+      'publishApprovalPolicy',
+      'putApproverGroup',
+    ]);
+    for (const route of writers) {
+      expect(actionsOnReferenceData(functionOf(route)[1])).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+      ]);
+    }
   });
 
   it('gives the platform functions no table access at all', () => {

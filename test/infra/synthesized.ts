@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { RouteDefinition } from '../../functions/platform/route.js';
 import { buildApp } from '../../infra/build-app.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
@@ -27,6 +27,7 @@ export function synthesizedTemplate(overrides: Record<string, unknown> = {}) {
   const template = Template.fromStack(stack);
   const resourcesOf = (type: string) => template.findResources(type) as Record<string, Resource>;
   return {
+    stack,
     template,
     resourcesOf,
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
@@ -40,11 +41,26 @@ export function synthesizedTemplate(overrides: Record<string, unknown> = {}) {
     },
     /** The IAM statements attached to a function's execution role. */
     statementsOf: (fn: Resource) => statementsIn(resourcesOf('AWS::IAM::Policy'), fn),
+    /** cdk-nag's AwsSolutions errors and warnings, one line each. */
+    nagFindings: () =>
+      [
+        ...Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+        ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ].map((finding) => `${finding.id}: ${finding.entry.data}`),
   };
 }
 
-/** The IAM statements of the given policies attached to a function's execution role. */
+/** Active tracing's statement, which every function has (asserted on its own in stack.test.ts). */
+export const isTracingStatement = (statement: Statement) =>
+  actionsOf(statement).every((action) => action.startsWith('xray:'));
+
+/** The IAM statements of the given policies attached to a function's execution role, tracing's left out. */
 export function statementsIn(policies: Record<string, Resource>, fn: Resource): Statement[] {
+  return allStatementsIn(policies, fn).filter((statement) => !isTracingStatement(statement));
+}
+
+/** Every IAM statement of the given policies attached to a function's execution role. */
+export function allStatementsIn(policies: Record<string, Resource>, fn: Resource): Statement[] {
   const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
   return Object.values(policies)
     .filter((policy) =>

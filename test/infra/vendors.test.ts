@@ -161,7 +161,7 @@ describe('the contract digest job', () => {
     });
   });
 
-  it('gives the scheduler a role of its own that may invoke only the digest function', () => {
+  it('gives the scheduler a role of its own that may invoke only the digest function and send to its dead-letter queue', () => {
     const [functionId] = functionFor(CONTRACT_DIGEST_ENTRY);
     const [schedule] = digestSchedules(functionId);
     const roleId = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0] as string;
@@ -173,10 +173,16 @@ describe('the contract digest job', () => {
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' } }),
     ]);
-    expect(statements).toHaveLength(1);
-    expect(statements[0]!.Action).toBe('lambda:InvokeFunction');
-    expect(JSON.stringify(statements[0]!.Resource)).toContain(`"${functionId}"`);
-    expect(JSON.stringify(statements[0]!.Resource).match(/"Fn::GetAtt"/g)).toHaveLength(2);
+    const [invoke, deadLetter, ...others] = statements;
+    expect(others).toEqual([]);
+    expect(invoke!.Action).toBe('lambda:InvokeFunction');
+    expect(JSON.stringify(invoke!.Resource)).toContain(`"${functionId}"`);
+    expect(JSON.stringify(invoke!.Resource).match(/"Fn::GetAtt"/g)).toHaveLength(2);
+    // Events it gives up on go to the job's dead-letter queue, and only there.
+    expect(deadLetter!.Action).toBe('sqs:SendMessage');
+    expect(deadLetter!.Resource).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^ContractDigestDeadLettersQueue/), 'Arn'],
+    });
   });
 
   it('lets the digest function read vendors, write digest markers and send email, and touch no audit events', () => {

@@ -7,6 +7,7 @@ import {
   apiFetch,
   approvalEmailOf,
   call,
+  currentStepOf,
   eventually,
   postForm,
   readOutbox,
@@ -44,7 +45,7 @@ describe('an approval nobody decides in time', () => {
 
     const expired = await requestInStatus(token, id, 'EXPIRED', cloud.url);
 
-    expect(expired.body.approval.status).toBe('EXPIRED');
+    expect(currentStepOf(expired.body).status).toBe('EXPIRED');
     const notice = await eventually(
       () => readOutbox(dataDir).find((mail) => mail.to.includes('quinn@techops.example')),
       'the expiry notice',

@@ -10,7 +10,7 @@ import { parseMoney } from '../../functions/shared/money.js';
  * against the same tables the Lambdas use.
  */
 
-async function tableNamed(client: DynamoDBClient, prefix: string): Promise<string> {
+export async function tableNamed(client: DynamoDBClient, prefix: string): Promise<string> {
   const { TableNames = [] } = await client.send(new ListTablesCommand({}));
   const name = TableNames.find((candidate) => candidate.startsWith(prefix));
   if (!name) throw new Error(`No table ${prefix}* in DynamoDB Local`);
@@ -18,10 +18,10 @@ async function tableNamed(client: DynamoDBClient, prefix: string): Promise<strin
 }
 
 /**
- * Points this test process's AWS SDK at the local cloud's DynamoDB, with the table names the
- * template gave the Lambdas, then imports the budgets domain modules (they read both at load).
+ * Points this test process's AWS SDK (the domain's shared client, once imported) at the local
+ * cloud's DynamoDB; a client for the test's own reads.
  */
-export async function localBudgetsDomain() {
+export function useLocalDynamoDb(): DynamoDBClient {
   const endpoint = inject('dynamoDbEndpoint');
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
@@ -29,7 +29,15 @@ export async function localBudgetsDomain() {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
   });
-  const client = new DynamoDBClient({ endpoint });
+  return new DynamoDBClient({ endpoint });
+}
+
+/**
+ * Points this test process's AWS SDK at the local cloud's DynamoDB, with the table names the
+ * template gave the Lambdas, then imports the budgets domain modules (they read both at load).
+ */
+export async function localBudgetsDomain() {
+  const client = useLocalDynamoDb();
   const [budgets, requests, audit] = await Promise.all([
     tableNamed(client, 'DataBudgets'),
     tableNamed(client, 'DataRequests'),

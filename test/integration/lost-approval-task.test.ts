@@ -7,8 +7,10 @@ import { freePort, type LocalCloud, startLocalCloud } from '../../infra/local/cl
 import {
   approvalEmailOf,
   call,
+  currentStepOf,
   eventually,
   fundBudget,
+  pendingApprovalOf,
   requestInStatus,
   tokenFor,
   validRequestBody,
@@ -98,7 +100,7 @@ describe('an approval task lost between saving and delivering it', { timeout: 30
     expect(savedExecution(id)).toMatchObject({ status: 'ABORTED', error: 'ApprovalNeverAsked' });
     await approvalEmailOf(id, dataDir);
     const waiting = await requestInStatus(await requester(), id, 'IN_APPROVAL', cloud.url);
-    expect(waiting.body.approval.status).toBe('PENDING');
+    expect(currentStepOf(waiting.body).status).toBe('PENDING');
     expect(savedExecution(`${id}-2`)?.status).toBe('RUNNING');
     const again = await runSweeper(cloud.servicesUrl);
     expect([...again.started, ...again.recovered]).not.toContain(id);
@@ -124,8 +126,9 @@ describe('an approval task lost between saving and delivering it', { timeout: 30
     try {
       await approvalEmailOf(id, dataDir);
       const waiting = await requestInStatus(token, id, 'IN_APPROVAL', restarted.url);
-      const approver = await tokenFor({ ...waiting.body.approval.approver, groups: ['approver'] }, dataDir);
-      const decided = await call('POST', `/approvals/${waiting.body.approval.id}/decision`, {
+      const pending = pendingApprovalOf(waiting.body);
+      const approver = await tokenFor({ ...pending.approver, groups: ['approver'] }, dataDir);
+      const decided = await call('POST', `/approvals/${pending.id}/decision`, {
         baseUrl: restarted.url,
         token: approver,
         body: { decision: 'APPROVED' },

@@ -11,24 +11,65 @@ import {
   stage,
   withdraw,
 } from './lifecycle-support.js';
+import {
+  approvalEmailOf,
+  call,
+  createVendor,
+  pendingApprovalOf,
+  postForm,
+  requestInStatus,
+  tokenFor,
+  validRequestBody,
+} from './support.js';
 
 // Every pair of operations that can meet on one request, run at once many times against the
-// local cloud; after each batch the lifecycle's invariants must hold. This file works on DIGITAL's
+// local cloud; after each batch the lifecycle's invariants must hold (the chain agreeing with
+// its approvals among them). This file works on DIGITAL's
 // line in FY2031 only.
 const RUNS = 25;
 /** Trials run this many at a time: more interleavings per second, each still a tight race. */
 const BATCH = 5;
 
 let on: Stage;
+/** A high-risk vendor: the demo policy adds the QA_LEADS group's step for it. */
+let highRiskVendorId: string;
 
 beforeAll(async () => {
   on = await stage('FY2031', 'DIGITAL');
+  highRiskVendorId = await createVendor('Race High Risk Partners', undefined, 'HIGH');
 });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** 0-40 ms: the window in which the probe found the races. */
 const jitter = () => pause(Math.floor(Math.random() * 40));
 const ok = (status: number) => status >= 200 && status < 300;
+
+const QA_LEADS = ['amara.nwosu@techops.example', 'lars.becker@techops.example'] as const;
+
+/** A 60,000.00 request waiting at the first of its two steps (the function head, then STRATEGY's). */
+async function firstOfTwoSteps(): Promise<RequestUnderTest> {
+  const requester = await tokenFor({ groups: ['requester'], businessFunction: on.businessFunction });
+  const submitted = await call('POST', '/requests', {
+    token: requester,
+    body: validRequestBody({
+      businessFunction: on.businessFunction,
+      estimatedCost: { amount: '60000.00', currency: 'USD' },
+      startDate: '2031-03-01',
+      endDate: '2031-06-30',
+    }),
+  });
+  const waiting = await requestInStatus(requester, submitted.body.id, 'IN_APPROVAL');
+  const { id: approvalId, approver } = pendingApprovalOf(waiting.body);
+  const { link } = await approvalEmailOf(submitted.body.id, undefined, approver.email);
+  return {
+    id: submitted.body.id,
+    amount: '60000.00',
+    requester,
+    approvalId,
+    approver: await tokenFor({ ...approver, groups: ['approver'] }),
+    link,
+  };
+}
 
 /** Runs `trial` RUNS times, BATCH at a time, on fresh requests, then checks the invariants. */
 async function race(
@@ -54,6 +95,44 @@ describe('racing operations on one request', { timeout: 600_000 }, () => {
         ]);
 
         expect([byLink.status, byApi.status].filter(ok)).toHaveLength(1);
+      },
+    );
+  });
+
+  it('lets exactly one member of a group step decide it', async () => {
+    await race(
+      () => pendingRequest({ ...on, vendorId: highRiskVendorId }),
+      async (request, index) => {
+        const [amara, lars] = await Promise.all([
+          approvalEmailOf(request.id, undefined, QA_LEADS[0]),
+          approvalEmailOf(request.id, undefined, QA_LEADS[1]),
+        ]);
+        const decision = index % 2 ? 'APPROVED' : 'REJECTED';
+
+        const [first, second] = await Promise.all([
+          postForm(amara.link, { reviewed: 'yes', decision, comment: 'First' }),
+          jitter().then(() => postForm(lars.link, { reviewed: 'yes', decision: 'APPROVED' })),
+        ]);
+
+        // The other member's approval is voided with the decision: 410, or 409 if it read it decided.
+        expect([first.status, second.status].filter(ok), `${first.status} ${second.status}`).toHaveLength(1);
+        expect([409, 410]).toContain([first.status, second.status].find((status) => !ok(status)));
+      },
+    );
+  });
+
+  it("never leaves a withdrawn request's next step asked when a step's approval and a withdrawal race", async () => {
+    // From 50,000.00 the demo policy asks the head of STRATEGY after the function head.
+    await race(
+      () => firstOfTwoSteps(),
+      async (request, index) => {
+        const [decision, withdrawal] = await Promise.all([
+          index % 2 ? decideByLink(request, 'APPROVED') : decideByApi(request, 'APPROVED'),
+          pause(Math.floor(Math.random() * 300)).then(() => withdraw(request)),
+        ]);
+
+        expect(withdrawal.status, withdrawal.text).toBe(200);
+        expect([200, 409, 410]).toContain(decision.status);
       },
     );
   });

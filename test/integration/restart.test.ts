@@ -7,6 +7,7 @@ import {
   apiFetch,
   approvalEmailOf,
   call,
+  currentStepOf,
   eventually,
   fundBudget,
   postForm,
@@ -67,7 +68,7 @@ describe('the local cloud across a restart', () => {
 
       expect(decided.status).toBe(200);
       const request = await requestInStatus(token, id, 'APPROVED', second.url);
-      expect(request.body.approval).toMatchObject({ status: 'APPROVED', comment: 'After the restart' });
+      expect(currentStepOf(request.body)).toMatchObject({ status: 'APPROVED', comment: 'After the restart' });
       await eventually(
         () => readOutbox(dataDir).find((mail) => mail.subject === 'Your request was approved: Data platform'),
         'the requester notification',

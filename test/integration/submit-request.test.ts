@@ -26,7 +26,7 @@ describe('POST /requests', () => {
       status: 'SUBMITTED',
       businessFunction: 'QA',
       fiscalYear: 'FY2027',
-      estimatedCost: { amount: '185000.00', currency: 'USD' },
+      estimatedCost: { amount: '45000.00', currency: 'USD' },
       requester: { sub: 'ana-qa', name: 'Ana Quality', email: 'ana@techops.example' },
       version: 1,
     });
@@ -37,7 +37,8 @@ describe('POST /requests', () => {
     const {
       status: _status,
       version: _version,
-      approval: _approval,
+      approvalChain: _approvalChain,
+      waitingOn: _waitingOn,
       updatedAt: _updatedAt,
       ...fields
     } = stored.body;

@@ -99,7 +99,7 @@ export function validRequestBody(overrides: Record<string, unknown> = {}) {
     category: 'VALIDATION_CQV',
     description: 'IQ/OQ/PQ execution for the new isolator filling line.',
     justification: 'No internal validation capacity before the Q2 PPQ campaign.',
-    estimatedCost: { amount: '185000.00', currency: 'USD' },
+    estimatedCost: { amount: '45000.00', currency: 'USD' },
     startDate: '2027-02-01',
     endDate: '2027-06-30',
     urgency: 'HIGH',
@@ -186,14 +186,17 @@ export async function eventually<T>(
   }
 }
 
-/** The approval email of a request, once the workflow has sent it, and its one link. */
-export async function approvalEmailOf(requestId: string, dataDir = inject('dataDir')) {
+/** The approval email of a request (to one approver, if given), once the workflow has sent it, and its one link. */
+export async function approvalEmailOf(requestId: string, dataDir = inject('dataDir'), to?: string) {
   const email = await eventually(
     () =>
       readOutbox(dataDir).find(
-        (mail) => mail.subject.startsWith('Approval needed') && mail.text.includes(requestId),
+        (mail) =>
+          mail.subject.startsWith('Approval needed') &&
+          mail.text.includes(requestId) &&
+          (to === undefined || mail.to.includes(to)),
       ),
-    `the approval email of ${requestId}`,
+    `the approval email of ${requestId}${to ? ` to ${to}` : ''}`,
   );
   return { email, link: email.links[0] as string };
 }
@@ -263,8 +266,12 @@ export async function fundBudget(
 
 let vendorSerial = 0;
 
-/** A vendor, created through the API by a vendor manager (a new one is a PROSPECT). */
-export async function createVendor(displayName: string, dataDir = inject('dataDir')): Promise<string> {
+/** A vendor, created through the API by a vendor manager (a new one is a PROSPECT, of LOW risk unless asked). */
+export async function createVendor(
+  displayName: string,
+  dataDir = inject('dataDir'),
+  riskTier: 'LOW' | 'MEDIUM' | 'HIGH' = 'LOW',
+): Promise<string> {
   vendorSerial += 1;
   const tag = `${Date.now().toString(36)}${vendorSerial}`;
   const manager = await tokenFor({ groups: ['vendor-manager'], businessFunction: 'STRATEGY' }, dataDir);
@@ -279,17 +286,68 @@ export async function createVendor(displayName: string, dataDir = inject('dataDi
       capabilities: ['VALIDATION_CQV', 'TECH_TRANSFER', 'DIGITAL_DATA'],
       relationshipOwner: { name: 'Olga Owner', email: 'olga.owner@techops.example' },
       contacts: [],
-      riskTier: 'LOW',
+      riskTier,
     },
   });
   if (response.status !== 201) throw new Error(`Vendor ${displayName}: ${response.status} ${response.text}`);
   return response.body.id;
 }
 
+/** The step of its approval chain a request (as GET /requests/{id} shows it) is at. */
+export function currentStepOf(request: Record<string, unknown>) {
+  const chain = request.approvalChain as
+    | { currentStep: number; steps: Record<string, unknown>[] }
+    | undefined;
+  if (!chain) throw new Error(`Request ${String(request.id)} has no approval chain yet.`);
+  return chain.steps[chain.currentStep - 1] as Record<string, unknown> & {
+    status: string;
+    approvers: { name: string; email: string }[];
+    approvalIds?: string[];
+  };
+}
+
+/** The pending approval of a request's current step when one person decides it: its id and approver. */
+export function pendingApprovalOf(request: Record<string, unknown>): {
+  id: string;
+  approver: { name: string; email: string };
+} {
+  const step = currentStepOf(request);
+  const [id] = step.approvalIds ?? [];
+  const [approver] = step.approvers;
+  if (step.status !== 'PENDING' || !id || !approver || step.approvers.length !== 1)
+    throw new Error(`Request ${String(request.id)} is not waiting on one approver: ${JSON.stringify(step)}`);
+  return { id, approver };
+}
+
+/**
+ * Approves each step of a request's chain in turn through the API, each by its (first)
+ * approver, until the request leaves IN_APPROVAL: the chain is whatever the current (demo)
+ * policy resolved, one step or several.
+ */
+export async function approveEveryStep(requesterToken: string, requestId: string): Promise<void> {
+  for (;;) {
+    const request = await eventually(async () => {
+      const response = await call('GET', `/requests/${requestId}`, { token: requesterToken });
+      if (response.body.status === 'SUBMITTED') return undefined;
+      if (response.body.status !== 'IN_APPROVAL' || !response.body.approvalChain) return response.body;
+      const step = currentStepOf(response.body);
+      return step.status === 'PENDING' && step.approvalIds?.length ? response.body : undefined;
+    }, `the next step of ${requestId}, or its settling`);
+    if (request.status !== 'IN_APPROVAL') return;
+    const step = currentStepOf(request);
+    const approverToken = await tokenFor({ ...step.approvers[0]!, groups: ['approver'] });
+    const decided = await call('POST', `/approvals/${step.approvalIds![0]}/decision`, {
+      token: approverToken,
+      body: { decision: 'APPROVED' },
+    });
+    if (decided.status !== 200) throw new Error(`Decision: ${decided.status} ${decided.text}`);
+  }
+}
+
 /**
  * A request taken through the real approval workflow: submitted by a requester of its business
- * function, approved by its assigned approver through the API, settled APPROVED (its amount
- * committed on the line, so the line must have room).
+ * function, every step approved by its assigned approver through the API, settled APPROVED (its
+ * amount committed on the line, so the line must have room).
  */
 export async function approvedRequest(
   body: Record<string, unknown>,
@@ -300,13 +358,6 @@ export async function approvedRequest(
   });
   const submitted = await call('POST', '/requests', { token: requester, body: validRequestBody(body) });
   if (submitted.status !== 201) throw new Error(`Submit: ${submitted.status} ${submitted.text}`);
-  const waiting = await requestInStatus(requester, submitted.body.id, 'IN_APPROVAL');
-  const { id: approvalId, approver } = waiting.body.approval;
-  const approverToken = await tokenFor({ ...approver, groups: ['approver'] });
-  const decided = await call('POST', `/approvals/${approvalId}/decision`, {
-    token: approverToken,
-    body: { decision: 'APPROVED' },
-  });
-  if (decided.status !== 200) throw new Error(`Decision: ${decided.status} ${decided.text}`);
+  await approveEveryStep(requester, submitted.body.id);
   return (await requestInStatus(requester, submitted.body.id, 'APPROVED')).body;
 }

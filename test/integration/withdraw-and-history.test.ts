@@ -145,7 +145,7 @@ describe('GET /requests/{id}/history', () => {
     expect(approvalRequested).toMatchObject({
       action: 'APPROVAL_REQUESTED',
       actor: { sub: 'system:approval-workflow' },
-      after: { status: 'IN_APPROVAL', approver: { email: 'elena.vasquez@techops.example' } },
+      after: { status: 'IN_APPROVAL', step: 1, approvers: [{ email: 'elena.vasquez@techops.example' }] },
     });
     expect(withdrawal).toMatchObject({
       action: 'REQUEST_WITHDRAWN',

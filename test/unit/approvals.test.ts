@@ -7,10 +7,10 @@ import {
   linkTokenOf,
   newLinkSecret,
   parseLinkToken,
-  sameEmail,
   secretMatches,
 } from '../../functions/approvals/model.js';
 import { decisionPage, PAGE_HEADERS, problemPage } from '../../functions/approvals/pages.js';
+import { sameEmail } from '../../functions/shared/contacts.js';
 import { newId } from '../../functions/shared/ids.js';
 
 const approvalId = newId('approval');
@@ -19,6 +19,7 @@ function approvalWith(subject: Partial<Approval['subject']> = {}): Approval {
   return {
     id: approvalId,
     requestId: newId('request'),
+    step: { number: 1, of: 1, name: 'Head of MFG' },
     approver: { name: 'Marcus Okafor', email: 'marcus.okafor@techops.example' },
     status: 'PENDING',
     subject: {
@@ -112,12 +113,7 @@ describe('emails and pages', () => {
       justification: '"quoted" & <b>bold</b>',
     });
 
-    const email = approvalRequestEmail(
-      approval.approver,
-      approval.subject,
-      'https://x/approvals/t',
-      approval.linkExpiresAt,
-    );
+    const email = approvalRequestEmail(approval, 'https://x/approvals/t', { decidedEarlier: [] });
     const page = decisionPage(approval);
 
     for (const html of [email.html ?? '', page]) {

@@ -1,0 +1,41 @@
+import type * as z from 'zod';
+import { ResolveApprovalChainTask, type ResolvedChain } from '../../workflows/approval-contracts.js';
+import { loadApproverDirectory } from '../approval-policy/approver-directory.js';
+import { currentApprovalPolicy } from '../approval-policy/policy-store.js';
+import { resolveApprovalChain } from '../approval-policy/resolve-chain.js';
+import { getRequestById } from '../requests/request-queries.js';
+import { formatMoney } from '../shared/money.js';
+import { TaskInputError, taskHandler } from '../shared/task.js';
+import { getVendor } from '../vendors/vendor-queries.js';
+
+/**
+ * Resolves the request's approval chain from the policy in force: the first matching rule's
+ * steps, with segregation of duties and skip-repeat applied. The workflow hands it to the first
+ * step, which stores it on the request: from then on a new policy never changes this chain.
+ * A chain nobody may decide (NoEligibleApproverError) is a data problem, never retried.
+ */
+export async function resolveRequestChain(requestId: string): Promise<z.infer<typeof ResolvedChain>> {
+  const request = await getRequestById(requestId);
+  if (!request) throw new TaskInputError(`No request ${requestId}.`);
+  const policy = await currentApprovalPolicy();
+  const [directory, vendor] = await Promise.all([
+    loadApproverDirectory(policy.document),
+    request.preferredVendorId ? getVendor(request.preferredVendorId) : undefined,
+  ]);
+  return resolveApprovalChain(
+    policy,
+    {
+      businessFunction: request.businessFunction,
+      category: request.category,
+      urgency: request.urgency,
+      amount: formatMoney(request.estimatedCost).amount,
+      requester: request.requester,
+      ...(vendor ? { vendor: { riskTier: vendor.riskTier, status: vendor.status } } : {}),
+    },
+    directory,
+  );
+}
+
+export const handler = taskHandler(ResolveApprovalChainTask, async ({ requestId }) => ({
+  chain: await resolveRequestChain(requestId),
+}));
