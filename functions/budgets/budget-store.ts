@@ -147,9 +147,16 @@ export async function listPositions(
 }
 
 /**
- * One line's ledger entries numbered after..through, a page at a time (DynamoDB's 1 MB
- * pages), in entry id order. A consistent Query of the line's partition: every entry numbered
- * up to a version read consistently from the line is there (budget-items.ts ledgerEntry).
+ * Entries a ledger page holds at most. A reader holds a few pages, so this bounds its memory
+ * whatever the line's size; DynamoDB's 1 MB pages would hold about 2,500.
+ */
+export const LEDGER_PAGE_ENTRIES = 500;
+
+/**
+ * One line's ledger entries numbered after..through, a page (at most LEDGER_PAGE_ENTRIES
+ * entries) at a time, in entry id order. A consistent Query of the line's partition: every
+ * entry numbered up to a version read consistently from the line is there
+ * (budget-items.ts ledgerEntry).
  */
 export async function* ledgerEntriesBetween(
   fiscalYear: string,
@@ -168,6 +175,7 @@ export async function* ledgerEntriesBetween(
       ':first': after + 1,
       ':last': through,
     },
+    Limit: LEDGER_PAGE_ENTRIES,
     ConsistentRead: true,
   });
   for await (const items of pages) yield items.map(ledgerEntryFromItem);

@@ -35,6 +35,9 @@ export async function streamToBucket<T>(
   const body = new PassThrough();
   const upload = new Upload({
     client: s3,
+    // One part (5 MB, the least S3 takes) uploading while the next fills: the writer waits
+    // (backpressure) rather than parts piling up in memory; the reads are slower than this anyway.
+    queueSize: 1,
     params: {
       Bucket: bucket,
       Key: file.key,

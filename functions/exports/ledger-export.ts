@@ -28,8 +28,12 @@ import { LEDGER_EXPORT_COLUMNS, type LedgerExportRow, type Sequences, type Store
  *   The vendor columns show the vendor record as it is then.
  */
 
-/** How many pages of each line are read ahead while an earlier line is written. */
-const PAGES_AHEAD = 2;
+/**
+ * How many pages of each line are read ahead while an earlier line is written: with the page
+ * being fetched, a job holds at most 2 pages per line (8,000 entries for 8 lines), at 10,000
+ * rows as at 1,000,000.
+ */
+const PAGES_AHEAD = 1;
 
 export class IncompleteLedgerError extends Error {
   constructor(fiscalYear: string, businessFunction: string, expected: number, found: number) {

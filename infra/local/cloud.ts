@@ -16,7 +16,7 @@ import {
 } from './dynamodb-local.js';
 import { emailOutboxService } from './email-outbox.js';
 import { startGateway } from './gateway.js';
-import { LocalLambdas } from './lambda-runtime.js';
+import { type InvocationReport, LocalLambdas } from './lambda-runtime.js';
 import { isAlive, LOCAL_CLOUD_FILE, type LocalCloudFile, type StartupTimings } from './running-cloud.js';
 import { bucketsOf, s3Service } from './s3-service.js';
 import { DEMO_DATA_SEEDER_ENTRY, seedDemoData } from './seed-demo-data.js';
@@ -61,6 +61,10 @@ export interface LocalCloud {
   startup: StartupTimings;
   /** Runs a Lambda of the template, as the Lambda Invoke API would. */
   invoke(logicalId: string, event: unknown): Promise<unknown>;
+  /** The logical id of the template's Lambda that runs this handler module (its entry). */
+  functionOf(entry: string): string | undefined;
+  /** Duration and peak memory of a Lambda's last finished invocation (Lambda's REPORT line). */
+  lastReport(logicalId: string): InvocationReport | undefined;
   stop(): Promise<void>;
 }
 
@@ -336,6 +340,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       servicesUrl: awsServices.url,
       startup,
       invoke: (logicalId, event) => lambdas.invoke(logicalId, event),
+      functionOf: (entry) => functions.find((fn) => fn.entry === entry)?.logicalId,
+      lastReport: (logicalId) => lambdas.lastReport(logicalId),
       stop,
     };
   } catch (error) {

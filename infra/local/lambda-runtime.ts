@@ -20,6 +20,15 @@ export class LambdaInvocationError extends Error {
   }
 }
 
+/** What Lambda's REPORT line tells of an invocation, as the local environment measured it. */
+export interface InvocationReport {
+  durationMs: number;
+  /** The most V8 heap the environment used during the invocation (sampled every 10 ms). */
+  maxHeapUsedBytes: number;
+  /** The most memory outside the heap held by its objects (Buffers, ArrayBuffers). */
+  maxExternalBytes: number;
+}
+
 interface Pending {
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
@@ -40,6 +49,7 @@ interface Environment {
  */
 export class LocalLambdas {
   private readonly workers = new Map<string, Environment>();
+  private readonly reports = new Map<string, InvocationReport>();
   private nextInvocationId = 1;
 
   constructor(
@@ -52,6 +62,11 @@ export class LocalLambdas {
   /** Name and description of every function, as ListFunctions tells them. */
   list(): { FunctionName: string; Description: string }[] {
     return this.functions.map((fn) => ({ FunctionName: fn.logicalId, Description: fn.description }));
+  }
+
+  /** The report of the function's last finished invocation (also in the functions log as REPORT). */
+  lastReport(logicalId: string): InvocationReport | undefined {
+    return this.reports.get(logicalId);
   }
 
   has(logicalId: string): boolean {
@@ -108,6 +123,9 @@ export class LocalLambdas {
         memorySize: fn.memorySize,
         timeoutSeconds: fn.timeoutSeconds,
       },
+      // A Lambda has MemorySize in all; its heap cannot outgrow that here either (a handler that
+      // would run out of memory in AWS fails locally, rather than using the machine's).
+      resourceLimits: { maxOldGenerationSizeMb: fn.memorySize },
       env: {
         PATH: process.env.PATH ?? '',
         TZ: 'UTC',
@@ -127,7 +145,13 @@ export class LocalLambdas {
     const entry: Environment = { logicalId: fn.logicalId, worker, pending: new Map<number, Pending>() };
     worker.on(
       'message',
-      (message: { invocationId: number; result?: unknown; error?: { name: string; message: string } }) => {
+      (message: {
+        invocationId: number;
+        result?: unknown;
+        error?: { name: string; message: string };
+        report: InvocationReport;
+      }) => {
+        this.reports.set(fn.logicalId, message.report);
         const pending = entry.pending.get(message.invocationId);
         if (!pending) return;
         entry.pending.delete(message.invocationId);

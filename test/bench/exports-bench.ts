@@ -14,6 +14,7 @@ import { envelopeItem, ledgerEntryItem, lineItem } from '../../functions/budgets
 import { NO_EFFECT } from '../../functions/budgets/ledger.js';
 import type { StoredLedgerEntry } from '../../functions/budgets/model.js';
 import { newId } from '../../functions/shared/ids.js';
+import { EXPORT_JOB_ENTRY } from '../../infra/constructs/exports-job.js';
 import { startLocalCloud } from '../../infra/local/cloud.js';
 import { issueDevToken } from '../../infra/local/dev-identity.js';
 import { useLocalTables } from './bench-cloud.js';
@@ -123,6 +124,7 @@ try {
       throw new Error(`Export failed: ${done.failure ?? JSON.stringify(done)}`);
     return done;
   };
+  const jobFunction = cloud.functionOf(EXPORT_JOB_ENTRY)!;
   // Warm: the export's Lambdas (route, job) started once, so neither size pays their cold start.
   await load('FY2079', 100);
   await exportJob('FY2079');
@@ -159,13 +161,15 @@ try {
     }, 20);
     const done = await exportJob(fiscalYear);
     clearInterval(sampler);
+    const report = cloud.lastReport(jobFunction);
     // The job's own time, as it recorded it (from start to the file's last byte), without polling.
     const exportSeconds = (Date.parse(done.finishedAt) - Date.parse(done.startedAt)) / 1000;
     console.log(
       `${String(rows).padStart(7)} rows: export ${(done.rows / exportSeconds).toFixed(0)} rows/s (${exportSeconds.toFixed(1)} s, ` +
         `${mib(done.bytes)} CSV); same reads directly ${(directRows / directSeconds).toFixed(0)} rows/s ` +
         `(${directSeconds.toFixed(1)} s); export/direct time ${(exportSeconds / directSeconds).toFixed(2)}x; ` +
-        `peak memory of the cloud's process ${mib(peak)} (+${mib(peak - baseline)} over before the export)`,
+        `peak memory of the job's Lambda environment ${mib(report!.maxHeapUsedBytes + report!.maxExternalBytes)} (heap ${mib(report!.maxHeapUsedBytes)}); ` +
+        `the whole local cloud's process ${mib(peak)} (+${mib(peak - baseline)} over before the export)`,
     );
   }
 } finally {
