@@ -19,9 +19,10 @@ export const EXPORT_JOB_ENTRY = 'functions/exports/run-export-job.ts';
 export const DAILY_EXPORT_ENTRY = 'functions/exports/daily-spend-exports.ts';
 
 /**
- * A job writes up to 1,000,000 rows: at the ~2,800 rows/s its reads allow (measured locally,
- * docs/development.md#benchmarks) that is about 6 minutes; Lambda's longest timeout leaves room.
- * Memory stays flat (a few pages read ahead per line), the size buys CPU for CSV and SHA-256.
+ * A job writes up to 1,000,000 rows: at the 2,800-12,000 rows/s its reads allow (measured
+ * locally, docs/development.md#benchmarks) that is 1.5-6 minutes; Lambda's longest timeout
+ * leaves room. Memory stays flat (about 70 MB: two 500-entry pages per line, one 5 MB upload
+ * part in flight), the size buys CPU for CSV and SHA-256.
  */
 export const EXPORT_JOB_TIMEOUT = Duration.minutes(15);
 export const EXPORT_JOB_MEMORY_MB = 1024;

@@ -3,8 +3,10 @@
  * 100,000, spread over 8 budget lines, with a few real vendors), then for 10,000 rows and for
  * BENCH_ROWS: exports them as CSV through POST /exports (the export job Lambda), and issues the
  * same reads directly (the same Queries of every line, at once). Prints rows/s of both, their
- * ratio, and the peak memory of the process the export ran in (the local cloud's: the job's
- * worker thread is inside it) above what it used before. Bounded, then stops.
+ * ratio, and the peak memory of the job's Lambda environment (its worker thread's heap and the
+ * Buffers its objects hold, as the local runtime reports each invocation) with, for context,
+ * the whole local cloud process's resident memory. Memory is flat when the largest size's peak
+ * is within FLAT_WITHIN of the smallest's. Bounded, then stops.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,8 @@ import { useLocalTables } from './bench-cloud.js';
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const LINES = ['DIGITAL', 'ENG', 'FINANCE', 'MFG', 'MSAT', 'QA', 'SC', 'STRATEGY'];
 const SIZES = [...new Set([Math.min(10_000, ROWS), ROWS])];
+/** Flat: the largest export's peak memory at most this many times the smallest's. */
+const FLAT_WITHIN = 1.25;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'techops-bench-'));
 const cloud = await startLocalCloud({ dataDir, port: 0 });
@@ -128,6 +132,7 @@ try {
   // Warm: the export's Lambdas (route, job) started once, so neither size pays their cold start.
   await load('FY2079', 100);
   await exportJob('FY2079');
+  const peaks: number[] = [];
   for (const [index, rows] of SIZES.entries()) {
     const fiscalYear = `FY${2080 + index}`;
     const loading = performance.now();
@@ -162,6 +167,7 @@ try {
     const done = await exportJob(fiscalYear);
     clearInterval(sampler);
     const report = cloud.lastReport(jobFunction);
+    peaks.push(report!.maxHeapUsedBytes + report!.maxExternalBytes);
     // The job's own time, as it recorded it (from start to the file's last byte), without polling.
     const exportSeconds = (Date.parse(done.finishedAt) - Date.parse(done.startedAt)) / 1000;
     console.log(
@@ -172,6 +178,11 @@ try {
         `the whole local cloud's process ${mib(peak)} (+${mib(peak - baseline)} over before the export)`,
     );
   }
+  const ratio = peaks.at(-1)! / peaks[0]!;
+  console.log(
+    `peak memory of the job at ${SIZES.at(-1)} rows / at ${SIZES[0]} rows: ${ratio.toFixed(2)}x ` +
+      `(${ratio <= FLAT_WITHIN ? 'flat' : 'NOT flat'}: flat is within ${FLAT_WITHIN}x)`,
+  );
 } finally {
   await cloud.stop();
   rmSync(dataDir, { recursive: true, force: true });
