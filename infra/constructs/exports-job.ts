@@ -1,14 +1,14 @@
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { EXPORTS_TTL_ATTRIBUTE } from '../../functions/exports/export-keys.js';
 import type { AppConfig } from '../config.js';
+import { dailySchedule } from './daily-schedule.js';
 import { type DataTables, stateTable } from './data-tables.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { DeploymentPolicy } from './deployment-policy.js';
@@ -82,21 +82,10 @@ export class ExportsJobs extends Construct {
       this.grantFiles(handler, props.bucket, ['s3:PutObject', 's3:AbortMultipartUpload'], [prefix]);
     }
 
-    // The scheduler's own role, so it may invoke the daily export and nothing else.
-    const role = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    });
-    this.schedule = new Schedule(this, 'Daily', {
+    this.schedule = dailySchedule(this, this.dailyHandler, {
       description: 'Incremental spend export of the open fiscal years, every morning',
-      schedule: ScheduleExpression.cron({ minute: '0', hour: '5', timeZone: TimeZone.ETC_UTC }),
-      target: new LambdaInvoke(this.dailyHandler, {
-        role,
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(6),
-        deadLetterQueue: this.dailyFailures.queue,
-      }),
+      hourUtc: 5,
+      deadLetters: this.dailyFailures,
     });
     // Fails twice: the run and Lambda's first retry both failed (the second retry may still succeed).
     this.dailyFailedAlarm = OperationsAlarms.of(this).alarm('DailySpendExportFailedTwice', {
@@ -107,18 +96,6 @@ export class ExportsJobs extends Construct {
       // One failure that a retry mends is not worth an email: no alarm on every error.
       replaces: this.dailyHandler,
     });
-    NagSuppressions.addResourceSuppressions(
-      role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'lambda:InvokeFunction on the daily export function and its versions (<function>:*): one function only.',
-          appliesTo: [{ regex: '/^Resource::<ExportsJobsDailyHandler.+\\.Arn>:\\*$/g' }],
-        },
-      ],
-      true,
-    );
   }
 
   /** The Exports table: its name in the environment and exactly these actions. */
