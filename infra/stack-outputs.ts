@@ -11,6 +11,7 @@ export const STACK_OUTPUTS = {
   vendorsTable: 'VendorsTableName',
   referenceDataTable: 'ReferenceDataTableName',
   auditTable: 'AuditTableName',
+  exportsTable: 'ExportsTableName',
   approvalWorkflowArn: 'ApprovalWorkflowArn',
   exportsBucket: 'ExportsBucketName',
   opsTopicArn: 'OpsTopicArn',

@@ -37,7 +37,7 @@ export class TechOpsConsultancyStack extends Stack {
     new RequestsApi(this, 'Requests', { api, data, config: props.config, workflow });
     new ApprovalsApi(this, 'Approvals', { api, data, workflow, config: props.config });
     new BudgetsApi(this, 'Budgets', { api, data });
-    const exports = new ExportsApi(this, 'Exports', { api, data });
+    const exports = new ExportsApi(this, 'Exports', { api, data, config: props.config });
     new VendorsApi(this, 'Vendors', { api, data });
     new ContractDigestJob(this, 'ContractDigest', { data, email, config: props.config });
 
@@ -54,6 +54,7 @@ export class TechOpsConsultancyStack extends Stack {
       vendorsTable: data.vendors.tableName,
       referenceDataTable: data.referenceData.tableName,
       auditTable: data.audit.tableName,
+      exportsTable: exports.jobs.table.tableName,
       approvalWorkflowArn: workflow.stateMachine.stateMachineArn,
       exportsBucket: exports.bucket.bucketName,
       opsTopicArn: ops.topic.topicArn,

@@ -6,11 +6,14 @@ import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.
 import { type Alongside, nothingAlongside } from '../shared/idempotency.js';
 import { formatMoney, parseMoney } from '../shared/money.js';
 import { getVendor } from '../vendors/vendor-queries.js';
-import { ledgerEntry, newPosition } from './budget-items.js';
+import { emptyLine, ledgerEntry, newPosition } from './budget-items.js';
 import {
+  afterLostRace,
   getEnvelope,
   getInvoice,
+  getLine,
   getPosition,
+  LINE_RACE_ATTEMPTS,
   putInvoice,
   putLedgerEntry,
   putPosition,
@@ -18,7 +21,7 @@ import {
   transact,
   updateLine,
 } from './budget-store.js';
-import { busy, MAX_ATTEMPTS } from './command-support.js';
+import { busy } from './command-support.js';
 import { currencyMismatch } from './errors.js';
 import { actualEffect, isBeyondCommitment, positionAfter } from './ledger.js';
 import type { ActualResourceType, RecordActualBody } from './model.js';
@@ -86,11 +89,13 @@ export async function recordActual(
   if (input.vendorId !== undefined && namedVendor === undefined) {
     throw new ValidationError([{ field: 'vendorId', message: `Unknown vendor "${input.vendorId}".` }]);
   }
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [existing, envelope, stored] = await Promise.all([
+  for (let attempt = 0; attempt < LINE_RACE_ATTEMPTS; attempt++) {
+    if (attempt > 0) await afterLostRace(attempt);
+    const [existing, envelope, stored, storedLine] = await Promise.all([
       getInvoice(vendorId, input.invoiceNumber),
       getEnvelope(request.fiscalYear),
       getPosition(request.fiscalYear, request.businessFunction, request.id),
+      getLine(request.fiscalYear, request.businessFunction),
     ]);
     if (existing) return replay(existing, input);
     // The request must still be APPROVED when the invoice lands: checked in the same transaction.
@@ -104,9 +109,10 @@ export async function recordActual(
       throw currencyMismatch('amount.currency', amount.currency, envelope);
 
     const position = stored ?? newPosition(request, envelope.currency);
+    const line = storedLine ?? emptyLine(request.fiscalYear, request.businessFunction, envelope.currency);
     const effect = actualEffect(position, amount.minor);
     const beyondCommitment = isBeyondCommitment(position, amount.minor);
-    const entry = ledgerEntry(caller, position, 'ACTUAL', amount.minor, effect, at, {
+    const entry = ledgerEntry(caller, line, 'ACTUAL', amount.minor, effect, at, {
       requestId: request.id,
       vendorId,
       invoiceNumber: input.invoiceNumber,
@@ -140,7 +146,7 @@ export async function recordActual(
         stored?.version,
         at,
       ),
-      updateLine(position, effect, at),
+      updateLine(line, effect, at),
       putLedgerEntry(entry),
       requestCheck,
       ...alongside({ statusCode: 201, body: actual }),
@@ -150,7 +156,8 @@ export async function recordActual(
       const first = await getInvoice(vendorId, input.invoiceNumber);
       if (first) return replay(first, input);
     }
-    // Withdrawn meanwhile, say: the next attempt reads the request again.
+    // Withdrawn meanwhile, say, or another entry landed on the line first: the next attempt
+    // reads the request (when it changed), the position and the line again.
     if (refusedAt(codes, 4)) request = (await getRequestById(input.requestId)) ?? request;
   }
   throw busy('The request’s budget position');

@@ -85,7 +85,7 @@ export async function setAllocation(
       ...(reason ? { reason } : {}),
     });
     const codes = await transact([
-      updateLine(line, effect, at, { availableAtLeast: need, version: line.version }),
+      updateLine(line, effect, at, { availableAtLeast: need }),
       envelopeAllocatedChange(envelope, effect.allocated),
       putLedgerEntry(entry),
       appendAuditEvent(event),

@@ -16,8 +16,10 @@ import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
  *   IDEMPOTENCY#<sub>        <route>#<key>   a transfer's or actual's first response, for retries
  *                                            (functions/shared/idempotency.ts; expires by TTL)
  *
- * The budget view is one Query of FY#<fy>; a line's ledger one Query of its LEDGER partition;
- * the spend export pages through the POSITIONS partitions. All figures are integer minor units.
+ * The budget view is one Query of FY#<fy>; a line's ledger one Query of its LEDGER partition
+ * (its entries carry the line's export sequence, see ledgerEntry); the ledger export reads each
+ * line's LEDGER partition, the spend export of GET /exports/spend its POSITIONS partitions.
+ * All figures are integer minor units.
  * Env-free: the local cloud's demo seed builds items with it too.
  */
 export const budgetKeys = {
@@ -169,10 +171,18 @@ export const LINE_TOTAL_ATTRIBUTES: (keyof LineEffect | 'available')[] = [
 /** Who wrote an entry: a caller, or the approver on whose decision a workflow task acts. */
 export type Actor = Pick<Caller, 'sub' | 'name' | 'email'>;
 
-/** A new immutable ledger entry of a line. */
+/**
+ * A new immutable ledger entry of a line, numbered with the line's export sequence: the line's
+ * `version` after the entry's transaction. Every transaction that writes an entry updates its
+ * line with ADD version 1 under the condition `version = <as read>` (updateLine's guard), so
+ * the entries of a line are numbered 1, 2, 3, ... without gaps, in the order they committed:
+ * entry n+1 cannot commit before entry n did. An export that reads a line's version v
+ * (consistently) therefore knows every entry numbered up to v is committed and readable, and
+ * that every later entry will be numbered above v (see functions/exports/ledger-export.ts).
+ */
 export function ledgerEntry(
   actor: Actor,
-  line: Pick<StoredLine, 'fiscalYear' | 'businessFunction' | 'currency'>,
+  line: Pick<StoredLine, 'fiscalYear' | 'businessFunction' | 'currency' | 'version'>,
   kind: LedgerEntryKind,
   amountMinor: number,
   effect: LineEffect,
@@ -188,6 +198,7 @@ export function ledgerEntry(
     currency: line.currency,
     effect,
     ...details,
+    sequence: line.version + 1,
     at,
     by: { sub: actor.sub, name: actor.name, email: actor.email },
   };

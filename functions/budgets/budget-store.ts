@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
 import { throwIfRaceLost } from '../shared/idempotency.js';
@@ -68,25 +73,28 @@ export async function getPosition(
   return item ? positionFromItem(item) : undefined;
 }
 
+/** Every page of a Query, read to the end (DynamoDB's pages of up to 1 MB). */
+async function* queryPages(input: QueryCommandInput): AsyncGenerator<Record<string, unknown>[]> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    yield page.Items ?? [];
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
 /** A fiscal year's envelope and every line: one Query of a small partition (read to the end). */
 export async function getFiscalYear(
   fiscalYear: string,
 ): Promise<{ envelope: StoredEnvelope; lines: StoredLine[] } | undefined> {
   const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: budgetsTableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': budgetKeys.fiscalYearPartition(fiscalYear) },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = queryPages({
+    TableName: budgetsTableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': budgetKeys.fiscalYearPartition(fiscalYear) },
+    ConsistentRead: true,
+  });
+  for await (const page of pages) items.push(...page);
   const envelope = items.find((item) => item.sk === 'ENVELOPE');
   if (!envelope) return undefined;
   return {
@@ -138,6 +146,41 @@ export async function listPositions(
   return { ...result, items: result.items.map(positionFromItem) };
 }
 
+/**
+ * Entries a ledger page holds at most. A reader holds a few pages, so this bounds its memory
+ * whatever the line's size; DynamoDB's 1 MB pages would hold about 2,500.
+ */
+export const LEDGER_PAGE_ENTRIES = 500;
+
+/**
+ * One line's ledger entries numbered after..through, a page (at most LEDGER_PAGE_ENTRIES
+ * entries) at a time, in entry id order. A consistent Query of the line's partition: every
+ * entry numbered up to a version read consistently from the line is there
+ * (budget-items.ts ledgerEntry).
+ */
+export async function* ledgerEntriesBetween(
+  fiscalYear: string,
+  businessFunction: string,
+  after: number,
+  through: number,
+): AsyncGenerator<StoredLedgerEntry[]> {
+  if (through <= after) return;
+  const pages = queryPages({
+    TableName: budgetsTableName,
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: '#sequence BETWEEN :first AND :last',
+    ExpressionAttributeNames: { '#sequence': 'sequence' },
+    ExpressionAttributeValues: {
+      ':pk': budgetKeys.ledgerPartition(fiscalYear, businessFunction),
+      ':first': after + 1,
+      ':last': through,
+    },
+    Limit: LEDGER_PAGE_ENTRIES,
+    ConsistentRead: true,
+  });
+  for await (const items of pages) yield items.map(ledgerEntryFromItem);
+}
+
 export function putLedgerEntry(entry: StoredLedgerEntry): TransactItem {
   return {
     Put: {
@@ -171,16 +214,16 @@ export function putPosition(
 export interface LineGuard {
   /** The hard stop: the line must have at least this available. */
   availableAtLeast?: number | undefined;
-  /** Optimistic concurrency: the line's version as read (0: it must not exist yet). */
-  version?: number | undefined;
 }
 
 /**
- * Applies an entry's effect to a line's running totals with ADD (so concurrent entries add up,
- * none is lost), creating the line if needed, under the entry's guard.
+ * Applies an entry's effect to a line's running totals, creating the line if needed, under the
+ * entry's guard and only at the version the line was read at (0: it must not exist yet). The
+ * version moves by one with each entry, so it is also the entry's export sequence (ledgerEntry
+ * in budget-items.ts): entries of a line commit one after the other, in sequence order.
  */
 export function updateLine(
-  line: { fiscalYear: string; businessFunction: string; currency: string },
+  line: { fiscalYear: string; businessFunction: string; currency: string; version: number },
   effect: LineEffect,
   at: string,
   guard: LineGuard = {},
@@ -204,10 +247,10 @@ export function updateLine(
     conditions.push('#available >= :need');
     values[':need'] = guard.availableAtLeast;
   }
-  if (guard.version === 0) conditions.push('attribute_not_exists(pk)');
-  else if (guard.version !== undefined) {
+  if (line.version === 0) conditions.push('attribute_not_exists(pk)');
+  else {
     names['#version'] = 'version';
-    values[':version'] = guard.version;
+    values[':version'] = line.version;
     conditions.push('#version = :version');
   }
   return {
@@ -257,3 +300,12 @@ export async function transact(items: TransactItem[]): Promise<string[] | undefi
 
 export const refusedAt = (codes: string[] | undefined, index: number) =>
   codes?.[index] === 'ConditionalCheckFailed';
+
+/**
+ * How often a command re-reads and tries again when another entry landed on its line first
+ * (the line's version moved): entries of one line are written one at a time.
+ */
+export const LINE_RACE_ATTEMPTS = 30;
+
+/** A jittered, growing pause before trying again after losing a line race. */
+export const afterLostRace = (attempt: number) => sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));

@@ -2,9 +2,11 @@ import { ChangedMeanwhileError, type TransactItem } from '../shared/db.js';
 import type { Money } from '../shared/money.js';
 import { type Actor, emptyLine, ledgerEntry, newPosition } from './budget-items.js';
 import {
+  afterLostRace,
   getEnvelope,
   getLine,
   getPosition,
+  LINE_RACE_ATTEMPTS,
   putLedgerEntry,
   putPosition,
   refusedAt,
@@ -19,7 +21,6 @@ import {
   releasedAmountOf,
   releaseEffect,
 } from './ledger.js';
-import type { StoredLine } from './model.js';
 
 /**
  * Approval consumes budget: the approval workflow's task Lambdas call these two functions.
@@ -42,16 +43,6 @@ export interface CommitmentResult {
   entryId: string;
 }
 
-const MAX_ATTEMPTS = 8;
-
-/** The line's current figures, for the refusal (an absent line has nothing available). */
-async function lineOrEmpty(request: CommitmentRequest, currency: string): Promise<StoredLine> {
-  return (
-    (await getLine(request.fiscalYear, request.businessFunction)) ??
-    emptyLine(request.fiscalYear, request.businessFunction, currency)
-  );
-}
-
 /**
  * Reserves an approved request's amount on its business function's line, only if the line has
  * that much available (the hard stop is the transaction's condition, so racing commitments can
@@ -71,10 +62,12 @@ export async function commitApprovedRequest(
 ): Promise<CommitmentResult> {
   const amount = request.estimatedCost;
   const at = now.toISOString();
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [envelope, stored] = await Promise.all([
+  for (let attempt = 0; attempt < LINE_RACE_ATTEMPTS; attempt++) {
+    if (attempt > 0) await afterLostRace(attempt);
+    const [envelope, stored, storedLine] = await Promise.all([
       getEnvelope(request.fiscalYear),
       getPosition(request.fiscalYear, request.businessFunction, request.id),
+      getLine(request.fiscalYear, request.businessFunction),
     ]);
     if (stored?.commitEntryId) return { outcome: 'ALREADY_COMMITTED', entryId: stored.commitEntryId };
     if (!envelope) {
@@ -87,16 +80,18 @@ export async function commitApprovedRequest(
       throw new BudgetCurrencyMismatchError(envelope, amount.currency);
 
     const position = stored ?? newPosition(request, envelope.currency);
+    const line = storedLine ?? emptyLine(request.fiscalYear, request.businessFunction, envelope.currency);
     const effect = commitmentEffect(position, amount.minor);
     const need = availableNeededFor('COMMITMENT', effect);
-    const entry = ledgerEntry(approver, position, 'COMMITMENT', amount.minor, effect, at, {
+    if (line.available < (need ?? 0)) throw new InsufficientBudgetError(line, need ?? 0);
+    const entry = ledgerEntry(approver, line, 'COMMITMENT', amount.minor, effect, at, {
       requestId: request.id,
       ...(position.vendorId ? { vendorId: position.vendorId } : {}),
       reference: `Approved ${approvedAt}`,
     });
     const codes = await transact([
       // A commitment lands on an allocated line only: with no line there is nothing available.
-      updateLine(position, effect, at, { availableAtLeast: need ?? 0 }),
+      updateLine(line, effect, at, { availableAtLeast: need ?? 0 }),
       putPosition(
         {
           ...position,
@@ -114,10 +109,8 @@ export async function commitApprovedRequest(
     if (codes === undefined) return { outcome: 'COMMITTED', entryId: entry.id };
     if (alongside.some((_, index) => refusedAt(codes, 3 + index)))
       throw new ChangedMeanwhileError('The request');
-    if (refusedAt(codes, 0)) {
-      throw new InsufficientBudgetError(await lineOrEmpty(request, envelope.currency), need ?? 0);
-    }
-    // The position changed meanwhile (a retried task, or an actual): read it again.
+    // Another entry landed on the line first, or the position changed meanwhile (a retried
+    // task, or an actual): read both again and decide again (the figures decide the refusal).
   }
   throw new Error(`Could not commit ${request.id}: its position kept changing`);
 }
@@ -144,16 +137,22 @@ export async function releaseCommitment(
   alongside: (releasedMinor: number) => TransactItem[] = () => [],
 ): Promise<ReleaseResult> {
   const at = now.toISOString();
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const position = await getPosition(request.fiscalYear, request.businessFunction, request.id);
+  for (let attempt = 0; attempt < LINE_RACE_ATTEMPTS; attempt++) {
+    if (attempt > 0) await afterLostRace(attempt);
+    const [position, storedLine] = await Promise.all([
+      getPosition(request.fiscalYear, request.businessFunction, request.id),
+      getLine(request.fiscalYear, request.businessFunction),
+    ]);
     if (!position?.commitEntryId) return { outcome: 'NOTHING_COMMITTED', releasedMinor: 0 };
+    // A committed position has its line (the commitment wrote it).
+    const line = storedLine ?? emptyLine(request.fiscalYear, request.businessFunction, position.currency);
     if (position.releaseEntryId) {
       return { outcome: 'ALREADY_RELEASED', releasedMinor: 0, entryId: position.releaseEntryId };
     }
     const released = releasedAmountOf(position);
     const effect = releaseEffect(position);
     const companions = alongside(released);
-    const entry = ledgerEntry(actor, position, 'RELEASE', released, effect, at, {
+    const entry = ledgerEntry(actor, line, 'RELEASE', released, effect, at, {
       requestId: request.id,
       ...(position.vendorId ? { vendorId: position.vendorId } : {}),
       reference: reason,
@@ -169,7 +168,7 @@ export async function releaseCommitment(
         position.version,
         at,
       ),
-      updateLine(position, effect, at),
+      updateLine(line, effect, at),
       putLedgerEntry(entry),
       ...companions,
     ]);

@@ -123,6 +123,13 @@ export const LedgerEntryResource = z
     invoiceDate: z.string().optional(),
     beyondCommitment: z.boolean().optional(),
     reference: z.string().optional().describe('Why: the reason, or what the entry refers to.'),
+    sequence: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        "The entry's number on its line (1, 2, 3, ... in commit order, no gaps); what incremental exports count by.",
+      ),
     at: z.string(),
     by: Person,
   })
@@ -188,6 +195,8 @@ export interface StoredLedgerEntry {
   invoiceDate?: string;
   beyondCommitment?: boolean;
   reference?: string;
+  /** The line's export sequence: 1, 2, 3, ... per line, in commit order (budget-items.ts ledgerEntry). */
+  sequence?: number;
   at: string;
   by: { sub: string; name: string; email: string };
 }

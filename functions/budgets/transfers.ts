@@ -87,8 +87,8 @@ export async function transferBudget(
       reason: transfer.reason,
     });
     const codes = await transact([
-      updateLine(from, out, at, { availableAtLeast: need, version: from.version }),
-      updateLine(to, into, at, { version: to.version }),
+      updateLine(from, out, at, { availableAtLeast: need }),
+      updateLine(to, into, at),
       putLedgerEntry(ledgerEntry(caller, from, 'TRANSFER_OUT', transfer.amount.minor, out, at, details)),
       putLedgerEntry(ledgerEntry(caller, to, 'TRANSFER_IN', transfer.amount.minor, into, at, details)),
       appendAuditEvent(event),

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { PassThrough } from 'node:stream';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { requireEnv } from '../shared/config.js';
@@ -35,6 +35,9 @@ export async function streamToBucket<T>(
   const body = new PassThrough();
   const upload = new Upload({
     client: s3,
+    // One part (5 MB, the least S3 takes) uploading while the next fills: the writer waits
+    // (backpressure) rather than parts piling up in memory; the reads are slower than this anyway.
+    queueSize: 1,
     params: {
       Bucket: bucket,
       Key: file.key,
@@ -52,6 +55,23 @@ export async function streamToBucket<T>(
     uploaded,
   ]);
   return written;
+}
+
+/** Writes a chunk, waiting while the stream's buffer is full (backpressure). */
+export async function write(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+}
+
+/** A small object written whole (an export's manifest). */
+export async function putJsonObject(key: string, body: unknown): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: `${JSON.stringify(body, null, 2)}\n`,
+      ContentType: 'application/json; charset=utf-8',
+    }),
+  );
 }
 
 /** A presigned URL that downloads the file for DOWNLOAD_SECONDS. */

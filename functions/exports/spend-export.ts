@@ -7,8 +7,15 @@ import { NotFoundError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
 import { getVendors } from '../vendors/vendor-queries.js';
 import { csvLine, UTF8_BOM } from './csv.js';
-import { DOWNLOAD_SECONDS, downloadUrlOf, type ExportFile, streamToBucket } from './export-bucket.js';
-import { type ExportSpendInput, SPEND_COLUMNS, type SpendRow, spendExportFileName } from './model.js';
+import { ExportTooLargeError } from './errors.js';
+import { DOWNLOAD_SECONDS, downloadUrlOf, type ExportFile, streamToBucket, write } from './export-bucket.js';
+import {
+  type ExportSpendInput,
+  SPEND_COLUMNS,
+  SPEND_DOWNLOAD_ROW_LIMIT,
+  type SpendRow,
+  spendExportFileName,
+} from './model.js';
 
 /**
  * Finance's spend export: one row per request with a commitment or actual, read line by line
@@ -71,11 +78,6 @@ export async function* spendRows(
   }
 }
 
-/** Writes a chunk, waiting while the stream's buffer is full (backpressure). */
-async function write(out: Writable, chunk: string): Promise<void> {
-  if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
-}
-
 /**
  * Streams the export as CSV (RFC 4180, UTF-8 with a byte order mark so Excel reads it as
  * UTF-8, CRLF line ends, a header row) or as one JSON document with the totals at the end.
@@ -116,6 +118,16 @@ export async function writeSpendExport(
   return totals;
 }
 
+/** The rows, refused beyond the limit (the upload is then aborted): no timeout, a clear answer. */
+async function* atMost<T>(rows: AsyncIterable<T>, limit: number): AsyncGenerator<T> {
+  let count = 0;
+  for await (const row of rows) {
+    count += 1;
+    if (count > limit) throw new ExportTooLargeError(limit);
+    yield row;
+  }
+}
+
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' };
 
 /**
@@ -146,7 +158,7 @@ export async function exportSpend(caller: Caller, query: ExportSpendInput, now =
       out,
       query.format,
       { fiscalYear: query.fiscalYear, currency: year.envelope.currency },
-      spendRows(lines, query.vendorId),
+      atMost(spendRows(lines, query.vendorId), SPEND_DOWNLOAD_ROW_LIMIT),
     ),
   );
 

@@ -10,7 +10,8 @@ export const TAGS = {
     "Approvers' decisions: the pending approvals of the caller, deciding by API, and the emailed link's page and form.",
   Budgets:
     'Budget envelope per fiscal year, allocations per business function, transfers, the commitment ledger and actuals.',
-  Exports: "Finance's spend exports (CSV or JSON downloads).",
+  Exports:
+    "Finance's spend exports: small downloads at once, and export jobs of a fiscal year's ledger of any size (incremental, re-runnable).",
   Vendors:
     'Vendor relationship records: vendors and their lifecycle, contracts, rate cards and performance reviews.',
   'Approval policy':
@@ -58,8 +59,12 @@ export interface RouteAccess {
   audit?: 'read' | 'append';
   /** The approval workflow: start a request's execution, stop it, or hand a decision to its waiting task. */
   workflow?: 'start' | 'stop' | 'decide';
-  /** Write spend exports to the exports bucket and sign links to them. */
-  exports?: 'write';
+  /**
+   * Exports: `write` spend files to the exports bucket and sign links to them (GET
+   * /exports/spend); `start` record export jobs and invoke the export job Lambda; `read` read
+   * export jobs and sign links to their files.
+   */
+  exports?: 'write' | 'start' | 'read';
   /** Settings of the app the handler reads from its environment. */
   settings?: ('fiscalYearStartMonth' | 'publicBaseUrl')[];
 }

@@ -11,6 +11,7 @@ const prefixes = {
   auditEvent: 'evt',
   ledgerEntry: 'led',
   transfer: 'trf',
+  export: 'exp',
 } as const;
 export type IdKind = keyof typeof prefixes;
 

@@ -16,7 +16,7 @@ const READ_ACTIONS = [
   'dynamodb:DescribeTable',
 ];
 
-function stateTable(scope: Construct, id: string, timeToLiveAttribute?: string): Table {
+export function stateTable(scope: Construct, id: string, timeToLiveAttribute?: string): Table {
   const { key, retainsData, removalPolicy } = DeploymentPolicy.of(scope);
   return new Table(scope, id, {
     ...(timeToLiveAttribute ? { timeToLiveAttribute } : {}),

@@ -1,12 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { exportRoutes } from '../../functions/exports/routes.js';
+import type { AppConfig } from '../config.js';
 import type { ConsultancyHttpApi } from './consultancy-http-api.js';
 import type { DataTables } from './data-tables.js';
 import { DeploymentPolicy } from './deployment-policy.js';
+import { ExportsJobs } from './exports-job.js';
 import type { HandlerFunction } from './handler-function.js';
 import { addRoutes } from './route-access.js';
 
@@ -16,13 +17,19 @@ const EXPORT_RETENTION_DAYS = 7;
 const ACCESS_LOG_RETENTION_DAYS = 365;
 
 /**
- * Finance's downloads: the export Lambda streams the file into a private bucket and hands out a
- * presigned link. Objects expire; nothing is public; only TLS; every access is logged.
+ * Finance's downloads: the export Lambdas stream files into a private bucket and hand out
+ * presigned links. Objects expire; nothing is public; only TLS; every access is logged. Export
+ * jobs (POST /exports, the daily export) are in exports-job.ts.
  */
 export class ExportsApi extends Construct {
   readonly bucket: Bucket;
+  readonly jobs: ExportsJobs;
 
-  constructor(scope: Construct, id: string, props: { api: ConsultancyHttpApi; data: DataTables }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { api: ConsultancyHttpApi; data: DataTables; config: AppConfig },
+  ) {
     super(scope, id);
     const policy = DeploymentPolicy.of(this);
     // Server access logs: who read or wrote which export. S3 delivers them only to an
@@ -61,31 +68,28 @@ export class ExportsApi extends Construct {
       removalPolicy: policy.removalPolicy,
     });
 
-    const grantWrite = (handler: HandlerFunction) => {
-      handler.addEnvironment('EXPORTS_BUCKET_NAME', this.bucket.bucketName);
-      // Writing (multipart too) and the presigned read need the bucket's key, if it has its own.
-      policy.grantKey(handler, 'write');
-      // Write (single or multipart, abort on failure) and read (the presigned link is signed by
-      // this role) under spend/ only.
-      handler.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
-          resources: [this.bucket.arnForObjects('spend/*')],
-        }),
-      );
-      NagSuppressions.addResourceSuppressions(
-        handler,
-        [
-          {
-            id: 'AwsSolutions-IAM5',
-            reason:
-              'Each export is a new object under spend/ of the exports bucket; the wildcard is that prefix only.',
-            appliesTo: [{ regex: '/^Resource::<ExportsBucket.+\\.Arn>/spend/\\*$/g' }],
-          },
-        ],
-        true,
-      );
+    this.jobs = new ExportsJobs(this, 'Jobs', {
+      data: props.data,
+      bucket: this.bucket,
+      config: props.config,
+    });
+    const grant = (handler: HandlerFunction, level: 'write' | 'start' | 'read') => {
+      // write: GET /exports/spend writes under spend/ and signs its link (read under spend/).
+      if (level === 'write') {
+        this.jobs.grantFiles(
+          handler,
+          this.bucket,
+          ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
+          ['spend'],
+        );
+      }
+      if (level === 'start') this.jobs.grantStart(handler);
+      // read: a job's download link is signed by this role, for the files jobs write.
+      if (level === 'read') {
+        this.jobs.grantTable(handler);
+        this.jobs.grantFiles(handler, this.bucket, ['s3:GetObject'], ['exports', 'scheduled']);
+      }
     };
-    addRoutes(this, props.api, exportRoutes, { data: props.data, exports: { grantWrite } });
+    addRoutes(this, props.api, exportRoutes, { data: props.data, exports: { grant } });
   }
 }

@@ -72,6 +72,11 @@ export interface AlarmOptions {
   comparisonOperator?: ComparisonOperator;
   /** Its own graph on the dashboard (default); false when a shared graph shows it. */
   graph?: boolean;
+  /**
+   * The Lambda, queue or state machine it watches in place of `watchStack()`'s alarm for it: a
+   * job alarmed on its own terms (failed twice in a day) rather than on any one failure.
+   */
+  replaces?: IConstruct;
 }
 
 /**
@@ -127,6 +132,7 @@ export class OperationsAlarms extends Construct {
 
   /** An alarm that emails the ops topic when it fires and when it clears. */
   alarm(id: string, options: AlarmOptions): Alarm {
+    if (options.replaces) this.watched.add(options.replaces);
     const alarm = new Alarm(this, id, {
       alarmDescription: options.description,
       metric: options.metric,

@@ -11,8 +11,8 @@ export interface AccessProviders {
   data?: DataTables;
   config?: AppConfig;
   workflow?: ApprovalWorkflow;
-  /** The exports bucket's grant: its name in the environment and writes under its prefix. */
-  exports?: { grantWrite(handler: HandlerFunction): void };
+  /** The exports capability's grants (bucket, export jobs), by level: environment and IAM together. */
+  exports?: { grant(handler: HandlerFunction, level: NonNullable<RouteAccess['exports']>): void };
 }
 
 type Grants<K extends keyof RouteAccess> = Record<
@@ -85,7 +85,8 @@ export function grantRouteAccess(
     if (access.workflow === 'stop') workflow.grantStop(handler);
     if (access.workflow === 'decide') workflow.grantDecide(handler);
   }
-  if (access.exports) required(providers.exports, 'the exports bucket', route).grantWrite(handler);
+  if (access.exports)
+    required(providers.exports, 'the exports capability', route).grant(handler, access.exports);
   for (const setting of access.settings ?? []) {
     const [variable, value] = SETTINGS[setting];
     handler.addEnvironment(variable, value(required(providers.config, 'the app config', route)));

@@ -29,8 +29,15 @@ export function awsError(status: number, type: string, message: string): LocalRe
   };
 }
 
-/** Lambda ListFunctions and Invoke (RequestResponse), so scripts and tests can run any function of the template. */
-export function lambdaInvokeService(lambdas: LocalLambdas): LocalService {
+/**
+ * Lambda ListFunctions and Invoke, so scripts, tests and Lambdas can run any function of the
+ * template: RequestResponse answers the result; Event (X-Amz-Invocation-Type) answers 202 at
+ * once and runs it asynchronously, retried as the function's EventInvokeConfig says.
+ */
+export function lambdaInvokeService(
+  lambdas: LocalLambdas,
+  log: (line: string) => void = () => {},
+): LocalService {
   const pattern = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
   const pathOf = (request: IncomingMessage) => new URL(request.url ?? '/', 'http://x').pathname;
   return {
@@ -49,6 +56,14 @@ export function lambdaInvokeService(lambdas: LocalLambdas): LocalService {
         return awsError(404, 'ResourceNotFoundException', `Function not found: ${name}`);
       }
       const event = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
+      if (request.headers['x-amz-invocation-type'] === 'Event') {
+        lambdas.invokeAsync(logicalId, event, (error, attempts) =>
+          log(
+            `Lambda ${logicalId} failed ${attempts} times (in AWS: to its dead-letter queue): ${error.message}`,
+          ),
+        );
+        return { status: 202 };
+      }
       try {
         return { status: 200, body: (await lambdas.invoke(logicalId, event)) ?? null };
       } catch (error) {

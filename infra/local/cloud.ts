@@ -16,7 +16,7 @@ import {
 } from './dynamodb-local.js';
 import { emailOutboxService } from './email-outbox.js';
 import { startGateway } from './gateway.js';
-import { LocalLambdas } from './lambda-runtime.js';
+import { type InvocationReport, LocalLambdas } from './lambda-runtime.js';
 import { isAlive, LOCAL_CLOUD_FILE, type LocalCloudFile, type StartupTimings } from './running-cloud.js';
 import { bucketsOf, s3Service } from './s3-service.js';
 import { DEMO_DATA_SEEDER_ENTRY, seedDemoData } from './seed-demo-data.js';
@@ -61,6 +61,10 @@ export interface LocalCloud {
   startup: StartupTimings;
   /** Runs a Lambda of the template, as the Lambda Invoke API would. */
   invoke(logicalId: string, event: unknown): Promise<unknown>;
+  /** The logical id of the template's Lambda that runs this handler module (its entry). */
+  functionOf(entry: string): string | undefined;
+  /** Duration and peak memory of a Lambda's last finished invocation (Lambda's REPORT line). */
+  lastReport(logicalId: string): InvocationReport | undefined;
   stop(): Promise<void>;
 }
 
@@ -117,17 +121,13 @@ function lockDataDir(dataDir: string): () => Promise<void> {
  */
 function runSchedules(schedules: LocalSchedule[], lambdas: LocalLambdas, log: (line: string) => void) {
   const run = (schedule: LocalSchedule) => {
+    // Scheduled targets are invoked asynchronously: retried as the function says, then reported.
     for (const logicalId of schedule.functionLogicalIds) {
-      lambdas
-        .invoke(logicalId, {
-          source: 'aws.events',
-          'detail-type': 'Scheduled Event',
-          resources: [schedule.name],
-        })
-        .then(
-          () => {},
-          (error: Error) => log(`Scheduled ${logicalId} failed: ${error.message}`),
-        );
+      lambdas.invokeAsync(
+        logicalId,
+        { source: 'aws.events', 'detail-type': 'Scheduled Event', resources: [schedule.name] },
+        (error, attempts) => log(`Scheduled ${logicalId} failed (${attempts} attempts): ${error.message}`),
+      );
     }
   };
   const timers = schedules.map((schedule) => {
@@ -220,6 +220,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       timeoutSeconds: 60,
       memorySize: 512,
       description: 'Seeds the demo data (local only)',
+      asyncRetryAttempts: 0,
     });
     // The seeder is the last bundle asked for.
     const bundled = await timed('bundle', () =>
@@ -290,7 +291,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     services.push(
       stepFunctions,
       emailOutboxService(path.join(dataDir, 'outbox'), log),
-      lambdaInvokeService(lambdas),
+      lambdaInvokeService(lambdas, log),
       s3Service(path.join(dataDir, 's3'), bucketsOf(template), 'local'),
       cloudFormationService(STACK_NAME, stackOutputsOf(template, { apiUrl })),
     );
@@ -339,6 +340,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       servicesUrl: awsServices.url,
       startup,
       invoke: (logicalId, event) => lambdas.invoke(logicalId, event),
+      functionOf: (entry) => functions.find((fn) => fn.entry === entry)?.logicalId,
+      lastReport: (logicalId) => lambdas.lastReport(logicalId),
       stop,
     };
   } catch (error) {

@@ -1,9 +1,12 @@
 import type { WriteStream } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { LOCAL_REGION, type LocalFunction } from './template.js';
 
 const WORKER = path.join(import.meta.dirname, 'lambda-worker.mjs');
+/** The pause before an asynchronous invocation's next attempt, times the attempts so far. */
+const ASYNC_RETRY_DELAY_MS = 1_000;
 
 export class LambdaInvocationError extends Error {
   constructor(
@@ -15,6 +18,15 @@ export class LambdaInvocationError extends Error {
     super(`Lambda ${functionName} failed: ${errorMessage}`);
     this.name = 'LambdaInvocationError';
   }
+}
+
+/** What Lambda's REPORT line tells of an invocation, as the local environment measured it. */
+export interface InvocationReport {
+  durationMs: number;
+  /** The most V8 heap the environment used during the invocation (sampled every 10 ms). */
+  maxHeapUsedBytes: number;
+  /** The most memory outside the heap held by its objects (Buffers, ArrayBuffers). */
+  maxExternalBytes: number;
 }
 
 interface Pending {
@@ -37,6 +49,7 @@ interface Environment {
  */
 export class LocalLambdas {
   private readonly workers = new Map<string, Environment>();
+  private readonly reports = new Map<string, InvocationReport>();
   private nextInvocationId = 1;
 
   constructor(
@@ -49,6 +62,11 @@ export class LocalLambdas {
   /** Name and description of every function, as ListFunctions tells them. */
   list(): { FunctionName: string; Description: string }[] {
     return this.functions.map((fn) => ({ FunctionName: fn.logicalId, Description: fn.description }));
+  }
+
+  /** The report of the function's last finished invocation (also in the functions log as REPORT). */
+  lastReport(logicalId: string): InvocationReport | undefined {
+    return this.reports.get(logicalId);
   }
 
   has(logicalId: string): boolean {
@@ -73,6 +91,27 @@ export class LocalLambdas {
     });
   }
 
+  /**
+   * An asynchronous invocation (InvocationType Event, as schedules and POST /exports make
+   * them): queued, tried again after a failure as often as the function's EventInvokeConfig
+   * says (a second apart locally; minutes apart in AWS), and reported when every attempt failed
+   * (where AWS would hand the event to the function's dead-letter queue).
+   */
+  invokeAsync(logicalId: string, event: unknown, onFailure: (error: Error, attempts: number) => void): void {
+    const attempts = 1 + (this.functions.find((fn) => fn.logicalId === logicalId)?.asyncRetryAttempts ?? 2);
+    void (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.invoke(logicalId, event);
+          return;
+        } catch (error) {
+          if (attempt >= attempts) return onFailure(error as Error, attempt);
+          await sleep(ASYNC_RETRY_DELAY_MS * attempt);
+        }
+      }
+    })();
+  }
+
   private environmentOf(fn: LocalFunction): Environment {
     const existing = this.workers.get(fn.logicalId);
     if (existing) return existing;
@@ -84,6 +123,9 @@ export class LocalLambdas {
         memorySize: fn.memorySize,
         timeoutSeconds: fn.timeoutSeconds,
       },
+      // A Lambda has MemorySize in all; its heap cannot outgrow that here either (a handler that
+      // would run out of memory in AWS fails locally, rather than using the machine's).
+      resourceLimits: { maxOldGenerationSizeMb: fn.memorySize },
       env: {
         PATH: process.env.PATH ?? '',
         TZ: 'UTC',
@@ -103,7 +145,13 @@ export class LocalLambdas {
     const entry: Environment = { logicalId: fn.logicalId, worker, pending: new Map<number, Pending>() };
     worker.on(
       'message',
-      (message: { invocationId: number; result?: unknown; error?: { name: string; message: string } }) => {
+      (message: {
+        invocationId: number;
+        result?: unknown;
+        error?: { name: string; message: string };
+        report: InvocationReport;
+      }) => {
+        this.reports.set(fn.logicalId, message.report);
         const pending = entry.pending.get(message.invocationId);
         if (!pending) return;
         entry.pending.delete(message.invocationId);

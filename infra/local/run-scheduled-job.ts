@@ -8,10 +8,10 @@ import { runningCloudOn } from './running-cloud.js';
  * local AWS services endpoint, exactly as the schedule would invoke it. The running cloud says
  * which Lambda each schedule invokes, so nothing is synthesized again.
  */
-const entry = process.argv[2];
+const [, , entry, event = '{}'] = process.argv;
 if (!entry) {
   console.error(
-    'Usage: tsx infra/local/run-scheduled-job.ts <handler module, e.g. functions/vendors/send-contract-digests.ts>',
+    'Usage: tsx infra/local/run-scheduled-job.ts <handler module, e.g. functions/vendors/send-contract-digests.ts> [event as JSON]',
   );
   process.exit(2);
 }
@@ -32,7 +32,7 @@ if (!logicalId) {
 try {
   const response = await fetch(`${cloud.servicesUrl}/2015-03-31/functions/${logicalId}/invocations`, {
     method: 'POST',
-    body: '{}',
+    body: event,
   });
   const result = await response.text();
   if (!response.ok || response.headers.get('x-amz-function-error')) {
@@ -40,7 +40,9 @@ try {
     process.exit(1);
   }
   console.log(result);
-  console.log(`Emails, if any, are in ${path.resolve(dataDir, 'outbox')}.`);
+  console.log(
+    `Emails, if any, are in ${path.resolve(dataDir, 'outbox')}; files in ${path.resolve(dataDir, 's3')}.`,
+  );
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);

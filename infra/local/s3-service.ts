@@ -1,5 +1,13 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { LocalResponse, LocalService } from './aws-services.js';
@@ -144,13 +152,28 @@ export function s3Service(rootDir: string, buckets: string[], secretAccessKey: s
     return { url, bucket, key };
   };
 
-  function store(bucket: string, key: string, data: Buffer, headers: Omit<StoredHeaders, 'etag'>): string {
+  /**
+   * Stores an object: the data, or a multipart upload's part files in order, appended one part
+   * at a time (a large upload is never held in memory whole).
+   */
+  function store(
+    bucket: string,
+    key: string,
+    data: Buffer | string[],
+    headers: Omit<StoredHeaders, 'etag'>,
+  ): string {
     if (key.split('/').some((part) => part === '..' || part === '')) throw new Error(`Unsafe key ${key}`);
-    const etag = etagOf(data);
     for (const file of [objectPath(bucket, key), headersPath(bucket, key)]) {
       mkdirSync(path.dirname(file), { recursive: true });
     }
-    writeFileSync(objectPath(bucket, key), data);
+    const md5 = createHash('md5');
+    writeFileSync(objectPath(bucket, key), '');
+    for (const chunk of Buffer.isBuffer(data) ? [data] : data) {
+      const bytes = Buffer.isBuffer(chunk) ? chunk : readFileSync(chunk);
+      md5.update(bytes);
+      appendFileSync(objectPath(bucket, key), bytes);
+    }
+    const etag = `"${md5.digest('hex')}"`;
     writeFileSync(headersPath(bucket, key), JSON.stringify({ ...headers, etag }));
     return etag;
   }
@@ -210,8 +233,8 @@ export function s3Service(rootDir: string, buckets: string[], secretAccessKey: s
         if (numbers.length === 0 || numbers.some((number) => !parts.includes(number))) {
           return s3Error(400, 'InvalidPart', 'A listed part was not uploaded.');
         }
-        const data = Buffer.concat(numbers.map((number) => readFileSync(path.join(uploadDir, number))));
-        const etag = store(bucket, key, data, upload.headers);
+        const partFiles = numbers.map((number) => path.join(uploadDir, number));
+        const etag = store(bucket, key, partFiles, upload.headers);
         rmSync(uploadDir, { recursive: true, force: true });
         return xml(
           `<CompleteMultipartUploadResult><Location>${url.origin}/${bucket}/${key}</Location><Bucket>${bucket}</Bucket><Key>${key}</Key><ETag>${etag}</ETag></CompleteMultipartUploadResult>`,

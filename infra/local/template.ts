@@ -85,6 +85,8 @@ export interface TemplateFunction {
   timeoutSeconds: number;
   memorySize: number;
   description: string;
+  /** How often a failed asynchronous invocation is tried again (its EventInvokeConfig; Lambda's default 2). */
+  asyncRetryAttempts: number;
 }
 
 /** A Lambda ready to run locally: the template's function and its bundle. */
@@ -102,6 +104,9 @@ export function functionsOf(template: CfnTemplate): TemplateFunction[] {
       throw new Error(`Lambda ${logicalId} has no entry or bundling metadata in the template`);
     }
     const [, handlerName = 'handler'] = String(properties.Handler ?? 'index.handler').split('.');
+    const invokeConfig = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').find(
+      ([, config]) => (config.Properties?.FunctionName as { Ref?: string } | undefined)?.Ref === logicalId,
+    )?.[1];
     const environment = resolve(
       template,
       (properties.Environment as { Variables?: unknown })?.Variables ?? {},
@@ -116,6 +121,7 @@ export function functionsOf(template: CfnTemplate): TemplateFunction[] {
       timeoutSeconds: Number(properties.Timeout ?? 3),
       memorySize: Number(properties.MemorySize ?? 128),
       description: String(properties.Description ?? ''),
+      asyncRetryAttempts: Number(invokeConfig?.Properties?.MaximumRetryAttempts ?? 2),
     };
   });
 }

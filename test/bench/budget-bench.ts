@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../../functions/shared/ids.js';
 import { startLocalCloud } from '../../infra/local/cloud.js';
 import { issueDevToken } from '../../infra/local/dev-identity.js';
+import { useLocalTables } from './bench-cloud.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -19,19 +19,9 @@ const FISCAL_YEAR = 'FY2070';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'techops-bench-'));
 const cloud = await startLocalCloud({ dataDir, port: 0 });
 try {
-  const client = new DynamoDBClient({
-    endpoint: cloud.dynamoDbEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const { TableNames = [] } = await client.send(new ListTablesCommand({}));
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: cloud.dynamoDbEndpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    BUDGETS_TABLE_NAME: TableNames.find((name) => name.startsWith('DataBudgets')),
-    REQUESTS_TABLE_NAME: TableNames.find((name) => name.startsWith('DataRequests')),
+  const client = await useLocalTables(cloud, {
+    BUDGETS_TABLE_NAME: 'DataBudgets',
+    REQUESTS_TABLE_NAME: 'DataRequests',
   });
   const { commitApprovedRequest } = await import('../../functions/budgets/commitments.js');
   const admin = await issueDevToken(dataDir, {

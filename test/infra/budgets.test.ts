@@ -145,29 +145,42 @@ describe('the exports bucket', () => {
     });
   });
 
-  it('lets only the export function write and read it, under spend/ only', () => {
+  it('lets each export function touch it only under its own prefix: spend/, exports/, scheduled/', () => {
     const [bucketId] = theBucket();
-    const fn = built.functionOf(route('exportSpend'));
-    const functions = Object.values(built.resourcesOf('AWS::Lambda::Function'));
+    const prefixesOf = (fn: Resource) =>
+      Object.fromEntries(
+        built
+          .statementsOf(fn)
+          .filter((statement) => JSON.stringify(statement.Resource).includes(bucketId))
+          .map((statement) => [
+            actionsOf(statement).sort().join(' '),
+            [statement.Resource]
+              .flat()
+              .map((resource: Resource) => resource['Fn::Join'][1][1])
+              .sort(),
+          ]),
+      );
+    const touching = Object.values(built.resourcesOf('AWS::Lambda::Function')).filter((fn) =>
+      JSON.stringify(built.statementsOf(fn)).includes(bucketId),
+    );
+    const jobs = (entry: string) =>
+      Object.values(built.resourcesOf('AWS::Lambda::Function')).find(
+        (fn) => fn.Metadata?.['techops:entry'] === entry,
+      )!;
 
-    const s3Statements = built
-      .statementsOf(fn)
-      .filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
-    const others = functions
-      .filter((other) => other !== fn)
-      .flatMap((other) => built.statementsOf(other))
-      .filter((statement) => JSON.stringify(statement.Resource).includes(bucketId));
-
-    expect(referenceOf(fn, 'EXPORTS_BUCKET_NAME')).toBe(bucketId);
-    expect(s3Statements).toHaveLength(1);
-    expect(actionsOf(s3Statements[0]!).sort()).toEqual([
-      's3:AbortMultipartUpload',
-      's3:GetObject',
-      's3:PutObject',
-    ]);
-    expect(s3Statements[0]!.Resource).toEqual({
-      'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/spend/*']],
+    expect(referenceOf(built.functionOf(route('exportSpend')), 'EXPORTS_BUCKET_NAME')).toBe(bucketId);
+    expect(prefixesOf(built.functionOf(route('exportSpend')))).toEqual({
+      's3:AbortMultipartUpload s3:GetObject s3:PutObject': ['/spend/*'],
     });
-    expect(others).toEqual([]);
+    expect(prefixesOf(built.functionOf(route('getExport')))).toEqual({
+      's3:GetObject': ['/exports/*', '/scheduled/*'],
+    });
+    expect(prefixesOf(jobs('functions/exports/run-export-job.ts'))).toEqual({
+      's3:AbortMultipartUpload s3:PutObject': ['/exports/*'],
+    });
+    expect(prefixesOf(jobs('functions/exports/daily-spend-exports.ts'))).toEqual({
+      's3:AbortMultipartUpload s3:PutObject': ['/scheduled/*'],
+    });
+    expect(touching).toHaveLength(4);
   });
 });

@@ -154,6 +154,9 @@ describe('prod, with a customer-managed key', () => {
     const [, submitRequest] = Object.entries(built.resourcesOf('AWS::Lambda::Function')).find(([id]) =>
       id.startsWith('RequestssubmitRequest'),
     )!;
+    const [, exportJob] = Object.entries(built.resourcesOf('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('ExportsJobsJobHandler'),
+    )!;
     const keyActionsOf = (fn: Resource) =>
       built
         .statementsOf(fn)
@@ -167,6 +170,13 @@ describe('prod, with a customer-managed key', () => {
     );
     expect(keyActionsOf(listBusinessFunctions)).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
     expect(keyActionsOf(submitRequest)).toEqual([
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+    ]);
+    // It writes the export into the bucket and its job into the Exports table, both under the key.
+    expect(keyActionsOf(exportJob)).toEqual([
       'kms:Decrypt',
       'kms:DescribeKey',
       'kms:Encrypt',

@@ -9,6 +9,7 @@ import { allRoutes } from '../../functions/platform/api.js';
 import type { RouteDefinition } from '../../functions/platform/route.js';
 import { buildApp } from '../../infra/build-app.js';
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
+import { DAILY_EXPORT_ENTRY, EXPORT_JOB_ENTRY } from '../../infra/constructs/exports-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
 import { APPROVAL_TASK_ENTRIES } from '../../workflows/approval-workflow.js';
 import { actionsOf, statementsIn } from './synthesized.js';
@@ -88,7 +89,7 @@ function routeNamed(operationId: string): RouteDefinition {
 const statementsOf = (fn: Resource) => statementsIn(resourcesOf('AWS::IAM::Policy'), fn);
 
 /** Lambdas that are not behind a route: scheduled jobs. */
-const JOB_ENTRIES = [CONTRACT_DIGEST_ENTRY];
+const JOB_ENTRIES = [CONTRACT_DIGEST_ENTRY, EXPORT_JOB_ENTRY, DAILY_EXPORT_ENTRY];
 
 describe('the synthesized test app', () => {
   it('really skips esbuild bundling with an empty aws:cdk:bundling-stacks', () => {
@@ -99,8 +100,8 @@ describe('the synthesized test app', () => {
 describe('DynamoDB tables', () => {
   const stateTables = ['Requests', 'ReferenceData', 'AuditEvents', 'Budgets', 'Approvals', 'Vendors'];
 
-  it('has the state tables', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', stateTables.length);
+  it('has the state tables, and the Exports table (test/infra/exports.test.ts)', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', stateTables.length + 1);
   });
 
   it.each(stateTables)(
@@ -389,7 +390,7 @@ describe('least privilege', () => {
     expect(actions).not.toContain('dynamodb:DeleteItem');
   });
 
-  it('lets functions update items of the budgets table only (running totals move with ADD)', () => {
+  it('lets functions update items of the budgets table (running totals move with ADD) and the exports table (job status) only', () => {
     const functions = Object.values(resourcesOf('AWS::Lambda::Function'));
 
     const updating = functions.flatMap((fn) =>
@@ -398,7 +399,7 @@ describe('least privilege', () => {
 
     expect(updating.length).toBeGreaterThan(0);
     for (const statement of updating) {
-      expect(JSON.stringify(statement.Resource)).toMatch(/"DataBudgets[0-9A-F]+"/);
+      expect(JSON.stringify(statement.Resource)).toMatch(/"(DataBudgets|ExportsJobsTable)[0-9A-F]+"/);
     }
   });
 

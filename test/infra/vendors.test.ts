@@ -137,10 +137,16 @@ describe('vendor route grants', () => {
   });
 });
 
+/** The schedules that invoke the given function (the daily export has its own). */
+const digestSchedules = (functionId: string) =>
+  Object.values(resourcesOf('AWS::Scheduler::Schedule')).filter(
+    (schedule) => schedule.Properties.Target.Arn['Fn::GetAtt']?.[0] === functionId,
+  );
+
 describe('the contract digest job', () => {
   it('runs daily at 06:00 UTC on an EventBridge Scheduler schedule that invokes the digest function', () => {
     const [functionId] = functionFor(CONTRACT_DIGEST_ENTRY);
-    const schedules = Object.values(resourcesOf('AWS::Scheduler::Schedule'));
+    const schedules = digestSchedules(functionId);
 
     expect(schedules).toHaveLength(1);
     expect(schedules[0].Properties).toMatchObject({
@@ -157,7 +163,7 @@ describe('the contract digest job', () => {
 
   it('gives the scheduler a role of its own that may invoke only the digest function and send to its dead-letter queue', () => {
     const [functionId] = functionFor(CONTRACT_DIGEST_ENTRY);
-    const [schedule] = Object.values(resourcesOf('AWS::Scheduler::Schedule'));
+    const [schedule] = digestSchedules(functionId);
     const roleId = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0] as string;
     const role = resourcesOf('AWS::IAM::Role')[roleId];
     const statements = Object.values(resourcesOf('AWS::IAM::Policy'))
