@@ -211,7 +211,7 @@ describe('npm run seed', () => {
         { code: 'zseed bad', name: 'Bad', head: { name: 'No Email' } },
         lab,
       ],
-      internalCapabilities: [],
+      triageRules: [],
     });
 
     const result = await seed(file);
@@ -221,7 +221,7 @@ describe('npm run seed', () => {
     expect(result.stderr).toContain('businessFunctions.1.code:');
     expect(result.stderr).toContain('businessFunctions.1.head.email:');
     expect(result.stderr).toContain('businessFunctions.2: ZSEED_LAB is listed twice');
-    expect(result.stderr).toContain('internalCapabilities: Unknown field.');
+    expect(result.stderr).toContain('triageRules: Unknown field.');
     expect((await businessFunction('ZSEED_LAB')).name).toBe(lab.name);
   });
 
