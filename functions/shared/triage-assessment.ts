@@ -36,7 +36,10 @@ export const ASSESSMENT_FLAG_SENTENCES = {
     'Part of the assessment could not be worked out (a data source was unavailable at submission): check it by hand.',
 } as const;
 export type AssessmentFlag = keyof typeof ASSESSMENT_FLAG_SENTENCES;
-export const ASSESSMENT_FLAGS = Object.keys(ASSESSMENT_FLAG_SENTENCES) as [AssessmentFlag, ...AssessmentFlag[]];
+export const ASSESSMENT_FLAGS = Object.keys(ASSESSMENT_FLAG_SENTENCES) as [
+  AssessmentFlag,
+  ...AssessmentFlag[],
+];
 
 /** The data sources an assessment reads; one that could not be read is listed as incomplete. */
 export const ASSESSMENT_SOURCES = ['BUDGET', 'REQUESTS', 'VENDOR', 'INTERNAL_CAPABILITIES'] as const;
@@ -84,7 +87,10 @@ export const VendorFit = z
     coversCategory: z.boolean().describe("The vendor's capabilities include the request's category."),
     reviews: z.object({
       count: z.number().int(),
-      averageScore: z.number().optional().describe('Overall average, 1 to 5, two decimals; absent without reviews.'),
+      averageScore: z
+        .number()
+        .optional()
+        .describe('Overall average, 1 to 5, two decimals; absent without reviews.'),
       threshold: z.number().describe('Below this average the vendor is flagged.'),
     }),
     msa: ContractCheck,

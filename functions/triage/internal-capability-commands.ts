@@ -52,7 +52,9 @@ export async function putInternalCapability(
   } catch (error) {
     if (!(error instanceof ChangedMeanwhileError)) throw error;
     if (before)
-      throw new PreconditionFailedError(`Internal capability ${id} changed meanwhile; read it and try again.`);
+      throw new PreconditionFailedError(
+        `Internal capability ${id} changed meanwhile; read it and try again.`,
+      );
     throw new ConflictError(`Internal capability ${id} was created meanwhile; read it and send If-Match.`);
   }
   return { capability, created: before === undefined };

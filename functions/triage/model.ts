@@ -11,7 +11,10 @@ import { MultiLineText, PersonResource, SingleLineText } from '../shared/schemas
 
 export const InternalCapabilityId = z
   .string()
-  .regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'Must be an internal capability id in upper snake case such as "CQV_TEAM".');
+  .regex(
+    /^[A-Z][A-Z0-9_]{1,39}$/,
+    'Must be an internal capability id in upper snake case such as "CQV_TEAM".',
+  );
 
 export const InternalCapabilityPath = z.strictObject({ id: InternalCapabilityId });
 

@@ -21,11 +21,14 @@ export const triageRoutes: RouteDefinition[] = [
     entry: 'functions/triage/list-internal-capabilities.ts',
     summary: 'List the internal capabilities, by id',
     description:
-      'Every role. In-house teams that can do some categories of work: the triage assessment suggests those covering a request\'s category.',
+      "Every role. In-house teams that can do some categories of work: the triage assessment suggests those covering a request's category.",
     tag,
     query: ListInternalCapabilitiesQuery,
     responses: {
-      200: { description: 'A page of internal capabilities.', schema: pageSchemaOf(InternalCapabilityResource) },
+      200: {
+        description: 'A page of internal capabilities.',
+        schema: pageSchemaOf(InternalCapabilityResource),
+      },
       400: { description: 'Invalid limit or cursor.' },
     },
     access: READ,
