@@ -6,13 +6,7 @@ import { getVendorProfile } from '../vendors/vendor-queries.js';
 import { type AssessedRequest, type AssessmentFacts, assessmentOf, type Fact } from './assessment.js';
 import { listAllInternalCapabilities } from './internal-capability-store.js';
 
-/**
- * Reads what the assessment needs, one round trip per data source, all at once: the budget
- * line (one GetItem), the business function's undecided requests (one Query per undecided
- * status, in parallel), the preferred vendor with its contracts and rate card (one Query of its
- * partition) and the internal capabilities (one Query). A source that fails is reported in the
- * assessment as incomplete rather than failing the submission.
- */
+/** A read's value, or (logged) why the source could not be read. */
 async function factOf<T>(source: string, read: Promise<T>): Promise<Fact<T>> {
   try {
     return { read: true, value: await read };
@@ -22,6 +16,14 @@ async function factOf<T>(source: string, read: Promise<T>): Promise<Fact<T>> {
   }
 }
 
+/**
+ * Works out a request's triage assessment. Reads what it needs one round trip per data source,
+ * all sources at once: the budget line (one GetItem), the business function's undecided
+ * requests (one Query per undecided status, in parallel), the preferred vendor with its
+ * contracts and rate card (three reads of its partition, in parallel) and the internal
+ * capabilities (one Query). A source that fails is reported in the assessment as incomplete
+ * rather than failing the submission.
+ */
 export async function assessRequest(
   request: AssessedRequest,
   now = new Date(),
