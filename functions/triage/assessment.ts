@@ -33,17 +33,7 @@ export interface AssessedRequest {
 }
 
 /** Another undecided request of the same business function. */
-export interface OtherRequest {
-  id: string;
-  title: string;
-  status: string;
-  fiscalYear: string;
-  category: string;
-  estimatedCost: Money;
-  startDate: string;
-  endDate: string;
-  preferredVendorId?: string | undefined;
-}
+export type OtherRequest = Omit<AssessedRequest, 'businessFunction'> & { title: string; status: string };
 
 /** A fact read from a data source, or why it could not be read. */
 export type Fact<T> = { read: true; value: T } | { read: false; reason: string };

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import { documentClient, entityOf, type TransactItem, transactOrChangedMeanwhile } from '../shared/db.js';
-import { type Page, queryPage } from '../shared/pagination.js';
+import { documentClient, entityOf, putVersioned, type TransactItem } from '../shared/db.js';
+import { everyPage, type Page, queryPage } from '../shared/pagination.js';
 import type { InternalCapability } from './model.js';
 
 /** Internal capabilities are reference data: one partition of the reference table, sorted by id. */
@@ -41,42 +41,21 @@ export async function listInternalCapabilities(page: {
  * Every internal capability (a few dozen teams at most: one page, one round trip), for the
  * assessment, which picks those covering a request's category.
  */
-export async function listAllInternalCapabilities(): Promise<InternalCapability[]> {
-  const all: InternalCapability[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listInternalCapabilities({ limit: 100, cursor });
-    all.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return all;
+export function listAllInternalCapabilities(): Promise<InternalCapability[]> {
+  return everyPage(listInternalCapabilities);
 }
 
-/**
- * Creates or replaces an internal capability in one transaction with `alongside` (its audit
- * event): create-only when `basedOn` is undefined, else only over that version.
- * ChangedMeanwhileError when it moved.
- */
+/** Creates or replaces an internal capability with its audit event (see putVersioned). */
 export async function saveInternalCapability(
   capability: InternalCapability,
   basedOn: number | undefined,
   alongside: TransactItem,
 ): Promise<void> {
-  const condition =
-    basedOn === undefined
-      ? { ConditionExpression: 'attribute_not_exists(pk)' }
-      : { ConditionExpression: 'version = :basedOn', ExpressionAttributeValues: { ':basedOn': basedOn } };
-  await transactOrChangedMeanwhile(
-    [
-      {
-        Put: {
-          TableName: referenceTableName,
-          Item: { ...internalCapabilityKey(capability.id), ...capability },
-          ...condition,
-        },
-      },
-      alongside,
-    ],
+  await putVersioned(
+    referenceTableName,
+    { ...internalCapabilityKey(capability.id), ...capability },
+    basedOn,
+    alongside,
     `Internal capability ${capability.id}`,
   );
 }
