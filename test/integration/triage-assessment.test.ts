@@ -5,24 +5,53 @@ import { call, createVendor, fundBudget, tokenFor, validRequestBody } from './su
 
 /**
  * The triage assessment a request gets at submission, and the internal capabilities it suggests.
- * Budget lines of FY2076 (no other file uses it): MSAT has 100,000.00, ENG 10,000,000.00, SC none.
- * Requests are only submitted here, never approved.
+ * The assessment reads every undecided request of a business function, so this file has
+ * business functions of its own (added in beforeAll), with budget lines of FY2076: TRIAGE_LAB
+ * has 100,000.00, TRIAGE_PLANT 10,000,000.00, TRIAGE_DEPOT none. Requests are only submitted
+ * here, never approved.
  */
 const FISCAL_YEAR = 'FY2076';
 const DATES = { startDate: '2076-03-01', endDate: '2076-05-31' };
+const LAB = 'TRIAGE_LAB';
+const PLANT = 'TRIAGE_PLANT';
+const DEPOT = 'TRIAGE_DEPOT';
 
 let admin: string;
 let manager: string;
 const requesters: Record<string, string> = {};
 
+/** Adds this file's business functions with the domain command, as the seed does (no route adds them). */
+async function addBusinessFunctions(codes: string[]) {
+  const local = useLocalDynamoDb();
+  process.env.REFERENCE_TABLE_NAME = await tableNamed(local, 'DataReferenceData');
+  process.env.AUDIT_TABLE_NAME = await tableNamed(local, 'DataAuditEvents');
+  const { addBusinessFunction } = await import(
+    '../../functions/reference-data/business-function-commands.js'
+  );
+  const operator = { sub: 'triage-test', name: 'Triage test', email: 'triage.test@techops.example' };
+  await Promise.all(
+    codes.map((code) =>
+      addBusinessFunction(
+        { ...operator, roles: ['admin'] },
+        {
+          code,
+          name: `Triage test ${code}`,
+          head: { name: `Head of ${code}`, email: `${code.toLowerCase()}@techops.example` },
+        },
+      ),
+    ),
+  );
+}
+
 beforeAll(async () => {
-  await fundBudget(FISCAL_YEAR, { MSAT: '100000.00', ENG: '10000000.00' });
-  [admin, manager, requesters.MSAT, requesters.ENG, requesters.SC] = await Promise.all([
+  await addBusinessFunctions([LAB, PLANT, DEPOT]);
+  await fundBudget(FISCAL_YEAR, { [LAB]: '100000.00', [PLANT]: '10000000.00' });
+  [admin, manager, requesters[LAB], requesters[PLANT], requesters[DEPOT]] = await Promise.all([
     tokenFor({ groups: ['admin'], businessFunction: 'STRATEGY' }),
     tokenFor({ groups: ['vendor-manager'], businessFunction: 'STRATEGY' }),
-    tokenFor({ groups: ['requester'], businessFunction: 'MSAT' }),
-    tokenFor({ groups: ['requester'], businessFunction: 'ENG' }),
-    tokenFor({ groups: ['requester'], businessFunction: 'SC' }),
+    tokenFor({ groups: ['requester'], businessFunction: LAB }),
+    tokenFor({ groups: ['requester'], businessFunction: PLANT }),
+    tokenFor({ groups: ['requester'], businessFunction: DEPOT }),
   ]);
 });
 
@@ -53,10 +82,10 @@ const codesOf = (assessment: Assessment) => assessment.flags.map((flag) => flag.
 
 describe('budget headroom at submission', () => {
   it("flags a request over its line's headroom once the pipeline is counted", async () => {
-    const first = await submitted('MSAT', { estimatedCost: { amount: '60000.00', currency: 'USD' } });
+    const first = await submitted(LAB, { estimatedCost: { amount: '60000.00', currency: 'USD' } });
     expect(codesOf(first.assessment)).not.toContain('OVER_HEADROOM');
 
-    const second = await submitted('MSAT', {
+    const second = await submitted(LAB, {
       title: 'Process validation support',
       category: 'PROCESS_ENGINEERING',
       estimatedCost: { amount: '50000.00', currency: 'USD' },
@@ -68,7 +97,7 @@ describe('budget headroom at submission', () => {
     );
     expect(second.assessment.budget).toEqual({
       fiscalYear: FISCAL_YEAR,
-      businessFunction: 'MSAT',
+      businessFunction: LAB,
       allocated: { amount: '100000.00', currency: 'USD' },
       committed: { amount: '0.00', currency: 'USD' },
       consumed: { amount: '0.00', currency: 'USD' },
@@ -82,7 +111,7 @@ describe('budget headroom at submission', () => {
   });
 
   it('flags a request whose business function has no budget line for the year', async () => {
-    const { assessment } = await submitted('SC', { category: 'SUPPLY_CHAIN' });
+    const { assessment } = await submitted(DEPOT, { category: 'SUPPLY_CHAIN' });
 
     expect(codesOf(assessment)).toEqual(['NO_BUDGET_LINE']);
     expect(assessment.budget).toMatchObject({ allocated: { amount: '0.00' }, fits: false });
@@ -145,7 +174,7 @@ describe('vendor fit at submission', () => {
   it('flags a vendor still onboarding, with a low average review and no contracts or rate card', async () => {
     const vendorId = await vendorWith('ONBOARDING', 2, false);
 
-    const { assessment } = await submitted('ENG', { preferredVendorId: vendorId });
+    const { assessment } = await submitted(PLANT, { preferredVendorId: vendorId });
 
     expect(codesOf(assessment)).toEqual([
       'VENDOR_NOT_YET_APPROVED',
@@ -168,7 +197,7 @@ describe('vendor fit at submission', () => {
   it('raises no vendor flag for an approved, well-reviewed vendor with an MSA, an NDA and a rate on the start date', async () => {
     const vendorId = await vendorWith('APPROVED', 4, true);
 
-    const { assessment } = await submitted('ENG', {
+    const { assessment } = await submitted(PLANT, {
       preferredVendorId: vendorId,
       category: 'TECH_TRANSFER',
       startDate: '2076-07-01',
@@ -187,7 +216,7 @@ describe('vendor fit at submission', () => {
   it('flags a vendor whose capabilities do not cover the category', async () => {
     const vendorId = await vendorWith('APPROVED', 4, true);
 
-    const { assessment } = await submitted('ENG', {
+    const { assessment } = await submitted(PLANT, {
       preferredVendorId: vendorId,
       category: 'REGULATORY',
       startDate: '2076-09-01',
@@ -201,13 +230,13 @@ describe('vendor fit at submission', () => {
 describe('possible duplicates at submission', () => {
   it('lists an undecided request of the same business function and category with overlapping dates, or the same vendor', async () => {
     const vendorId = await createVendor('Duplicate-prone consultancy');
-    const earlier = await submitted('ENG', {
+    const earlier = await submitted(PLANT, {
       title: 'Data historian upgrade support',
       category: 'DIGITAL_DATA',
       startDate: '2076-10-01',
       endDate: '2076-11-30',
     });
-    const sameVendor = await submitted('ENG', {
+    const sameVendor = await submitted(PLANT, {
       title: 'Data historian follow-up',
       category: 'DIGITAL_DATA',
       preferredVendorId: vendorId,
@@ -215,7 +244,7 @@ describe('possible duplicates at submission', () => {
       endDate: '2076-04-30',
     });
 
-    const { assessment } = await submitted('ENG', {
+    const { assessment } = await submitted(PLANT, {
       title: 'Historian data migration',
       category: 'DIGITAL_DATA',
       preferredVendorId: vendorId,
@@ -278,7 +307,7 @@ describe('internal capabilities', () => {
     expect(replaced.status, replaced.text).toBe(200);
     expect(replaced.body.version).toBe(2);
 
-    const read = await call('GET', `/internal-capabilities/${id}`, { token: requesters.ENG });
+    const read = await call('GET', `/internal-capabilities/${id}`, { token: requesters[PLANT]! });
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBe('"2"');
     expect(read.body.categories).toEqual(['REGULATORY', 'QUALITY_SYSTEMS']);
@@ -289,7 +318,7 @@ describe('internal capabilities', () => {
       const page = await call(
         'GET',
         `/internal-capabilities?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        { token: requesters.ENG },
+        { token: requesters[PLANT]! },
       );
       expect(page.status).toBe(200);
       ids.push(...page.body.items.map((item: { id: string }) => item.id));
@@ -316,13 +345,13 @@ describe('internal capabilities', () => {
     const created = await call('PUT', `/internal-capabilities/${id}`, { token: admin, body: regulatoryDesk });
     expect(created.status, created.text).toBe(201);
 
-    const regulatory = await submitted('ENG', {
+    const regulatory = await submitted(PLANT, {
       title: 'CMC dossier update',
       category: 'REGULATORY',
       startDate: '2076-02-01',
       endDate: '2076-02-28',
     });
-    const operational = await submitted('ENG', {
+    const operational = await submitted(PLANT, {
       title: 'Shop-floor coaching',
       category: 'SUPPLY_CHAIN',
       startDate: '2076-02-01',
@@ -369,7 +398,7 @@ describe('internal capabilities', () => {
 
   it('may not be put by a requester', async () => {
     const response = await call('PUT', '/internal-capabilities/REQUESTER_TEAM', {
-      token: requesters.ENG,
+      token: requesters[PLANT]!,
       body: regulatoryDesk,
     });
 
