@@ -15,6 +15,7 @@ import { OperationsAlarms } from './constructs/operations-alarms.js';
 import { PlatformApi } from './constructs/platform-api.js';
 import { ReferenceDataApi } from './constructs/reference-data-api.js';
 import { RequestsApi } from './constructs/requests-api.js';
+import { TriageApi } from './constructs/triage-api.js';
 import { VendorsApi } from './constructs/vendors-api.js';
 import { STACK_OUTPUTS, type StackOutputs } from './stack-outputs.js';
 
@@ -33,6 +34,7 @@ export class TechOpsConsultancyStack extends Stack {
     new PlatformApi(this, 'Platform', { api });
     new ReferenceDataApi(this, 'ReferenceData', { api, data });
     new ApprovalPolicyApi(this, 'ApprovalPolicy', { api, data });
+    new TriageApi(this, 'Triage', { api, data });
     const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
     new RequestsApi(this, 'Requests', { api, data, config: props.config, workflow });
     new ApprovalsApi(this, 'Approvals', { api, data, workflow, config: props.config });

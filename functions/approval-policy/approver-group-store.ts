@@ -1,12 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
 import type { Contact } from '../shared/contacts.js';
-import {
-  batchGetItems,
-  documentClient,
-  type TransactItem,
-  transactOrChangedMeanwhile,
-} from '../shared/db.js';
+import { batchGetItems, documentClient, putVersioned, type TransactItem } from '../shared/db.js';
 
 /** Approver groups are reference data: a named list of people, any one of whom decides a group step. */
 const referenceTableName = requireEnv('REFERENCE_TABLE_NAME');
@@ -41,30 +36,17 @@ export async function getApproverGroups(names: readonly string[]): Promise<Appro
   return items.map(fromItem);
 }
 
-/**
- * Creates or replaces a group in one transaction with `alongside` (its audit event): create-only
- * when `basedOn` is undefined, else only over that version. ChangedMeanwhileError when it moved.
- */
+/** Creates or replaces a group with its audit event (see putVersioned). */
 export async function saveApproverGroup(
   group: ApproverGroup,
   basedOn: number | undefined,
   alongside: TransactItem,
 ): Promise<void> {
-  const condition =
-    basedOn === undefined
-      ? { ConditionExpression: 'attribute_not_exists(pk)' }
-      : { ConditionExpression: 'version = :basedOn', ExpressionAttributeValues: { ':basedOn': basedOn } };
-  await transactOrChangedMeanwhile(
-    [
-      {
-        Put: {
-          TableName: referenceTableName,
-          Item: { ...approverGroupKey(group.name), ...group },
-          ...condition,
-        },
-      },
-      alongside,
-    ],
+  await putVersioned(
+    referenceTableName,
+    { ...approverGroupKey(group.name), ...group },
+    basedOn,
+    alongside,
     `Approver group ${group.name}`,
   );
 }

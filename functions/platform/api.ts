@@ -4,6 +4,7 @@ import { budgetRoutes } from '../budgets/routes.js';
 import { exportRoutes } from '../exports/routes.js';
 import { referenceDataRoutes } from '../reference-data/routes.js';
 import { requestRoutes } from '../requests/routes.js';
+import { triageRoutes } from '../triage/routes.js';
 import { vendorRoutes } from '../vendors/routes.js';
 import type { RouteDefinition } from './route.js';
 import { platformRoutes } from './routes.js';
@@ -18,4 +19,5 @@ export const allRoutes: RouteDefinition[] = [
   ...exportRoutes,
   ...vendorRoutes,
   ...approvalPolicyRoutes,
+  ...triageRoutes,
 ];

@@ -16,6 +16,8 @@ export const TAGS = {
     'Vendor relationship records: vendors and their lifecycle, contracts, rate cards and performance reviews.',
   'Approval policy':
     'The delegation-of-authority matrix as versioned data: who approves what, approver groups, and a preview of the chain a request would get.',
+  Triage:
+    "What triage works from: the internal capabilities (in-house teams) a request's assessment suggests.",
 } as const;
 
 export type Tag = keyof typeof TAGS;

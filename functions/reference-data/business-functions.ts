@@ -6,7 +6,7 @@ import {
   isConditionFailure,
   type TransactItem,
 } from '../shared/db.js';
-import { type Page, queryPage } from '../shared/pagination.js';
+import { everyPage, type Page, queryPage } from '../shared/pagination.js';
 import { BUSINESS_FUNCTION_PARTITION, type BusinessFunction, businessFunctionItem } from './schemas.js';
 
 /** Business functions are reference data: code, name and head (the default approver). */
@@ -42,15 +42,8 @@ export async function listBusinessFunctions(page: {
 }
 
 /** Every business function (a few dozen at most: one or two pages), for checks and lookups of many. */
-export async function listAllBusinessFunctions(): Promise<BusinessFunction[]> {
-  const all: BusinessFunction[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listBusinessFunctions({ limit: 100, cursor });
-    all.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return all;
+export function listAllBusinessFunctions(): Promise<BusinessFunction[]> {
+  return everyPage(listBusinessFunctions);
 }
 
 type PutCondition = Pick<

@@ -12,6 +12,7 @@ import {
   SingleLineText,
   VendorId,
 } from '../shared/schemas.js';
+import { TriageAssessment } from '../shared/triage-assessment.js';
 
 export const URGENCIES = ['LOW', 'NORMAL', 'HIGH', 'CRITICAL'] as const;
 
@@ -27,6 +28,12 @@ export const REQUEST_STATUSES = [
   'ERROR',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/**
+ * The statuses of a request still waiting for its decision: its money is in the pipeline of its
+ * budget line, and it may be a duplicate of a new request. A new undecided status (triage) goes here.
+ */
+export const UNDECIDED_STATUSES = ['SUBMITTED', 'IN_APPROVAL'] as const satisfies readonly RequestStatus[];
 
 const dateFields = z.object({ startDate: isoDate, endDate: isoDate });
 
@@ -90,6 +97,9 @@ export const RequestResource = z
     status: z.enum(REQUEST_STATUSES),
     requester: Person,
     withdrawal: z.object({ at: z.string(), by: Person, reason: z.string() }).optional(),
+    assessment: TriageAssessment.optional().describe(
+      'The triage assessment worked out at submission: budget headroom with the pipeline, vendor fit, internal capabilities covering the category, possible duplicates, and flags. Absent on requests submitted before assessments existed.',
+    ),
     approvalChain: RequestApprovalChain.optional(),
     waitingOn: z
       .array(z.object({ name: z.string(), email: z.string() }))

@@ -1,10 +1,10 @@
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../shared/auth.js';
 import { requireEnv } from '../shared/config.js';
 import { documentClient, entityOf } from '../shared/db.js';
 import { NotFoundError } from '../shared/errors.js';
 import { type Page, queryPage } from '../shared/pagination.js';
-import type { ConsultancyRequest, RequestStatus } from './model.js';
+import { type ConsultancyRequest, type RequestStatus, UNDECIDED_STATUSES } from './model.js';
 import { assertMaySee } from './policy.js';
 import { type RequestIndexName, requestKey } from './request-keys.js';
 
@@ -122,4 +122,65 @@ export async function getRequestsByIds(ids: string[]): Promise<Map<string, Consu
   if (keys.length > 0)
     throw new Error(`Could not read ${keys.length} requests: DynamoDB kept them unprocessed`);
   return found;
+}
+
+/** What the triage assessment needs of another request: enough to sum the pipeline and spot duplicates. */
+export type UndecidedRequest = Pick<
+  ConsultancyRequest,
+  | 'id'
+  | 'title'
+  | 'status'
+  | 'fiscalYear'
+  | 'category'
+  | 'estimatedCost'
+  | 'startDate'
+  | 'endDate'
+  | 'preferredVendorId'
+>;
+
+const UNDECIDED_REQUEST_ATTRIBUTES = [
+  'id',
+  'title',
+  'status',
+  'fiscalYear',
+  'category',
+  'estimatedCost',
+  'startDate',
+  'endDate',
+  'preferredVendorId',
+] as const satisfies readonly (keyof UndecidedRequest)[];
+
+/**
+ * The undecided requests of a business function (every fiscal year), newest first: one Query of
+ * the byStatus index per undecided status, all at once (one round trip), each read to its end.
+ * byStatus rather than byBusinessFunction: it holds only the work in flight, so the read does not
+ * grow with a business function's history of decided requests.
+ */
+export async function listUndecidedRequestsOf(businessFunction: string): Promise<UndecidedRequest[]> {
+  const names = Object.fromEntries(UNDECIDED_REQUEST_ATTRIBUTES.map((name) => [`#${name}`, name]));
+  const byStatus = await Promise.all(
+    UNDECIDED_STATUSES.map(async (status) => {
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documentClient.send(
+          new QueryCommand({
+            TableName: requestsTableName,
+            IndexName: 'byStatus' satisfies RequestIndexName,
+            KeyConditionExpression: '#status = :status',
+            FilterExpression: '#businessFunction = :businessFunction',
+            ProjectionExpression: Object.keys(names).join(', '),
+            ExpressionAttributeNames: { ...names, '#businessFunction': 'businessFunction' },
+            ExpressionAttributeValues: { ':status': status, ':businessFunction': businessFunction },
+            ScanIndexForward: false,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return items as UndecidedRequest[];
+    }),
+  );
+  return byStatus.flat().sort((a, b) => b.id.localeCompare(a.id));
 }

@@ -16,6 +16,7 @@ import {
 import { newId } from '../shared/ids.js';
 import { logger } from '../shared/logger.js';
 import { parseMoney } from '../shared/money.js';
+import { type TriageAssessmentType, unassessed } from '../shared/triage-assessment.js';
 import { NOT_ENGAGEABLE } from '../vendors/lifecycle.js';
 import { getVendor } from '../vendors/vendor-queries.js';
 import { type ConsultancyRequest, SubmitRequestBody, type SubmitRequestInput, toResource } from './model.js';
@@ -66,6 +67,29 @@ async function validateSubmission(
 /** Starts a stored request's approval workflow (the approvals capability provides it). */
 export type StartApproval = (requestId: string) => Promise<void>;
 
+/** Works out the triage assessment of a request about to be stored (the triage capability provides it). */
+export type AssessRequest = (request: ConsultancyRequest, now: Date) => Promise<TriageAssessmentType>;
+
+/**
+ * The assessment never costs a request: whatever goes wrong working it out, the request is
+ * stored with an assessment that says it is incomplete (and the triager checks by hand).
+ */
+async function assessmentOrIncomplete(
+  assess: AssessRequest,
+  request: ConsultancyRequest,
+  now: Date,
+): Promise<TriageAssessmentType> {
+  try {
+    return await assess(request, now);
+  } catch (error) {
+    logger.error('Could not work out the triage assessment', {
+      requestId: request.id,
+      error: error as Error,
+    });
+    return unassessed(now, 'The assessment could not be worked out at submission.');
+  }
+}
+
 /**
  * Starts the request's approval workflow. The request is stored first, so a failure here loses
  * nothing: the caller is told to retry (a replay starts it again, never twice) and the
@@ -98,6 +122,7 @@ export async function submitRequest(
   raw: unknown,
   claim: IdempotencyClaim | undefined,
   startApprovalWorkflow: StartApproval,
+  assess: AssessRequest,
   now = new Date(),
 ): Promise<Answer> {
   requireRole(caller, 'requester', 'admin');
@@ -107,24 +132,28 @@ export async function submitRequest(
   validated.catch(() => undefined);
   const result = await createOnce(
     claim,
-    async (alongside) => store(caller, await validated, alongside, now),
+    async (alongside) => store(caller, await validated, alongside, assess, now),
     created,
   );
   await startApproval(startApprovalWorkflow, (result.body as { id: string }).id);
   return result;
 }
 
-/** Stores a validated submission with its audit event (and idempotency record) in one transaction. */
+/**
+ * Stores a validated submission, with its triage assessment, and its audit event (and
+ * idempotency record) in one transaction.
+ */
 async function store(
   caller: Caller,
   body: SubmitRequestInput & { preferredVendorName?: string },
   alongside: Alongside<ConsultancyRequest>,
+  assess: AssessRequest,
   now: Date,
 ): Promise<ConsultancyRequest> {
   assertMaySubmitFor(caller, body.businessFunction);
 
   const at = now.toISOString();
-  const request: ConsultancyRequest = {
+  const submitted: ConsultancyRequest = {
     id: newId('request', now.getTime()),
     ...body,
     estimatedCost: parseMoney(body.estimatedCost),
@@ -135,6 +164,7 @@ async function store(
     updatedAt: at,
     version: 1,
   };
+  const request = { ...submitted, assessment: await assessmentOrIncomplete(assess, submitted, now) };
   const event = newAuditEvent(caller, {
     entityType: 'REQUEST',
     entityId: request.id,

@@ -29,7 +29,7 @@ export const requestRoutes: RouteDefinition[] = [
     body: SubmitRequestBody,
     responses: {
       201: {
-        description: 'The stored request, status SUBMITTED.',
+        description: 'The stored request, status SUBMITTED, with its triage assessment.',
         schema: RequestResource,
         headers: ['Location', 'ETag'],
       },
@@ -38,9 +38,12 @@ export const requestRoutes: RouteDefinition[] = [
     },
     access: {
       requests: 'write',
+      // Business functions (and the internal capabilities of the assessment).
       referenceData: 'read',
-      // The preferred vendor must exist and be engageable.
+      // The preferred vendor must exist and be engageable; its fit is assessed.
       vendors: 'read',
+      // The assessment's headroom on the request's budget line.
+      budgets: 'read',
       audit: 'append',
       workflow: 'start',
       settings: ['fiscalYearStartMonth'],

@@ -4,6 +4,7 @@ import { startApprovalWorkflow } from '../approvals/workflow.js';
 import { requireEnv } from '../shared/config.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, parseJsonBody } from '../shared/http.js';
 import { headersOf, idempotencyClaimOf } from '../shared/idempotency.js';
+import { assessRequest } from '../triage/assess-request.js';
 import { requestsTableName } from './request-queries.js';
 import { type StartApproval, submitRequest } from './request-submission.js';
 
@@ -16,6 +17,6 @@ export const handler = middy<ApiEvent>()
     const caller = callerOf(event);
     const raw = parseJsonBody(event, z.unknown());
     const claim = idempotencyClaimOf(event, caller, requestsTableName, raw);
-    const result = await submitRequest(caller, raw, claim, startApproval);
+    const result = await submitRequest(caller, raw, claim, startApproval, assessRequest);
     return json(result.statusCode, result.body, headersOf(result));
   });

@@ -6,7 +6,8 @@ import { newId } from './ids.js';
 /**
  * REQUEST events are per request id; BUDGET events per fiscal year (envelope, allocations,
  * transfers); VENDOR events per vendor; BUSINESS_FUNCTION events per business function code;
- * APPROVAL_POLICY events under one id (`APPROVAL`); APPROVER_GROUP events per group name.
+ * APPROVAL_POLICY events under one id (`APPROVAL`); APPROVER_GROUP events per group name;
+ * INTERNAL_CAPABILITY events per internal capability id.
  */
 export type AuditedEntity =
   | 'REQUEST'
@@ -14,7 +15,8 @@ export type AuditedEntity =
   | 'VENDOR'
   | 'BUSINESS_FUNCTION'
   | 'APPROVAL_POLICY'
-  | 'APPROVER_GROUP';
+  | 'APPROVER_GROUP'
+  | 'INTERNAL_CAPABILITY';
 
 export interface AuditEvent {
   eventId: string;

@@ -56,6 +56,28 @@ export async function transactOrChangedMeanwhile(items: TransactItem[], what: st
   }
 }
 
+/**
+ * Creates or replaces a versioned record in one transaction with `alongside` (its audit event):
+ * create-only when `basedOn` is undefined, else only over that version. ChangedMeanwhileError
+ * naming `what` when it moved.
+ */
+export async function putVersioned(
+  tableName: string,
+  item: Record<string, unknown> & { version: number },
+  basedOn: number | undefined,
+  alongside: TransactItem,
+  what: string,
+): Promise<void> {
+  const condition =
+    basedOn === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : { ConditionExpression: 'version = :basedOn', ExpressionAttributeValues: { ':basedOn': basedOn } };
+  await transactOrChangedMeanwhile(
+    [{ Put: { TableName: tableName, Item: item, ...condition } }, alongside],
+    what,
+  );
+}
+
 /** The items with these keys (missing ones left out), in batches of 100 as BatchGetItem allows. */
 export async function batchGetItems(
   tableName: string,

@@ -29,6 +29,20 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+/** Every item of a paginated list, page after page of the largest size: for small lists read whole. */
+export async function everyPage<T>(
+  list: (page: { limit: number; cursor?: string | undefined }) => Promise<Page<T>>,
+): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list({ limit: MAX_PAGE_SIZE, cursor });
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
+
 export interface PagedQuery {
   input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>;
   /** The key attributes of the table and, for an index, of the index: they make up a cursor. */

@@ -198,3 +198,23 @@ export async function listReviews(
   });
   return { ...result, items: result.items.map((item) => withoutStorage<Review>(item)) };
 }
+
+/** A vendor with what decides whether it fits a piece of work: its contracts and its rate card. */
+export interface VendorProfile {
+  vendor: Vendor;
+  contracts: Contract[];
+  rateCard: RateCardRole[];
+}
+
+/**
+ * The vendor, its contracts and its rate card: three reads of its partition at once (one round
+ * trip of latency); its reviews are already summed on the vendor.
+ */
+export async function getVendorProfile(vendorId: string): Promise<VendorProfile | undefined> {
+  const [vendor, contracts, rateCard] = await Promise.all([
+    getVendor(vendorId),
+    listContracts(vendorId),
+    listRateCardRoles(vendorId),
+  ]);
+  return vendor && { vendor, contracts, rateCard };
+}

@@ -10,6 +10,8 @@ import type { Caller } from '../../functions/shared/auth.js';
 import { optionalEnv } from '../../functions/shared/config.js';
 import { fiscalYearOf } from '../../functions/shared/fiscal-year.js';
 import { parseMoney } from '../../functions/shared/money.js';
+import { demoInternalCapabilities } from '../../functions/triage/demo-data.js';
+import { putInternalCapability } from '../../functions/triage/internal-capability-commands.js';
 import { addDays, today } from '../../functions/vendors/dates.js';
 import { demoVendors } from '../../functions/vendors/demo-data.js';
 import * as vendorBodies from '../../functions/vendors/model.js';
@@ -24,7 +26,7 @@ import {
 /**
  * The one way demo data is seeded: bundled and run like one of the template's Lambdas (a worker
  * thread with the table names and settings CDK gave the Lambdas), it creates the business
- * functions (with the approver groups and the approval policy), the current fiscal year's budget and the vendors (the data in each capability's
+ * functions (with the approver groups, the approval policy and the internal capabilities), the current fiscal year's budget and the vendors (the data in each capability's
  * demo-data.ts) with the domain commands the API's handlers call, as an admin would: validated,
  * stored, indexed and audited like any other, straight to DynamoDB Local.
  */
@@ -54,6 +56,7 @@ export async function handler(parts: DemoDataParts): Promise<string | undefined>
     await Promise.all(demoBusinessFunctions.map((demo) => addBusinessFunction(caller, demo)));
     seeded.push(`${demoBusinessFunctions.length} business functions`);
     seeded.push(await seedApprovalPolicy(caller));
+    seeded.push(await seedInternalCapabilities(caller));
   }
   const fiscalYear = fiscalYearOf(today(), Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1')));
   const [, vendors] = await Promise.all([
@@ -81,6 +84,14 @@ async function seedApprovalPolicy(caller: Caller): Promise<string> {
   // Over the built-in version 0 of a fresh reference table.
   const policy = await publishApprovalPolicy(caller, demoApprovalPolicy, '"0"');
   return `${groups.length} approver group${groups.length === 1 ? '' : 's'} and an approval policy of ${policy.document.rules.length} rules`;
+}
+
+async function seedInternalCapabilities(caller: Caller): Promise<string> {
+  const capabilities = Object.entries(demoInternalCapabilities);
+  await Promise.all(
+    capabilities.map(([id, capability]) => putInternalCapability(caller, id, capability, undefined)),
+  );
+  return `${capabilities.length} internal capabilities`;
 }
 
 /** The envelope, then one allocation at a time: each moves the envelope's allocated total. */

@@ -4,6 +4,7 @@ import { ApproverGroupBody } from '../../functions/approval-policy/policy-checks
 import type { PutOutcome } from '../../functions/reference-data/business-function-commands.js';
 import { BusinessFunctionResource } from '../../functions/reference-data/schemas.js';
 import type { Caller } from '../../functions/shared/auth.js';
+import { InternalCapabilityBody, InternalCapabilityId } from '../../functions/triage/model.js';
 
 /**
  * One section of the reference data file: its items' schema, what names an item (for the
@@ -59,6 +60,17 @@ export const SEED_SECTIONS = {
       (await import('../../functions/approval-policy/policy-commands.js')).ensureApprovalPolicy(
         caller,
         document,
+      ),
+  }),
+  internalCapabilities: section({
+    what: 'internal capabilities',
+    item: InternalCapabilityBody.extend({ id: InternalCapabilityId }),
+    keyOf: (capability) => capability.id,
+    put: async (caller, { id, ...body }) =>
+      (await import('../../functions/triage/internal-capability-commands.js')).ensureInternalCapability(
+        caller,
+        id,
+        body,
       ),
   }),
 };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetRoutes } from '../../functions/budgets/routes.js';
 import { exportRoutes } from '../../functions/exports/routes.js';
 import type { RouteDefinition } from '../../functions/platform/route.js';
+import { requestRoutes } from '../../functions/requests/routes.js';
 import { actionsOf, type Resource, synthesizedTemplate } from './synthesized.js';
 
 let built: ReturnType<typeof synthesizedTemplate>;
@@ -91,6 +92,16 @@ describe('budget grants, per handler', () => {
         ]),
       ),
     );
+  });
+});
+
+describe('budget reads outside budgets', () => {
+  it('lets submitRequest read (only read) the Budgets table, for the headroom in its triage assessment', () => {
+    const fn = built.functionOf(
+      requestRoutes.find((candidate) => candidate.operationId === 'submitRequest')!,
+    );
+
+    expect(accessOf(fn)[referenceOf(fn, 'BUDGETS_TABLE_NAME')]).toEqual(READ);
   });
 });
 

@@ -441,7 +441,7 @@ describe('least privilege', () => {
     expect(resources).toEqual([{ 'Fn::GetAtt': [referenceTable, 'Arn'] }]);
   });
 
-  it('lets only the approval policy and approver group writers put reference data, with Puts alone', () => {
+  it('lets only the approval policy, approver group and internal capability writers put reference data, with Puts alone', () => {
     const referenceTable = Object.keys(resourcesOf('AWS::DynamoDB::Table')).find((id) =>
       id.startsWith('DataReferenceData'),
     )!;
@@ -458,6 +458,7 @@ describe('least privilege', () => {
     expect(writers.map((route) => route.operationId).sort()).toEqual([
       'publishApprovalPolicy',
       'putApproverGroup',
+      'putInternalCapability',
     ]);
     for (const route of writers) {
       expect(actionsOnReferenceData(functionOf(route)[1])).toEqual([

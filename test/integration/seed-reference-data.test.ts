@@ -204,6 +204,31 @@ describe('npm run seed', () => {
     }
   });
 
+  it('loads internal capabilities, replaces an edited one, and changes nothing when run again', async () => {
+    const reader = await tokenFor({ groups: ['requester'], businessFunction: 'QA' });
+    const desk = {
+      id: 'ZSEED_DESK',
+      name: 'Seeded writing desk',
+      owner: { name: 'Desk Lead', email: 'desk.lead@pharma.example' },
+      categories: ['REGULATORY'],
+    };
+
+    const first = await seed(seedFile('capabilities.json', { internalCapabilities: [desk] }));
+    const again = await seed(seedFile('capabilities.json', { internalCapabilities: [desk] }));
+    const edited = await seed(
+      seedFile('capabilities.json', {
+        internalCapabilities: [{ ...desk, categories: ['REGULATORY', 'QUALITY_SYSTEMS'] }],
+      }),
+    );
+
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('internal capabilities: 1 created, 0 changed, 0 unchanged');
+    expect(again.stdout).toContain('internal capabilities: 0 created, 0 changed, 1 unchanged');
+    expect(edited.stdout).toContain('internal capabilities: 0 created, 1 changed, 0 unchanged');
+    const stored = await call('GET', '/internal-capabilities/ZSEED_DESK', { token: reader });
+    expect(stored.body).toMatchObject({ categories: ['REGULATORY', 'QUALITY_SYSTEMS'], version: 2 });
+  });
+
   it('writes nothing from a file with problems, and names every one of them', async () => {
     const file = seedFile('invalid.json', {
       businessFunctions: [
@@ -211,7 +236,7 @@ describe('npm run seed', () => {
         { code: 'zseed bad', name: 'Bad', head: { name: 'No Email' } },
         lab,
       ],
-      internalCapabilities: [],
+      triageRules: [],
     });
 
     const result = await seed(file);
@@ -221,7 +246,7 @@ describe('npm run seed', () => {
     expect(result.stderr).toContain('businessFunctions.1.code:');
     expect(result.stderr).toContain('businessFunctions.1.head.email:');
     expect(result.stderr).toContain('businessFunctions.2: ZSEED_LAB is listed twice');
-    expect(result.stderr).toContain('internalCapabilities: Unknown field.');
+    expect(result.stderr).toContain('triageRules: Unknown field.');
     expect((await businessFunction('ZSEED_LAB')).name).toBe(lab.name);
   });
 
