@@ -5,7 +5,7 @@ import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
 import { throwIfRaceLost } from '../shared/idempotency.js';
 import type { ConsultancyRequest } from './model.js';
-import { requestKey } from './request-keys.js';
+import { requestItem } from './request-keys.js';
 import { putRequestTransition } from './request-transitions.js';
 
 /**
@@ -27,7 +27,7 @@ export async function insertRequest(
     {
       Put: {
         TableName: requestsTableName,
-        Item: { ...requestKey(request.id), entity: 'REQUEST', ...request },
+        Item: requestItem(request),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },

@@ -4,7 +4,7 @@ import { requireEnv } from '../shared/config.js';
 import { documentClient, entityOf } from '../shared/db.js';
 import { NotFoundError } from '../shared/errors.js';
 import { type Page, queryPage } from '../shared/pagination.js';
-import { type ConsultancyRequest, type RequestStatus, UNDECIDED_STATUSES } from './model.js';
+import type { ConsultancyRequest, RequestStatus } from './model.js';
 import { assertMaySee } from './policy.js';
 import { type RequestIndexName, requestKey } from './request-keys.js';
 
@@ -15,7 +15,7 @@ import { type RequestIndexName, requestKey } from './request-keys.js';
 export const requestsTableName = requireEnv('REQUESTS_TABLE_NAME');
 
 /** Item attributes that are storage detail, not part of the request. */
-const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'entity']);
+const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'entity', 'undecidedIn']);
 
 export const requestFromItem = (item: Record<string, unknown>) =>
   entityOf<ConsultancyRequest>(item, STORAGE_ATTRIBUTES);
@@ -151,36 +151,29 @@ const UNDECIDED_REQUEST_ATTRIBUTES = [
 ] as const satisfies readonly (keyof UndecidedRequest)[];
 
 /**
- * The undecided requests of a business function (every fiscal year), newest first: one Query of
- * the byStatus index per undecided status, all at once (one round trip), each read to its end.
- * byStatus rather than byBusinessFunction: it holds only the work in flight, so the read does not
- * grow with a business function's history of decided requests.
+ * The undecided requests of a business function (every fiscal year), newest first: one Query
+ * of the sparse index that holds only undecided requests, so the read grows with the work in
+ * flight, not with the business function's history (nor with other business functions').
  */
 export async function listUndecidedRequestsOf(businessFunction: string): Promise<UndecidedRequest[]> {
   const names = Object.fromEntries(UNDECIDED_REQUEST_ATTRIBUTES.map((name) => [`#${name}`, name]));
-  const byStatus = await Promise.all(
-    UNDECIDED_STATUSES.map(async (status) => {
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await documentClient.send(
-          new QueryCommand({
-            TableName: requestsTableName,
-            IndexName: 'byStatus' satisfies RequestIndexName,
-            KeyConditionExpression: '#status = :status',
-            FilterExpression: '#businessFunction = :businessFunction',
-            ProjectionExpression: Object.keys(names).join(', '),
-            ExpressionAttributeNames: { ...names, '#businessFunction': 'businessFunction' },
-            ExpressionAttributeValues: { ':status': status, ':businessFunction': businessFunction },
-            ScanIndexForward: false,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return items as UndecidedRequest[];
-    }),
-  );
-  return byStatus.flat().sort((a, b) => b.id.localeCompare(a.id));
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: requestsTableName,
+        IndexName: 'undecidedByBusinessFunction' satisfies RequestIndexName,
+        KeyConditionExpression: '#undecidedIn = :businessFunction',
+        ProjectionExpression: Object.keys(names).join(', '),
+        ExpressionAttributeNames: { ...names, '#undecidedIn': 'undecidedIn' },
+        ExpressionAttributeValues: { ':businessFunction': businessFunction },
+        ScanIndexForward: false,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items as UndecidedRequest[];
 }

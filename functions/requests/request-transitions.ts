@@ -2,7 +2,7 @@ import { requireEnv } from '../shared/config.js';
 import type { TransactItem } from '../shared/db.js';
 import { nextStatus, type RequestEvent } from './lifecycle.js';
 import type { ConsultancyRequest } from './model.js';
-import { requestKey } from './request-keys.js';
+import { requestItem, requestKey } from './request-keys.js';
 
 /**
  * The writes of the request lifecycle (lifecycle.ts) as transaction items, for the capabilities
@@ -44,7 +44,7 @@ export function putRequestTransition(before: ConsultancyRequest, after: Consulta
   return {
     Put: {
       TableName: requestsTableName,
-      Item: { ...requestKey(after.id), entity: 'REQUEST', ...after },
+      Item: requestItem(after),
       ...stillAt(before),
     },
   };

@@ -133,7 +133,7 @@ describe('DynamoDB tables', () => {
     },
   );
 
-  it('indexes requests by business function, status, fiscal year and entity, newest id first', () => {
+  it('indexes requests by business function, status, fiscal year, entity and (sparse) undecided business function, newest id first', () => {
     const [, submit] = functionOf(routeNamed('submitRequest'));
     const requestsTableId = submit.Properties.Environment.Variables.REQUESTS_TABLE_NAME.Ref as string;
     const requests = resourcesOf('AWS::DynamoDB::Table')[requestsTableId];
@@ -142,6 +142,7 @@ describe('DynamoDB tables', () => {
       ['byStatus', 'status'],
       ['byFiscalYear', 'fiscalYear'],
       ['byEntity', 'entity'],
+      ['undecidedByBusinessFunction', 'undecidedIn'],
     ];
 
     expect(requests?.Properties.GlobalSecondaryIndexes).toEqual(
