@@ -2,15 +2,18 @@ import { CATEGORY_NAMES, type RequestCategory } from '../reference-data/schemas.
 import type { Contact } from '../shared/contacts.js';
 import type { OutgoingEmail } from '../shared/email.js';
 import { html } from '../shared/html.js';
-import { formatMoney, type Money } from '../shared/money.js';
+import { formatMoney, type Money, type MoneyDto } from '../shared/money.js';
 import { readableCode, readableDate, readableDateTime } from '../shared/readable.js';
+import type { TriageAssessmentType } from '../shared/triage-assessment.js';
 import type { Approval, ApprovalSubject } from './model.js';
 
 /** Emails of the approval workflow: what is asked of the approver, and what came of it. */
 
 /** "USD 185,000.00": exact (from minor units), grouped for reading. */
-export function amountText(money: Money): string {
-  const { amount, currency } = formatMoney(money);
+export const amountText = (money: Money) => dtoText(formatMoney(money));
+
+/** An amount as the API writes it ({amount, currency}; a line's running total may be zero or negative), grouped for reading. */
+function dtoText({ amount, currency }: MoneyDto): string {
   const [whole = '', fraction] = amount.split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
   return `${currency} ${fraction === undefined ? grouped : `${grouped}.${fraction}`}`;
@@ -28,6 +31,49 @@ export function summaryRows(subject: ApprovalSubject): [string, string][] {
     ['Requester', `${subject.requester.name} <${subject.requester.email}>`],
     ['Justification', subject.justification],
     ['Request id', subject.requestId],
+    ...(subject.assessment ? assessmentRows(subject.assessment) : []),
+  ];
+}
+
+/** What a line has left: "USD 5,000.00 left", or "USD 55,000.00 short" when it would be overspent. */
+const afterText = ({ amount, currency }: MoneyDto) =>
+  amount.startsWith('-')
+    ? `${dtoText({ amount: amount.slice(1), currency })} short`
+    : `${dtoText({ amount, currency })} left`;
+
+/** What the triage assessment found at submission, in rows a person reads. */
+export function assessmentRows(assessment: TriageAssessmentType): [string, string][] {
+  const { budget, vendor } = assessment;
+  const contract = (check: { valid: boolean; expiryDate?: string | undefined }) =>
+    check.valid ? `valid${check.expiryDate ? ` until ${readableDate(check.expiryDate)}` : ''}` : 'none valid';
+  return [
+    ...(budget
+      ? ([
+          [
+            'Budget line',
+            `${budget.businessFunction} ${budget.fiscalYear}: ${dtoText(budget.available)} available, ` +
+              `${dtoText(budget.pipeline)} asked by ${budget.pipelineRequests} other undecided request(s)` +
+              (budget.remainingAfter ? `, ${afterText(budget.remainingAfter)} after this one` : ''),
+          ],
+        ] as [string, string][])
+      : []),
+    ...(vendor
+      ? ([
+          [
+            'Vendor fit',
+            `${vendor.displayName}: ${readableCode(vendor.status)}; ` +
+              (vendor.coversCategory ? 'covers the category' : 'does not cover the category') +
+              `; ${vendor.reviews.averageScore === undefined ? 'no reviews' : `average review ${vendor.reviews.averageScore.toFixed(2)} of 5 (${vendor.reviews.count})`}` +
+              `; MSA ${contract(vendor.msa)}; NDA ${contract(vendor.nda)}; ${vendor.hasRateCard ? 'rate card' : 'no rate card'}`,
+          ],
+        ] as [string, string][])
+      : []),
+    [
+      'Assessment flags',
+      assessment.flags.length > 0
+        ? assessment.flags.map((flag) => flag.message).join(' ')
+        : 'Nothing flagged.',
+    ],
   ];
 }
 

@@ -6,6 +6,7 @@ import { idPattern } from '../shared/ids.js';
 import { formatMoney, type Money } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
 import { MultiLineText } from '../shared/schemas.js';
+import type { TriageAssessmentType } from '../shared/triage-assessment.js';
 
 /** The sparse index of pending approvals by approver's email (`pendingFor`), newest first. */
 export const APPROVAL_PENDING_INDEX = 'byPendingApprover';
@@ -27,6 +28,8 @@ export interface ApprovalSubject {
   preferredVendorId?: string;
   preferredVendorName?: string;
   requester: { sub: string; name: string; email: string };
+  /** The triage assessment worked out at submission, as the approver should see it. */
+  assessment?: TriageAssessmentType;
 }
 
 export const DECISIONS = ['APPROVED', 'REJECTED'] as const;

@@ -46,6 +46,7 @@ function subjectOf(request: ConsultancyRequest, businessFunctionName: string): A
     ...(request.preferredVendorId ? { preferredVendorId: request.preferredVendorId } : {}),
     ...(request.preferredVendorName ? { preferredVendorName: request.preferredVendorName } : {}),
     requester: request.requester,
+    ...(request.assessment ? { assessment: request.assessment } : {}),
   };
 }
 

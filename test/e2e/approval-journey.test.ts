@@ -114,6 +114,11 @@ describe("the approver's journey in a browser", () => {
       expect(summary).toContain('Engineering (ENG)');
       expect(summary).toContain('USD 45,000.00');
       expect(summary).toContain('Erik Engineering');
+      // The triage assessment from submission: the line's headroom with its pipeline, and flags.
+      expect(summary).toMatch(
+        /Budget lineENG FY2027: USD [\d,]+\.\d\d available, USD [\d,]+\.\d\d asked by \d+ other/,
+      );
+      expect(summary).toContain('Assessment flags');
       // In words people read: the category's name, dates, the deadline to the minute.
       expect(summary).toContain('Process engineering');
       expect(summary).toContain('1 February 2027 to 30 June 2027');

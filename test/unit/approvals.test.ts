@@ -157,3 +157,83 @@ describe('what the approver reads', () => {
     }
   });
 });
+
+describe('the assessment the approver reads', () => {
+  it('shows the budget line with its pipeline, the vendor fit and the flags, in words', () => {
+    const approval = approvalWith({
+      assessment: {
+        assessedAt: '2026-12-01T00:00:00.000Z',
+        flags: [{ code: 'OVER_HEADROOM', message: 'The request does not fit its budget line.' }],
+        budget: {
+          fiscalYear: 'FY2027',
+          businessFunction: 'MFG',
+          allocated: { amount: '200000.00', currency: 'USD' },
+          committed: { amount: '50000.00', currency: 'USD' },
+          consumed: { amount: '50000.00', currency: 'USD' },
+          available: { amount: '150000.00', currency: 'USD' },
+          pipeline: { amount: '20000.00', currency: 'USD' },
+          pipelineRequests: 2,
+          requested: { amount: '185000.00', currency: 'USD' },
+          remainingAfter: { amount: '-55000.00', currency: 'USD' },
+          fits: false,
+        },
+        vendor: {
+          id: 'ven_x',
+          displayName: 'Validation Partners',
+          status: 'ONBOARDING',
+          coversCategory: true,
+          reviews: { count: 3, averageScore: 2.5, threshold: 3 },
+          msa: { valid: true, expiryDate: '2028-01-31' },
+          nda: { valid: false },
+          hasRateCard: true,
+        },
+        internalCapabilities: [],
+        possibleDuplicates: [],
+      },
+    });
+
+    const email = approvalRequestEmail(approval, 'https://x/approvals/t', { decidedEarlier: [] });
+    const page = decisionPage(approval);
+
+    for (const text of [email.text, page]) {
+      expect(text).toContain(
+        'MFG FY2027: USD 150,000.00 available, USD 20,000.00 asked by 2 other undecided request(s), USD 55,000.00 short after this one',
+      );
+      expect(text).toContain(
+        'Validation Partners: Onboarding; covers the category; average review 2.50 of 5 (3)',
+      );
+      expect(text).toContain('MSA valid until 31 January 2028; NDA none valid; rate card');
+      expect(text).toContain('The request does not fit its budget line.');
+    }
+  });
+
+  it('reads an overspent line (a negative available) without failing the email', () => {
+    const overspent = approvalWith({
+      assessment: {
+        assessedAt: '2026-12-01T00:00:00.000Z',
+        flags: [],
+        budget: {
+          fiscalYear: 'FY2027',
+          businessFunction: 'MFG',
+          allocated: { amount: '100.00', currency: 'USD' },
+          committed: { amount: '100.00', currency: 'USD' },
+          consumed: { amount: '1100.00', currency: 'USD' },
+          available: { amount: '-1000.00', currency: 'USD' },
+          pipeline: { amount: '0.00', currency: 'USD' },
+          pipelineRequests: 0,
+          requested: { amount: '10.00', currency: 'USD' },
+          remainingAfter: { amount: '-1010.00', currency: 'USD' },
+          fits: false,
+        },
+        internalCapabilities: [],
+        possibleDuplicates: [],
+      },
+    });
+
+    const email = approvalRequestEmail(overspent, 'https://x/approvals/t', { decidedEarlier: [] });
+
+    expect(email.text).toContain('USD -1,000.00 available');
+    expect(email.text).toContain('USD 1,010.00 short after this one');
+    expect(email.text).toContain('Assessment flags: Nothing flagged.');
+  });
+});
