@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ResolvedChainSchema } from '../functions/approval-policy/model.js';
 import { DECISIONS } from '../functions/approvals/model.js';
 import { idPattern } from '../functions/shared/ids.js';
 import { RequestId } from '../functions/shared/schemas.js';
@@ -8,32 +9,11 @@ import { RequestId } from '../functions/shared/schemas.js';
  * (validated at the task's edge) and what it returns into the execution's state.
  */
 
-const Contact = z.object({ name: z.string().min(1), email: z.email() });
-
 /** The execution's input: StartExecution names the execution after the request, too. */
 export const ApprovalWorkflowInput = z.strictObject({ requestId: RequestId });
 
 /** Resolves the request's approval chain from the policy in force. */
 export const ResolveApprovalChainTask = z.strictObject({ requestId: RequestId });
-export const ResolvedChain = z.object({
-  policyVersion: z.number().int().min(0),
-  rule: z.object({ index: z.number().int().min(0), name: z.string() }),
-  why: z.array(z.string()),
-  steps: z
-    .array(
-      z.object({
-        step: z.number().int().min(1),
-        name: z.string(),
-        approvers: z.array(Contact).min(1),
-        group: z.string().optional(),
-        reassignedFrom: Contact.optional(),
-        reassignedReason: z.string().optional(),
-        skippedReason: z.string().optional(),
-      }),
-    )
-    .min(1),
-});
-
 /**
  * `.waitForTaskToken`: asks one step's approvers (the chain is stored on the request with the
  * first step; later steps read it from there), then waits for the first decision.
@@ -41,7 +21,7 @@ export const ResolvedChain = z.object({
 export const RequestApprovalTask = z.strictObject({
   requestId: RequestId,
   step: z.number().int().min(1),
-  chain: ResolvedChain,
+  chain: ResolvedChainSchema,
   taskToken: z.string().min(1),
   executionArn: z.string().min(1),
 });

@@ -1,74 +1,44 @@
-import { isDeepStrictEqual } from 'node:util';
-import type { PutOutcome } from '../reference-data/business-function-commands.js';
-import { appendAuditEvent } from '../shared/audit.js';
-import { newAuditEvent } from '../shared/audit-event.js';
-import { type Caller, personOf, requireRole } from '../shared/auth.js';
-import { assertIfMatch, etagOf } from '../shared/concurrency.js';
-import { ChangedMeanwhileError } from '../shared/db.js';
-import { ConflictError, PreconditionFailedError } from '../shared/errors.js';
+import {
+  ensureVersionedRecord,
+  type PutOutcome,
+  putVersionedRecord,
+  type VersionedRecordKind,
+} from '../reference-data/versioned-records.js';
+import type { Caller } from '../shared/auth.js';
 import { type ApproverGroup, getApproverGroup, saveApproverGroup } from './approver-group-store.js';
 import type { ApproverGroupBodyType } from './policy-checks.js';
 
-/**
- * Creates or replaces an approver group (admin). Replacing needs If-Match, so a concurrent
- * change is not lost; the new version and its audit event land in one transaction.
- */
+/** Approver groups as versioned reference data: a description and members, replaced whole. */
+const APPROVER_GROUPS: VersionedRecordKind<
+  ApproverGroupBodyType,
+  Pick<ApproverGroup, 'description' | 'members'>,
+  ApproverGroup
+> = {
+  what: 'approver group',
+  entityType: 'APPROVER_GROUP',
+  get: getApproverGroup,
+  save: saveApproverGroup,
+  contentsOf: (of) => ({ ...(of.description ? { description: of.description } : {}), members: of.members }),
+  recordOf: (name, contents, stamp) => ({ name, ...contents, ...stamp }),
+};
+
+/** Creates or replaces an approver group (admin; If-Match to replace). */
 export async function putApproverGroup(
   caller: Caller,
   name: string,
   body: ApproverGroupBodyType,
   ifMatch: string | undefined,
   now = new Date(),
-): Promise<{ group: ApproverGroup; created: boolean }> {
-  requireRole(caller, 'admin');
-  const before = await getApproverGroup(name);
-  assertIfMatch(ifMatch, before, `approver group ${name}`, before !== undefined);
-  const at = now.toISOString();
-  const group: ApproverGroup = {
-    name,
-    ...(body.description ? { description: body.description } : {}),
-    members: body.members,
-    version: (before?.version ?? 0) + 1,
-    updatedAt: at,
-    updatedBy: personOf(caller),
-  };
-  const contents = (of: ApproverGroup) => ({
-    ...(of.description ? { description: of.description } : {}),
-    members: of.members,
-    version: of.version,
-  });
-  const event = newAuditEvent(caller, {
-    entityType: 'APPROVER_GROUP',
-    entityId: name,
-    action: before ? 'APPROVER_GROUP_REPLACED' : 'APPROVER_GROUP_CREATED',
-    at,
-    ...(before ? { before: contents(before) } : {}),
-    after: contents(group),
-  });
-  try {
-    await saveApproverGroup(group, before?.version, appendAuditEvent(event));
-  } catch (error) {
-    if (!(error instanceof ChangedMeanwhileError)) throw error;
-    if (before)
-      throw new PreconditionFailedError(`Approver group ${name} changed meanwhile; read it and try again.`);
-    throw new ConflictError(`Approver group ${name} was created meanwhile; read it and send If-Match.`);
-  }
-  return { group, created: before === undefined };
+): Promise<{ record: ApproverGroup; created: boolean }> {
+  return putVersionedRecord(APPROVER_GROUPS, caller, name, body, ifMatch, now);
 }
 
-/**
- * Makes a group exactly as given (loading reference data): created when new, replaced when its
- * description or members differ, left alone (no write, no audit event) when they do not.
- */
+/** Makes a group exactly as given (loading reference data); an unchanged one is left alone. */
 export async function ensureApproverGroup(
   caller: Caller,
   name: string,
   body: ApproverGroupBodyType,
   now = new Date(),
 ): Promise<PutOutcome> {
-  const before = await getApproverGroup(name);
-  const contents = (of: ApproverGroupBodyType) => ({ description: of.description, members: of.members });
-  if (before && isDeepStrictEqual(contents(before), contents(body))) return 'unchanged';
-  const { created } = await putApproverGroup(caller, name, body, before && etagOf(before), now);
-  return created ? 'created' : 'changed';
+  return ensureVersionedRecord(APPROVER_GROUPS, caller, name, body, now);
 }

@@ -121,28 +121,33 @@ export interface ChainFacts {
   vendor?: { riskTier: string; status: string } | undefined;
 }
 
-/** One step of a resolved chain, as stored on the request when it enters approval. */
-export interface ResolvedStep {
-  /** 1-based, in the order decided. */
-  step: number;
-  name: string;
-  /** Who may decide it: one person, or the members of a group (any one of them). */
-  approvers: Contact[];
-  group?: string;
-  /** Segregation of duties moved the step: whom it would have gone to. */
-  reassignedFrom?: Contact;
-  reassignedReason?: string;
-  /** Skip-repeat: its only approver approves an earlier step of the same chain. */
-  skippedReason?: string;
-}
+const ResolvedContact = z.object({ name: z.string().min(1), email: z.email() });
 
-export interface ResolvedChain {
-  policyVersion: number;
-  rule: { index: number; name: string };
+/** One step of a resolved chain, as stored on the request when it enters approval. */
+export const ResolvedStepSchema = z.object({
+  /** 1-based, in the order decided. */
+  step: z.number().int().min(1),
+  name: z.string(),
+  /** Who may decide it: one person, or the members of a group (any one of them). */
+  approvers: z.array(ResolvedContact).min(1),
+  group: z.string().optional(),
+  /** Segregation of duties moved the step: whom it would have gone to. */
+  reassignedFrom: ResolvedContact.optional(),
+  reassignedReason: z.string().optional(),
+  /** Skip-repeat: its only approver approves an earlier step of the same chain. */
+  skippedReason: z.string().optional(),
+});
+export type ResolvedStep = z.infer<typeof ResolvedStepSchema>;
+
+/** A request's chain as the policy resolved it; the workflow hands it to the first step (validated there). */
+export const ResolvedChainSchema = z.object({
+  policyVersion: z.number().int().min(0),
+  rule: z.object({ index: z.number().int().min(0), name: z.string() }),
   /** Why the rule matched, one phrase per condition (the default rule: "no earlier rule matched"). */
-  why: string[];
-  steps: ResolvedStep[];
-}
+  why: z.array(z.string()),
+  steps: z.array(ResolvedStepSchema).min(1),
+});
+export type ResolvedChain = z.infer<typeof ResolvedChainSchema>;
 
 /** Reference data a resolution looks up: business function heads and group members. */
 export interface ApproverDirectory {

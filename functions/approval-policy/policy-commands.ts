@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { PutOutcome } from '../reference-data/business-function-commands.js';
+import type { PutOutcome } from '../reference-data/versioned-records.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, personOf, requireRole } from '../shared/auth.js';

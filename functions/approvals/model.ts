@@ -5,7 +5,7 @@ import type { Contact } from '../shared/contacts.js';
 import { idPattern } from '../shared/ids.js';
 import { formatMoney, type Money } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
-import { MultiLineText } from '../shared/schemas.js';
+import { ContactResource, MultiLineText } from '../shared/schemas.js';
 import type { TriageAssessmentType } from '../shared/triage-assessment.js';
 
 /** The sparse index of pending approvals by approver's email (`pendingFor`), newest first. */
@@ -123,8 +123,6 @@ export const ListApprovalsQuery = z.strictObject({
   status: z.literal('PENDING', 'Only PENDING approvals are listed.').default('PENDING'),
   ...PaginationQuery,
 });
-
-const ContactResource = z.object({ name: z.string(), email: z.string() });
 
 export const ApprovalResource = z
   .object({

@@ -1,6 +1,6 @@
-import type * as z from 'zod';
-import { ResolveApprovalChainTask, type ResolvedChain } from '../../workflows/approval-contracts.js';
+import { ResolveApprovalChainTask } from '../../workflows/approval-contracts.js';
 import { loadApproverDirectory } from '../approval-policy/approver-directory.js';
+import type { ResolvedChain } from '../approval-policy/model.js';
 import { currentApprovalPolicy } from '../approval-policy/policy-store.js';
 import { resolveApprovalChain } from '../approval-policy/resolve-chain.js';
 import { getRequestById } from '../requests/request-queries.js';
@@ -14,7 +14,7 @@ import { getVendor } from '../vendors/vendor-queries.js';
  * step, which stores it on the request: from then on a new policy never changes this chain.
  * A chain nobody may decide (NoEligibleApproverError) is a data problem, never retried.
  */
-export async function resolveRequestChain(requestId: string): Promise<z.infer<typeof ResolvedChain>> {
+export async function resolveRequestChain(requestId: string): Promise<ResolvedChain> {
   const request = await getRequestById(requestId);
   if (!request) throw new TaskInputError(`No request ${requestId}.`);
   const policy = await currentApprovalPolicy();

@@ -9,6 +9,7 @@ import {
   replaceBusinessFunction,
 } from './business-functions.js';
 import type { BusinessFunction } from './schemas.js';
+import type { PutOutcome } from './versioned-records.js';
 
 /**
  * Adds a business function to the reference data, with its audit event in the same
@@ -30,9 +31,6 @@ export async function addBusinessFunction(
   // Only this module loads the audit trail: the readers of business functions need no audit table.
   return insertBusinessFunction(businessFunction, appendAuditEvent(event));
 }
-
-/** What putting reference data did: only `created` and `changed` wrote (with an audit event). */
-export type PutOutcome = 'created' | 'changed' | 'unchanged';
 
 /**
  * Makes a business function exactly as given: added when new, replaced when its name or head

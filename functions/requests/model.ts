@@ -5,6 +5,7 @@ import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
 import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
 import {
+  ContactResource,
   IsoDate as isoDate,
   MultiLineText,
   PersonResource as Person,
@@ -102,7 +103,7 @@ export const RequestResource = z
     ),
     approvalChain: RequestApprovalChain.optional(),
     waitingOn: z
-      .array(z.object({ name: z.string(), email: z.string() }))
+      .array(ContactResource)
       .optional()
       .describe('Who the request waits on now: the approvers of its pending step (any one of them decides).'),
     failure: z

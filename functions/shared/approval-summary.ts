@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ContactResource } from './schemas.js';
 
 /**
  * What a request shows of its approval chain. Approvals write it and requests carry it, so it
@@ -13,15 +14,15 @@ export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 export const CHAIN_STEP_STATUSES = ['WAITING', ...APPROVAL_STATUSES, 'SKIPPED'] as const;
 export type ChainStepStatus = (typeof CHAIN_STEP_STATUSES)[number];
 
-const Contact = z.object({ name: z.string(), email: z.string() });
-
 export const ApprovalChainStep = z.object({
   step: z.number().int().describe('1-based, in the order decided.'),
   name: z.string(),
   status: z.enum(CHAIN_STEP_STATUSES),
-  approvers: z.array(Contact).describe('Who may decide the step: one person, or any one member of a group.'),
+  approvers: z
+    .array(ContactResource)
+    .describe('Who may decide the step: one person, or any one member of a group.'),
   group: z.string().optional(),
-  reassignedFrom: Contact.optional().describe(
+  reassignedFrom: ContactResource.optional().describe(
     'Whom the step would have gone to, when that is the requester (segregation of duties).',
   ),
   reassignedReason: z.string().optional(),
@@ -32,7 +33,7 @@ export const ApprovalChainStep = z.object({
     .describe("The step's approvals (one per approver), once asked."),
   requestedAt: z.string().optional(),
   decidedAt: z.string().optional(),
-  decidedBy: Contact.optional(),
+  decidedBy: ContactResource.optional(),
   comment: z.string().optional(),
 });
 export type ApprovalChainStepType = z.infer<typeof ApprovalChainStep>;

@@ -51,6 +51,9 @@ export const IsoDate = z.iso
 /** A person in a resource: who requested, decided, reviewed. */
 export const PersonResource = z.object({ sub: z.string(), name: z.string(), email: z.string() });
 
+/** A person to reach, without an identity: an approver, an owner, a head. */
+export const ContactResource = z.object({ name: z.string(), email: z.string() });
+
 export const RequestId = z.string().regex(idPattern('request'), 'Must be a request id such as "req_01j...".');
 
 export const VendorId = z.string().regex(idPattern('vendor'), 'Must be a vendor id such as "ven_01j...".');

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { REQUEST_CATEGORIES } from '../reference-data/schemas.js';
+import { ContactResource } from './schemas.js';
 
 /**
  * The triage assessment a request carries: what the system worked out at submission for the
@@ -46,7 +47,6 @@ export const ASSESSMENT_SOURCES = ['BUDGET', 'REQUESTS', 'VENDOR', 'INTERNAL_CAP
 export type AssessmentSource = (typeof ASSESSMENT_SOURCES)[number];
 
 const Amount = z.object({ amount: z.string(), currency: z.string() });
-const Contact = z.object({ name: z.string(), email: z.string() });
 
 export const AssessmentFlagResource = z.object({
   code: z.enum(ASSESSMENT_FLAGS),
@@ -102,7 +102,7 @@ export const VendorFit = z
 export const SuggestedInternalCapability = z.object({
   id: z.string(),
   name: z.string(),
-  owner: Contact,
+  owner: ContactResource,
   categories: z.array(z.enum(REQUEST_CATEGORIES)),
   note: z.string().optional(),
 });

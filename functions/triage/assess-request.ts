@@ -19,7 +19,7 @@ async function factOf<T>(source: string, read: Promise<T>): Promise<Fact<T>> {
 /**
  * Works out a request's triage assessment. Reads what it needs one round trip per data source,
  * all sources at once: the budget line (one GetItem), the business function's undecided
- * requests (one Query per undecided status, in parallel), the preferred vendor with its
+ * requests (one Query of the sparse index that holds only those), the preferred vendor with its
  * contracts and rate card (three reads of its partition, in parallel) and the internal
  * capabilities (one Query). A source that fails is reported in the assessment as incomplete
  * rather than failing the submission.

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { REQUEST_CATEGORIES } from '../reference-data/schemas.js';
 import { PaginationQuery } from '../shared/pagination.js';
-import { MultiLineText, PersonResource, SingleLineText } from '../shared/schemas.js';
+import { ContactResource, MultiLineText, PersonResource, SingleLineText } from '../shared/schemas.js';
 
 /**
  * Internal capabilities: in-house teams that can do some categories of work themselves. Triage
@@ -41,7 +41,7 @@ export const InternalCapabilityResource = z
   .object({
     id: z.string(),
     name: z.string(),
-    owner: z.object({ name: z.string(), email: z.string() }),
+    owner: ContactResource,
     categories: z.array(z.enum(REQUEST_CATEGORIES)),
     note: z.string().optional(),
     version: z.number().int().min(1),

@@ -5,6 +5,7 @@ import { type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
 import { problemWith } from '../shared/problem.js';
 import {
+  ContactResource,
   IsoDate as isoDate,
   MultiLineText,
   PersonResource as Person,
@@ -273,7 +274,7 @@ export const VendorResource = z
     website: z.string().optional(),
     headquartersCountry: z.string(),
     capabilities: z.array(z.enum(VENDOR_CAPABILITIES)),
-    relationshipOwner: z.object({ name: z.string(), email: z.string() }),
+    relationshipOwner: ContactResource,
     contacts: z.array(
       z.object({ name: z.string(), role: z.string(), email: z.string(), phone: z.string().optional() }),
     ),
@@ -301,7 +302,7 @@ export const VendorSummaryResource = z
     capabilities: z.array(z.enum(VENDOR_CAPABILITIES)),
     riskTier: z.enum(RISK_TIERS),
     headquartersCountry: z.string(),
-    relationshipOwner: z.object({ name: z.string(), email: z.string() }),
+    relationshipOwner: ContactResource,
   })
   .meta({ id: 'VendorSummary' });
 export type VendorSummary = z.infer<typeof VendorSummaryResource>;

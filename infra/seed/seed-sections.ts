@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { ApprovalPolicyDocument, ApproverGroupName } from '../../functions/approval-policy/model.js';
 import { ApproverGroupBody } from '../../functions/approval-policy/policy-checks.js';
-import type { PutOutcome } from '../../functions/reference-data/business-function-commands.js';
 import { BusinessFunctionResource } from '../../functions/reference-data/schemas.js';
+import type { PutOutcome } from '../../functions/reference-data/versioned-records.js';
 import type { Caller } from '../../functions/shared/auth.js';
 import { InternalCapabilityBody, InternalCapabilityId } from '../../functions/triage/model.js';
 

@@ -92,7 +92,7 @@ async function decide(person: Person, requestId: string, decision: 'APPROVED' | 
   expect(response.status, response.text).toBe(200);
 }
 
-async function committedOnMsat(): Promise<string> {
+async function committedOnTheLine(): Promise<string> {
   const admin = await tokenFor({ groups: ['admin'] });
   const view = await call('GET', `/budgets/${FISCAL_YEAR}`, { token: admin });
   return view.body.lines.find((line: { businessFunction: string }) => line.businessFunction === 'MFG')
@@ -118,7 +118,7 @@ describe('an approval chain resolved from the policy', () => {
       title: 'Tech transfer support',
       estimatedCost: { amount: '120000.00', currency: 'USD' },
     });
-    const committedBefore = await committedOnMsat();
+    const committedBefore = await committedOnTheLine();
 
     expect(request.approvalChain.why).toEqual(['amount 120000.00 is from 50000.00 to below 250000.00']);
     expect(request.approvalChain.steps.map((step) => [step.approvers, step.status])).toEqual([
@@ -137,7 +137,7 @@ describe('an approval chain resolved from the policy', () => {
     );
     expect(secondEmail.text).toContain('This is step 2 of 2 (Head of STRATEGY).');
     expect(secondEmail.text).toContain(`Step 1 (Head of MFG): approved by ${MFG_HEAD.name}`);
-    expect(await committedOnMsat()).toBe(committedBefore);
+    expect(await committedOnTheLine()).toBe(committedBefore);
     await decide(STRATEGY_HEAD, request.id, 'APPROVED', mfgRequester);
     const approved = await requestInStatus(mfgRequester, request.id, 'APPROVED');
     expect(approved.body.approvalChain.steps.map((step: { status: string }) => step.status)).toEqual([
@@ -145,7 +145,7 @@ describe('an approval chain resolved from the policy', () => {
       'APPROVED',
     ]);
     expect(approved.body.waitingOn).toBeUndefined();
-    expect(Number(await committedOnMsat()) - Number(committedBefore)).toBe(120000);
+    expect(Number(await committedOnTheLine()) - Number(committedBefore)).toBe(120000);
     const history = await call('GET', `/requests/${request.id}/history`, { token: mfgRequester });
     const signatures = history.body.items
       .filter((event: { action: string }) => event.action === 'APPROVAL_DECIDED')
@@ -240,7 +240,7 @@ describe('an approval chain resolved from the policy', () => {
     const request = await submitted(mfgRequester, {
       estimatedCost: { amount: '150000.00', currency: 'USD' },
     });
-    const committedBefore = await committedOnMsat();
+    const committedBefore = await committedOnTheLine();
 
     await decide(MFG_HEAD, request.id, 'APPROVED', mfgRequester);
     await decide(STRATEGY_HEAD, request.id, 'REJECTED', mfgRequester);
@@ -250,7 +250,7 @@ describe('an approval chain resolved from the policy', () => {
       'APPROVED',
       'REJECTED',
     ]);
-    expect(await committedOnMsat()).toBe(committedBefore);
+    expect(await committedOnTheLine()).toBe(committedBefore);
   });
 });
 

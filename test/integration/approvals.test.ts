@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   apiFetch,
   approvalEmailOf,
-  approveEveryStep,
+  approveSteps,
   call,
   currentStepOf,
   eventually,
@@ -490,7 +490,7 @@ describe('approval consumes budget', () => {
   /** Every step of the demo policy's chain approved by API (a large amount has several). */
   async function approvedByApi(id: string) {
     await approvalEmailOf(id);
-    await approveEveryStep(requester, id);
+    await approveSteps(requester, id);
   }
 
   it("commits the approved amount on the business function's line, once", async () => {

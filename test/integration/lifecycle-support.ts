@@ -5,12 +5,12 @@ import { expect, inject } from 'vitest';
 import {
   type ApiResponse,
   approvalEmailOf,
+  approveSteps,
   call,
   createVendor,
   currentStepOf,
   eventually,
   fundBudget,
-  pendingApprovalOf,
   postForm,
   requestInStatus,
   tokenFor,
@@ -72,7 +72,8 @@ export async function pendingRequest(on: Stage, amount = '1000.00'): Promise<Req
   });
   if (submitted.status !== 201) throw new Error(`Submit: ${submitted.status} ${submitted.text}`);
   const id: string = submitted.body.id;
-  const waiting = await lastStepOf(id, requester);
+  // The earlier steps (from the demo policy: from 50,000.00 the head of STRATEGY too) approved.
+  const waiting = await approveSteps(requester, id, { exceptTheLast: true });
   // The last step's (first) approver: a group step has one approval per member.
   const last = currentStepOf(waiting);
   const approvalId = last.approvalIds?.[0];
@@ -87,33 +88,6 @@ export async function pendingRequest(on: Stage, amount = '1000.00'): Promise<Req
     approver: await tokenFor({ ...approver, groups: ['approver'] }),
     link,
   };
-}
-
-/**
- * The request once its chain waits at its last step: the earlier steps (from the demo policy:
- * from 50,000.00 the head of STRATEGY too) approved through the API by their approvers.
- */
-async function lastStepOf(id: string, requester: string): Promise<Record<string, unknown>> {
-  for (;;) {
-    const waiting = (await requestInStatus(requester, id, 'IN_APPROVAL')).body;
-    const chain = waiting.approvalChain as { currentStep: number; steps: { status: string }[] };
-    const later = chain.steps.slice(chain.currentStep).some((step) => step.status === 'WAITING');
-    if (!later) return waiting;
-    const { id: approvalId, approver } = pendingApprovalOf(waiting);
-    const decided = await call('POST', `/approvals/${approvalId}/decision`, {
-      token: await tokenFor({ ...approver, groups: ['approver'] }),
-      body: { decision: 'APPROVED' },
-    });
-    if (decided.status !== 200)
-      throw new Error(`Step ${chain.currentStep}: ${decided.status} ${decided.text}`);
-    await eventually(async () => {
-      const moved = await call('GET', `/requests/${id}`, { token: requester });
-      const step = currentStepOf(moved.body);
-      return moved.body.approvalChain.currentStep > chain.currentStep && step.status === 'PENDING'
-        ? true
-        : undefined;
-    }, `${id} to ask its next step`);
-  }
 }
 
 /** A request taken through the workflow to APPROVED (its amount committed). */
