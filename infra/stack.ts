@@ -5,12 +5,13 @@ import type { AppConfig } from './config.js';
 import { ApprovalPolicyApi } from './constructs/approval-policy-api.js';
 import { ApprovalsApi } from './constructs/approvals-api.js';
 import { BudgetsApi } from './constructs/budgets-api.js';
+import { CapabilityStack } from './constructs/capability-stack.js';
 import { ConsultancyHttpApi } from './constructs/consultancy-http-api.js';
 import { ContractDigestJob } from './constructs/contract-digest-job.js';
 import { DataTables } from './constructs/data-tables.js';
 import { DeploymentPolicy } from './constructs/deployment-policy.js';
 import { EmailSender } from './constructs/email-sender.js';
-import { ExportsApi } from './constructs/exports-api.js';
+import { ExportsApi, ExportsStorage } from './constructs/exports-api.js';
 import { OperationsAlarms } from './constructs/operations-alarms.js';
 import { PlatformApi } from './constructs/platform-api.js';
 import { ReferenceDataApi } from './constructs/reference-data-api.js';
@@ -21,7 +22,12 @@ import { STACK_OUTPUTS, type StackOutputs } from './stack-outputs.js';
 
 export const STACK_NAME = 'TechOpsConsultancy';
 
-/** The whole backend: stateful tables apart, then one construct per capability. */
+/**
+ * The whole backend: the stateful resources (tables, the exports bucket, the key) and what
+ * every capability shares (the HTTP API, the email sender, the ops topic and dashboard) in this
+ * stack; each capability's construct in a nested stack of its own (CapabilityStack), built under
+ * the id it would have here, so no template nears CloudFormation's 500 resources.
+ */
 export class TechOpsConsultancyStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & { config: AppConfig }) {
     super(scope, id, props);
@@ -31,17 +37,31 @@ export class TechOpsConsultancyStack extends Stack {
     const data = new DataTables(this, 'Data');
     const api = new ConsultancyHttpApi(this, 'Api', props.config);
     const email = new EmailSender(this, 'Email', props.config.emailSender);
-    new PlatformApi(this, 'Platform', { api });
-    new ReferenceDataApi(this, 'ReferenceData', { api, data });
-    new ApprovalPolicyApi(this, 'ApprovalPolicy', { api, data });
-    new TriageApi(this, 'Triage', { api, data });
-    const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
-    new RequestsApi(this, 'Requests', { api, data, config: props.config, workflow });
-    new ApprovalsApi(this, 'Approvals', { api, data, workflow, config: props.config });
-    new BudgetsApi(this, 'Budgets', { api, data });
-    const exports = new ExportsApi(this, 'Exports', { api, data, config: props.config });
-    new VendorsApi(this, 'Vendors', { api, data });
-    new ContractDigestJob(this, 'ContractDigest', { data, email, config: props.config });
+    const exportsStorage = new ExportsStorage(this, 'Exports');
+    // A capability's nested stack, named after it.
+    const nested = (capability: string) => new CapabilityStack(this, `${capability}Stack`);
+    new PlatformApi(nested('Platform'), 'Platform', { api });
+    new ReferenceDataApi(nested('ReferenceData'), 'ReferenceData', { api, data });
+    new ApprovalPolicyApi(nested('ApprovalPolicy'), 'ApprovalPolicy', { api, data });
+    new TriageApi(nested('Triage'), 'Triage', { api, data });
+    const workflow = new ApprovalWorkflow(nested('ApprovalWorkflow'), 'ApprovalWorkflow', {
+      data,
+      email,
+      config: props.config,
+    });
+    new RequestsApi(nested('Requests'), 'Requests', { api, data, config: props.config, workflow });
+    new ApprovalsApi(nested('Approvals'), 'Approvals', { api, data, workflow, config: props.config });
+    new BudgetsApi(nested('Budgets'), 'Budgets', { api, data });
+    new ExportsApi(nested('Exports'), 'Exports', {
+      api,
+      data,
+      storage: exportsStorage,
+      config: props.config,
+    });
+    // The contract digest is the vendors capability's daily job: one nested stack for both.
+    const vendors = nested('Vendors');
+    new VendorsApi(vendors, 'Vendors', { api, data });
+    new ContractDigestJob(vendors, 'ContractDigest', { data, email, config: props.config });
 
     ops.watchHttpApi(api);
     ops.watchEmailReputation();
@@ -56,9 +76,9 @@ export class TechOpsConsultancyStack extends Stack {
       vendorsTable: data.vendors.tableName,
       referenceDataTable: data.referenceData.tableName,
       auditTable: data.audit.tableName,
-      exportsTable: exports.jobs.table.tableName,
+      exportsTable: exportsStorage.jobsTable.tableName,
       approvalWorkflowArn: workflow.stateMachine.stateMachineArn,
-      exportsBucket: exports.bucket.bucketName,
+      exportsBucket: exportsStorage.bucket.bucketName,
       opsTopicArn: ops.topic.topicArn,
       dashboardName: ops.dashboard.dashboardName,
     };

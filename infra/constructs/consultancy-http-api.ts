@@ -3,6 +3,8 @@ import {
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -65,7 +67,11 @@ export class ConsultancyHttpApi extends Construct {
     });
   }
 
-  /** Makes a route's Lambda (its own role) and wires it to the API; returns it for grants. */
+  /**
+   * Makes a route's Lambda (its own role) and wires it to the API; returns it for grants. The
+   * route, its integration and its invoke permission are made in `scope` (the capability's
+   * nested stack), not under the API: only the API, its stage and its authorizer are the parent's.
+   */
   addRoute(scope: Construct, route: RouteDefinition): HandlerFunction {
     const handler = new HandlerFunction(scope, route.operationId, {
       entry: route.entry,
@@ -77,13 +83,14 @@ export class ConsultancyHttpApi extends Construct {
         AUTH_EMAIL_CLAIM: this.config.claims.email,
       },
     });
-    const [httpRoute] = this.api.addRoutes({
-      path: route.path,
-      methods: [HttpMethod[route.method]],
+    // Without an authorizer of its own a route takes the API's default, the JWT authorizer.
+    const httpRoute = new HttpRoute(scope, `${route.operationId}Route`, {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
       integration: new HttpLambdaIntegration(`${route.operationId}Integration`, handler),
       ...(route.public ? { authorizer: new HttpNoneAuthorizer() } : {}),
     });
-    if (route.public && httpRoute) {
+    if (route.public) {
       NagSuppressions.addResourceSuppressions(httpRoute, [
         {
           id: 'AwsSolutions-APIG4',

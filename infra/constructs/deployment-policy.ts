@@ -1,9 +1,10 @@
-import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEV_ENVIRONMENT } from '../config.js';
+import { rootStackOf } from './capability-stack.js';
 
 const ID = 'DeploymentPolicy';
 
@@ -19,7 +20,7 @@ export interface DeploymentPolicyProps {
  * What follows from the environment, in one place: whether data survives the stack (every
  * environment but dev retains it), how long logs are kept, and the optional customer-managed
  * KMS key that tables, log groups, the exports bucket and the ops topic are encrypted with.
- * Constructs find the stack's one with `DeploymentPolicy.of(this)`.
+ * Constructs find the stack's one with `DeploymentPolicy.of(this)`, from nested stacks too.
  */
 export class DeploymentPolicy extends Construct {
   readonly environment: string;
@@ -28,9 +29,12 @@ export class DeploymentPolicy extends Construct {
   readonly removalPolicy: RemovalPolicy;
   readonly key?: Key;
 
-  /** The stack's policy; a stack without one (a test's bare stack) retains everything, unencrypted by a CMK. */
+  /**
+   * The deployed stack's policy (a nested stack's parent's); a stack without one (a test's bare
+   * stack) retains everything, unencrypted by a CMK.
+   */
   static of(scope: Construct): DeploymentPolicy {
-    const stack = Stack.of(scope);
+    const stack = rootStackOf(scope);
     return (
       (stack.node.tryFindChild(ID) as DeploymentPolicy | undefined) ??
       new DeploymentPolicy(stack, { environment: 'unnamed', customerManagedKey: false })

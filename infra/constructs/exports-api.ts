@@ -1,11 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { EXPORTS_TTL_ATTRIBUTE } from '../../functions/exports/export-keys.js';
 import { exportRoutes } from '../../functions/exports/routes.js';
 import type { AppConfig } from '../config.js';
 import type { ConsultancyHttpApi } from './consultancy-http-api.js';
-import type { DataTables } from './data-tables.js';
+import { type DataTables, stateTable } from './data-tables.js';
 import { DeploymentPolicy } from './deployment-policy.js';
 import { ExportsJobs } from './exports-job.js';
 import type { HandlerFunction } from './handler-function.js';
@@ -17,19 +19,17 @@ const EXPORT_RETENTION_DAYS = 7;
 const ACCESS_LOG_RETENTION_DAYS = 365;
 
 /**
- * Finance's downloads: the export Lambdas stream files into a private bucket and hand out
- * presigned links. Objects expire; nothing is public; only TLS; every access is logged. Export
- * jobs (POST /exports, the daily export) are in exports-job.ts.
+ * What exports keep, in the parent stack with the other stateful resources: the private bucket
+ * export files go to (objects expire; nothing is public; only TLS; every access is logged) and
+ * the Exports table of export jobs. Made as `Exports` in the parent, with the paths these had
+ * in ExportsApi, so their logical ids (and the data) stay.
  */
-export class ExportsApi extends Construct {
+export class ExportsStorage extends Construct {
   readonly bucket: Bucket;
-  readonly jobs: ExportsJobs;
+  /** Export jobs, the daily export's pointers, POST /exports' idempotency records. */
+  readonly jobsTable: Table;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: { api: ConsultancyHttpApi; data: DataTables; config: AppConfig },
-  ) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
     const policy = DeploymentPolicy.of(this);
     // Server access logs: who read or wrote which export. S3 delivers them only to an
@@ -67,10 +67,34 @@ export class ExportsApi extends Construct {
       ],
       removalPolicy: policy.removalPolicy,
     });
+    // `Jobs/Table`: the path it had under ExportsJobs.
+    this.jobsTable = stateTable(new Construct(this, 'Jobs'), 'Table', EXPORTS_TTL_ATTRIBUTE);
+    this.jobsTable.node.addMetadata(
+      'description',
+      'Export jobs, the daily export pointers, idempotency records',
+    );
+  }
+}
 
+/**
+ * Finance's downloads: the export Lambdas stream files into the exports bucket and hand out
+ * presigned links. Export jobs (POST /exports, the daily export) are in exports-job.ts.
+ */
+export class ExportsApi extends Construct {
+  readonly bucket: Bucket;
+  readonly jobs: ExportsJobs;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { api: ConsultancyHttpApi; data: DataTables; storage: ExportsStorage; config: AppConfig },
+  ) {
+    super(scope, id);
+    this.bucket = props.storage.bucket;
     this.jobs = new ExportsJobs(this, 'Jobs', {
       data: props.data,
       bucket: this.bucket,
+      table: props.storage.jobsTable,
       config: props.config,
     });
     const grant = (handler: HandlerFunction, level: 'write' | 'start' | 'read') => {

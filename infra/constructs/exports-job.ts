@@ -6,10 +6,9 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { EXPORTS_TTL_ATTRIBUTE } from '../../functions/exports/export-keys.js';
 import type { AppConfig } from '../config.js';
 import { dailySchedule } from './daily-schedule.js';
-import { type DataTables, stateTable } from './data-tables.js';
+import type { DataTables } from './data-tables.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { DeploymentPolicy } from './deployment-policy.js';
 import { HandlerFunction } from './handler-function.js';
@@ -33,8 +32,8 @@ const TABLE_READ = ['dynamodb:GetItem'];
 const TABLE_WRITE = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 /**
- * Export jobs: the Exports table (jobs, the daily export's pointers, POST /exports'
- * idempotency records), the job Lambda that POST /exports invokes asynchronously, and the
+ * Export jobs: on the Exports table (jobs, the daily export's pointers, POST /exports'
+ * idempotency records; ExportsStorage keeps it), the job Lambda that POST /exports invokes asynchronously, and the
  * daily spend export (EventBridge Scheduler at 05:00 UTC) with retries, dead-letter queues
  * (alarmed like every DeadLetterQueue) and an ops alarm when it fails twice in a day.
  */
@@ -47,10 +46,13 @@ export class ExportsJobs extends Construct {
   readonly dailyFailures: DeadLetterQueue;
   readonly dailyFailedAlarm: Alarm;
 
-  constructor(scope: Construct, id: string, props: { data: DataTables; bucket: Bucket; config: AppConfig }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { data: DataTables; bucket: Bucket; table: Table; config: AppConfig },
+  ) {
     super(scope, id);
-    this.table = stateTable(this, 'Table', EXPORTS_TTL_ATTRIBUTE);
-    this.table.node.addMetadata('description', 'Export jobs, the daily export pointers, idempotency records');
+    this.table = props.table;
 
     this.jobHandler = new HandlerFunction(this, 'JobHandler', {
       entry: EXPORT_JOB_ENTRY,

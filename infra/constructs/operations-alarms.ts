@@ -19,6 +19,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
+import { rootStackOf } from './capability-stack.js';
 import type { ConsultancyHttpApi } from './consultancy-http-api.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { DeploymentPolicy } from './deployment-policy.js';
@@ -26,12 +27,14 @@ import { HandlerFunction } from './handler-function.js';
 
 const ID = 'Operations';
 
-/** A construct's path within its stack as an id: `Requests/submitRequest` -> `RequestssubmitRequest`. */
-const idOf = (construct: IConstruct) =>
-  construct.node.scopes
-    .slice(2) // the app and the stack
+/** A construct's path within its (nested) stack as an id: `Requests/submitRequest` -> `RequestssubmitRequest`. */
+const idOf = (construct: IConstruct) => {
+  const { scopes } = construct.node;
+  return scopes
+    .slice(scopes.indexOf(Stack.of(construct)) + 1)
     .map((scope) => scope.node.id.replace(/[^A-Za-z0-9]/g, ''))
     .join('');
+};
 const FIVE_MINUTES = Duration.minutes(5);
 
 /**
@@ -83,23 +86,40 @@ export interface AlarmOptions {
  * The ops topic, the alarms on it and the dashboard showing the same. Any construct can add an
  * alarm: `OperationsAlarms.of(this).alarm(id, { metric, threshold, description })`. Lambdas
  * (HandlerFunction), dead-letter queues (DeadLetterQueue) and state machines need nothing:
- * `watchStack()`, last in the stack, alarms on every one of them.
+ * `watchStack()`, last in the stack, alarms on every one of them, nested stacks' included.
+ * The topic and the dashboard are the parent stack's; an alarm is made in the stack of the
+ * construct that asked for it (a nested stack's `Operations`), beside what it watches, and
+ * the topic's ARN reaches it as a parameter of that nested stack.
  */
 export class OperationsAlarms extends Construct {
   readonly topic: Topic;
   readonly dashboard: Dashboard;
-  private readonly alarms: Alarm[] = [];
-  private readonly watched = new Set<IConstruct>();
+  /** Shared by the parent's OperationsAlarms and its nested stacks': one list, one summary. */
+  private readonly alarms: Alarm[];
+  private readonly watched: Set<IConstruct>;
 
-  /** The stack's ops alarms (TechOpsConsultancyStack makes them first). */
+  /** The ops alarms of the construct's stack (TechOpsConsultancyStack makes the parent's first). */
   static of(scope: Construct): OperationsAlarms {
-    const found = Stack.of(scope).node.tryFindChild(ID);
-    if (!(found instanceof OperationsAlarms)) throw new Error('The stack has no OperationsAlarms');
-    return found;
+    const root = rootStackOf(scope).node.tryFindChild(ID);
+    if (!(root instanceof OperationsAlarms)) throw new Error('The stack has no OperationsAlarms');
+    const stack = Stack.of(scope);
+    if (stack === Stack.of(root)) return root;
+    const found = stack.node.tryFindChild(ID);
+    return found instanceof OperationsAlarms ? found : new OperationsAlarms(stack, { of: root });
   }
 
-  constructor(stack: Stack, props: { opsEmail?: string | undefined }) {
+  /** The parent stack's, with the topic (and its subscription), or a nested stack's, sharing the parent's. */
+  constructor(stack: Stack, props: { opsEmail?: string | undefined } | { of: OperationsAlarms }) {
     super(stack, ID);
+    if ('of' in props) {
+      this.topic = props.of.topic;
+      this.dashboard = props.of.dashboard;
+      this.alarms = props.of.alarms;
+      this.watched = props.of.watched;
+      return;
+    }
+    this.alarms = [];
+    this.watched = new Set();
     const { key } = DeploymentPolicy.of(this);
     this.topic = new Topic(this, 'Topic', {
       displayName: 'TechOps consultancy operations',
@@ -228,24 +248,24 @@ export class OperationsAlarms extends Construct {
   }
 
   /**
-   * Every Lambda, dead-letter queue and state machine of the stack not watched yet; Lambda
-   * throttles for the account; then the dashboard's summary. Call once, after every other
-   * construct of the stack.
+   * Every Lambda, dead-letter queue and state machine of the stack and its nested stacks not
+   * watched yet; Lambda throttles for the account; then the dashboard's summary. Call once, on
+   * the parent stack's, after every other construct of the stack.
    */
   watchStack(): void {
     const stack = Stack.of(this);
     const all = stack.node.findAll().filter((construct) => !this.watched.has(construct));
     for (const deadLetters of all.filter((c): c is DeadLetterQueue => c instanceof DeadLetterQueue)) {
-      this.watchDeadLetterQueue(deadLetters);
+      OperationsAlarms.of(deadLetters).watchDeadLetterQueue(deadLetters);
     }
     for (const stateMachine of all.filter((c): c is StateMachine => c instanceof StateMachine)) {
-      this.watchStateMachine(stateMachine);
+      OperationsAlarms.of(stateMachine).watchStateMachine(stateMachine);
     }
     // One alarm per Lambda: an error is a fault of that handler, and the alarm names it.
     const functions = all.filter((c): c is HandlerFunction => c instanceof HandlerFunction);
     for (const fn of functions) {
       this.watched.add(fn);
-      this.alarm(`${idOf(fn)}Errors`, {
+      OperationsAlarms.of(fn).alarm(`${idOf(fn)}Errors`, {
         description: `Lambda ${fn.node.path} failed with an unhandled error (or timed out).`,
         metric: fn.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
         threshold: ALARM_THRESHOLDS.lambdaErrors,
