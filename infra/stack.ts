@@ -23,10 +23,11 @@ import { STACK_OUTPUTS, type StackOutputs } from './stack-outputs.js';
 export const STACK_NAME = 'TechOpsConsultancy';
 
 /**
- * The whole backend: the stateful resources (tables, the exports bucket, the key) and what
- * every capability shares (the HTTP API, the email sender, the ops topic and dashboard) in this
- * stack; each capability's construct in a nested stack of its own (CapabilityStack), built under
- * the id it would have here, so no template nears CloudFormation's 500 resources.
+ * The whole backend: the stateful resources (tables, the exports bucket, the key, the approval
+ * workflow and its running executions) and what every capability shares (the HTTP API, the
+ * email sender, the ops topic and dashboard) in this stack; each capability's API in a nested
+ * stack of its own (CapabilityStack), built under the id it would have here, so no template
+ * nears CloudFormation's 500 resources.
  */
 export class TechOpsConsultancyStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & { config: AppConfig }) {
@@ -44,11 +45,9 @@ export class TechOpsConsultancyStack extends Stack {
     new ReferenceDataApi(nested('ReferenceData'), 'ReferenceData', { api, data });
     new ApprovalPolicyApi(nested('ApprovalPolicy'), 'ApprovalPolicy', { api, data });
     new TriageApi(nested('Triage'), 'Triage', { api, data });
-    const workflow = new ApprovalWorkflow(nested('ApprovalWorkflow'), 'ApprovalWorkflow', {
-      data,
-      email,
-      config: props.config,
-    });
+    // In this stack: a Standard execution waits weeks for approvers, and a state machine (or a
+    // task Lambda) moved to another stack is replaced, ending the approvals in flight.
+    const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
     new RequestsApi(nested('Requests'), 'Requests', { api, data, config: props.config, workflow });
     new ApprovalsApi(nested('Approvals'), 'Approvals', { api, data, workflow, config: props.config });
     new BudgetsApi(nested('Budgets'), 'Budgets', { api, data });

@@ -11,6 +11,7 @@ import { buildApp } from '../../infra/build-app.js';
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { DAILY_EXPORT_ENTRY, EXPORT_JOB_ENTRY } from '../../infra/constructs/exports-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
+import { flattenedTemplateOf } from '../../infra/local/nested-stacks.js';
 import { APPROVAL_TASK_ENTRIES } from '../../workflows/approval-workflow.js';
 import { actionsOf, statementsIn } from './synthesized.js';
 
@@ -36,7 +37,10 @@ const WRITE_ACTIONS = [
 
 const outdirs: string[] = [];
 
-/** Synthesizes the app as `cdk synth` would, minus esbuild bundling (skipped for every stack). */
+/**
+ * Synthesizes the app as `cdk synth` would, minus esbuild bundling (skipped for every stack);
+ * the template is the flattened one (nested stacks merged in), as in ./synthesized.ts.
+ */
 function synthesize(overrides: Record<string, unknown> = {}) {
   const outdir = mkdtempSync(path.join(tmpdir(), 'techops-cdk-test-'));
   outdirs.push(outdir);
@@ -44,7 +48,7 @@ function synthesize(overrides: Record<string, unknown> = {}) {
     outdir,
     context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...overrides },
   });
-  const template = Template.fromStack(stack);
+  const template = Template.fromJSON(flattenedTemplateOf(app.synth(), stack.stackName));
   return { app, stack, template, outdir };
 }
 

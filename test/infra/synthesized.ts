@@ -5,6 +5,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { RouteDefinition } from '../../functions/platform/route.js';
 import { buildApp } from '../../infra/build-app.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
+import { flattenedTemplateOf } from '../../infra/local/nested-stacks.js';
 
 /** Synthesized CloudFormation is untyped JSON. */
 // biome-ignore lint/suspicious/noExplicitAny: the template's shape is what the tests assert.
@@ -13,18 +14,19 @@ export type Resource = Record<string, Json>;
 export type Statement = { Action: string | string[]; Resource: Json };
 
 /**
- * Synthesizes the app with cdk.json's context (and any overrides), minus esbuild bundling;
+ * Synthesizes the app with cdk.json's context (and any overrides), minus esbuild bundling, and
+ * asserts on its one flattened template (nested stacks merged in, as the local cloud runs it);
  * call `cleanup` after. Seconds alone, far longer on a loaded machine: call it in a hook or a
  * test (vitest.config.ts gives both time), never at a file's top level.
  */
 export function synthesizedTemplate(overrides: Record<string, unknown> = {}) {
   const context = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context;
   const outdir = mkdtempSync(path.join(tmpdir(), 'techops-cdk-test-'));
-  const { stack } = buildApp({
+  const { app, stack } = buildApp({
     outdir,
     context: { ...context, 'aws:cdk:bundling-stacks': [], ...overrides },
   });
-  const template = Template.fromStack(stack);
+  const template = Template.fromJSON(flattenedTemplateOf(app.synth(), stack.stackName));
   const resourcesOf = (type: string) => template.findResources(type) as Record<string, Resource>;
   return {
     stack,
