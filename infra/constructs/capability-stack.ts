@@ -25,3 +25,12 @@ export function rootStackOf(scope: Construct): Stack {
   while (stack.nestedStackParent) stack = stack.nestedStackParent;
   return stack;
 }
+
+/**
+ * A regex (for cdk-nag's `appliesTo`) of the ARN of a parent stack's resource whose logical id
+ * starts with `logicalIdPrefix`, in either form cdk-nag may see it: `<DataRequests1234.Arn>`, or
+ * from a nested stack the parameter that passes it, `<referencetoTechOpsConsultancyDataRequests1234Arn>`
+ * (what it sees when the app is synthesized again, as the tests' Annotations do).
+ */
+export const nagArnPattern = (logicalIdPrefix: string) =>
+  `<(${logicalIdPrefix}[A-Za-z0-9]+\\.Arn|referenceto[A-Za-z0-9]*${logicalIdPrefix}[A-Za-z0-9]+Arn)>`;

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { APPROVAL_PENDING_INDEX } from '../../functions/approvals/model.js';
 import { REQUEST_INDEXES } from '../../functions/requests/request-keys.js';
 import { VENDOR_INDEXES } from '../../functions/vendors/vendor-keys.js';
+import { nagArnPattern } from './capability-stack.js';
 import { DeploymentPolicy } from './deployment-policy.js';
 import type { HandlerFunction } from './handler-function.js';
 
@@ -198,7 +199,7 @@ function suppressIndexWildcard(grantee: IGrantable & Construct): void {
         id: 'AwsSolutions-IAM5',
         reason:
           'Reading a table includes Query on its indexes: the wildcard is <table>/index/*, one table only.',
-        appliesTo: [{ regex: '/^Resource::<Data.+\\.Arn>/index/\\*$/g' }],
+        appliesTo: [{ regex: `/^Resource::${nagArnPattern('Data')}/index/\\*$/g` }],
       },
     ],
     true,

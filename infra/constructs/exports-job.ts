@@ -7,6 +7,7 @@ import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { AppConfig } from '../config.js';
+import { nagArnPattern } from './capability-stack.js';
 import { dailySchedule } from './daily-schedule.js';
 import type { DataTables } from './data-tables.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
@@ -147,7 +148,9 @@ export class ExportsJobs extends Construct {
           id: 'AwsSolutions-IAM5',
           reason:
             'Each export is a new object under its prefix of the exports bucket; the wildcard is that prefix only.',
-          appliesTo: [{ regex: '/^Resource::<ExportsBucket.+\\.Arn>/(spend|exports|scheduled)/\\*$/g' }],
+          appliesTo: [
+            { regex: `/^Resource::${nagArnPattern('ExportsBucket')}/(spend|exports|scheduled)/\\*$/g` },
+          ],
         },
       ],
       true,

@@ -26,10 +26,13 @@ export function synthesizedTemplate(overrides: Record<string, unknown> = {}) {
     outdir,
     context: { ...context, 'aws:cdk:bundling-stacks': [], ...overrides },
   });
-  const template = Template.fromJSON(flattenedTemplateOf(app.synth(), stack.stackName));
+  const assembly = app.synth();
+  const template = Template.fromJSON(flattenedTemplateOf(assembly, stack.stackName));
   const resourcesOf = (type: string) => template.findResources(type) as Record<string, Resource>;
   return {
     stack,
+    /** The cloud assembly: the stack's template and its nested stacks' (infra/local/nested-stacks.ts templatesOf). */
+    assembly,
     template,
     resourcesOf,
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
