@@ -13,6 +13,19 @@ const RESOURCE_BUDGET = 300;
 const PARAMETER_LIMIT = 200;
 const OUTPUT_LIMIT = 200;
 
+/** TechOpsConsultancyStack's nested stacks, by capability (the contract digest is in Vendors'). */
+const CAPABILITY_STACKS = [
+  'Platform',
+  'ReferenceData',
+  'ApprovalPolicy',
+  'Triage',
+  'Requests',
+  'Approvals',
+  'Budgets',
+  'Exports',
+  'Vendors',
+];
+
 let built: ReturnType<typeof synthesizedTemplate>;
 beforeAll(() => {
   built = synthesizedTemplate();
@@ -30,22 +43,12 @@ const sizes = () =>
     .sort((a, b) => b.resources - a.resources);
 
 describe('the templates of the cloud assembly', () => {
-  it('are the stack and a nested stack per capability', () => {
+  it("are the stack's and one nested stack's per capability API", () => {
     const names = sizes().map(({ name }) => name);
+    const nestedStackOf = (capability: string) => names.find((name) => name.startsWith(`${capability}Stack`));
 
     expect(names).toContain(STACK_NAME);
-    for (const capability of ['Platform', 'ReferenceData', 'ApprovalPolicy', 'Triage', 'Requests']) {
-      expect(
-        names.some((name) => name.startsWith(`${capability}Stack`)),
-        capability,
-      ).toBe(true);
-    }
-    for (const capability of ['Approvals', 'Budgets', 'Exports', 'Vendors']) {
-      expect(
-        names.some((name) => name.startsWith(`${capability}Stack`)),
-        capability,
-      ).toBe(true);
-    }
+    for (const capability of CAPABILITY_STACKS) expect(nestedStackOf(capability), capability).toBeDefined();
   });
 
   it(`each hold fewer than ${RESOURCE_BUDGET} resources (CloudFormation's limit is 500)`, () => {
