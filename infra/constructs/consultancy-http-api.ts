@@ -1,15 +1,17 @@
+import { Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnRoute,
   HttpApi,
-  HttpMethod,
-  HttpNoneAuthorizer,
-  HttpRoute,
-  HttpRouteKey,
+  HttpAuthorizer,
+  HttpAuthorizerType,
+  HttpIntegration,
+  HttpIntegrationType,
   HttpStage,
   LogGroupLogDestination,
+  PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -25,6 +27,7 @@ import { HandlerFunction } from './handler-function.js';
 export class ConsultancyHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
+  readonly authorizer: HttpAuthorizer;
 
   constructor(
     scope: Construct,
@@ -32,15 +35,18 @@ export class ConsultancyHttpApi extends Construct {
     private readonly config: AppConfig,
   ) {
     super(scope, id);
-    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', config.jwtIssuer, {
-      jwtAudience: config.jwtAudience,
-      identitySource: ['$request.header.Authorization'],
-    });
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: 'techops-consultancy',
       description: 'TechOps consultancy budget and vendor management',
-      defaultAuthorizer: authorizer,
       createDefaultStage: false,
+    });
+    this.authorizer = new HttpAuthorizer(this.api, 'JwtAuthorizer', {
+      httpApi: this.api,
+      type: HttpAuthorizerType.JWT,
+      authorizerName: 'JwtAuthorizer',
+      identitySource: ['$request.header.Authorization'],
+      jwtIssuer: config.jwtIssuer,
+      jwtAudience: config.jwtAudience,
     });
     const accessLogs = DeploymentPolicy.of(this).logGroup(this, 'AccessLogs', RetentionDays.ONE_YEAR);
     this.stage = new HttpStage(this, 'DefaultStage', {
@@ -69,8 +75,10 @@ export class ConsultancyHttpApi extends Construct {
 
   /**
    * Makes a route's Lambda (its own role) and wires it to the API; returns it for grants. The
-   * route, its integration and its invoke permission are made in `scope` (the capability's
-   * nested stack), not under the API: only the API, its stage and its authorizer are the parent's.
+   * Lambda, its integration and API Gateway's permission to invoke it are made in `scope` (the
+   * capability's nested stack); the route itself stays under the API, in the parent stack, with
+   * the id it always had: API Gateway refuses a second route with the same key, so a route
+   * moved to another stack (created before the old one is deleted) could never be deployed.
    */
   addRoute(scope: Construct, route: RouteDefinition): HandlerFunction {
     const handler = new HandlerFunction(scope, route.operationId, {
@@ -83,12 +91,28 @@ export class ConsultancyHttpApi extends Construct {
         AUTH_EMAIL_CLAIM: this.config.claims.email,
       },
     });
-    // Without an authorizer of its own a route takes the API's default, the JWT authorizer.
-    const httpRoute = new HttpRoute(scope, `${route.operationId}Route`, {
+    const integration = new HttpIntegration(scope, `${route.operationId}Integration`, {
       httpApi: this.api,
-      routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
-      integration: new HttpLambdaIntegration(`${route.operationId}Integration`, handler),
-      ...(route.public ? { authorizer: new HttpNoneAuthorizer() } : {}),
+      integrationType: HttpIntegrationType.AWS_PROXY,
+      integrationUri: handler.functionArn,
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    });
+    handler.addPermission(`${route.operationId}Integration-Permission`, {
+      principal: new ServicePrincipal('apigateway.amazonaws.com'),
+      sourceArn: Stack.of(scope).formatArn({
+        service: 'execute-api',
+        resource: this.api.apiId,
+        resourceName: `*/*${route.path}`,
+      }),
+    });
+    // The path HttpApi.addRoutes gave it: `<method><path>/Resource` under the API.
+    const httpRoute = new CfnRoute(new Construct(this.api, `${route.method}${route.path}`), 'Resource', {
+      apiId: this.api.apiId,
+      routeKey: `${route.method} ${route.path}`,
+      target: `integrations/${integration.integrationId}`,
+      ...(route.public
+        ? { authorizationType: 'NONE' }
+        : { authorizationType: 'JWT', authorizerId: this.authorizer.authorizerId }),
     });
     if (route.public) {
       NagSuppressions.addResourceSuppressions(httpRoute, [
