@@ -35,8 +35,9 @@ const TABLE_WRITE = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateIte
 /**
  * Export jobs: on the Exports table (jobs, the daily export's pointers, POST /exports'
  * idempotency records; ExportsStorage keeps it), the job Lambda that POST /exports invokes
- * asynchronously, and the daily spend export (EventBridge Scheduler at 05:00 UTC) with retries, dead-letter queues
- * (alarmed like every DeadLetterQueue) and an ops alarm when it fails twice in a day.
+ * asynchronously, and the daily spend export (EventBridge Scheduler at 05:00 UTC) with
+ * retries, dead-letter queues (alarmed like every DeadLetterQueue) and an ops alarm when it
+ * fails twice in a day.
  */
 export class ExportsJobs extends Construct {
   readonly table: Table;
