@@ -34,8 +34,8 @@ export class TechOpsConsultancyStack extends Stack {
     new PlatformApi(this, 'Platform', { api });
     new ReferenceDataApi(this, 'ReferenceData', { api, data });
     new ApprovalPolicyApi(this, 'ApprovalPolicy', { api, data });
-    new TriageApi(this, 'Triage', { api, data });
     const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
+    new TriageApi(this, 'Triage', { api, data, workflow });
     new RequestsApi(this, 'Requests', { api, data, config: props.config, workflow });
     new ApprovalsApi(this, 'Approvals', { api, data, workflow, config: props.config });
     new BudgetsApi(this, 'Budgets', { api, data });

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  acceptedAtTriage,
   approvalEmailOf,
   call,
   currentStepOf,
@@ -51,6 +52,7 @@ async function submitted(title: string, amount = '45000.00'): Promise<{ id: stri
     }),
   });
   expect(response.status).toBe(201);
+  await acceptedAtTriage(response.body.id);
   const { link } = await approvalEmailOf(response.body.id);
   return { id: response.body.id, link };
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tableNamed, useLocalDynamoDb } from './budget-support.js';
 import {
+  acceptedAtTriage,
   approvalEmailOf,
   call,
   createVendor,
@@ -55,6 +56,7 @@ async function submitted(token: string, overrides: Record<string, unknown>) {
     body: validRequestBody({ businessFunction: 'MFG', ...DATES, ...overrides }),
   });
   expect(response.status, response.text).toBe(201);
+  await acceptedAtTriage(response.body.id);
   const waiting = await requestInStatus(token, response.body.id, 'IN_APPROVAL');
   return waiting.body as Record<string, unknown> & { id: string; approvalChain: Chain };
 }

@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  acceptedAtTriage,
   apiFetch,
   approvalEmailOf,
   approveSteps,
@@ -61,6 +62,7 @@ async function submit(token = requester, overrides: Record<string, unknown> = {}
     body: validRequestBody({ businessFunction: 'MFG', title: `Line 4 CQV ${Date.now()}`, ...overrides }),
   });
   expect(response.status).toBe(201);
+  await acceptedAtTriage(response.body.id);
   return response.body.id;
 }
 

@@ -13,6 +13,7 @@ import {
   pendingApprovalOf,
   requestInStatus,
   tokenFor,
+  triaged,
   validRequestBody,
 } from './support.js';
 import { insertSubmittedRequest, runSweeper } from './sweeper-support.js';
@@ -124,6 +125,7 @@ describe('an approval task lost between saving and delivering it', { timeout: 30
 
     const restarted = await startLocalCloud({ dataDir, port });
     try {
+      await triaged(id, undefined, { baseUrl: restarted.url, dataDir });
       await approvalEmailOf(id, dataDir);
       const waiting = await requestInStatus(token, id, 'IN_APPROVAL', restarted.url);
       const pending = pendingApprovalOf(waiting.body);

@@ -14,6 +14,7 @@ import {
   readOutbox,
   requestInStatus,
   tokenFor,
+  triaged,
   validRequestBody,
 } from './support.js';
 
@@ -49,6 +50,7 @@ describe('the local cloud across a restart', () => {
       });
       expect(submitted.status).toBe(201);
       id = submitted.body.id;
+      await triaged(id, undefined, { baseUrl: first.url, dataDir });
       ({ link } = await approvalEmailOf(id, dataDir));
       await requestInStatus(token, id, 'IN_APPROVAL', first.url);
     } finally {

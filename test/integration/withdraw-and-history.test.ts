@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, requestInStatus, tokenFor, validRequestBody } from './support.js';
+import { acceptedAtTriage, call, requestInStatus, tokenFor, validRequestBody } from './support.js';
 
 // This file works on SC requests.
 let requester: string;
@@ -22,6 +22,7 @@ async function submitted(): Promise<string> {
     token: requester,
     body: validRequestBody({ businessFunction: 'SC' }),
   });
+  await acceptedAtTriage(response.body.id);
   await requestInStatus(requester, response.body.id, 'IN_APPROVAL');
   return response.body.id;
 }
