@@ -78,6 +78,8 @@ describe('the local cloud across a restart', () => {
       const history = await call('GET', `/requests/${id}/history`, { baseUrl: second.url, token });
       expect(history.body.items.map((event: { action: string }) => event.action)).toEqual([
         'REQUEST_SUBMITTED',
+        'TRIAGE_REQUESTED',
+        'REQUEST_ACCEPTED',
         'APPROVAL_REQUESTED',
         'APPROVAL_DECIDED',
         'REQUEST_APPROVED',

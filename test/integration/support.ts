@@ -383,7 +383,8 @@ export async function triaged(
 
 /**
  * Accepts a request at triage when it waits there (an auto-triage rule may have accepted it
- * already): what every test of approval does after submitting. The request as it stands after.
+ * already): what every test of approval does after submitting. The request as it stands once
+ * its chain's first step was asked (or it left approval).
  */
 export async function acceptedAtTriage(
   requestId: string,
@@ -391,11 +392,20 @@ export async function acceptedAtTriage(
 ): Promise<ApiResponse> {
   const token = await triagerToken(options.dataDir);
   const baseUrl = options.baseUrl ? { baseUrl: options.baseUrl } : {};
+  const read = () => call('GET', `/requests/${requestId}`, { token, ...baseUrl });
   const current = await eventually(async () => {
-    const response = await call('GET', `/requests/${requestId}`, { token, ...baseUrl });
+    const response = await read();
     return response.body?.status === 'SUBMITTED' ? undefined : response;
   }, `request ${requestId} to leave SUBMITTED`);
-  return current.body.status === 'IN_TRIAGE' ? triaged(requestId, undefined, options) : current;
+  if (current.body.status === 'IN_TRIAGE') await triaged(requestId, undefined, options);
+  return eventually(async () => {
+    const response = await read();
+    const asked = response.body.approvalChain?.steps.some(
+      (step: { status: string; approvalIds?: string[] }) =>
+        step.status === 'PENDING' && step.approvalIds?.length,
+    );
+    return response.body.status !== 'IN_APPROVAL' || asked ? response : undefined;
+  }, `the first step of ${requestId} to be asked`);
 }
 
 /** The step of its approval chain a request (as GET /requests/{id} shows it) is at. */
@@ -440,7 +450,8 @@ export async function approveSteps(
     const request = await eventually(async () => {
       const response = await call('GET', `/requests/${requestId}`, { token: requesterToken });
       if (response.body.status === 'SUBMITTED') return undefined;
-      if (response.body.status !== 'IN_APPROVAL' || !response.body.approvalChain) return response.body;
+      if (response.body.status !== 'IN_APPROVAL') return response.body;
+      if (!response.body.approvalChain) return undefined;
       const step = currentStepOf(response.body);
       return step.status === 'PENDING' && step.approvalIds?.length ? response.body : undefined;
     }, `the next step of ${requestId}, or its settling`);

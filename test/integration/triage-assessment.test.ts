@@ -190,7 +190,7 @@ describe('possible duplicates at submission', () => {
       {
         id: earlier.id,
         title: 'Data historian upgrade support',
-        status: expect.stringMatching(/^(SUBMITTED|IN_APPROVAL)$/),
+        status: expect.stringMatching(/^(SUBMITTED|IN_TRIAGE)$/),
         matchedOn: ['OVERLAPPING_DATES'],
       },
     ]);

@@ -124,7 +124,9 @@ describe('triage as the first stage of the workflow', () => {
     const { email } = await approvalEmailOf(id);
     expect(email.text).toContain("Triager's note: A transfer, not validation: the MSAT team confirmed.");
     expect(email.text).toContain('Category: Technology transfer');
-    expect(email.text).toMatch(/Triage: Accepted by Jonas Weber on \d{1,2} \w+ \d{4}, \d\d:\d\d UTC, priority P1\./);
+    expect(email.text).toMatch(
+      /Triage: Accepted by Jonas Weber on \d{1,2} \w+ \d{4}, \d\d:\d\d UTC, priority P1\./,
+    );
     expect(email.text).toContain('Category corrected: from Validation / CQV');
     const accept = (await historyOf(id)).find((event) => event.action === 'REQUEST_ACCEPTED');
     expect(accept).toMatchObject({
