@@ -87,5 +87,8 @@ export const TRANSIENT_ERRORS = [
   'ConcurrentChangeError',
 ] as const;
 
+/** A triage ask delivered again after the triage decision: go on to read the decision. */
+export const TRIAGE_DECIDED_ERROR = 'TriageDecidedError';
+
 /** The request was withdrawn (or settled) before its approval was asked for: nothing to do. */
 export const REQUEST_CLOSED_ERROR = 'RequestClosedError';

@@ -28,7 +28,7 @@ import { DeadLetterQueue } from '../infra/constructs/dead-letter-queue.js';
 import { DeploymentPolicy } from '../infra/constructs/deployment-policy.js';
 import type { EmailSender } from '../infra/constructs/email-sender.js';
 import { HandlerFunction } from '../infra/constructs/handler-function.js';
-import { REQUEST_CLOSED_ERROR, TRANSIENT_ERRORS } from './approval-contracts.js';
+import { REQUEST_CLOSED_ERROR, TRANSIENT_ERRORS, TRIAGE_DECIDED_ERROR } from './approval-contracts.js';
 
 /** The workflow's Lambdas that are not API routes: its task handlers and the sweeper. */
 export const APPROVAL_TASK_ENTRIES = {
@@ -332,8 +332,12 @@ export class ApprovalWorkflow extends Construct {
     );
     const accepted = Condition.booleanEquals('$.triage.accepted', true);
     for (const task of [autoTriage, askTriage]) task.addCatch(closedBeforeApproval, onClosed);
-    // Nobody decided in time: the read finds the request still IN_TRIAGE and expires it.
-    askTriage.addCatch(readTriage, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+    // Nobody decided in time: the read finds the request still IN_TRIAGE and expires it. An ask
+    // delivered again after the decision: the read finds the decision.
+    askTriage.addCatch(readTriage, {
+      errors: ['States.Timeout', TRIAGE_DECIDED_ERROR],
+      resultPath: JsonPath.DISCARD,
+    });
     for (const task of [autoTriage, askTriage, readTriage]) task.addCatch(recordFailure, onFailure);
     autoTriage.next(
       new Choice(this, 'Did an auto-triage rule accept the request?')
@@ -374,8 +378,6 @@ export class ApprovalWorkflow extends Construct {
     });
     data.grantRequestsRead(sweeper);
     this.grantStart(sweeper);
-    // A triage ask delivered again after the decision landed hands that decision to its own wait.
-    this.grantDecide(requestTriage);
     // It looks at a stranded request's executions, and stops one whose approval task was lost.
     this.grantExecutionActions(sweeper, 'states:DescribeExecution', 'states:StopExecution');
     // A sweep older than the interval is superseded by the next one: retried until then, then kept.
@@ -444,7 +446,7 @@ export class ApprovalWorkflow extends Construct {
     );
   }
 
-  /** Only the decision handlers (and the triage ask, handing over a decision it finds made) complete a waiting task. */
+  /** Only the decision handlers (approvers' and triagers') hand a decision to the waiting task. */
   grantDecide(fn: HandlerFunction): void {
     this.stateMachine.grantTaskResponse(fn);
   }

@@ -1,8 +1,7 @@
 import type * as z from 'zod';
-import { RequestTriageTask } from '../../workflows/approval-contracts.js';
+import { RequestTriageTask, TRIAGE_DECIDED_ERROR } from '../../workflows/approval-contracts.js';
 import { ConcurrentChangeError, RequestClosedError } from '../approvals/errors.js';
 import { subjectOf } from '../approvals/model.js';
-import { completeWorkflowTask } from '../approvals/workflow.js';
 import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { allows } from '../requests/lifecycle.js';
 import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
@@ -21,6 +20,17 @@ const triagers = parseTriagers(requireEnv('TRIAGERS'));
 
 type Input = z.output<typeof RequestTriageTask>;
 
+/**
+ * The ask was delivered again after a triager decided (the decision completed an earlier
+ * attempt's token): the workflow goes straight on to read the decision.
+ */
+export class TriageDecidedError extends Error {
+  constructor(requestId: string) {
+    super(`Request ${requestId} was triaged before this ask was delivered.`);
+    this.name = TRIAGE_DECIDED_ERROR;
+  }
+}
+
 /** Every configured triager is the requester: nobody else may triage it (an admin must step in). */
 export class NoTriagerError extends Error {
   constructor(requestId: string) {
@@ -33,17 +43,14 @@ export class NoTriagerError extends Error {
  * Asks the triagers to decide a request: moves it to IN_TRIAGE with the workflow's task token
  * (one conditional write, with its audit event), then emails every triager but the requester.
  * A retry (new token) replaces the token, so the newest wait is the one a decision completes.
- * Delivered again after the decision landed, it hands the decision straight to its own wait.
+ * Delivered again after the decision landed, it fails with TriageDecidedError, which the
+ * workflow catches to read the decision.
  */
 export async function requestTriage(input: Input, now = new Date()): Promise<void> {
   const request = await getRequestById(input.requestId);
   if (!request) throw new ConcurrentChangeError(`Request ${input.requestId} is not readable yet.`);
   if (!allows(request.status, 'ASK_TRIAGE')) {
-    const decided = request.triage?.outcome;
-    if (decided && request.status !== 'WITHDRAWN') {
-      await completeWorkflowTask(input.taskToken, { outcome: decided });
-      return;
-    }
+    if (request.triage?.outcome && request.status !== 'WITHDRAWN') throw new TriageDecidedError(request.id);
     throw new RequestClosedError(request);
   }
   const asked = triagers.filter((triager) => !sameEmail(triager.email, request.requester.email));
