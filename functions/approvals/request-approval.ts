@@ -2,7 +2,6 @@ import type * as z from 'zod';
 import { RequestApprovalTask } from '../../workflows/approval-contracts.js';
 import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { allows } from '../requests/lifecycle.js';
-import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
 import {
@@ -21,6 +20,7 @@ import { getApprovals, putApproval } from './approval-store.js';
 import { approvalRequestEmail } from './emails.js';
 import { ChainOrderError, ConcurrentChangeError, RequestClosedError } from './errors.js';
 import { type Approval, hashLinkSecret, linkTokenOf, newLinkSecret, subjectOf } from './model.js';
+import { applyTaskTransition } from './task-transitions.js';
 
 const publicBaseUrl = requireEnv('PUBLIC_BASE_URL');
 /** The link expires when the workflow stops waiting. */
@@ -125,17 +125,12 @@ export async function requestApproval(input: Input, now = new Date()): Promise<v
     },
     ...(step.reassignedReason ? { reason: step.reassignedReason } : {}),
   });
-  try {
-    await applyRequestTransition(
-      request,
-      after,
-      event,
-      asked.map(({ approval, before }) => putApproval(approval, before)),
-    );
-  } catch (error) {
-    if (error instanceof StaleRequestError) throw new ConcurrentChangeError(error.message);
-    throw error;
-  }
+  await applyTaskTransition(
+    request,
+    after,
+    event,
+    asked.map(({ approval, before }) => putApproval(approval, before)),
+  );
   const decidedEarlier = chain.steps.filter(
     (candidate): candidate is ApprovalChainStepType & { decidedBy: { name: string } } =>
       candidate.step < step.step && candidate.decidedBy !== undefined,

@@ -2,8 +2,8 @@ import { ApplyAutoTriageTask } from '../../workflows/approval-contracts.js';
 import { currentApprovalPolicy } from '../approval-policy/policy-store.js';
 import { factsOfRequest } from '../approval-policy/request-facts.js';
 import { ConcurrentChangeError, RequestClosedError } from '../approvals/errors.js';
+import { applyTaskTransition } from '../approvals/task-transitions.js';
 import { allows } from '../requests/lifecycle.js';
-import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
@@ -63,12 +63,7 @@ export async function applyAutoTriage(
     },
     reason: `Accepted by the auto-triage rule "${match.rule}": ${match.why.join('; ')}.`,
   });
-  try {
-    await applyRequestTransition(request, after, event);
-  } catch (error) {
-    if (error instanceof StaleRequestError) throw new ConcurrentChangeError(error.message);
-    throw error;
-  }
+  await applyTaskTransition(request, after, event);
   return { accepted: true, notify: false };
 }
 

@@ -1,7 +1,6 @@
 import { ReadTriageDecisionTask } from '../../workflows/approval-contracts.js';
-import { ConcurrentChangeError } from '../approvals/errors.js';
+import { applyTaskTransition } from '../approvals/task-transitions.js';
 import type { RequestStatus } from '../requests/model.js';
-import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
@@ -37,13 +36,7 @@ export async function readTriageDecision(
     after: { status: after.status, version: after.version },
     reason: 'No triager decided the request in time.',
   });
-  try {
-    await applyRequestTransition(request, after, event);
-  } catch (error) {
-    // A triage decision (or a withdrawal) landed meanwhile: read again.
-    if (error instanceof StaleRequestError) throw new ConcurrentChangeError(error.message);
-    throw error;
-  }
+  await applyTaskTransition(request, after, event);
   return { accepted: false, notify: true };
 }
 

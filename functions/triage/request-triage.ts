@@ -2,9 +2,9 @@ import type * as z from 'zod';
 import { RequestTriageTask, TRIAGE_DECIDED_ERROR } from '../../workflows/approval-contracts.js';
 import { ConcurrentChangeError, RequestClosedError } from '../approvals/errors.js';
 import { subjectOf } from '../approvals/model.js';
+import { applyTaskTransition } from '../approvals/task-transitions.js';
 import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { allows } from '../requests/lifecycle.js';
-import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
@@ -76,12 +76,7 @@ export async function requestTriage(input: Input, now = new Date()): Promise<voi
     before: { status: request.status, version: request.version },
     after: { status: after.status, version: after.version, round, triagers: asked },
   });
-  try {
-    await applyRequestTransition(request, after, event);
-  } catch (error) {
-    if (error instanceof StaleRequestError) throw new ConcurrentChangeError(error.message);
-    throw error;
-  }
+  await applyTaskTransition(request, after, event);
   const businessFunction = await getBusinessFunction(request.businessFunction);
   await sendEmail(
     triageRequestEmail(

@@ -14,6 +14,7 @@ import {
   readOutbox,
   requestInStatus,
   tokenFor,
+  triaged,
   validRequestBody,
 } from './support.js';
 
@@ -342,6 +343,8 @@ describe('policy changes', () => {
           estimatedCost: { amount: '30000.00', currency: 'USD' },
         }),
       });
+      // Claire is a triager too: the other triager accepts her request.
+      await triaged(submittedByClaire.body.id);
       const request = await requestInStatus(claire, submittedByClaire.body.id, 'ERROR');
 
       expect(request.body.failure.reason).toContain('NoEligibleApproverError');
