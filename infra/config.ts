@@ -23,6 +23,10 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** How long an approver has to decide before the request expires. */
   approvalTimeout: Duration;
+  /** `techops:triagers`: who triages requests (the head of strategy & business operations and their team). */
+  triagers: { name: string; email: string }[];
+  /** How long the triagers have to decide before the request expires. */
+  triageTimeout: Duration;
   /** How long a request may sit in SUBMITTED (or its execution run without asking) before the sweeper steps in. */
   strandedApprovalAfter: Duration;
 }
@@ -43,9 +47,11 @@ function contextNumber(node: Node, key: string, min: number, max: number): numbe
   return value;
 }
 
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
 function contextEmail(node: Node, key: string): string {
   const value = contextString(node, key);
-  if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value)) {
+  if (!EMAIL.test(value)) {
     throw new Error(`CDK context techops:${key} must be an email address such as noreply@example.com`);
   }
   return value;
@@ -75,6 +81,31 @@ function contextDuration(node: Node, key: string): Duration {
     throw new Error(`CDK context techops:${key} must be whole seconds between PT1S and P365D`);
   }
   return duration;
+}
+
+/**
+ * `techops:triagers`: a list of {name, email}, in cdk.json as JSON or on the command line as
+ * its JSON text (`-c 'techops:triagers=[{"name":...,"email":...}]'`).
+ */
+function contextTriagers(node: Node): { name: string; email: string }[] {
+  let value: unknown = node.tryGetContext('techops:triagers');
+  const problem = new Error(
+    'CDK context techops:triagers must be a non-empty list of {"name", "email"} (who triages requests)',
+  );
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw problem;
+    }
+  }
+  if (!Array.isArray(value) || value.length === 0) throw problem;
+  return value.map((entry: unknown) => {
+    const { name, email } = (entry ?? {}) as { name?: unknown; email?: unknown };
+    if (typeof name !== 'string' || name.trim() === '' || typeof email !== 'string' || !EMAIL.test(email))
+      throw problem;
+    return { name: name.trim(), email };
+  });
 }
 
 /** `techops:environment` names an environment: lower-case letters, digits and dashes. */
@@ -144,6 +175,15 @@ const PLACEHOLDER_CHECKS: [key: string, problem: (config: AppConfig) => string |
         ? `${publicBaseUrl} is a placeholder: set the API's public https URL (approval links point there)`
         : undefined,
   ],
+  [
+    'triagers',
+    ({ triagers }) => {
+      const placeholders = triagers.filter(({ email }) => PLACEHOLDER_HOST.test(hostOf(email)));
+      return placeholders.length > 0
+        ? `${placeholders.map(({ email }) => email).join(', ')} ${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'}: name your triagers`
+        : undefined;
+    },
+  ],
 ];
 
 /** Every placeholder a non-dev environment still has, one line each; none for dev. */
@@ -191,6 +231,8 @@ function readAppConfig(node: Node): AppConfig {
     emailSender: contextEmail(node, 'emailSender'),
     publicBaseUrl: contextUrl(node, 'publicBaseUrl'),
     approvalTimeout: contextDuration(node, 'approvalTimeout'),
+    triagers: contextTriagers(node),
+    triageTimeout: contextDuration(node, 'triageTimeout'),
     strandedApprovalAfter: contextDuration(node, 'strandedApprovalAfter'),
   };
 }

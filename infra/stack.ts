@@ -44,10 +44,10 @@ export class TechOpsConsultancyStack extends Stack {
     new PlatformApi(nested('Platform'), 'Platform', { api });
     new ReferenceDataApi(nested('ReferenceData'), 'ReferenceData', { api, data });
     new ApprovalPolicyApi(nested('ApprovalPolicy'), 'ApprovalPolicy', { api, data });
-    new TriageApi(nested('Triage'), 'Triage', { api, data });
     // In this stack: a Standard execution waits weeks for approvers, and a state machine (or a
     // task Lambda) moved to another stack is replaced, ending the approvals in flight.
     const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
+    new TriageApi(nested('Triage'), 'Triage', { api, data, workflow });
     new RequestsApi(nested('Requests'), 'Requests', { api, data, config: props.config, workflow });
     new ApprovalsApi(nested('Approvals'), 'Approvals', { api, data, workflow, config: props.config });
     new BudgetsApi(nested('Budgets'), 'Budgets', { api, data });

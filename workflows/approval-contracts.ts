@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ResolvedChainSchema } from '../functions/approval-policy/model.js';
 import { DECISIONS } from '../functions/approvals/model.js';
 import { idPattern } from '../functions/shared/ids.js';
+import { TRIAGE_OUTCOMES } from '../functions/shared/request-triage.js';
 import { RequestId } from '../functions/shared/schemas.js';
 
 /**
@@ -11,6 +12,21 @@ import { RequestId } from '../functions/shared/schemas.js';
 
 /** The execution's input: StartExecution names the execution after the request, too. */
 export const ApprovalWorkflowInput = z.strictObject({ requestId: RequestId });
+
+/** Triage first: an auto-triage rule of the approval policy may accept the request without a person. */
+export const ApplyAutoTriageTask = z.strictObject({ requestId: RequestId });
+/** `.waitForTaskToken`: asks the triagers (the token stays on the request), then waits for the triage decision. */
+export const RequestTriageTask = z.strictObject({
+  requestId: RequestId,
+  taskToken: z.string().min(1),
+  executionArn: z.string().min(1),
+});
+/** What a triage decision sends back with SendTaskSuccess. */
+export const TriageDecisionOutput = z.object({ outcome: z.enum(TRIAGE_OUTCOMES) });
+/** After the triage wait (decided or timed out): where triage left the request. */
+export const ReadTriageDecisionTask = z.strictObject({ requestId: RequestId });
+/** Accepted: the approval chain starts; otherwise the requester is told (when something changed). */
+export const TriageState = z.object({ accepted: z.boolean(), notify: z.boolean() });
 
 /** Resolves the request's approval chain from the policy in force. */
 export const ResolveApprovalChainTask = z.strictObject({ requestId: RequestId });
@@ -70,6 +86,9 @@ export const TRANSIENT_ERRORS = [
   'Sandbox.Timedout',
   'ConcurrentChangeError',
 ] as const;
+
+/** A triage ask delivered again after the triage decision: go on to read the decision. */
+export const TRIAGE_DECIDED_ERROR = 'TriageDecidedError';
 
 /** The request was withdrawn (or settled) before its approval was asked for: nothing to do. */
 export const REQUEST_CLOSED_ERROR = 'RequestClosedError';

@@ -28,10 +28,13 @@ import { DeadLetterQueue } from '../infra/constructs/dead-letter-queue.js';
 import { DeploymentPolicy } from '../infra/constructs/deployment-policy.js';
 import type { EmailSender } from '../infra/constructs/email-sender.js';
 import { HandlerFunction } from '../infra/constructs/handler-function.js';
-import { REQUEST_CLOSED_ERROR, TRANSIENT_ERRORS } from './approval-contracts.js';
+import { REQUEST_CLOSED_ERROR, TRANSIENT_ERRORS, TRIAGE_DECIDED_ERROR } from './approval-contracts.js';
 
 /** The workflow's Lambdas that are not API routes: its task handlers and the sweeper. */
 export const APPROVAL_TASK_ENTRIES = {
+  applyAutoTriage: 'functions/triage/apply-auto-triage.ts',
+  requestTriage: 'functions/triage/request-triage.ts',
+  readTriageDecision: 'functions/triage/read-triage-decision.ts',
   resolveApprovalChain: 'functions/approvals/resolve-approval-chain.ts',
   requestApproval: 'functions/approvals/request-approval.ts',
   findNextStep: 'functions/approvals/find-next-step.ts',
@@ -51,7 +54,11 @@ export interface ApprovalWorkflowProps {
 }
 
 /**
- * A request's approval: resolve its chain from the approval policy, ask each step's approvers
+ * A request's triage and approval. Triage first: an auto-triage rule of the approval policy
+ * accepts it, or the triagers are asked and the workflow waits for their decision (the task
+ * token stays on the request); a request not accepted ends there (redirected, declined,
+ * expired) or pauses for its requester's answer (NEEDS_INFO: a resubmission starts the next
+ * round's execution). Then approval: resolve its chain from the approval policy, ask each step's approvers
  * in turn and wait for the first decision (the task token stays with the stored approvals),
  * and once the last step approved commit the amount on the budget; settle the request from
  * the recorded decisions, tell the requester. A rejection at any step ends the chain.
@@ -64,6 +71,35 @@ export class ApprovalWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: ApprovalWorkflowProps) {
     super(scope, id);
     const { data, email, config } = props;
+
+    const applyAutoTriage = new HandlerFunction(this, 'ApplyAutoTriage', {
+      entry: APPROVAL_TASK_ENTRIES.applyAutoTriage,
+      description:
+        "Workflow: accept the request by the approval policy's auto-triage rules, when one matches",
+    });
+    data.grantRequestsWrite(applyAutoTriage);
+    // The policy in force; the preferred vendor's status and risk.
+    data.grantReferenceDataRead(applyAutoTriage);
+    data.grantVendorsRead(applyAutoTriage);
+    data.grantAuditAppend(applyAutoTriage);
+
+    const requestTriage = new HandlerFunction(this, 'RequestTriage', {
+      entry: APPROVAL_TASK_ENTRIES.requestTriage,
+      description: 'Workflow: move the request to IN_TRIAGE with the task token and email the triagers',
+      environment: { PUBLIC_BASE_URL: config.publicBaseUrl, TRIAGERS: JSON.stringify(config.triagers) },
+    });
+    data.grantRequestsWrite(requestTriage);
+    data.grantReferenceDataRead(requestTriage);
+    data.grantAuditAppend(requestTriage);
+    email.grantSend(requestTriage);
+
+    const readTriageDecision = new HandlerFunction(this, 'ReadTriageDecision', {
+      entry: APPROVAL_TASK_ENTRIES.readTriageDecision,
+      description:
+        'Workflow: where triage left the request (a decision, or expired when nobody decided in time)',
+    });
+    data.grantRequestsWrite(readTriageDecision);
+    data.grantAuditAppend(readTriageDecision);
 
     const resolveApprovalChain = new HandlerFunction(this, 'ResolveApprovalChain', {
       entry: APPROVAL_TASK_ENTRIES.resolveApprovalChain,
@@ -176,9 +212,10 @@ export class ApprovalWorkflow extends Construct {
       { resultPath: '$.failure' },
     );
     notify.next(new Succeed(this, 'Approval finished'));
+    const nothingToTell = new Succeed(this, 'Nothing changed; nobody to tell');
     const tellRequester = new Choice(this, 'Is there news for the requester?')
       .when(Condition.booleanEquals('$.settled.notify', true), notify)
-      .otherwise(new Succeed(this, 'Nothing changed; nobody to tell'));
+      .otherwise(nothingToTell);
 
     // Approval consumes budget: once the chain is done, an approved request's amount is
     // committed before settling (its last decision may have raced the step's timeout). A
@@ -241,10 +278,9 @@ export class ApprovalWorkflow extends Construct {
     findNext.addCatch(recordFailure, onFailure);
     // A timed-out step is settled as expired, unless its decision landed just before the timeout.
     askStep.addCatch(findNext, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
-    askStep.addCatch(new Succeed(this, 'Request closed before approval'), {
-      errors: [REQUEST_CLOSED_ERROR],
-      resultPath: JsonPath.DISCARD,
-    });
+    const closedBeforeApproval = new Succeed(this, 'Request closed before approval');
+    const onClosed = { errors: [REQUEST_CLOSED_ERROR], resultPath: JsonPath.DISCARD };
+    askStep.addCatch(closedBeforeApproval, onClosed);
     askStep.addCatch(recordFailure, onFailure);
     askStep
       .next(findNext)
@@ -254,7 +290,7 @@ export class ApprovalWorkflow extends Construct {
           .otherwise(commitThenSettle),
       );
 
-    const definition = resolve
+    resolve
       .next(
         new Pass(this, 'Begin with the first step', {
           result: Result.fromObject({ step: 1 }),
@@ -263,13 +299,67 @@ export class ApprovalWorkflow extends Construct {
       )
       .next(askStep);
 
+    // Triage, before anyone is asked to approve money.
+    const triageOutcome = { 'accepted.$': '$.Payload.accepted', 'notify.$': '$.Payload.notify' };
+    const autoTriage = withRetries(
+      new LambdaInvoke(this, 'Apply the auto-triage rules', {
+        lambdaFunction: applyAutoTriage,
+        payload: TaskInput.fromObject({ requestId }),
+        resultSelector: triageOutcome,
+        resultPath: '$.triage',
+      }),
+    );
+    const askTriage = withRetries(
+      new LambdaInvoke(this, 'Ask the triagers and wait for the triage decision', {
+        lambdaFunction: requestTriage,
+        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: TaskInput.fromObject({
+          requestId,
+          taskToken: JsonPath.taskToken,
+          executionArn: JsonPath.executionId,
+        }),
+        taskTimeout: Timeout.duration(config.triageTimeout),
+        resultPath: JsonPath.DISCARD,
+      }),
+    );
+    const readTriage = withRetries(
+      new LambdaInvoke(this, 'Read the triage decision', {
+        lambdaFunction: readTriageDecision,
+        payload: TaskInput.fromObject({ requestId }),
+        resultSelector: triageOutcome,
+        resultPath: '$.triage',
+      }),
+    );
+    const accepted = Condition.booleanEquals('$.triage.accepted', true);
+    for (const task of [autoTriage, askTriage]) task.addCatch(closedBeforeApproval, onClosed);
+    // Nobody decided in time: the read finds the request still IN_TRIAGE and expires it. An ask
+    // delivered again after the decision: the read finds the decision.
+    askTriage.addCatch(readTriage, {
+      errors: ['States.Timeout', TRIAGE_DECIDED_ERROR],
+      resultPath: JsonPath.DISCARD,
+    });
+    for (const task of [autoTriage, askTriage, readTriage]) task.addCatch(recordFailure, onFailure);
+    autoTriage.next(
+      new Choice(this, 'Did an auto-triage rule accept the request?')
+        .when(accepted, resolve)
+        .otherwise(askTriage),
+    );
+    askTriage
+      .next(readTriage)
+      .next(
+        new Choice(this, 'Did the triager accept the request?')
+          .when(accepted, resolve)
+          .when(Condition.booleanEquals('$.triage.notify', true), notify)
+          .otherwise(nothingToTell),
+      );
+
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(definition),
-      // Waiting is most of an execution's life, up to the longest chain; the margin covers the steps around it.
-      timeout: Duration.seconds(config.approvalTimeout.toSeconds() * POLICY_LIMITS.stepsPerChain).plus(
-        Duration.days(1),
-      ),
+      definitionBody: DefinitionBody.fromChainable(autoTriage),
+      // Waiting is most of an execution's life: triage, then up to the longest chain; the margin covers the steps around them.
+      timeout: Duration.seconds(
+        config.triageTimeout.toSeconds() + config.approvalTimeout.toSeconds() * POLICY_LIMITS.stepsPerChain,
+      ).plus(Duration.days(1)),
       tracingEnabled: true,
       logs: {
         destination: DeploymentPolicy.of(this).logGroup(this, 'ExecutionLogs', RetentionDays.ONE_YEAR),
@@ -356,7 +446,7 @@ export class ApprovalWorkflow extends Construct {
     );
   }
 
-  /** Only the decision handlers hand a decision to the waiting task. */
+  /** Only the decision handlers (approvers' and triagers') hand a decision to the waiting task. */
   grantDecide(fn: HandlerFunction): void {
     this.stateMachine.grantTaskResponse(fn);
   }

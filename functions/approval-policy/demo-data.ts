@@ -66,4 +66,13 @@ function demoRules(): PolicyRuleType[] {
   return rules;
 }
 
-export const demoApprovalPolicy: ApprovalPolicyDocumentType = { rules: demoRules() };
+export const demoApprovalPolicy: ApprovalPolicyDocumentType = {
+  rules: demoRules(),
+  // Small work with a vendor already approved needs no triager, when nothing was flagged.
+  autoTriage: [
+    {
+      name: 'Below 25,000.00 with a preferred vendor',
+      when: { amounts: [{ below: '25000.00' }], vendorStatuses: ['PREFERRED'] },
+    },
+  ],
+};

@@ -11,7 +11,12 @@ import { RISK_TIERS, VENDOR_STATUSES } from '../vendors/model.js';
  * matching rule's steps are the request's approval chain, decided one after another.
  */
 
-export const POLICY_LIMITS = { rules: 100, stepsPerChain: 10, membersPerGroup: 20 } as const;
+export const POLICY_LIMITS = {
+  rules: 100,
+  stepsPerChain: 10,
+  membersPerGroup: 20,
+  autoTriageRules: 20,
+} as const;
 
 export const ApproverGroupName = z
   .string()
@@ -71,6 +76,16 @@ export const PolicyRule = z.strictObject({
 });
 export type PolicyRuleType = z.infer<typeof PolicyRule>;
 
+/**
+ * Accepts a request at triage without a person: when its conditions hold and its triage
+ * assessment raised no flag (a flagged request always goes to a triager). First match wins.
+ */
+export const AutoTriageRule = z.strictObject({
+  name: SingleLineText.min(1).max(120),
+  when: RuleConditions,
+});
+export type AutoTriageRuleType = z.infer<typeof AutoTriageRule>;
+
 /** The document operations publish (PUT /policies/approval), before the checks against reference data. */
 export const ApprovalPolicyDocument = z
   .strictObject({
@@ -80,6 +95,8 @@ export const ApprovalPolicyDocument = z
      */
     fallbackApprovers: z.array(ApproverRef).min(1).max(5).optional(),
     rules: z.array(PolicyRule).min(1),
+    /** Auto-triage rules, tried in order before any triager is asked; none by default. */
+    autoTriage: z.array(AutoTriageRule).optional(),
   })
   .meta({ id: 'ApprovalPolicyDocument' });
 export type ApprovalPolicyDocumentType = z.infer<typeof ApprovalPolicyDocument>;

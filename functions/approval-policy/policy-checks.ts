@@ -9,10 +9,12 @@ import {
   type ApprovalPolicyDocumentType,
   ApproverRef,
   type ApproverRefType,
+  AutoTriageRule,
   bandUnits,
   POLICY_LIMITS,
   PolicyRule,
   type PolicyRuleType,
+  type RuleConditionsType,
 } from './model.js';
 
 /**
@@ -89,9 +91,13 @@ function approverIssues(approver: ApproverRefType, path: string, known: KnownNam
   return [];
 }
 
-function ruleIssues(rule: PolicyRuleType, path: string, known: KnownNames): FieldIssue[] {
+function conditionIssues(
+  when: RuleConditionsType | undefined,
+  path: string,
+  known: KnownNames,
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  (rule.when?.businessFunctions ?? []).forEach((code, index) => {
+  (when?.businessFunctions ?? []).forEach((code, index) => {
     if (!known.businessFunctions.has(code)) {
       issues.push({
         field: `${path}.when.businessFunctions.${index}`,
@@ -99,7 +105,12 @@ function ruleIssues(rule: PolicyRuleType, path: string, known: KnownNames): Fiel
       });
     }
   });
-  issues.push(...bandIssues(rule.when?.amounts ?? [], `${path}.when.amounts`));
+  issues.push(...bandIssues(when?.amounts ?? [], `${path}.when.amounts`));
+  return issues;
+}
+
+function ruleIssues(rule: PolicyRuleType, path: string, known: KnownNames): FieldIssue[] {
+  const issues = conditionIssues(rule.when, path, known);
   if (rule.steps.length > POLICY_LIMITS.stepsPerChain) {
     issues.push({
       field: `${path}.steps`,
@@ -162,10 +173,47 @@ export function policyIssues(input: unknown, known: KnownNames): FieldIssue[] {
       message: 'A default rule is required: the last rule must have no "when", so every request resolves.',
     });
   }
+  issues.push(...autoTriageIssues(input.autoTriage, known));
   const fallbacks = Array.isArray(input.fallbackApprovers) ? input.fallbackApprovers : [];
   fallbacks.forEach((raw, index) => {
     const approver = ApproverRef.safeParse(raw);
     if (approver.success) issues.push(...approverIssues(approver.data, `fallbackApprovers.${index}`, known));
+  });
+  return issues;
+}
+
+/** Auto-triage rules: each needs a condition (accepting every request would skip triage), names unique. */
+function autoTriageIssues(input: unknown, known: KnownNames): FieldIssue[] {
+  const rules = Array.isArray(input) ? input : [];
+  const issues: FieldIssue[] = [];
+  if (rules.length > POLICY_LIMITS.autoTriageRules) {
+    issues.push({
+      field: 'autoTriage',
+      message: `A policy has at most ${POLICY_LIMITS.autoTriageRules} auto-triage rules, not ${rules.length}.`,
+    });
+  }
+  const firstNamed = new Map<string, number>();
+  rules.forEach((raw, index) => {
+    const path = `autoTriage.${index}`;
+    if (isRecord(raw) && isRecord(raw.when) && Object.keys(raw.when).length === 0) {
+      issues.push({
+        field: `${path}.when`,
+        message:
+          'An auto-triage rule needs at least one condition: an empty "when" would accept every request.',
+      });
+    }
+    const name = isRecord(raw) ? raw.name : undefined;
+    if (typeof name === 'string') {
+      const first = firstNamed.get(name);
+      if (first === undefined) firstNamed.set(name, index);
+      else
+        issues.push({
+          field: `${path}.name`,
+          message: `Auto-triage rule ${first} has the same name "${name}".`,
+        });
+    }
+    const rule = AutoTriageRule.safeParse(raw);
+    if (rule.success) issues.push(...conditionIssues(rule.data.when, path, known));
   });
   return issues;
 }

@@ -11,6 +11,7 @@ import {
   type PolicyRuleType,
   type ResolvedChain,
   type ResolvedStep,
+  type RuleConditionsType,
 } from './model.js';
 
 /** Nobody may decide a step of this request (the reference data lacks someone): for an admin to fix. */
@@ -34,8 +35,11 @@ const bandText = (band: AmountBandType) =>
 
 /** Why the rule matches the request, one phrase per condition; undefined when it does not. */
 export function ruleMatch(rule: PolicyRuleType, facts: ChainFacts): string[] | undefined {
-  const when = rule.when;
-  if (!when) return ['the default rule: no earlier rule matched'];
+  return rule.when ? conditionsMatch(rule.when, facts) : ['the default rule: no earlier rule matched'];
+}
+
+/** Why every condition holds for the request, one phrase each; undefined when one does not. */
+export function conditionsMatch(when: RuleConditionsType, facts: ChainFacts): string[] | undefined {
   const why: string[] = [];
   const check = (holds: boolean, phrase: string) => {
     if (holds) why.push(phrase);

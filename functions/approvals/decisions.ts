@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.j
 import { getApproval, getApprovals, putApproval } from './approval-store.js';
 import { approvalOfLink, assertStillOpen } from './links.js';
 import type { Approval, ApprovalDecision, DecisionInput } from './model.js';
-import { completeApprovalTask } from './workflow.js';
+import { completeWorkflowTask } from './workflow.js';
 
 /**
  * Deciding an approval, by emailed link or by API: the same rules and the same signed audit
@@ -125,7 +125,7 @@ async function decideOnce(
     putApproval(after, approval),
     ...voidedSiblings.map((sibling) => putApproval(sibling.after, sibling.before)),
   ]);
-  await completeApprovalTask(approval.taskToken, { approvalId: approval.id, outcome });
+  await completeWorkflowTask(approval.taskToken, { approvalId: approval.id, outcome });
   return after;
 }
 

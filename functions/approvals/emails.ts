@@ -1,9 +1,11 @@
 import { CATEGORY_NAMES, type RequestCategory } from '../reference-data/schemas.js';
+import type { ConsultancyRequest } from '../requests/model.js';
 import type { Contact } from '../shared/contacts.js';
 import type { OutgoingEmail } from '../shared/email.js';
 import { html } from '../shared/html.js';
 import { formatMoney, type Money, type MoneyDto } from '../shared/money.js';
 import { readableCode, readableDate, readableDateTime } from '../shared/readable.js';
+import type { RequestTriageType, TriageOutcome } from '../shared/request-triage.js';
 import type { TriageAssessmentType } from '../shared/triage-assessment.js';
 import type { Approval, ApprovalSubject } from './model.js';
 
@@ -23,7 +25,7 @@ export function summaryRows(subject: ApprovalSubject): [string, string][] {
   return [
     ['Title', subject.title],
     ['Business function', `${subject.businessFunctionName} (${subject.businessFunction})`],
-    ['Category', CATEGORY_NAMES[subject.category as RequestCategory] ?? readableCode(subject.category)],
+    ['Category', categoryName(subject.category)],
     ['Amount', amountText(subject.estimatedCost)],
     ['Dates', `${readableDate(subject.startDate)} to ${readableDate(subject.endDate)}`],
     ['Urgency', readableCode(subject.urgency)],
@@ -32,6 +34,34 @@ export function summaryRows(subject: ApprovalSubject): [string, string][] {
     ['Justification', subject.justification],
     ['Request id', subject.requestId],
     ...(subject.assessment ? assessmentRows(subject.assessment) : []),
+    ...(subject.triage ? triageRows(subject.triage) : []),
+  ];
+}
+
+const categoryName = (category: string) =>
+  CATEGORY_NAMES[category as RequestCategory] ?? readableCode(category);
+
+const TRIAGE_OUTCOME_WORDS: Record<TriageOutcome, string> = {
+  ACCEPT: 'Accepted',
+  REDIRECT_INTERNAL: 'Redirected to an internal team',
+  NEEDS_INFO: 'Sent back for information',
+  DECLINE: 'Declined',
+};
+
+/** How triage decided the request, in rows a person reads. */
+export function triageRows(triage: RequestTriageType): [string, string][] {
+  if (!triage.outcome) return [];
+  const when = triage.decidedAt ? ` on ${readableDateTime(triage.decidedAt)}` : '';
+  const decision = triage.autoRule
+    ? `Accepted by the auto-triage rule "${triage.autoRule}"${when}: ${(triage.why ?? []).join('; ')}.`
+    : `${TRIAGE_OUTCOME_WORDS[triage.outcome]} by ${triage.decidedBy?.name ?? 'a triager'}${when}` +
+      `${triage.priority ? `, priority ${triage.priority}` : ''}.`;
+  return [
+    ['Triage', decision],
+    ...(triage.note ? ([["Triager's note", triage.note]] as [string, string][]) : []),
+    ...(triage.categoryCorrectedFrom
+      ? ([['Category corrected', `from ${categoryName(triage.categoryCorrectedFrom)}`]] as [string, string][])
+      : []),
   ];
 }
 
@@ -65,6 +95,24 @@ export function assessmentRows(assessment: TriageAssessmentType): [string, strin
               (vendor.coversCategory ? 'covers the category' : 'does not cover the category') +
               `; ${vendor.reviews.averageScore === undefined ? 'no reviews' : `average review ${vendor.reviews.averageScore.toFixed(2)} of 5 (${vendor.reviews.count})`}` +
               `; MSA ${contract(vendor.msa)}; NDA ${contract(vendor.nda)}; ${vendor.hasRateCard ? 'rate card' : 'no rate card'}`,
+          ],
+        ] as [string, string][])
+      : []),
+    [
+      'Internal capabilities',
+      assessment.internalCapabilities.length > 0
+        ? assessment.internalCapabilities
+            .map((team) => `${team.name} (${team.owner.name} <${team.owner.email}>)`)
+            .join('; ')
+        : 'None covers the category.',
+    ],
+    ...(assessment.possibleDuplicates.length > 0
+      ? ([
+          [
+            'Possible duplicates',
+            assessment.possibleDuplicates
+              .map((other) => `${other.title} (${other.id}, ${readableCode(other.status)})`)
+              .join('; '),
           ],
         ] as [string, string][])
       : []),
@@ -132,6 +180,9 @@ const OUTCOME_TEXT: Record<string, string> = {
   REJECTED: 'was rejected',
   BUDGET_EXCEEDED: "is over budget: it was approved, but its business function's budget cannot cover it",
   EXPIRED: 'expired: nobody decided it in time',
+  NEEDS_INFO: 'needs more information: triage has questions for you',
+  REDIRECTED: 'was redirected to an internal team: triage found the work can be done inside',
+  DECLINED: 'was declined at triage',
   ERROR: 'could not be processed: please contact TechOps strategy & business operations',
 };
 
@@ -147,6 +198,32 @@ export interface OutcomeDetails {
   /** Told as well when the approval could not be committed (BUDGET_EXCEEDED). */
   approver?: Contact;
   budgetRefusal?: { reason: string; figures: Record<string, unknown> };
+  /** The triage decision that ended (or paused) the request: its questions, team or duplicate. */
+  triage?: RequestTriageType;
+}
+
+/** What a triage decision asks of the requester, or where it sent the work. */
+function triageLines(triage: RequestTriageType | undefined, requestId: string): string[] {
+  if (!triage) return [];
+  const capability = triage.internalCapability;
+  return [
+    ...(triage.questions && triage.outcome === 'NEEDS_INFO'
+      ? [
+          '',
+          'Questions:',
+          ...triage.questions.map((question, index) => `${index + 1}. ${question}`),
+          '',
+          `Change the request with PATCH /requests/${requestId} if needed, then send your answer with POST /requests/${requestId}/resubmit: it goes back to triage.`,
+        ]
+      : []),
+    ...(capability
+      ? [
+          '',
+          `The work goes to ${capability.name}; ${capability.owner.name} <${capability.owner.email}> will contact you.`,
+        ]
+      : []),
+    ...(triage.duplicateOf ? ['', `It duplicates request ${triage.duplicateOf}.`] : []),
+  ];
 }
 
 export function outcomeEmail(
@@ -180,6 +257,7 @@ export function outcomeEmail(
         ]
       : []),
     ...(details.comment ? ['', `Comment: ${details.comment}`] : []),
+    ...triageLines(details.triage, subject.requestId),
     ...(details.budgetRefusal ? ['', details.budgetRefusal.reason, ...figureLines] : []),
     ...(outcome === 'BUDGET_EXCEEDED'
       ? ['', 'Nothing was committed. Ask for a transfer or a larger allocation, then submit it again.']
@@ -187,10 +265,34 @@ export function outcomeEmail(
     ...(outcome === 'EXPIRED' ? ['', 'You may submit it again if the need remains.'] : []),
   ];
   const cc = outcome === 'BUDGET_EXCEEDED' && details.approver ? [details.approver.email] : [];
+  return emailOf([requester.email, ...cc], `Your request ${what.split(':')[0]}: ${subject.title}`, lines);
+}
+
+/** An email of paragraphs: the text part line by line, the HTML part a paragraph per line. */
+function emailOf(to: string[], subject: string, lines: string[]): OutgoingEmail {
   return {
-    to: [requester.email, ...cc],
-    subject: `Your request ${what.split(':')[0]}: ${subject.title}`,
+    to,
+    subject,
     text: lines.join('\n'),
     html: html`${lines.filter(Boolean).map((line) => html`<p>${line}</p>`)}`.value,
   };
+}
+
+/** Tells an internal team's owner that triage sent them a request's work. */
+export function redirectedToTeamEmail(request: ConsultancyRequest): OutgoingEmail | undefined {
+  const capability = request.triage?.internalCapability;
+  if (!capability) return undefined;
+  return emailOf([capability.owner.email], `Work redirected to ${capability.name}: ${request.title}`, [
+    `Dear ${capability.owner.name},`,
+    '',
+    `Triage redirected a consultancy request of ${request.businessFunction} to ${capability.name} rather than buying it outside.`,
+    '',
+    `Request: ${request.title} (${request.id})`,
+    `Requester: ${request.requester.name} <${request.requester.email}>`,
+    `Estimated cost outside: ${amountText(request.estimatedCost)}`,
+    `What is asked: ${request.description}`,
+    ...(request.triage?.note ? [`Triager's note: ${request.triage.note}`] : []),
+    '',
+    'Please contact the requester to plan the work.',
+  ]);
 }

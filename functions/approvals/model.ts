@@ -1,10 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import type { ConsultancyRequest } from '../requests/model.js';
 import { APPROVAL_STATUSES, type ApprovalStatus } from '../shared/approval-summary.js';
 import type { Contact } from '../shared/contacts.js';
 import { idPattern } from '../shared/ids.js';
 import { formatMoney, type Money } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
+import type { RequestTriageType } from '../shared/request-triage.js';
 import { ContactResource, MultiLineText } from '../shared/schemas.js';
 import type { TriageAssessmentType } from '../shared/triage-assessment.js';
 
@@ -30,6 +32,31 @@ export interface ApprovalSubject {
   requester: { sub: string; name: string; email: string };
   /** The triage assessment worked out at submission, as the approver should see it. */
   assessment?: TriageAssessmentType;
+  /** How triage decided it: the triager's note and priority, or the auto-triage rule. */
+  triage?: RequestTriageType;
+}
+
+/** The snapshot of a request an approver (or a triager) is shown. */
+export function subjectOf(request: ConsultancyRequest, businessFunctionName: string): ApprovalSubject {
+  return {
+    requestId: request.id,
+    title: request.title,
+    businessFunction: request.businessFunction,
+    businessFunctionName,
+    category: request.category,
+    description: request.description,
+    justification: request.justification,
+    estimatedCost: request.estimatedCost,
+    startDate: request.startDate,
+    endDate: request.endDate,
+    urgency: request.urgency,
+    fiscalYear: request.fiscalYear,
+    ...(request.preferredVendorId ? { preferredVendorId: request.preferredVendorId } : {}),
+    ...(request.preferredVendorName ? { preferredVendorName: request.preferredVendorName } : {}),
+    requester: request.requester,
+    ...(request.assessment ? { assessment: request.assessment } : {}),
+    ...(request.triage?.outcome ? { triage: request.triage } : {}),
+  };
 }
 
 export const DECISIONS = ['APPROVED', 'REJECTED'] as const;

@@ -2,8 +2,6 @@ import type * as z from 'zod';
 import { RequestApprovalTask } from '../../workflows/approval-contracts.js';
 import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { allows } from '../requests/lifecycle.js';
-import type { ConsultancyRequest } from '../requests/model.js';
-import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
 import {
@@ -21,34 +19,14 @@ import { taskHandler } from '../shared/task.js';
 import { getApprovals, putApproval } from './approval-store.js';
 import { approvalRequestEmail } from './emails.js';
 import { ChainOrderError, ConcurrentChangeError, RequestClosedError } from './errors.js';
-import { type Approval, type ApprovalSubject, hashLinkSecret, linkTokenOf, newLinkSecret } from './model.js';
+import { type Approval, hashLinkSecret, linkTokenOf, newLinkSecret, subjectOf } from './model.js';
+import { applyTaskTransition } from './task-transitions.js';
 
 const publicBaseUrl = requireEnv('PUBLIC_BASE_URL');
 /** The link expires when the workflow stops waiting. */
 const approvalTimeoutSeconds = Number(requireEnv('APPROVAL_TIMEOUT_SECONDS'));
 
 type Input = z.output<typeof RequestApprovalTask>;
-
-function subjectOf(request: ConsultancyRequest, businessFunctionName: string): ApprovalSubject {
-  return {
-    requestId: request.id,
-    title: request.title,
-    businessFunction: request.businessFunction,
-    businessFunctionName,
-    category: request.category,
-    description: request.description,
-    justification: request.justification,
-    estimatedCost: request.estimatedCost,
-    startDate: request.startDate,
-    endDate: request.endDate,
-    urgency: request.urgency,
-    fiscalYear: request.fiscalYear,
-    ...(request.preferredVendorId ? { preferredVendorId: request.preferredVendorId } : {}),
-    ...(request.preferredVendorName ? { preferredVendorName: request.preferredVendorName } : {}),
-    requester: request.requester,
-    ...(request.assessment ? { assessment: request.assessment } : {}),
-  };
-}
 
 /** The resolved chain as the request keeps it: every step waiting, except those skipped. */
 function chainToStore(resolved: Input['chain']): RequestApprovalChainType {
@@ -147,17 +125,12 @@ export async function requestApproval(input: Input, now = new Date()): Promise<v
     },
     ...(step.reassignedReason ? { reason: step.reassignedReason } : {}),
   });
-  try {
-    await applyRequestTransition(
-      request,
-      after,
-      event,
-      asked.map(({ approval, before }) => putApproval(approval, before)),
-    );
-  } catch (error) {
-    if (error instanceof StaleRequestError) throw new ConcurrentChangeError(error.message);
-    throw error;
-  }
+  await applyTaskTransition(
+    request,
+    after,
+    event,
+    asked.map(({ approval, before }) => putApproval(approval, before)),
+  );
   const decidedEarlier = chain.steps.filter(
     (candidate): candidate is ApprovalChainStepType & { decidedBy: { name: string } } =>
       candidate.step < step.step && candidate.decidedBy !== undefined,

@@ -2,11 +2,10 @@ import { ResolveApprovalChainTask } from '../../workflows/approval-contracts.js'
 import { loadApproverDirectory } from '../approval-policy/approver-directory.js';
 import type { ResolvedChain } from '../approval-policy/model.js';
 import { currentApprovalPolicy } from '../approval-policy/policy-store.js';
+import { factsOfRequest } from '../approval-policy/request-facts.js';
 import { resolveApprovalChain } from '../approval-policy/resolve-chain.js';
 import { getRequestById } from '../requests/request-queries.js';
-import { formatMoney } from '../shared/money.js';
 import { TaskInputError, taskHandler } from '../shared/task.js';
-import { getVendor } from '../vendors/vendor-queries.js';
 
 /**
  * Resolves the request's approval chain from the policy in force: the first matching rule's
@@ -18,22 +17,11 @@ export async function resolveRequestChain(requestId: string): Promise<ResolvedCh
   const request = await getRequestById(requestId);
   if (!request) throw new TaskInputError(`No request ${requestId}.`);
   const policy = await currentApprovalPolicy();
-  const [directory, vendor] = await Promise.all([
+  const [directory, facts] = await Promise.all([
     loadApproverDirectory(policy.document),
-    request.preferredVendorId ? getVendor(request.preferredVendorId) : undefined,
+    factsOfRequest(request),
   ]);
-  return resolveApprovalChain(
-    policy,
-    {
-      businessFunction: request.businessFunction,
-      category: request.category,
-      urgency: request.urgency,
-      amount: formatMoney(request.estimatedCost).amount,
-      requester: request.requester,
-      ...(vendor ? { vendor: { riskTier: vendor.riskTier, status: vendor.status } } : {}),
-    },
-    directory,
-  );
+  return resolveApprovalChain(policy, facts, directory);
 }
 
 export const handler = taskHandler(ResolveApprovalChainTask, async ({ requestId }) => ({

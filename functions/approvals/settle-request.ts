@@ -2,15 +2,14 @@ import type * as z from 'zod';
 import { SettleRequestTask } from '../../workflows/approval-contracts.js';
 import { allows, type RequestEvent } from '../requests/lifecycle.js';
 import type { RequestStatus } from '../requests/model.js';
-import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
 import { chainApproved, currentStepOf, withStep } from '../shared/approval-summary.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
 import { taskHandler } from '../shared/task.js';
 import { getApprovals, putApproval } from './approval-store.js';
-import { ConcurrentChangeError } from './errors.js';
 import type { Approval } from './model.js';
+import { applyTaskTransition } from './task-transitions.js';
 
 /** The workflow resumed without a decision and without a timeout: a bug, never retried. */
 export class NoDecisionError extends Error {
@@ -113,18 +112,12 @@ export async function settleRequest(
     ...(after.failure ? { reason: after.failure.reason } : {}),
     ...(after.budgetRefusal ? { reason: after.budgetRefusal.reason } : {}),
   });
-  try {
-    await applyRequestTransition(
-      request,
-      after,
-      auditEvent,
-      endedApprovals.map(({ after: ended, before }) => putApproval(ended, before)),
-    );
-  } catch (error) {
-    // A decision or a withdrawal landed meanwhile: read again and settle from that.
-    if (error instanceof StaleRequestError) throw new ConcurrentChangeError(error.message);
-    throw error;
-  }
+  await applyTaskTransition(
+    request,
+    after,
+    auditEvent,
+    endedApprovals.map(({ after: ended, before }) => putApproval(ended, before)),
+  );
   return { outcome: after.status, notify: true };
 }
 

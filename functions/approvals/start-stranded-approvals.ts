@@ -29,8 +29,14 @@ export async function startStrandedApprovals(
   do {
     const page = await listRequestsMatching({ status: 'SUBMITTED' }, { limit: PAGE_SIZE, cursor });
     for (const request of page.items) {
-      if (now.getTime() - Date.parse(request.createdAt) < strandedAfterMs) continue;
-      const outcome = await recoverApprovalWorkflow(approvalWorkflowArn, request.id, strandedAfterMs, now);
+      // SUBMITTED since its last change: its submission, or its resubmission after NEEDS_INFO.
+      if (now.getTime() - Date.parse(request.updatedAt) < strandedAfterMs) continue;
+      const outcome = await recoverApprovalWorkflow(
+        approvalWorkflowArn,
+        { id: request.id, round: request.triage?.round ?? 1 },
+        strandedAfterMs,
+        now,
+      );
       if (outcome === 'started') started.push(request.id);
       if (outcome === 'recovered') recovered.push(request.id);
     }

@@ -13,23 +13,38 @@ const sfn = new SFNClient({});
 const errorName = (error: unknown) => (error as { name?: string } | null)?.name;
 
 /**
- * Starts a request's approval. The execution is named after the request, so a retried submit
- * (or the sweeper) can never start a second one: ExecutionAlreadyExists means it already runs.
+ * Executions of one request, named after it: one per submission round (the first is the
+ * request's id, a resubmission's `<id>-r<round>`), then `<name>-2`, `-3`... for each recovery.
  */
-export async function startApprovalWorkflow(stateMachineArn: string, requestId: string): Promise<void> {
+const MAX_EXECUTIONS_PER_ROUND = 5;
+function executionNameOf(requestId: string, round: number, attempt: number): string {
+  const name = round === 1 ? requestId : `${requestId}-r${round}`;
+  return attempt === 1 ? name : `${name}-${attempt}`;
+}
+
+/**
+ * Starts a request's workflow for a submission round. The execution is named after the request
+ * and round, so a retried submit (or the sweeper) can never start a second one:
+ * ExecutionAlreadyExists means it already runs.
+ */
+export async function startApprovalWorkflow(
+  stateMachineArn: string,
+  requestId: string,
+  round = 1,
+): Promise<void> {
   try {
     await sfn.send(
-      new StartExecutionCommand({ stateMachineArn, name: requestId, input: JSON.stringify({ requestId }) }),
+      new StartExecutionCommand({
+        stateMachineArn,
+        name: executionNameOf(requestId, round, 1),
+        input: JSON.stringify({ requestId }),
+      }),
     );
   } catch (error) {
     if (errorName(error) !== 'ExecutionAlreadyExists') throw error;
   }
 }
 
-/** Executions of one request: its name, then `<name>-2`, `-3`... for each recovery. */
-const MAX_EXECUTIONS_PER_REQUEST = 5;
-const executionNameOf = (requestId: string, attempt: number) =>
-  attempt === 1 ? requestId : `${requestId}-${attempt}`;
 const executionArnOf = (stateMachineArn: string, name: string) =>
   `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
@@ -43,12 +58,13 @@ const executionArnOf = (stateMachineArn: string, name: string) =>
  */
 export async function recoverApprovalWorkflow(
   stateMachineArn: string,
-  requestId: string,
+  request: { id: string; round: number },
   strandedAfterMs: number,
   now = new Date(),
 ): Promise<'started' | 'recovered' | 'running'> {
-  for (let attempt = 1; attempt <= MAX_EXECUTIONS_PER_REQUEST; attempt++) {
-    const name = executionNameOf(requestId, attempt);
+  const requestId = request.id;
+  for (let attempt = 1; attempt <= MAX_EXECUTIONS_PER_ROUND; attempt++) {
+    const name = executionNameOf(requestId, request.round, attempt);
     const executionArn = executionArnOf(stateMachineArn, name);
     let execution: { status?: string | undefined; startDate?: Date | undefined };
     try {
@@ -72,7 +88,9 @@ export async function recoverApprovalWorkflow(
       );
     }
   }
-  throw new Error(`Request ${requestId} has run out of approval executions to recover with.`);
+  throw new Error(
+    `Request ${requestId} (round ${request.round}) has run out of approval executions to recover with.`,
+  );
 }
 
 /** Stops a withdrawn request's execution; one that already ended is fine. */
@@ -86,11 +104,12 @@ export async function stopApprovalWorkflow(executionArn: string, cause: string):
 }
 
 /**
- * Hands the recorded decision to the waiting task. The decision is already recorded, so this
- * never fails the caller: if the task is gone (it timed out a moment earlier) or Step Functions
- * cannot be reached, the workflow's expiry step finds the recorded decision and applies it.
+ * Hands the recorded decision (an approver's or a triager's) to the waiting task. The decision
+ * is already recorded, so this never fails the caller: if the task is gone (it timed out a
+ * moment earlier) or Step Functions cannot be reached, the step after the wait finds the
+ * recorded decision and applies it.
  */
-export async function completeApprovalTask(taskToken: string, output: unknown): Promise<void> {
+export async function completeWorkflowTask(taskToken: string, output: unknown): Promise<void> {
   try {
     await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
   } catch (error) {

@@ -9,8 +9,21 @@ import type { RequestStatus } from './model.js';
  * that closed meanwhile.
  */
 export const REQUEST_LIFECYCLE = [
-  { from: 'SUBMITTED', event: 'ASK_APPROVAL', to: 'IN_APPROVAL' },
-  // A retried approval task asks again, with a fresh link.
+  // Triage first: an auto-triage rule of the approval policy accepts it, or the triagers are asked.
+  { from: 'SUBMITTED', event: 'ACCEPT', to: 'IN_APPROVAL' },
+  { from: 'SUBMITTED', event: 'ASK_TRIAGE', to: 'IN_TRIAGE' },
+  // A retried triage task asks again, with a fresh task token.
+  { from: 'IN_TRIAGE', event: 'ASK_TRIAGE', to: 'IN_TRIAGE' },
+  { from: 'IN_TRIAGE', event: 'ACCEPT', to: 'IN_APPROVAL' },
+  { from: 'IN_TRIAGE', event: 'REDIRECT', to: 'REDIRECTED' },
+  { from: 'IN_TRIAGE', event: 'ASK_FOR_INFO', to: 'NEEDS_INFO' },
+  { from: 'IN_TRIAGE', event: 'DECLINE', to: 'DECLINED' },
+  // No triage decision in time.
+  { from: 'IN_TRIAGE', event: 'EXPIRE', to: 'EXPIRED' },
+  // The requester answers NEEDS_INFO: edits (each edit a new version), then resubmits to triage.
+  { from: 'NEEDS_INFO', event: 'EDIT', to: 'NEEDS_INFO' },
+  { from: 'NEEDS_INFO', event: 'RESUBMIT', to: 'SUBMITTED' },
+  // The first ask of each step, and a retried approval task, which asks again with a fresh link.
   { from: 'IN_APPROVAL', event: 'ASK_APPROVAL', to: 'IN_APPROVAL' },
   // The approver's decision moves the request's version, so a withdrawal read before it is stale.
   { from: 'IN_APPROVAL', event: 'RECORD_DECISION', to: 'IN_APPROVAL' },
@@ -20,8 +33,12 @@ export const REQUEST_LIFECYCLE = [
   { from: 'IN_APPROVAL', event: 'REJECT', to: 'REJECTED' },
   { from: 'IN_APPROVAL', event: 'EXPIRE', to: 'EXPIRED' },
   { from: 'SUBMITTED', event: 'FAIL', to: 'ERROR' },
+  { from: 'IN_TRIAGE', event: 'FAIL', to: 'ERROR' },
   { from: 'IN_APPROVAL', event: 'FAIL', to: 'ERROR' },
+  // Withdrawal works in every undecided status.
   { from: 'SUBMITTED', event: 'WITHDRAW', to: 'WITHDRAWN' },
+  { from: 'IN_TRIAGE', event: 'WITHDRAW', to: 'WITHDRAWN' },
+  { from: 'NEEDS_INFO', event: 'WITHDRAW', to: 'WITHDRAWN' },
   { from: 'IN_APPROVAL', event: 'WITHDRAW', to: 'WITHDRAWN' },
   // Releases what was not invoiced, in the same transaction.
   { from: 'APPROVED', event: 'WITHDRAW', to: 'WITHDRAWN' },

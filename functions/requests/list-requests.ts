@@ -11,7 +11,7 @@ export async function listVisibleRequests(caller: Caller, query: z.output<typeof
   const { limit, cursor, ...filter } = query;
   const businessFunction = listScopeFor(caller, filter.businessFunction);
   const page = await listRequestsMatching({ ...filter, businessFunction }, { limit, cursor });
-  return { ...page, items: page.items.map(toResource) };
+  return { ...page, items: page.items.map((request) => toResource(request)) };
 }
 
 export const handler = middy<ApiEvent>()

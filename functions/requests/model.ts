@@ -4,6 +4,7 @@ import { currentStepOf, RequestApprovalChain } from '../shared/approval-summary.
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
 import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
+import { RequestTriage, secondsInTriage } from '../shared/request-triage.js';
 import {
   ContactResource,
   IsoDate as isoDate,
@@ -17,9 +18,13 @@ import { TriageAssessment } from '../shared/triage-assessment.js';
 
 export const URGENCIES = ['LOW', 'NORMAL', 'HIGH', 'CRITICAL'] as const;
 
-/** A request's life: submitted, then (later issues) approved, rejected, expired... or withdrawn. */
+/** A request's life (lifecycle.ts): submitted, triaged, then approved, rejected, expired... or withdrawn. */
 export const REQUEST_STATUSES = [
   'SUBMITTED',
+  'IN_TRIAGE',
+  'NEEDS_INFO',
+  'REDIRECTED',
+  'DECLINED',
   'IN_APPROVAL',
   'APPROVED',
   'REJECTED',
@@ -32,9 +37,14 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /**
  * The statuses of a request still waiting for its decision: its money is in the pipeline of its
- * budget line, and it may be a duplicate of a new request. A new undecided status (triage) goes here.
+ * budget line, it may be a duplicate of a new request, and its requester may withdraw it.
  */
-export const UNDECIDED_STATUSES = ['SUBMITTED', 'IN_APPROVAL'] as const satisfies readonly RequestStatus[];
+export const UNDECIDED_STATUSES = [
+  'SUBMITTED',
+  'IN_TRIAGE',
+  'NEEDS_INFO',
+  'IN_APPROVAL',
+] as const satisfies readonly RequestStatus[];
 
 const dateFields = z.object({ startDate: isoDate, endDate: isoDate });
 
@@ -63,6 +73,31 @@ export type SubmitRequestInput = z.infer<typeof SubmitRequestBody>;
 export const WithdrawRequestBody = z
   .strictObject({ reason: MultiLineText.min(1).max(2_000) })
   .meta({ id: 'WithdrawRequest' });
+
+export const ResubmitRequestBody = z
+  .strictObject({
+    response: MultiLineText.min(1)
+      .max(5_000)
+      .describe("The requester's answer to the triager's questions (what changed, and why)."),
+  })
+  .meta({ id: 'ResubmitRequest' });
+
+/** PATCH /requests/{id}: any of the submitted fields (JSON merge patch; null removes the preferred vendor). */
+export const EditRequestBody = z
+  .object({
+    title: z.string().optional(),
+    businessFunction: z.string().optional(),
+    category: z.enum(REQUEST_CATEGORIES).optional(),
+    description: z.string().optional(),
+    justification: z.string().optional(),
+    estimatedCost: MoneySchema.optional(),
+    startDate: z.string().optional(),
+    endDate: z.string().optional(),
+    urgency: z.enum(URGENCIES).optional(),
+    preferredVendorId: VendorId.nullable().optional(),
+  })
+  .describe('The fields to change; the result is validated as a submission (every problem listed).')
+  .meta({ id: 'EditRequest' });
 
 export const RequestIdPath = z.strictObject({
   id: RequestId,
@@ -101,11 +136,16 @@ export const RequestResource = z
     assessment: TriageAssessment.optional().describe(
       'The triage assessment worked out at submission: budget headroom with the pipeline, vendor fit, internal capabilities covering the category, possible duplicates, and flags. Absent on requests submitted before assessments existed.',
     ),
+    triage: RequestTriage.optional().describe(
+      'Its triage: who was asked, the decision and the note; absent on requests submitted before triage existed.',
+    ),
     approvalChain: RequestApprovalChain.optional(),
     waitingOn: z
       .array(ContactResource)
       .optional()
-      .describe('Who the request waits on now: the approvers of its pending step (any one of them decides).'),
+      .describe(
+        'Who the request waits on now: its triagers (IN_TRIAGE), its requester (NEEDS_INFO), or the approvers of its pending step (any one of them decides).',
+      ),
     failure: z
       .object({ at: z.string(), reason: z.string() })
       .optional()
@@ -128,14 +168,26 @@ export interface ConsultancyRequest extends Omit<RequestResourceType, 'estimated
   estimatedCost: Money;
   /** The approval workflow's execution, once it asked for a decision (not shown to callers). */
   executionArn?: string;
+  /** The waiting triage task's token, while IN_TRIAGE (not shown to callers). */
+  triageTaskToken?: string;
+}
+
+/** Who the request waits on in its status, if anyone. */
+function waitingOn(request: ConsultancyRequest) {
+  if (request.status === 'IN_TRIAGE') return request.triage?.triagers;
+  if (request.status === 'NEEDS_INFO') return [request.requester];
+  const pending = request.approvalChain && currentStepOf(request.approvalChain);
+  return pending?.status === 'PENDING' ? pending.approvers : undefined;
 }
 
 /** The wire form: money as a decimal string, fields in schema order, nothing but the schema's fields. */
-export function toResource(request: ConsultancyRequest): RequestResourceType {
-  const pending = request.approvalChain && currentStepOf(request.approvalChain);
+export function toResource(request: ConsultancyRequest, now = new Date()): RequestResourceType {
+  const waiting = waitingOn(request);
+  const seconds = request.triage && secondsInTriage(request.triage, now);
   return RequestResource.parse({
     ...request,
     estimatedCost: formatMoney(request.estimatedCost),
-    ...(pending?.status === 'PENDING' ? { waitingOn: pending.approvers } : {}),
+    ...(request.triage ? { triage: { ...request.triage, secondsInTriage: seconds } } : {}),
+    ...(waiting ? { waitingOn: waiting.map(({ name, email }) => ({ name, email })) } : {}),
   });
 }

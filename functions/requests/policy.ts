@@ -1,10 +1,11 @@
 import { type Caller, hasRole, requireAnyRole } from '../shared/auth.js';
+import { sameEmail } from '../shared/contacts.js';
 import { ForbiddenError } from '../shared/errors.js';
 import type { ConsultancyRequest } from './model.js';
 
-/** Who may see and act on requests. Finance and admin see every business function's requests. */
+/** Who may see and act on requests. Triagers, finance and admin see every business function's requests. */
 export function seesAllBusinessFunctions(caller: Caller): boolean {
-  return hasRole(caller, 'finance', 'admin');
+  return hasRole(caller, 'triager', 'finance', 'admin');
 }
 
 export function assertMaySubmitFor(caller: Caller, businessFunction: string): void {
@@ -40,9 +41,26 @@ export function listScopeFor(caller: Caller, requested: string | undefined): str
   return caller.businessFunction;
 }
 
-export function assertMayWithdraw(caller: Caller, request: ConsultancyRequest): void {
+function assertRequesterOrAdmin(caller: Caller, request: ConsultancyRequest, action: string): void {
   assertMaySee(caller, request);
   if (request.requester.sub !== caller.sub && !hasRole(caller, 'admin')) {
-    throw new ForbiddenError('Only the requester (or an admin) may withdraw a request.');
+    throw new ForbiddenError(`Only the requester (or an admin) may ${action}.`);
+  }
+}
+
+export const assertMayWithdraw = (caller: Caller, request: ConsultancyRequest) =>
+  assertRequesterOrAdmin(caller, request, 'withdraw a request');
+
+/** Editing and resubmitting a request that needs information. */
+export const assertMayRevise = (caller: Caller, request: ConsultancyRequest) =>
+  assertRequesterOrAdmin(caller, request, 'change or resubmit a request');
+
+/** Triage needs the triager (or admin) role, and never of one's own request (segregation of duties). */
+export function assertMayTriage(caller: Caller, request: ConsultancyRequest): void {
+  if (!hasRole(caller, 'triager', 'admin')) {
+    throw new ForbiddenError('Triage needs the triager role.');
+  }
+  if (request.requester.sub === caller.sub || sameEmail(request.requester.email, caller.email)) {
+    throw new ForbiddenError('You cannot triage your own request.');
   }
 }

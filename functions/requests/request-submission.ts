@@ -23,15 +23,18 @@ import { type ConsultancyRequest, SubmitRequestBody, type SubmitRequestInput, to
 import { assertMaySubmitFor } from './policy.js';
 import { insertRequest } from './request-commands.js';
 
-/** Submitting a request: validated against reference data, stored once, its approval started. */
+/** Submitting a request: validated against reference data, stored once, its workflow started. */
 const fiscalYearStartMonth = Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1'));
 assertFiscalYearStartMonth(fiscalYearStartMonth);
+
+/** The fiscal year a request's start date falls in, by the configured start month. */
+export const fiscalYearOfStart = (startDate: string) => fiscalYearOf(startDate, fiscalYearStartMonth);
 
 /**
  * Validates the body, that its business function exists and that its preferred vendor may be
  * engaged, reporting every problem at once. Both lookups run at once (one round trip).
  */
-async function validateSubmission(
+export async function validateSubmission(
   raw: unknown,
 ): Promise<SubmitRequestInput & { preferredVendorName?: string }> {
   const parsed = SubmitRequestBody.safeParse(raw);
@@ -64,8 +67,8 @@ async function validateSubmission(
   return { ...parsed.data, ...(vendor ? { preferredVendorName: vendor.displayName } : {}) };
 }
 
-/** Starts a stored request's approval workflow (the approvals capability provides it). */
-export type StartApproval = (requestId: string) => Promise<void>;
+/** Starts a stored request's workflow for a submission round (the approvals capability provides it). */
+export type StartApproval = (requestId: string, round?: number) => Promise<void>;
 
 /** Works out the triage assessment of a request about to be stored (the triage capability provides it). */
 export type AssessRequest = (request: ConsultancyRequest, now: Date) => Promise<TriageAssessmentType>;
@@ -74,7 +77,7 @@ export type AssessRequest = (request: ConsultancyRequest, now: Date) => Promise<
  * The assessment never costs a request: whatever goes wrong working it out, the request is
  * stored with an assessment that says it is incomplete (and the triager checks by hand).
  */
-async function assessmentOrIncomplete(
+export async function assessmentOrIncomplete(
   assess: AssessRequest,
   request: ConsultancyRequest,
   now: Date,
@@ -95,9 +98,13 @@ async function assessmentOrIncomplete(
  * nothing: the caller is told to retry (a replay starts it again, never twice) and the
  * sweeper starts any request left in SUBMITTED.
  */
-async function startApproval(startApprovalWorkflow: StartApproval, requestId: string): Promise<void> {
+export async function startApproval(
+  startApprovalWorkflow: StartApproval,
+  requestId: string,
+  round = 1,
+): Promise<void> {
   try {
-    await startApprovalWorkflow(requestId);
+    await startApprovalWorkflow(requestId, round);
   } catch (error) {
     logger.error('Could not start the approval workflow', { requestId, error: error as Error });
     throw new ServiceUnavailableError(
@@ -157,8 +164,9 @@ async function store(
     id: newId('request', now.getTime()),
     ...body,
     estimatedCost: parseMoney(body.estimatedCost),
-    fiscalYear: fiscalYearOf(body.startDate, fiscalYearStartMonth),
+    fiscalYear: fiscalYearOfStart(body.startDate),
     status: 'SUBMITTED',
+    triage: { round: 1 },
     requester: personOf(caller),
     createdAt: at,
     updatedAt: at,

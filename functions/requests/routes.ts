@@ -5,10 +5,12 @@ import { idempotencyKeyHeader, idempotencyKeyReused } from '../shared/idempotenc
 import { pageSchemaOf } from '../shared/pagination.js';
 import { StateConflictProblem } from '../shared/problem.js';
 import {
+  EditRequestBody,
   ListRequestsQuery,
   RequestHistoryQuery,
   RequestIdPath,
   RequestResource,
+  ResubmitRequestBody,
   SubmitRequestBody,
   WithdrawRequestBody,
 } from './model.js';
@@ -113,6 +115,78 @@ export const requestRoutes: RouteDefinition[] = [
       approvals: 'write',
       budgets: 'write',
       workflow: 'stop',
+    },
+  },
+  {
+    operationId: 'editRequest',
+    method: 'PATCH',
+    path: '/requests/{id}',
+    entry: 'functions/requests/edit-request.ts',
+    summary: 'Change a request that triage sent back for information',
+    description:
+      'By its requester (or an admin), only in NEEDS_INFO. JSON merge patch of the submitted fields, validated as a submission; each changed field is recorded in the history as before and after. A patch that changes nothing writes nothing.',
+    tag,
+    pathParameters: RequestIdPath,
+    headers: {
+      'If-Match': { schema: z.string(), description: 'Required: the ETag of the request you read.' },
+    },
+    body: EditRequestBody,
+    responses: {
+      200: { description: 'The changed request.', schema: RequestResource, headers: ['ETag'] },
+      400: {
+        description: 'The changed request would be invalid: every invalid field is listed in `errors`.',
+      },
+      403: { description: 'Not its requester, or not your business function.' },
+      404: { description: 'No such request.' },
+      409: { description: 'The request is not in NEEDS_INFO.', schema: StateConflictProblem },
+      412: { description: 'The request changed since the ETag sent in If-Match.' },
+      428: { description: 'If-Match is missing.' },
+    },
+    access: {
+      requests: 'write',
+      // The same validation as a submission: the business function, the preferred vendor.
+      referenceData: 'read',
+      vendors: 'read',
+      audit: 'append',
+      settings: ['fiscalYearStartMonth'],
+    },
+  },
+  {
+    operationId: 'resubmitRequest',
+    method: 'POST',
+    path: '/requests/{id}/resubmit',
+    entry: 'functions/requests/resubmit-request.ts',
+    summary: 'Return a request that needed information to triage',
+    description:
+      "By its requester (or an admin), only in NEEDS_INFO: the request is SUBMITTED again with a fresh triage assessment and the next triage round, and the triagers are asked again. Its response answers the triager's questions.",
+    tag,
+    pathParameters: RequestIdPath,
+    headers: { 'If-Match': { schema: z.string(), description: 'The ETag the resubmission is based on.' } },
+    body: ResubmitRequestBody,
+    responses: {
+      200: {
+        description: 'The resubmitted request (SUBMITTED).',
+        schema: RequestResource,
+        headers: ['ETag'],
+      },
+      400: { description: 'Invalid body.' },
+      403: { description: 'Not its requester, or not your business function.' },
+      404: { description: 'No such request.' },
+      409: {
+        description: 'The request is not in NEEDS_INFO (already resubmitted, say).',
+        schema: StateConflictProblem,
+      },
+      412: { description: 'The request changed since the ETag sent in If-Match.' },
+      503: { description: 'Resubmitted, but triage could not be started yet; it starts within minutes.' },
+    },
+    access: {
+      requests: 'write',
+      // The fresh assessment reads what the submission's does.
+      referenceData: 'read',
+      vendors: 'read',
+      budgets: 'read',
+      audit: 'append',
+      workflow: 'start',
     },
   },
   {

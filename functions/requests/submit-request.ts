@@ -9,7 +9,8 @@ import { requestsTableName } from './request-queries.js';
 import { type StartApproval, submitRequest } from './request-submission.js';
 
 const approvalWorkflowArn = requireEnv('APPROVAL_WORKFLOW_ARN');
-const startApproval: StartApproval = (requestId) => startApprovalWorkflow(approvalWorkflowArn, requestId);
+const startApproval: StartApproval = (requestId, round) =>
+  startApprovalWorkflow(approvalWorkflowArn, requestId, round);
 
 export const handler = middy<ApiEvent>()
   .use(apiMiddlewares())

@@ -1,7 +1,7 @@
 import { optionalEnv } from './config.js';
 import { ForbiddenError, UnauthorizedError } from './errors.js';
 
-export const ROLES = ['requester', 'approver', 'finance', 'vendor-manager', 'admin'] as const;
+export const ROLES = ['requester', 'triager', 'approver', 'finance', 'vendor-manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The authenticated caller, as the JWT authorizer vouched for it. */

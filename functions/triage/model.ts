@@ -1,7 +1,14 @@
 import * as z from 'zod';
 import { REQUEST_CATEGORIES } from '../reference-data/schemas.js';
 import { PaginationQuery } from '../shared/pagination.js';
-import { ContactResource, MultiLineText, PersonResource, SingleLineText } from '../shared/schemas.js';
+import { TRIAGE_PRIORITIES } from '../shared/request-triage.js';
+import {
+  ContactResource,
+  MultiLineText,
+  PersonResource,
+  RequestId,
+  SingleLineText,
+} from '../shared/schemas.js';
 
 /**
  * Internal capabilities: in-house teams that can do some categories of work themselves. Triage
@@ -50,3 +57,74 @@ export const InternalCapabilityResource = z
   })
   .meta({ id: 'InternalCapability' });
 export type InternalCapability = z.infer<typeof InternalCapabilityResource>;
+
+const TriageNote = MultiLineText.min(1)
+  .max(2_000)
+  .describe("The triager's note: the approvers and the requester read it (for DECLINE, the reason).");
+
+/** POST /requests/{id}/triage: the triage decision, by outcome. */
+export const TriageDecisionBody = z
+  .discriminatedUnion('outcome', [
+    z.strictObject({
+      outcome: z.literal('ACCEPT'),
+      note: TriageNote,
+      category: z.enum(REQUEST_CATEGORIES).optional().describe("Corrects the requester's category."),
+      priority: z.enum(TRIAGE_PRIORITIES).optional(),
+    }),
+    z.strictObject({
+      outcome: z.literal('REDIRECT_INTERNAL'),
+      note: TriageNote,
+      internalCapabilityId: InternalCapabilityId,
+    }),
+    z.strictObject({
+      outcome: z.literal('NEEDS_INFO'),
+      note: TriageNote,
+      questions: z
+        .array(MultiLineText.min(1).max(1_000))
+        .min(1)
+        .max(10)
+        .describe('What the requester should answer.'),
+    }),
+    z.strictObject({
+      outcome: z.literal('DECLINE'),
+      note: TriageNote,
+      duplicateOf: RequestId.optional().describe(
+        'The request of the same business function this one duplicates.',
+      ),
+    }),
+  ])
+  .meta({ id: 'TriageDecision' });
+export type TriageDecisionType = z.output<typeof TriageDecisionBody>;
+
+export const TRIAGE_QUEUES = ['PENDING', 'NEEDS_INFO'] as const;
+
+export const TriageQueueQuery = z.strictObject({
+  status: z
+    .enum(TRIAGE_QUEUES)
+    .default('PENDING')
+    .describe('PENDING: waiting for a triager (IN_TRIAGE); NEEDS_INFO: waiting for the requester.'),
+});
+
+export const TriageQueueItem = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    businessFunction: z.string(),
+    category: z.enum(REQUEST_CATEGORIES),
+    estimatedCost: z.object({ amount: z.string(), currency: z.string() }),
+    urgency: z.string(),
+    status: z.string(),
+    requester: PersonResource,
+    round: z.number().int(),
+    askedAt: z.string().optional(),
+    ageSeconds: z
+      .number()
+      .int()
+      .describe('Since the triagers were asked (PENDING) or since the questions (NEEDS_INFO).'),
+    flags: z.array(z.string()).describe("The assessment's flag codes."),
+  })
+  .meta({ id: 'TriageQueueItem' });
+
+export const TriageQueue = z
+  .object({ status: z.enum(TRIAGE_QUEUES), count: z.number().int(), items: z.array(TriageQueueItem) })
+  .meta({ id: 'TriageQueue' });

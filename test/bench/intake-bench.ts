@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: latency and throughput of request intake through the local cloud
- * (gateway -> Lambda bundle -> DynamoDB Local), and how long the approval workflow takes to
- * reach the approver and to settle a decision; on loopback only, bounded in count, then stops.
+ * (gateway -> Lambda bundle -> DynamoDB Local), and how long the workflow takes to reach the
+ * triagers, to reach the approver once triage accepted, and to settle a decision; on loopback only, bounded in count, then stops.
  * Numbers are for comparing changes on the same machine, not a promise about AWS.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -52,6 +52,14 @@ try {
     businessFunction: 'STRATEGY',
   });
   const asAdmin = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+  const triager = await issueDevToken(dataDir, {
+    sub: 'bench-triager',
+    email: 'jonas.weber@techops.example',
+    name: 'Jonas Weber',
+    groups: ['triager'],
+    businessFunction: 'STRATEGY',
+  });
+  const asTriager = { authorization: `Bearer ${triager}`, 'content-type': 'application/json' };
   for (const [path, amount] of [
     ['/budgets/FY2027', '900000000.00'],
     ['/budgets/FY2027/allocations/QA', '500000000.00'],
@@ -94,20 +102,31 @@ try {
   );
   await measure('GET /requests?limit=25', () => fetch(`${cloud.url}/requests?limit=25`, { headers }));
   await measure('GET /requests?status filter', () =>
-    fetch(`${cloud.url}/requests?status=IN_APPROVAL&fiscalYear=FY2027&limit=25`, { headers }),
+    fetch(`${cloud.url}/requests?status=IN_TRIAGE&fiscalYear=FY2027&limit=25`, { headers }),
   );
 
-  // The approval workflow, end to end: submit until the approver's email is in the outbox,
-  // then the form's decision until the request is APPROVED. A few at a time, like people.
+  // The workflow, end to end: submit until the triagers' email is in the outbox, the triage
+  // acceptance until the approver's email is, then the form's decision until the request is
+  // APPROVED. A few at a time, like people.
   const outbox = path.join(dataDir, 'outbox');
+  const mails = () => readdirSync(outbox).map((file) => readFileSync(path.join(outbox, file), 'utf8'));
   const linkOf = (id: string, to = '') =>
-    readdirSync(outbox)
-      .map((file) => readFileSync(path.join(outbox, file), 'utf8'))
+    mails()
       .find(
         (mail) =>
           mail.includes(id) && mail.includes('Subject: Approval needed') && mail.includes(`To: ${to}`),
       )
       ?.match(/http:\/\/\S+\/approvals\/\S+/)?.[0];
+  const triagersEmailed = (id: string) =>
+    mails().some((mail) => mail.includes(id) && mail.includes('Subject: Triage needed')) ? true : undefined;
+  const accept = async (id: string) => {
+    const accepted = await fetch(`${cloud.url}/requests/${id}/triage`, {
+      method: 'POST',
+      headers: asTriager,
+      body: JSON.stringify({ outcome: 'ACCEPT', note: 'Benchmark: accepted.' }),
+    });
+    if (!accepted.ok) throw new Error(`Triage of ${id}: ${accepted.status} ${await accepted.text()}`);
+  };
   const approve = (link: string) =>
     fetch(link, {
       method: 'POST',
@@ -116,6 +135,7 @@ try {
     });
   const statusOf = async (id: string) =>
     ((await (await fetch(`${cloud.url}/requests/${id}`, { headers })).json()) as { status: string }).status;
+  const toTriagers: number[] = [];
   const toApprover: number[] = [];
   const toSettled: number[] = [];
   let started = 0;
@@ -125,8 +145,12 @@ try {
         const index = started++;
         const submittedAt = performance.now();
         const { id } = (await (await submit(10_000 + index)).json()) as { id: string };
+        await until(() => triagersEmailed(id));
+        toTriagers.push(performance.now() - submittedAt);
+        const acceptedAt = performance.now();
+        await accept(id);
         const link = await until(() => linkOf(id));
-        toApprover.push(performance.now() - submittedAt);
+        toApprover.push(performance.now() - acceptedAt);
         const decidedAt = performance.now();
         await approve(link);
         await until(async () => ((await statusOf(id)) === 'APPROVED' ? true : undefined));
@@ -134,25 +158,28 @@ try {
       }
     }),
   );
-  report('submit -> approver emailed', toApprover);
+  report('submit -> triagers emailed', toTriagers);
+  report('triage accept -> approver emailed', toApprover);
   report('decision -> APPROVED', toSettled);
 
   // A two-step chain (the demo policy, from 50,000.00: the head of QA, then the head of
-  // STRATEGY): submit until the first approver's email, and the first decision until the
-  // second approver's email. The policy is read once per version, not on every step.
+  // STRATEGY): triage acceptance until the first approver's email, and the first decision until
+  // the second approver's email. The policy is read once per version, not on every step.
   const toFirstStep: number[] = [];
   const toNextStep: number[] = [];
   for (let index = 0; index < APPROVALS; index++) {
-    const submittedAt = performance.now();
     const { id } = (await (await submit(20_000 + index, '120000.00')).json()) as { id: string };
+    await until(() => triagersEmailed(id));
+    const acceptedAt = performance.now();
+    await accept(id);
     const first = await until(() => linkOf(id, 'ingrid.hale@techops.example'));
-    toFirstStep.push(performance.now() - submittedAt);
+    toFirstStep.push(performance.now() - acceptedAt);
     const decidedAt = performance.now();
     await approve(first);
     await until(() => linkOf(id, 'claire.dubois@techops.example'));
     toNextStep.push(performance.now() - decidedAt);
   }
-  report('chain: submit -> step 1 email', toFirstStep);
+  report('chain: accept -> step 1 email', toFirstStep);
   report('chain: decision -> step 2 email', toNextStep);
 } finally {
   await cloud.stop();

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  acceptedAtTriage,
   approvalEmailOf,
   call,
   currentStepOf,
@@ -51,6 +52,7 @@ async function submitted(title: string, amount = '45000.00'): Promise<{ id: stri
     }),
   });
   expect(response.status).toBe(201);
+  await acceptedAtTriage(response.body.id);
   const { link } = await approvalEmailOf(response.body.id);
   return { id: response.body.id, link };
 }
@@ -119,6 +121,9 @@ describe("the approver's journey in a browser", () => {
         /Budget lineENG FY2027: USD [\d,]+\.\d\d available, USD [\d,]+\.\d\d asked by \d+ other/,
       );
       expect(summary).toContain('Assessment flags');
+      // How triage decided it: the triager, when, and the note.
+      expect(summary).toMatch(/TriageAccepted by Jonas Weber on \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC\./);
+      expect(summary).toContain("Triager's noteAccepted for approval.");
       // In words people read: the category's name, dates, the deadline to the minute.
       expect(summary).toContain('Process engineering');
       expect(summary).toContain('1 February 2027 to 30 June 2027');

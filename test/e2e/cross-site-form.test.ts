@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html } from '../../functions/shared/html.js';
 import {
+  acceptedAtTriage,
   approvalEmailOf,
   call,
   currentStepOf,
@@ -58,6 +59,7 @@ describe('a form on another site that posts to an approval link', () => {
       }),
     });
     expect(submitted.status).toBe(201);
+    await acceptedAtTriage(submitted.body.id);
     target = (await approvalEmailOf(submitted.body.id)).link;
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

@@ -77,6 +77,7 @@ describe('the approval state machine', () => {
   });
 
   const ASK = "Ask the step's approvers and wait for the decision";
+  const ASK_TRIAGE = 'Ask the triagers and wait for the triage decision';
 
   it('waits for the task token with the configured timeout, never leaking the token into the result', () => {
     const ask = states[ASK];
@@ -89,17 +90,56 @@ describe('the approval state machine', () => {
     expect(cdkContext['techops:approvalTimeout']).toBe('P7D');
   });
 
-  it('takes the approval timeout from context, per step, and lets the execution run the longest chain', () => {
-    const short = synthesize({ 'techops:approvalTimeout': 'PT45S' });
+  it('takes the approval and triage timeouts from context, and lets the execution run triage and the longest chain', () => {
+    const short = synthesize({ 'techops:approvalTimeout': 'PT45S', 'techops:triageTimeout': 'PT30S' });
 
     expect(definitionOf(short).States[ASK].TimeoutSeconds).toBe(45);
-    expect(definitionOf(short).TimeoutSeconds).toBe(45 * POLICY_LIMITS.stepsPerChain + 24 * 3600);
+    expect(definitionOf(short).States[ASK_TRIAGE].TimeoutSeconds).toBe(30);
+    expect(definitionOf(short).TimeoutSeconds).toBe(30 + 45 * POLICY_LIMITS.stepsPerChain + 24 * 3600);
+  });
+
+  it('triages first: an auto-triage rule accepts, or the triagers are asked and their decision read', () => {
+    const definition = definitionOf(template);
+
+    expect(definition.StartAt).toBe('Apply the auto-triage rules');
+    expect(states['Apply the auto-triage rules'].Next).toBe('Did an auto-triage rule accept the request?');
+    expect(states['Did an auto-triage rule accept the request?']).toMatchObject({
+      Choices: [
+        {
+          Variable: '$.triage.accepted',
+          BooleanEquals: true,
+          Next: 'Resolve the approval chain from the policy',
+        },
+      ],
+      Default: ASK_TRIAGE,
+    });
+    expect(states[ASK_TRIAGE].Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
+    expect(states[ASK_TRIAGE].TimeoutSeconds).toBe(14 * 24 * 3600);
+    expect(states[ASK_TRIAGE].Next).toBe('Read the triage decision');
+    expect(states[ASK_TRIAGE].Catch).toEqual([
+      { ErrorEquals: ['RequestClosedError'], ResultPath: null, Next: 'Request closed before approval' },
+      {
+        ErrorEquals: ['States.Timeout', 'TriageDecidedError'],
+        ResultPath: null,
+        Next: 'Read the triage decision',
+      },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Record the failure' },
+    ]);
+    expect(states['Read the triage decision'].Next).toBe('Did the triager accept the request?');
+    expect(states['Did the triager accept the request?']).toMatchObject({
+      Choices: [
+        {
+          Variable: '$.triage.accepted',
+          BooleanEquals: true,
+          Next: 'Resolve the approval chain from the policy',
+        },
+        { Variable: '$.triage.notify', BooleanEquals: true, Next: 'Tell the requester the outcome' },
+      ],
+      Default: 'Nothing changed; nobody to tell',
+    });
   });
 
   it('resolves the chain once, then loops: ask a step, find the next one, ask it, until the chain is done', () => {
-    const definition = definitionOf(template);
-
-    expect(definition.StartAt).toBe('Resolve the approval chain from the policy');
     expect(states['Resolve the approval chain from the policy'].Next).toBe('Begin with the first step');
     expect(states['Begin with the first step']).toMatchObject({
       Type: 'Pass',
@@ -131,7 +171,7 @@ describe('the approval state machine', () => {
   it('retries every task on named transient errors only, with backoff', () => {
     const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
 
-    expect(tasks.length).toBe(8);
+    expect(tasks.length).toBe(11);
     for (const [name, task] of tasks) {
       const errors = task.Retry.flatMap((retry: Json) => retry.ErrorEquals);
       expect(errors, name).toEqual(expect.arrayContaining([...TRANSIENT_ERRORS, 'Lambda.ServiceException']));
@@ -182,9 +222,13 @@ describe('the approval state machine', () => {
 });
 
 describe('least privilege around the workflow', () => {
-  const decisionHandlers = [entryOf('decideApproval'), entryOf('submitApprovalForm')];
+  const decisionHandlers = [
+    entryOf('decideApproval'),
+    entryOf('submitApprovalForm'),
+    entryOf('triageRequest'),
+  ];
 
-  it('lets only the two decision handlers complete a waiting task (no task of the chain completes its own)', () => {
+  it('lets only the three decision handlers complete a waiting task (no task of the workflow completes its own)', () => {
     const completing = functions()
       .filter(([id]) => actionsOf(id).some((action) => /^states:SendTask(Success|Failure)$/.test(action)))
       .map(([, fn]) => fn.Metadata[ENTRY_METADATA_KEY]);
@@ -192,7 +236,7 @@ describe('least privilege around the workflow', () => {
     expect(completing.sort()).toEqual([...decisionHandlers].sort());
   });
 
-  it('lets submit and the sweeper start executions, withdraw and the sweeper stop them, and nobody else touch Step Functions', () => {
+  it('lets submit, resubmit and the sweeper start executions, withdraw and the sweeper stop them, and nobody else touch Step Functions', () => {
     const byEntry: Record<string, string[]> = Object.fromEntries(
       functions().map(([id, fn]) => [
         fn.Metadata[ENTRY_METADATA_KEY],
@@ -201,6 +245,7 @@ describe('least privilege around the workflow', () => {
     );
 
     expect(byEntry[entryOf('submitRequest')]).toEqual(['states:StartExecution']);
+    expect(byEntry[entryOf('resubmitRequest')]).toEqual(['states:StartExecution']);
     expect(byEntry[APPROVAL_TASK_ENTRIES.startStrandedApprovals]?.sort()).toEqual([
       'states:DescribeExecution',
       'states:StartExecution',
@@ -209,6 +254,7 @@ describe('least privilege around the workflow', () => {
     expect(byEntry[entryOf('withdrawRequest')]).toEqual(['states:StopExecution']);
     const allowed: string[] = [
       entryOf('submitRequest'),
+      entryOf('resubmitRequest'),
       APPROVAL_TASK_ENTRIES.startStrandedApprovals,
       entryOf('withdrawRequest'),
       ...decisionHandlers,
@@ -219,11 +265,12 @@ describe('least privilege around the workflow', () => {
     expect(others).toEqual([]);
   });
 
-  it('lets only the two emailing tasks (and the contract digest job) send email, and only from the configured sender', () => {
+  it('lets only the three emailing tasks (and the contract digest job) send email, and only from the configured sender', () => {
     const senders = functions().filter(([id]) => actionsOf(id).includes('ses:SendEmail'));
 
     expect(senders.map(([, fn]) => fn.Metadata[ENTRY_METADATA_KEY]).sort()).toEqual(
       [
+        APPROVAL_TASK_ENTRIES.requestTriage,
         APPROVAL_TASK_ENTRIES.requestApproval,
         APPROVAL_TASK_ENTRIES.notifyRequester,
         CONTRACT_DIGEST_ENTRY,

@@ -15,6 +15,7 @@ const REAL_SETTINGS = {
   'techops:jwtAudience': 'api://techops-consultancy',
   'techops:emailSender': 'consultancy@pharma.com',
   'techops:publicBaseUrl': 'https://consultancy.pharma.com',
+  'techops:triagers': '[{"name":"Claire Dubois","email":"claire.dubois@pharma.com"}]',
 };
 
 /** The error synthesis stops with, for the given context over cdk.json's. */
@@ -36,6 +37,9 @@ describe('an environment other than dev', () => {
     expect(message).toContain('techops:jwtAudience: techops-consultancy-api is the placeholder audience');
     expect(message).toContain('techops:emailSender: consultancy-noreply@techops.example is a placeholder');
     expect(message).toContain('techops:publicBaseUrl: http://127.0.0.1:3000 is a placeholder');
+    expect(message).toContain(
+      'techops:triagers: claire.dubois@techops.example, jonas.weber@techops.example are placeholders',
+    );
   });
 
   it.each([
@@ -45,12 +49,19 @@ describe('an environment other than dev', () => {
     ['techops:emailSender', 'noreply@consultancy.test'],
     ['techops:publicBaseUrl', 'http://consultancy.pharma.com'],
     ['techops:publicBaseUrl', 'https://consultancy.example.com'],
+    ['techops:triagers', '[{"name":"Test","email":"triage@consultancy.test"}]'],
   ])('names %s = %s as the one placeholder left', (key, value) => {
     const message = synthesisError({ ...REAL_SETTINGS, 'techops:environment': 'staging', [key]: value });
 
     expect(message.split('\n').filter((line) => line.startsWith('  - '))).toEqual([
       expect.stringMatching(new RegExp(`^  - ${key}: `)),
     ]);
+  });
+
+  it('says what the triagers setting looks like', () => {
+    expect(synthesisError({ 'techops:triagers': '[{"name":"No email"}]' })).toBe(
+      'CDK context techops:triagers must be a non-empty list of {"name", "email"} (who triages requests)',
+    );
   });
 
   it('says what an environment name looks like', () => {

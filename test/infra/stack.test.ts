@@ -225,7 +225,7 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('tells the submitRequest function, and only it, the fiscal year start month from context', () => {
+  it('tells the functions that derive a fiscal year (submit and edit), and only them, the fiscal year start month from context', () => {
     const requestRoutes = allRoutes.filter((route) => route.entry.startsWith('functions/requests/'));
 
     const startMonths = Object.fromEntries(
@@ -238,7 +238,9 @@ describe('Lambda functions', () => {
     expect(requestRoutes.length).toBeGreaterThan(1);
     for (const [operationId, startMonth] of Object.entries(startMonths)) {
       expect(startMonth).toBe(
-        operationId === 'submitRequest' ? String(cdkContext['techops:fiscalYearStartMonth']) : undefined,
+        ['submitRequest', 'editRequest'].includes(operationId)
+          ? String(cdkContext['techops:fiscalYearStartMonth'])
+          : undefined,
       );
     }
   });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tableNamed, useLocalDynamoDb } from './budget-support.js';
 import {
+  acceptedAtTriage,
   approvalEmailOf,
   call,
   createVendor,
@@ -13,6 +14,7 @@ import {
   readOutbox,
   requestInStatus,
   tokenFor,
+  triaged,
   validRequestBody,
 } from './support.js';
 
@@ -55,6 +57,7 @@ async function submitted(token: string, overrides: Record<string, unknown>) {
     body: validRequestBody({ businessFunction: 'MFG', ...DATES, ...overrides }),
   });
   expect(response.status, response.text).toBe(201);
+  await acceptedAtTriage(response.body.id);
   const waiting = await requestInStatus(token, response.body.id, 'IN_APPROVAL');
   return waiting.body as Record<string, unknown> & { id: string; approvalChain: Chain };
 }
@@ -340,6 +343,8 @@ describe('policy changes', () => {
           estimatedCost: { amount: '30000.00', currency: 'USD' },
         }),
       });
+      // Claire is a triager too: the other triager accepts her request.
+      await triaged(submittedByClaire.body.id);
       const request = await requestInStatus(claire, submittedByClaire.body.id, 'ERROR');
 
       expect(request.body.failure.reason).toContain('NoEligibleApproverError');

@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  acceptedAtTriage,
   apiFetch,
   approvalEmailOf,
   approveSteps,
@@ -61,6 +62,7 @@ async function submit(token = requester, overrides: Record<string, unknown> = {}
     body: validRequestBody({ businessFunction: 'MFG', title: `Line 4 CQV ${Date.now()}`, ...overrides }),
   });
   expect(response.status).toBe(201);
+  await acceptedAtTriage(response.body.id);
   return response.body.id;
 }
 
@@ -123,10 +125,12 @@ describe('the approval workflow', () => {
     const id = first.body.id;
 
     expect(again.body.id).toBe(id);
+    await acceptedAtTriage(id);
     await approvalEmailOf(id);
     const execution = await executionOf(id);
     expect(execution).toMatchObject({ name: id, status: 'RUNNING' });
-    expect(readOutbox().filter((mail) => mail.text.includes(id))).toHaveLength(1);
+    const emails = readOutbox().filter((mail) => mail.text.includes(id));
+    expect(emails.map((mail) => mail.subject.split(':')[0])).toEqual(['Triage needed', 'Approval needed']);
   });
 
   it('shows the page without deciding anything, with a strict policy and no referrer', async () => {
@@ -281,8 +285,8 @@ describe('bad decisions and bad links', () => {
     const actions = (await historyOf(id)).map((event) => event.action);
     expect(actions.filter((action) => action === 'APPROVAL_DECIDED')).toHaveLength(1);
     expect(actions.filter((action) => /^REQUEST_(APPROVED|REJECTED)$/.test(action))).toHaveLength(1);
-    // Submitted, asked, decided (the decision moves the request too), settled.
-    expect(final.body.version).toBe(4);
+    // Submitted, asked to triage, accepted, asked, decided (the decision moves the request too), settled.
+    expect(final.body.version).toBe(6);
   });
 
   it('lets a decision and a withdrawal race without losing either: the request ends consistent', async () => {
@@ -297,9 +301,9 @@ describe('bad decisions and bad links', () => {
     // Either the withdrawal voided the link first; or the rejection won, and the withdrawal
     // withdrew the decided request before the workflow settled it, or was refused after.
     const outcomes: Record<string, { status: string; version: number }> = {
-      '410,200': { status: 'WITHDRAWN', version: 3 },
-      '200,200': { status: 'WITHDRAWN', version: 4 },
-      '200,409': { status: 'REJECTED', version: 4 },
+      '410,200': { status: 'WITHDRAWN', version: 5 },
+      '200,200': { status: 'WITHDRAWN', version: 6 },
+      '200,409': { status: 'REJECTED', version: 6 },
     };
     const expected = outcomes[`${decision.status},${withdrawal.status}`];
     expect(expected, `${decision.status},${withdrawal.status}`).toBeDefined();

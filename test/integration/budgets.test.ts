@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../functions/shared/ids.js';
-import { approvedRequest, call, createVendor, requestInStatus, tokenFor } from './support.js';
+import {
+  acceptedAtTriage,
+  approvedRequest,
+  call,
+  createVendor,
+  requestInStatus,
+  tokenFor,
+} from './support.js';
 
 // This file works on fiscal years FY2039-FY2049 (nobody else budgets them); the requests it stores
 // belong to business functions no other file lists (MFG, FINANCE).
@@ -557,7 +564,8 @@ describe('POST /actuals', () => {
       },
     });
 
-    // Waiting for its approver: submitted and asked, not approved.
+    // Waiting for its approver: submitted, accepted at triage and asked, not approved.
+    await acceptedAtTriage(submitted.body.id);
     await requestInStatus(submitter, submitted.body.id, 'IN_APPROVAL');
 
     const response = await call('POST', '/actuals', {

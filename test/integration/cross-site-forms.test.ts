@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  acceptedAtTriage,
   apiFetch,
   approvalEmailOf,
   call,
@@ -29,6 +30,7 @@ async function pendingLink(): Promise<{ id: string; link: string }> {
     }),
   });
   expect(submitted.status).toBe(201);
+  await acceptedAtTriage(submitted.body.id);
   const { link } = await approvalEmailOf(submitted.body.id);
   return { id: submitted.body.id, link };
 }

@@ -56,8 +56,8 @@ export async function stage(fiscalYear: string, businessFunction: string): Promi
   return { fiscalYear, businessFunction, vendorId, finance, admin };
 }
 
-/** A request submitted and waiting for its approver (IN_APPROVAL, the email sent). */
-export async function pendingRequest(on: Stage, amount = '1000.00'): Promise<RequestUnderTest> {
+/** Submits a request on the stage's line: its id and requester. */
+async function submittedOn(on: Stage, amount: string): Promise<{ id: string; requester: string }> {
   const requester = await tokenFor({ groups: ['requester'], businessFunction: on.businessFunction });
   const submitted = await call('POST', '/requests', {
     token: requester,
@@ -71,7 +71,30 @@ export async function pendingRequest(on: Stage, amount = '1000.00'): Promise<Req
     }),
   });
   if (submitted.status !== 201) throw new Error(`Submit: ${submitted.status} ${submitted.text}`);
-  const id: string = submitted.body.id;
+  return { id: submitted.body.id, requester };
+}
+
+/** A request submitted and waiting for its triagers (IN_TRIAGE); nobody asked to approve yet. */
+export async function inTriageRequest(on: Stage, amount = '1000.00'): Promise<RequestUnderTest> {
+  const { id, requester } = await submittedOn(on, amount);
+  await requestInStatus(requester, id, 'IN_TRIAGE');
+  return { id, amount, requester, approvalId: '', approver: '', link: '' };
+}
+
+const TRIAGERS = [
+  { sub: 'triager-jonas-weber', name: 'Jonas Weber', email: 'jonas.weber@techops.example' },
+  { sub: 'triager-claire-dubois', name: 'Claire Dubois', email: 'claire.dubois@techops.example' },
+] as const;
+
+/** A triage decision by one of the two dev triagers (0: Jonas Weber, 1: Claire Dubois). */
+export async function triageBy(triager: 0 | 1, request: RequestUnderTest, decision: Record<string, unknown>) {
+  const token = await tokenFor({ ...TRIAGERS[triager], groups: ['triager'] });
+  return call('POST', `/requests/${request.id}/triage`, { token, body: decision });
+}
+
+/** A request submitted and waiting for its approver (IN_APPROVAL, the email sent). */
+export async function pendingRequest(on: Stage, amount = '1000.00'): Promise<RequestUnderTest> {
+  const { id, requester } = await submittedOn(on, amount);
   // The earlier steps (from the demo policy: from 50,000.00 the head of STRATEGY too) approved.
   const waiting = await approveSteps(requester, id, { exceptTheLast: true });
   // The last step's (first) approver: a group step has one approval per member.
@@ -139,7 +162,11 @@ export async function settled(request: RequestUnderTest): Promise<Record<string,
     approvalWorkflowArn = stateMachines.find((machine) => machine.name?.startsWith('ApprovalWorkflow'))
       ?.stateMachineArn as string;
   }
-  const executionArn = `${approvalWorkflowArn.replace(':stateMachine:', ':execution:')}:${request.id}`;
+  // Executions are named after the request and its triage round (a resubmission runs a new one).
+  const before = await call('GET', `/requests/${request.id}`, { token: request.requester });
+  const round: number = before.body.triage?.round ?? 1;
+  const name = round === 1 ? request.id : `${request.id}-r${round}`;
+  const executionArn = `${approvalWorkflowArn.replace(':stateMachine:', ':execution:')}:${name}`;
   await eventually(async () => {
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     return execution.status !== 'RUNNING';
@@ -207,7 +234,28 @@ export function requestMoney(entries: LedgerEntry[], requestId: string) {
   };
 }
 
-const CLOSED_UNAPPROVED = ['REJECTED', 'EXPIRED', 'BUDGET_EXCEEDED'];
+const CLOSED_UNAPPROVED = ['REJECTED', 'EXPIRED', 'BUDGET_EXCEEDED', 'REDIRECTED', 'DECLINED'];
+
+const TRIAGE_DECISIONS = [
+  'REQUEST_ACCEPTED',
+  'REQUEST_REDIRECTED',
+  'REQUEST_INFO_REQUESTED',
+  'REQUEST_DECLINED',
+];
+
+/**
+ * Triage agrees with the history: one decision per triage round at most, and a decided round's
+ * outcome is the last decision recorded.
+ */
+async function assertTriageAgrees(stored: Record<string, unknown>, requester: string, what: string) {
+  const history = await call('GET', `/requests/${String(stored.id)}/history?limit=100`, { token: requester });
+  const decisions = (history.body.items as { action: string }[]).filter((event) =>
+    TRIAGE_DECISIONS.includes(event.action),
+  );
+  const triage = stored.triage as { round: number; outcome?: string } | undefined;
+  expect(decisions.length, what).toBeLessThanOrEqual(triage?.round ?? 1);
+  if (triage?.outcome) expect(decisions.length, what).toBe(triage.round);
+}
 
 type StoredStep = { step: number; status: string; approvalIds?: string[] };
 
@@ -277,6 +325,13 @@ export async function assertInvariants(on: Stage, requests: RequestUnderTest[]):
       const notInvoiced = money.committed > money.invoiced ? money.committed - money.invoiced : 0n;
       expect(money.released, what).toBe(notInvoiced);
       if (money.committed === 0n) expect(money.invoiced, what).toBe(0n);
+    }
+    await assertTriageAgrees(stored, request.requester, what);
+    // Withdrawn, redirected or declined before any step was asked: no chain to agree with.
+    if (!stored.approvalChain) {
+      expect(['WITHDRAWN', 'REDIRECTED', 'DECLINED', 'EXPIRED'], what).toContain(status);
+      expect(money.committed, what).toBe(0n);
+      continue;
     }
     await assertChainAgrees(stored, what);
     const agreeing: Record<string, string[]> = {

@@ -5,6 +5,7 @@ import { ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, type LocalCloud, startLocalCloud } from '../../infra/local/cloud.js';
 import {
+  acceptedAtTriage,
   approvalEmailOf,
   call,
   currentStepOf,
@@ -13,6 +14,7 @@ import {
   pendingApprovalOf,
   requestInStatus,
   tokenFor,
+  triaged,
   validRequestBody,
 } from './support.js';
 import { insertSubmittedRequest, runSweeper } from './sweeper-support.js';
@@ -98,6 +100,7 @@ describe('an approval task lost between saving and delivering it', { timeout: 30
     );
 
     expect(savedExecution(id)).toMatchObject({ status: 'ABORTED', error: 'ApprovalNeverAsked' });
+    await acceptedAtTriage(id, { baseUrl: cloud.url, dataDir });
     await approvalEmailOf(id, dataDir);
     const waiting = await requestInStatus(await requester(), id, 'IN_APPROVAL', cloud.url);
     expect(currentStepOf(waiting.body).status).toBe('PENDING');
@@ -124,6 +127,7 @@ describe('an approval task lost between saving and delivering it', { timeout: 30
 
     const restarted = await startLocalCloud({ dataDir, port });
     try {
+      await triaged(id, undefined, { baseUrl: restarted.url, dataDir });
       await approvalEmailOf(id, dataDir);
       const waiting = await requestInStatus(token, id, 'IN_APPROVAL', restarted.url);
       const pending = pendingApprovalOf(waiting.body);

@@ -51,8 +51,8 @@ beforeAll(async () => {
     token: engRequester,
     body: validRequestBody({ businessFunction: 'ENG' }),
   });
-  // Each request goes to its approver (IN_APPROVAL, version 2) before the reads are checked.
-  for (const id of msatIds) await requestInStatus(msatRequester, id, 'IN_APPROVAL');
+  // Each request waits for its triager (IN_TRIAGE, version 2) before the reads are checked.
+  for (const id of msatIds) await requestInStatus(msatRequester, id, 'IN_TRIAGE');
   await call('POST', `/requests/${msatIds[2]}/withdraw`, {
     token: msatRequester,
     body: { reason: 'Covered internally' },
@@ -96,10 +96,10 @@ describe('GET /requests', () => {
   });
 
   it('filters by status and fiscal year', async () => {
-    const inApprovalIn2027 = await listAllIds(msatRequester, 'status=IN_APPROVAL&fiscalYear=FY2027');
+    const inTriageIn2027 = await listAllIds(msatRequester, 'status=IN_TRIAGE&fiscalYear=FY2027');
     const withdrawn = await listAllIds(msatRequester, 'status=WITHDRAWN');
 
-    expect(inApprovalIn2027).toEqual([msatIds[4], msatIds[3], msatIds[1]]);
+    expect(inTriageIn2027).toEqual([msatIds[4], msatIds[3], msatIds[1]]);
     expect(withdrawn).toEqual([msatIds[2]]);
   });
 
@@ -120,8 +120,8 @@ describe('GET /requests', () => {
   });
 
   it('pages a filtered list too', async () => {
-    const first = await call('GET', '/requests?status=IN_APPROVAL&limit=3', { token: msatRequester });
-    const second = await call('GET', `/requests?status=IN_APPROVAL&limit=3&cursor=${first.body.nextCursor}`, {
+    const first = await call('GET', '/requests?status=IN_TRIAGE&limit=3', { token: msatRequester });
+    const second = await call('GET', `/requests?status=IN_TRIAGE&limit=3&cursor=${first.body.nextCursor}`, {
       token: msatRequester,
     });
 

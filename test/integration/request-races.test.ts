@@ -4,14 +4,17 @@ import {
   assertInvariants,
   decideByApi,
   decideByLink,
+  inTriageRequest,
   pendingRequest,
   type RequestUnderTest,
   recordActual,
   type Stage,
   stage,
+  triageBy,
   withdraw,
 } from './lifecycle-support.js';
 import {
+  acceptedAtTriage,
   approvalEmailOf,
   call,
   createVendor,
@@ -58,6 +61,7 @@ async function firstOfTwoSteps(): Promise<RequestUnderTest> {
       endDate: '2031-06-30',
     }),
   });
+  await acceptedAtTriage(submitted.body.id);
   const waiting = await requestInStatus(requester, submitted.body.id, 'IN_APPROVAL');
   const { id: approvalId, approver } = pendingApprovalOf(waiting.body);
   const { link } = await approvalEmailOf(submitted.body.id, undefined, approver.email);
@@ -133,6 +137,74 @@ describe('racing operations on one request', { timeout: 600_000 }, () => {
 
         expect(withdrawal.status, withdrawal.text).toBe(200);
         expect([200, 409, 410]).toContain(decision.status);
+      },
+    );
+  });
+
+  it('lets exactly one of two triagers deciding at once decide', async () => {
+    await race(
+      () => inTriageRequest(on),
+      async (request, index) => {
+        const redirect = {
+          outcome: 'REDIRECT_INTERNAL',
+          note: 'Inside.',
+          internalCapabilityId: 'DATA_OFFICE',
+        };
+        const decline = { outcome: 'DECLINE', note: 'Not needed.' };
+        const [first, second] = await Promise.all([
+          triageBy(0, request, index % 2 ? redirect : decline),
+          jitter().then(() => triageBy(1, request, index % 2 ? decline : redirect)),
+        ]);
+
+        expect([first.status, second.status].filter(ok), `${first.status} ${second.status}`).toHaveLength(1);
+        expect([first.status, second.status].find((status) => !ok(status))).toBe(409);
+        const winner = ok(first.status) ? first : second;
+        const read = await requestInStatus(request.requester, request.id, winner.body.status);
+        expect(read.body.triage.decidedBy.email).toBe(winner.body.triage.decidedBy.email);
+      },
+    );
+  });
+
+  it('never leaves a withdrawn request asked when a triage acceptance and a withdrawal race', async () => {
+    await race(
+      () => inTriageRequest(on),
+      async (request) => {
+        const [acceptance, withdrawal] = await Promise.all([
+          triageBy(0, request, { outcome: 'ACCEPT', note: 'Go ahead.' }),
+          pause(Math.floor(Math.random() * 200)).then(() => withdraw(request)),
+        ]);
+
+        expect(withdrawal.status, withdrawal.text).toBe(200);
+        expect([200, 409]).toContain(acceptance.status);
+      },
+    );
+  });
+
+  it('never returns a withdrawn request to triage when a resubmission and a withdrawal race', async () => {
+    await race(
+      async () => {
+        const request = await inTriageRequest(on);
+        const asked = await triageBy(1, request, {
+          outcome: 'NEEDS_INFO',
+          note: 'Why?',
+          questions: ['Why now?'],
+        });
+        expect(asked.status, asked.text).toBe(200);
+        return request;
+      },
+      async (request) => {
+        const [resubmission, withdrawal] = await Promise.all([
+          call('POST', `/requests/${request.id}/resubmit`, {
+            token: request.requester,
+            body: { response: 'Because of the audit.' },
+          }),
+          jitter().then(() => withdraw(request)),
+        ]);
+
+        expect(withdrawal.status, withdrawal.text).toBe(200);
+        expect([200, 409]).toContain(resubmission.status);
+        const read = await requestInStatus(request.requester, request.id, 'WITHDRAWN');
+        expect(read.body.status).toBe('WITHDRAWN');
       },
     );
   });

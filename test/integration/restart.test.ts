@@ -14,6 +14,7 @@ import {
   readOutbox,
   requestInStatus,
   tokenFor,
+  triaged,
   validRequestBody,
 } from './support.js';
 
@@ -49,6 +50,7 @@ describe('the local cloud across a restart', () => {
       });
       expect(submitted.status).toBe(201);
       id = submitted.body.id;
+      await triaged(id, undefined, { baseUrl: first.url, dataDir });
       ({ link } = await approvalEmailOf(id, dataDir));
       await requestInStatus(token, id, 'IN_APPROVAL', first.url);
     } finally {
@@ -76,6 +78,8 @@ describe('the local cloud across a restart', () => {
       const history = await call('GET', `/requests/${id}/history`, { baseUrl: second.url, token });
       expect(history.body.items.map((event: { action: string }) => event.action)).toEqual([
         'REQUEST_SUBMITTED',
+        'TRIAGE_REQUESTED',
+        'REQUEST_ACCEPTED',
         'APPROVAL_REQUESTED',
         'APPROVAL_DECIDED',
         'REQUEST_APPROVED',

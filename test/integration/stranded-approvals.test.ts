@@ -1,5 +1,12 @@
 import { describe, expect, inject, it } from 'vitest';
-import { approvalEmailOf, call, requestInStatus, tokenFor, validRequestBody } from './support.js';
+import {
+  acceptedAtTriage,
+  approvalEmailOf,
+  call,
+  requestInStatus,
+  tokenFor,
+  validRequestBody,
+} from './support.js';
 import { insertSubmittedRequest, runSweeper } from './sweeper-support.js';
 
 // A request whose workflow never started (StartExecution failed and nobody retried): this file
@@ -17,6 +24,7 @@ describe('the sweeper', () => {
 
     expect(started).toContain(stranded);
     expect(started).not.toContain(fresh);
+    await acceptedAtTriage(stranded);
     await approvalEmailOf(stranded);
     await requestInStatus(requester, stranded, 'IN_APPROVAL');
     const untouched = await call('GET', `/requests/${fresh}`, { token: requester });
@@ -30,12 +38,12 @@ describe('the sweeper', () => {
       body: validRequestBody({ businessFunction: 'SC', title: 'Started normally' }),
     });
     const id = submitted.body.id;
-    await approvalEmailOf(id);
+    await requestInStatus(requester, id, 'IN_TRIAGE');
 
     const again = await runSweeper(inject('servicesUrl'));
 
     expect(again.started).not.toContain(id);
     const request = await call('GET', `/requests/${id}`, { token: requester });
-    expect(request.body).toMatchObject({ status: 'IN_APPROVAL', version: 2 });
+    expect(request.body).toMatchObject({ status: 'IN_TRIAGE', version: 2 });
   });
 });

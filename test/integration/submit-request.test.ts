@@ -32,17 +32,19 @@ describe('POST /requests', () => {
     });
     expect(response.body.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(response.headers.get('location')).toBe(`/requests/${response.body.id}`);
-    // Stored as answered; the approval workflow then moves it on (status, version, approval).
+    // Stored as answered; the workflow then moves it on (status, version, triage, approval).
     const stored = await call('GET', `/requests/${response.body.id}`, { token: qaRequester });
     const {
       status: _status,
       version: _version,
       approvalChain: _approvalChain,
+      triage: _triage,
       waitingOn: _waitingOn,
       updatedAt: _updatedAt,
       ...fields
     } = stored.body;
-    const { status: _s, version: _v, updatedAt: _u, ...answered } = response.body;
+    const { status: _s, version: _v, updatedAt: _u, triage, ...answered } = response.body;
+    expect(triage).toEqual({ round: 1 });
     expect(fields).toEqual(answered);
   });
 

@@ -293,6 +293,121 @@ export async function createVendor(
   return response.body.id;
 }
 
+/**
+ * A vendor on record as the assessment reads it: reviewed with `score` on every dimension, with
+ * (given `paperwork`) an MSA, an NDA and a rate card valid through `year`, moved on to `status`.
+ */
+export async function vendorOnRecord(options: {
+  status: 'ONBOARDING' | 'APPROVED' | 'PREFERRED';
+  score: number;
+  paperwork: boolean;
+  year: number;
+}): Promise<string> {
+  const { status, score, paperwork, year } = options;
+  const id = await createVendor(`Assessed ${status} ${score}`);
+  const manager = await tokenFor({ groups: ['vendor-manager'], businessFunction: 'STRATEGY' });
+  const steps = ['ONBOARDING', 'APPROVED', 'PREFERRED'].slice(
+    0,
+    ['ONBOARDING', 'APPROVED', 'PREFERRED'].indexOf(status) + 1,
+  );
+  const writes: [string, Record<string, unknown>][] = [
+    [
+      'reviews',
+      {
+        quality: score,
+        timeliness: score,
+        valueForMoney: score,
+        communication: score,
+        comment: 'Scored for an assessment test.',
+      },
+    ],
+  ];
+  if (paperwork) {
+    for (const type of ['MSA', 'NDA']) {
+      writes.push([
+        'contracts',
+        {
+          type,
+          reference: `${type}-${year}`,
+          effectiveDate: `${year - 1}-01-01`,
+          expiryDate: `${year + 1}-12-31`,
+          documentUri: `contracts/${id}/${type}.pdf`,
+        },
+      ]);
+    }
+    writes.push([
+      'rates',
+      {
+        role: 'Validation engineer',
+        unit: 'DAY',
+        rate: { amount: '1400.00', currency: 'USD' },
+        validFrom: `${year}-01-01`,
+      },
+    ]);
+  }
+  for (const [part, body] of writes) {
+    const response = await call('POST', `/vendors/${id}/${part}`, { token: manager, body });
+    if (response.status !== 201) throw new Error(`Vendor ${part}: ${response.status} ${response.text}`);
+  }
+  for (const step of steps) {
+    const response = await call('POST', `/vendors/${id}/status`, { token: manager, body: { status: step } });
+    if (response.status !== 200)
+      throw new Error(`Vendor status ${step}: ${response.status} ${response.text}`);
+  }
+  return id;
+}
+
+/** A triager of cdk.json's `techops:triagers` (Jonas Weber: the other, the head of STRATEGY, submits in some tests). */
+export const DEV_TRIAGER = { name: 'Jonas Weber', email: 'jonas.weber@techops.example' };
+
+export function triagerToken(dataDir = inject('dataDir')) {
+  return tokenFor({ ...DEV_TRIAGER, sub: 'triager-jonas-weber', groups: ['triager'] }, dataDir);
+}
+
+/** Decides a request's triage as a triager would, once it waits in IN_TRIAGE; the decided request. */
+export async function triaged(
+  requestId: string,
+  decision: Record<string, unknown> = { outcome: 'ACCEPT', note: 'Accepted for approval.' },
+  options: { baseUrl?: string; dataDir?: string } = {},
+): Promise<ApiResponse> {
+  const token = await triagerToken(options.dataDir);
+  const baseUrl = options.baseUrl ? { baseUrl: options.baseUrl } : {};
+  await eventually(async () => {
+    const response = await call('GET', `/requests/${requestId}`, { token, ...baseUrl });
+    return response.body?.status === 'IN_TRIAGE' ? response : undefined;
+  }, `request ${requestId} to wait in triage`);
+  const decided = await call('POST', `/requests/${requestId}/triage`, { token, body: decision, ...baseUrl });
+  if (decided.status !== 200) throw new Error(`Triage: ${decided.status} ${decided.text}`);
+  return decided;
+}
+
+/**
+ * Accepts a request at triage when it waits there (an auto-triage rule may have accepted it
+ * already): what every test of approval does after submitting. The request as it stands once
+ * its chain's first step was asked (or it left approval).
+ */
+export async function acceptedAtTriage(
+  requestId: string,
+  options: { baseUrl?: string; dataDir?: string } = {},
+): Promise<ApiResponse> {
+  const token = await triagerToken(options.dataDir);
+  const baseUrl = options.baseUrl ? { baseUrl: options.baseUrl } : {};
+  const read = () => call('GET', `/requests/${requestId}`, { token, ...baseUrl });
+  const current = await eventually(async () => {
+    const response = await read();
+    return response.body?.status === 'SUBMITTED' ? undefined : response;
+  }, `request ${requestId} to leave SUBMITTED`);
+  if (current.body.status === 'IN_TRIAGE') await triaged(requestId, undefined, options);
+  return eventually(async () => {
+    const response = await read();
+    const asked = response.body.approvalChain?.steps.some(
+      (step: { status: string; approvalIds?: string[] }) =>
+        step.status === 'PENDING' && step.approvalIds?.length,
+    );
+    return response.body.status !== 'IN_APPROVAL' || asked ? response : undefined;
+  }, `the first step of ${requestId} to be asked`);
+}
+
 /** The step of its approval chain a request (as GET /requests/{id} shows it) is at. */
 export function currentStepOf(request: Record<string, unknown>) {
   const chain = request.approvalChain as
@@ -320,8 +435,8 @@ export function pendingApprovalOf(request: Record<string, unknown>): {
 }
 
 /**
- * Approves each step of a request's chain in turn through the API, each by its (first)
- * approver, until the request leaves IN_APPROVAL (the chain is whatever the current, demo,
+ * Accepts the request at triage (when it waits there), then approves each step of its chain in
+ * turn through the API, each by its (first) approver, until the request leaves IN_APPROVAL (the chain is whatever the current, demo,
  * policy resolved: one step or several) and returns it; with `exceptTheLast`, stops when the
  * step waiting is the chain's last one.
  */
@@ -330,11 +445,13 @@ export async function approveSteps(
   requestId: string,
   options: { exceptTheLast?: boolean } = {},
 ): Promise<Record<string, unknown>> {
+  await acceptedAtTriage(requestId);
   for (;;) {
     const request = await eventually(async () => {
       const response = await call('GET', `/requests/${requestId}`, { token: requesterToken });
       if (response.body.status === 'SUBMITTED') return undefined;
-      if (response.body.status !== 'IN_APPROVAL' || !response.body.approvalChain) return response.body;
+      if (response.body.status !== 'IN_APPROVAL') return response.body;
+      if (!response.body.approvalChain) return undefined;
       const step = currentStepOf(response.body);
       return step.status === 'PENDING' && step.approvalIds?.length ? response.body : undefined;
     }, `the next step of ${requestId}, or its settling`);

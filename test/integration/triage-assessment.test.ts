@@ -1,7 +1,8 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableNamed, useLocalDynamoDb } from './budget-support.js';
-import { call, createVendor, fundBudget, tokenFor, validRequestBody } from './support.js';
+import { addBusinessFunctions } from './business-function-support.js';
+import { call, createVendor, fundBudget, tokenFor, validRequestBody, vendorOnRecord } from './support.js';
 
 /**
  * The triage assessment a request gets at submission, and the internal capabilities it suggests.
@@ -17,38 +18,13 @@ const PLANT = 'TRIAGE_PLANT';
 const DEPOT = 'TRIAGE_DEPOT';
 
 let admin: string;
-let manager: string;
 const requesters: Record<string, string> = {};
 
-/** Adds this file's business functions with the domain command, as the seed does (no route adds them). */
-async function addBusinessFunctions(codes: string[]) {
-  const local = useLocalDynamoDb();
-  process.env.REFERENCE_TABLE_NAME = await tableNamed(local, 'DataReferenceData');
-  process.env.AUDIT_TABLE_NAME = await tableNamed(local, 'DataAuditEvents');
-  const { addBusinessFunction } = await import(
-    '../../functions/reference-data/business-function-commands.js'
-  );
-  const operator = { sub: 'triage-test', name: 'Triage test', email: 'triage.test@techops.example' };
-  await Promise.all(
-    codes.map((code) =>
-      addBusinessFunction(
-        { ...operator, roles: ['admin'] },
-        {
-          code,
-          name: `Triage test ${code}`,
-          head: { name: `Head of ${code}`, email: `${code.toLowerCase()}@techops.example` },
-        },
-      ),
-    ),
-  );
-}
-
 beforeAll(async () => {
-  await addBusinessFunctions([LAB, PLANT, DEPOT]);
+  await addBusinessFunctions([LAB, PLANT, DEPOT], 'Triage test');
   await fundBudget(FISCAL_YEAR, { [LAB]: '100000.00', [PLANT]: '10000000.00' });
-  [admin, manager, requesters[LAB], requesters[PLANT], requesters[DEPOT]] = await Promise.all([
+  [admin, requesters[LAB], requesters[PLANT], requesters[DEPOT]] = await Promise.all([
     tokenFor({ groups: ['admin'], businessFunction: 'STRATEGY' }),
-    tokenFor({ groups: ['vendor-manager'], businessFunction: 'STRATEGY' }),
     tokenFor({ groups: ['requester'], businessFunction: LAB }),
     tokenFor({ groups: ['requester'], businessFunction: PLANT }),
     tokenFor({ groups: ['requester'], businessFunction: DEPOT }),
@@ -119,57 +95,8 @@ describe('budget headroom at submission', () => {
 });
 
 describe('vendor fit at submission', () => {
-  async function vendorWith(status: 'ONBOARDING' | 'APPROVED', score: number, paperwork: boolean) {
-    const id = await createVendor(`Assessed ${status} ${score}`);
-    const steps = status === 'ONBOARDING' ? ['ONBOARDING'] : ['ONBOARDING', 'APPROVED'];
-    const writes: [string, Record<string, unknown>][] = [
-      [
-        'reviews',
-        {
-          quality: score,
-          timeliness: score,
-          valueForMoney: score,
-          communication: score,
-          comment: 'Scored for the assessment test.',
-        },
-      ],
-    ];
-    if (paperwork) {
-      for (const type of ['MSA', 'NDA']) {
-        writes.push([
-          'contracts',
-          {
-            type,
-            reference: `${type}-2076`,
-            effectiveDate: '2075-01-01',
-            expiryDate: '2077-12-31',
-            documentUri: `contracts/${id}/${type}.pdf`,
-          },
-        ]);
-      }
-      writes.push([
-        'rates',
-        {
-          role: 'Validation engineer',
-          unit: 'DAY',
-          rate: { amount: '1400.00', currency: 'USD' },
-          validFrom: '2076-01-01',
-        },
-      ]);
-    }
-    for (const [part, body] of writes) {
-      const response = await call('POST', `/vendors/${id}/${part}`, { token: manager, body });
-      expect(response.status, response.text).toBe(201);
-    }
-    for (const step of steps) {
-      const response = await call('POST', `/vendors/${id}/status`, {
-        token: manager,
-        body: { status: step },
-      });
-      expect(response.status, response.text).toBe(200);
-    }
-    return id;
-  }
+  const vendorWith = (status: 'ONBOARDING' | 'APPROVED', score: number, paperwork: boolean) =>
+    vendorOnRecord({ status, score, paperwork, year: 2076 });
 
   it('flags a vendor still onboarding, with a low average review and no contracts or rate card', async () => {
     const vendorId = await vendorWith('ONBOARDING', 2, false);
@@ -263,7 +190,7 @@ describe('possible duplicates at submission', () => {
       {
         id: earlier.id,
         title: 'Data historian upgrade support',
-        status: expect.stringMatching(/^(SUBMITTED|IN_APPROVAL)$/),
+        status: expect.stringMatching(/^(SUBMITTED|IN_TRIAGE)$/),
         matchedOn: ['OVERLAPPING_DATES'],
       },
     ]);

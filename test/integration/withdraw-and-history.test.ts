@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, requestInStatus, tokenFor, validRequestBody } from './support.js';
+import { acceptedAtTriage, call, requestInStatus, tokenFor, validRequestBody } from './support.js';
 
 // This file works on SC requests.
 let requester: string;
@@ -16,12 +16,13 @@ beforeAll(async () => {
   colleague = await tokenFor({ groups: ['requester'], businessFunction: 'SC' });
 });
 
-/** A request waiting on its approver (IN_APPROVAL, version 2). */
+/** A request accepted at triage and waiting on its approver (IN_APPROVAL, version 4). */
 async function submitted(): Promise<string> {
   const response = await call('POST', '/requests', {
     token: requester,
     body: validRequestBody({ businessFunction: 'SC' }),
   });
+  await acceptedAtTriage(response.body.id);
   await requestInStatus(requester, response.body.id, 'IN_APPROVAL');
   return response.body.id;
 }
@@ -33,16 +34,16 @@ describe('POST /requests/{id}/withdraw', () => {
     const response = await call('POST', `/requests/${id}/withdraw`, {
       token: requester,
       body: { reason: 'Budget moved to Q3' },
-      headers: { 'if-match': '"2"' },
+      headers: { 'if-match': '"4"' },
     });
 
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       status: 'WITHDRAWN',
-      version: 3,
+      version: 5,
       withdrawal: { reason: 'Budget moved to Q3', by: { sub: 'sam-sc' } },
     });
-    expect(response.headers.get('etag')).toBe('"3"');
+    expect(response.headers.get('etag')).toBe('"5"');
   });
 
   it('refuses to withdraw a withdrawn request again with 409', async () => {
@@ -135,12 +136,24 @@ describe('GET /requests/{id}/history', () => {
     const response = await call('GET', `/requests/${id}/history`, { token: requester });
 
     expect(response.status).toBe(200);
-    expect(response.body.items).toHaveLength(3);
-    const [submission, approvalRequested, withdrawal] = response.body.items;
+    expect(response.body.items).toHaveLength(5);
+    const [submission, triageRequested, accepted, approvalRequested, withdrawal] = response.body.items;
     expect(submission).toMatchObject({
       action: 'REQUEST_SUBMITTED',
       actor: { sub: 'sam-sc', name: 'Sam Supply', email: 'sam@techops.example' },
       after: { id, status: 'SUBMITTED' },
+    });
+    expect(triageRequested).toMatchObject({
+      action: 'TRIAGE_REQUESTED',
+      actor: { sub: 'system:approval-workflow' },
+      after: { status: 'IN_TRIAGE', round: 1 },
+    });
+    expect(accepted).toMatchObject({
+      action: 'REQUEST_ACCEPTED',
+      actor: { sub: 'triager-jonas-weber' },
+      before: { status: 'IN_TRIAGE' },
+      after: { status: 'IN_APPROVAL', outcome: 'ACCEPT' },
+      reason: 'Accepted for approval.',
     });
     expect(approvalRequested).toMatchObject({
       action: 'APPROVAL_REQUESTED',
@@ -149,8 +162,8 @@ describe('GET /requests/{id}/history', () => {
     });
     expect(withdrawal).toMatchObject({
       action: 'REQUEST_WITHDRAWN',
-      before: { status: 'IN_APPROVAL', version: 2 },
-      after: { status: 'WITHDRAWN', version: 3 },
+      before: { status: 'IN_APPROVAL', version: 4 },
+      after: { status: 'WITHDRAWN', version: 5 },
       reason: 'No longer needed',
     });
     expect(Date.parse(withdrawal.at)).toBeGreaterThanOrEqual(Date.parse(submission.at));

@@ -5,11 +5,19 @@ import {
   REQUEST_LIFECYCLE,
   RequestTransitionError,
 } from '../../functions/requests/lifecycle.js';
-import { REQUEST_STATUSES } from '../../functions/requests/model.js';
+import { REQUEST_STATUSES, UNDECIDED_STATUSES } from '../../functions/requests/model.js';
 
 describe('the request lifecycle table', () => {
   it('lets nothing happen to a request once it is closed', () => {
-    for (const status of ['REJECTED', 'EXPIRED', 'BUDGET_EXCEEDED', 'WITHDRAWN', 'ERROR'] as const) {
+    for (const status of [
+      'REJECTED',
+      'EXPIRED',
+      'BUDGET_EXCEEDED',
+      'WITHDRAWN',
+      'ERROR',
+      'REDIRECTED',
+      'DECLINED',
+    ] as const) {
       expect(allowedEvents(status), status).toEqual([]);
     }
   });
@@ -33,6 +41,22 @@ describe('the request lifecycle table', () => {
   it('withdraws an approved request, and commits only a request in approval', () => {
     expect(nextStatus({ id: 'req_1', status: 'APPROVED' }, 'WITHDRAW')).toBe('WITHDRAWN');
     expect(nextStatus({ id: 'req_1', status: 'IN_APPROVAL' }, 'COMMIT_BUDGET')).toBe('APPROVED');
+  });
+
+  it('lets withdrawal happen in every undecided status', () => {
+    for (const status of UNDECIDED_STATUSES) {
+      expect(allowedEvents(status), status).toContain('WITHDRAW');
+    }
+  });
+
+  it('asks for approval only after triage accepted the request, and lets the requester revise only while asked for information', () => {
+    expect(allowedEvents('SUBMITTED')).not.toContain('ASK_APPROVAL');
+    expect(nextStatus({ id: 'req_1', status: 'IN_TRIAGE' }, 'ACCEPT')).toBe('IN_APPROVAL');
+    expect(nextStatus({ id: 'req_1', status: 'NEEDS_INFO' }, 'RESUBMIT')).toBe('SUBMITTED');
+    for (const status of REQUEST_STATUSES.filter((candidate) => candidate !== 'NEEDS_INFO')) {
+      expect(allowedEvents(status), status).not.toContain('EDIT');
+      expect(allowedEvents(status), status).not.toContain('RESUBMIT');
+    }
   });
 
   it('refuses an event the status does not allow with a 409 naming what is allowed', () => {
