@@ -30,6 +30,24 @@ export const BudgetLinePath = z.strictObject({
 
 const Reason = MultiLineText.min(1).max(2_000);
 
+/**
+ * What a budget control does when a request does not fit its line: STOP refuses, WARN flags,
+ * IGNORE lets it pass unflagged. Set per fiscal year with the envelope, one mode at submission
+ * and one at approval.
+ */
+export const BUDGET_CONTROL_MODES = ['STOP', 'WARN', 'IGNORE'] as const;
+export type BudgetControlMode = (typeof BUDGET_CONTROL_MODES)[number];
+export interface BudgetControls {
+  atSubmission: BudgetControlMode;
+  atApproval: BudgetControlMode;
+}
+export const DEFAULT_BUDGET_CONTROLS: BudgetControls = { atSubmission: 'WARN', atApproval: 'STOP' };
+
+const ControlMode = z.enum(BUDGET_CONTROL_MODES);
+export const BudgetControlsResource = z
+  .object({ atSubmission: ControlMode, atApproval: ControlMode })
+  .meta({ id: 'BudgetControls' });
+
 /** An envelope or allocation amount, with an optional reason for the audit trail. */
 export const SetBudgetAmountBody = z
   .strictObject({ ...MONEY_FIELDS, reason: Reason.optional() })
@@ -38,6 +56,36 @@ export const SetBudgetAmountBody = z
     id: 'SetBudgetAmount',
     example: { amount: '1500000.00', currency: 'USD', reason: 'FY2027 plan approved' },
   });
+
+/** The envelope, and (each optional: left out, it stays as it is) its controls and four-eyes threshold. */
+export const SetEnvelopeBody = z
+  .strictObject({
+    ...MONEY_FIELDS,
+    reason: Reason.optional(),
+    controls: z
+      .strictObject({ atSubmission: ControlMode.optional(), atApproval: ControlMode.optional() })
+      .optional()
+      .describe(
+        'What the budget control does when a request does not fit its line: STOP refuses, WARN flags, IGNORE lets it pass. Defaults: WARN at submission, STOP at approval.',
+      ),
+    fourEyesThreshold: MoneySchema.nullable()
+      .optional()
+      .describe(
+        "A transfer above this amount waits for a second person's approval (finance or admin); null: never.",
+      ),
+  })
+  .superRefine(refineMoney)
+  .meta({
+    id: 'SetBudgetEnvelope',
+    example: {
+      amount: '1500000.00',
+      currency: 'USD',
+      reason: 'FY2027 plan approved',
+      controls: { atSubmission: 'STOP', atApproval: 'STOP' },
+      fourEyesThreshold: { amount: '50000.00', currency: 'USD' },
+    },
+  });
+export type SetEnvelopeInput = z.output<typeof SetEnvelopeBody>;
 
 export const TransferBody = z
   .strictObject({
@@ -87,6 +135,10 @@ export const BudgetLineResource = z
     consumed: Amount.describe('The sum over requests of max(commitment, actuals).'),
     available: Amount.describe('allocated - consumed; negative only when actuals overran the line.'),
     utilizationPercent: z.string().nullable().describe('consumed / allocated in percent, two decimals.'),
+    requested: Amount.optional().describe(
+      "The pipeline (in the budget view): what the line's undecided requests (in triage or approval) of its fiscal year and currency ask for.",
+    ),
+    availableAfterPipeline: Amount.optional().describe('available - requested (in the budget view).'),
     version: z.number().int(),
   })
   .meta({ id: 'BudgetLine' });
@@ -101,6 +153,16 @@ export const BudgetResource = z
     committed: Amount.optional(),
     actual: Amount.optional(),
     available: Amount.optional(),
+    requested: Amount.optional().describe("The lines' pipeline: what their undecided requests ask for."),
+    availableAfterPipeline: Amount.optional().describe('available - requested.'),
+    controls: BudgetControlsResource,
+    fourEyesThreshold: Amount.optional().describe(
+      "Transfers above it wait for a second person's approval; absent: never.",
+    ),
+    closedAt: z
+      .string()
+      .optional()
+      .describe('When the year-end close began: no new commitments since (actuals still post).'),
     lines: z.array(BudgetLineResource),
     version: z.number().int().describe('The envelope version; send it as If-Match to PUT the envelope.'),
   })
@@ -176,6 +238,11 @@ export interface StoredEnvelope {
   currency: string;
   envelope: number;
   allocated: number;
+  controls: BudgetControls;
+  /** Minor units; absent: transfers never wait for a second person. */
+  fourEyesThreshold?: number;
+  /** Set when the year-end close begins; its lines carry it too (year-end-close.ts). */
+  closedAt?: string;
   version: number;
 }
 
