@@ -13,7 +13,7 @@ import {
   transact,
   updateLine,
 } from './budget-store.js';
-import { BudgetCurrencyMismatchError, InsufficientBudgetError } from './errors.js';
+import { BudgetCurrencyMismatchError, CommitmentInClosedYearError, InsufficientBudgetError } from './errors.js';
 import {
   availableNeededFor,
   commitmentEffect,
@@ -81,6 +81,7 @@ export async function commitApprovedRequest(
 
     const position = stored ?? newPosition(request, envelope.currency);
     const line = storedLine ?? emptyLine(request.fiscalYear, request.businessFunction, envelope.currency);
+    if (envelope.closedAt) throw new CommitmentInClosedYearError(line, amount.minor, envelope.closedAt);
     const effect = commitmentEffect(position, amount.minor);
     const need = availableNeededFor('COMMITMENT', effect);
     if (line.available < (need ?? 0)) throw new InsufficientBudgetError(line, need ?? 0);
@@ -91,7 +92,8 @@ export async function commitApprovedRequest(
     });
     const codes = await transact([
       // A commitment lands on an allocated line only: with no line there is nothing available.
-      updateLine(line, effect, at, { availableAtLeast: need ?? 0 }),
+      // The year-end close marks the line first: a commitment that lands after it is refused.
+      updateLine(line, effect, at, { availableAtLeast: need ?? 0, openYear: true }),
       putPosition(
         {
           ...position,

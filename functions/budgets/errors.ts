@@ -151,3 +151,16 @@ export class YearClosedError extends ConflictError {
     this.name = 'YearClosedError';
   }
 }
+
+/**
+ * A commitment in a closed fiscal year: refused like a commitment beyond available (so the
+ * approval workflow settles the request as it does a budget refusal), with the year's close.
+ */
+export class CommitmentInClosedYearError extends InsufficientBudgetError {
+  constructor(line: StoredLine, requestedMinor: number, closedAt: string) {
+    super(line, requestedMinor);
+    this.message = `${line.fiscalYear} was closed at ${closedAt}: it takes no new commitments.`;
+    this.extensions.closedAt = closedAt;
+    this.name = 'CommitmentInClosedYearError';
+  }
+}

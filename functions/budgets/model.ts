@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { BusinessFunctionCode } from '../reference-data/schemas.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
+import { idPattern } from '../shared/ids.js';
 import { formatMoney, MONEY_FIELDS, MoneySchema, refineMoney } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
 import {
@@ -218,12 +219,60 @@ export const TransferResource = z
   .object({
     transferId: z.string(),
     fiscalYear: z.string(),
+    status: z.literal('EXECUTED'),
     from: BudgetLineResource,
     to: BudgetLineResource,
     amount: Amount,
     reason: z.string(),
   })
   .meta({ id: 'BudgetTransferResult' });
+
+const TRANSFER_STATUS_VALUES = ['PENDING', 'EXECUTED', 'REJECTED'] as const;
+
+/** A transfer as recorded: who asked, who decided (four eyes), and its status. */
+export const TransferRecordResource = z
+  .object({
+    transferId: z.string(),
+    fiscalYear: z.string(),
+    from: z.string().describe('The business function giving allocation.'),
+    to: z.string().describe('The business function receiving it.'),
+    amount: Amount,
+    reason: z.string(),
+    status: z
+      .enum(TRANSFER_STATUS_VALUES)
+      .describe('PENDING waits for a second person (finance or admin); EXECUTED moved the money; REJECTED did not.'),
+    requestedBy: Person,
+    requestedAt: z.string(),
+    decidedBy: Person.optional().describe('Who approved (executed) or rejected it; its creator for one below the threshold.'),
+    decidedAt: z.string().optional(),
+    decisionReason: z.string().optional(),
+    lines: z
+      .object({ from: BudgetLineResource, to: BudgetLineResource })
+      .optional()
+      .describe('Both lines after the transfer, in the answer of an approval that executed it.'),
+  })
+  .meta({ id: 'BudgetTransferRecord' });
+
+export const TransferPath = z.strictObject({
+  fiscalYear: FiscalYear,
+  transferId: z.string().regex(idPattern('transfer'), 'Must be a transfer id such as "trf_01j...".'),
+});
+
+export const TransferDecisionBody = z
+  .strictObject({
+    decision: z.enum(['APPROVE', 'REJECT']),
+    reason: Reason.optional().describe('Required to reject.'),
+  })
+  .refine((body) => body.decision === 'APPROVE' || body.reason !== undefined, {
+    path: ['reason'],
+    message: 'Required to reject a transfer.',
+  })
+  .meta({ id: 'BudgetTransferDecision' });
+
+export const TransferListQuery = z.strictObject({
+  ...PaginationQuery,
+  status: z.enum(TRANSFER_STATUS_VALUES).optional(),
+});
 
 /** A stored line: running totals in minor units. */
 export interface StoredLine extends LineTotals {
