@@ -17,7 +17,12 @@ import {
   updateLine,
 } from './budget-store.js';
 import { busy, MAX_ATTEMPTS, moneyText } from './command-support.js';
-import { AllocationBelowConsumptionError, currencyMismatch, EnvelopeExceededError } from './errors.js';
+import {
+  AllocationBelowConsumptionError,
+  currencyMismatch,
+  EnvelopeExceededError,
+  YearClosedError,
+} from './errors.js';
 import { allocationEffect, availableNeededFor } from './ledger.js';
 import type { StoredEnvelope, StoredLine } from './model.js';
 
@@ -60,6 +65,7 @@ export async function setAllocation(
       getLine(fiscalYear, businessFunction),
       businessFunctionExists,
     ]);
+    if (envelope.closedAt) throw new YearClosedError(fiscalYear, envelope.closedAt);
     if (amount.currency !== envelope.currency) throw currencyMismatch('currency', amount.currency, envelope);
     assertIfMatch(ifMatch, stored, `${businessFunction} line of ${fiscalYear}`);
     const line = stored ?? emptyLine(fiscalYear, businessFunction, envelope.currency);
@@ -112,7 +118,8 @@ function envelopeAllocatedChange(envelope: StoredEnvelope, increase: number): Tr
       TableName: budgetsTableName,
       Key: budgetKeys.envelope(envelope.fiscalYear),
       UpdateExpression: 'ADD #allocated :increase, #unallocated :decrease',
-      ConditionExpression: increase > 0 ? '#unallocated >= :increase' : 'attribute_exists(pk)',
+      // Never in a closed year: the close reads the year's lines once the envelope says so.
+      ConditionExpression: `attribute_not_exists(closedAt) AND ${increase > 0 ? '#unallocated >= :increase' : 'attribute_exists(pk)'}`,
       ExpressionAttributeNames: { '#allocated': 'allocated', '#unallocated': 'unallocated' },
       ExpressionAttributeValues: { ':increase': increase, ':decrease': -increase },
     },

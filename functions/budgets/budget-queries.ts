@@ -64,7 +64,7 @@ async function pipelinesOf(lines: StoredLine[]): Promise<LinePipelines> {
     const read = await Promise.all(
       batch.map(async (line) => pipelineOf(await listUndecidedRequestsOf(line.businessFunction), line).minor),
     );
-    batch.forEach((line, index) => pipelines.set(line.businessFunction, read[index]!));
+    for (const [index, line] of batch.entries()) pipelines.set(line.businessFunction, read[index]!);
   }
   return pipelines;
 }

@@ -334,7 +334,11 @@ export function closeEnvelope(fiscalYear: string, at: string): TransactItem {
  * Marks a line of a closing year: a commitment's transaction is refused on it from then on
  * (updateLine's openYear guard). Not an entry: the line's version (its entries' sequence) stays.
  */
-export async function closeLine(fiscalYear: string, businessFunction: string, closedAt: string): Promise<void> {
+export async function closeLine(
+  fiscalYear: string,
+  businessFunction: string,
+  closedAt: string,
+): Promise<void> {
   await documentClient.send(
     new UpdateCommand({
       TableName: budgetsTableName,

@@ -1,5 +1,13 @@
 import middy from '@middy/core';
-import { type ApiEvent, apiMiddlewares, callerOf, json, parseJsonBody, validate, validateBoth } from '../shared/http.js';
+import {
+  type ApiEvent,
+  apiMiddlewares,
+  callerOf,
+  json,
+  parseJsonBody,
+  validate,
+  validateBoth,
+} from '../shared/http.js';
 import { TransferDecisionBody, TransferPath } from './model.js';
 import { decideTransfer } from './transfers.js';
 

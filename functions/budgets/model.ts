@@ -240,10 +240,14 @@ export const TransferRecordResource = z
     reason: z.string(),
     status: z
       .enum(TRANSFER_STATUS_VALUES)
-      .describe('PENDING waits for a second person (finance or admin); EXECUTED moved the money; REJECTED did not.'),
+      .describe(
+        'PENDING waits for a second person (finance or admin); EXECUTED moved the money; REJECTED did not.',
+      ),
     requestedBy: Person,
     requestedAt: z.string(),
-    decidedBy: Person.optional().describe('Who approved (executed) or rejected it; its creator for one below the threshold.'),
+    decidedBy: Person.optional().describe(
+      'Who approved (executed) or rejected it; its creator for one below the threshold.',
+    ),
     decidedAt: z.string().optional(),
     decisionReason: z.string().optional(),
     lines: z
@@ -346,3 +350,32 @@ export function toLedgerEntryResource(entry: StoredLedgerEntry): z.infer<typeof 
     },
   });
 }
+
+const Tally = z.object({ count: z.number().int(), amount: Amount });
+
+/** What a year-end close did: carried forward, and not carried (with why), per line and in all. */
+export const CloseSummaryResource = z
+  .object({
+    fiscalYear: z.string(),
+    nextFiscalYear: z
+      .string()
+      .describe('Where open commitments were carried: the same business function’s line.'),
+    closedAt: z.string().describe('When the close began: no new commitments in the year since.'),
+    completedAt: z.string(),
+    closedBy: Person,
+    carried: Tally.describe(
+      'Requests whose open commitment (committed - invoiced) went to the next year, whole.',
+    ),
+    notCarried: Tally.describe('Requests whose open commitment stayed in the closed year.'),
+    lines: z.array(z.object({ businessFunction: z.string(), carried: Tally, notCarried: Tally })),
+    notCarriedRequests: z.array(
+      z.object({
+        requestId: z.string(),
+        businessFunction: z.string(),
+        open: Amount.describe('The open commitment that stayed in the closed year.'),
+        reason: z.enum(['NO_ENVELOPE', 'NEXT_YEAR_CLOSED', 'CURRENCY_MISMATCH', 'INSUFFICIENT_BUDGET']),
+        detail: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'BudgetCloseSummary' });

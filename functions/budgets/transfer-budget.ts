@@ -32,7 +32,10 @@ export const handler = middy<ApiEvent>()
       idempotencyClaimOf(event, caller, budgetsTableName, raw),
       (alongside) =>
         transferBudget(caller, fiscalYear, { ...body, amount: parseMoney(body.amount) }, alongside),
-      (outcome: TransferOutcome) => ({ statusCode: outcome.status === 'PENDING' ? 202 : 201, body: outcome.body }),
+      (outcome: TransferOutcome) => ({
+        statusCode: outcome.status === 'PENDING' ? 202 : 201,
+        body: outcome.body,
+      }),
     );
     return json(result.statusCode, result.body, headersOf(result));
   });

@@ -29,9 +29,13 @@ export interface StoredTransfer {
 }
 
 const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'entity']);
-const transferFromItem = (item: Record<string, unknown>) => entityOf<StoredTransfer>(item, STORAGE_ATTRIBUTES);
+const transferFromItem = (item: Record<string, unknown>) =>
+  entityOf<StoredTransfer>(item, STORAGE_ATTRIBUTES);
 
-export async function getTransfer(fiscalYear: string, transferId: string): Promise<StoredTransfer | undefined> {
+export async function getTransfer(
+  fiscalYear: string,
+  transferId: string,
+): Promise<StoredTransfer | undefined> {
   const { Item } = await documentClient.send(
     new GetCommand({
       TableName: budgetsTableName,
@@ -53,7 +57,9 @@ export async function listTransfers(
     input: {
       TableName: budgetsTableName,
       KeyConditionExpression: 'pk = :pk',
-      ...(status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      ...(status
+        ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
+        : {}),
       ExpressionAttributeValues: { ':pk': pk, ...(status ? { ':status': status } : {}) },
       ScanIndexForward: false,
     },
@@ -72,7 +78,11 @@ export function putTransfer(transfer: StoredTransfer, readVersion?: number): Tra
   return {
     Put: {
       TableName: budgetsTableName,
-      Item: { ...budgetKeys.transfer(transfer.fiscalYear, transfer.transferId), entity: 'BUDGET_TRANSFER', ...transfer },
+      Item: {
+        ...budgetKeys.transfer(transfer.fiscalYear, transfer.transferId),
+        entity: 'BUDGET_TRANSFER',
+        ...transfer,
+      },
       ...(readVersion === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : {

@@ -79,7 +79,10 @@ const waitsForSecondPerson = (envelope: StoredEnvelope, amountMinor: number) =>
 
 /** Both lines of a transfer as they stand (a line without an item yet: empty). */
 async function linesOf(transfer: Pick<StoredTransfer, 'fiscalYear' | 'from' | 'to' | 'currency'>) {
-  const [from, to] = await Promise.all([getLine(transfer.fiscalYear, transfer.from), getLine(transfer.fiscalYear, transfer.to)]);
+  const [from, to] = await Promise.all([
+    getLine(transfer.fiscalYear, transfer.from),
+    getLine(transfer.fiscalYear, transfer.to),
+  ]);
   return {
     from: from ?? emptyLine(transfer.fiscalYear, transfer.from, transfer.currency),
     to: to ?? emptyLine(transfer.fiscalYear, transfer.to, transfer.currency),
@@ -203,7 +206,12 @@ export async function transferBudget(
       });
       writes = [putTransfer(record), yearStillOpen(fiscalYear), appendAuditEvent(event)];
     } else {
-      const executed: StoredTransfer = { ...record, status: 'EXECUTED', decidedBy: record.requestedBy, decidedAt: at };
+      const executed: StoredTransfer = {
+        ...record,
+        status: 'EXECUTED',
+        decidedBy: record.requestedBy,
+        decidedAt: at,
+      };
       const { writes: executing, body } = execution(caller, lines, executed, at);
       outcome = { status: 'EXECUTED', body };
       writes = [putTransfer(executed), ...executing];
@@ -249,7 +257,8 @@ export async function decideTransfer(
     ]);
     if (!transfer) throw new NotFoundError(`No transfer ${transferId} in ${fiscalYear}.`);
     if (transfer.status !== 'PENDING') {
-      if (transfer.status === decided && transfer.decidedBy?.sub === caller.sub) return toTransferRecord(transfer);
+      if (transfer.status === decided && transfer.decidedBy?.sub === caller.sub)
+        return toTransferRecord(transfer);
       throw new TransferDecidedError(transfer);
     }
     if (decision.decision === 'APPROVE' && transfer.requestedBy.sub === caller.sub) {
