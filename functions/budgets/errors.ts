@@ -27,6 +27,12 @@ export const BudgetRefusalProblem = problemWith({
   currency: z.string().optional().describe('The currency asked for.'),
 }).meta({ id: 'BudgetRefusalProblem' });
 
+/** The 409 of deciding a transfer: decided already (its status), or its source line lacks room now (the figures). */
+export const TransferDecisionProblem = BudgetRefusalProblem.extend({
+  currentStatus: StateConflictProblem.shape.currentStatus,
+  allowedTransitions: StateConflictProblem.shape.allowedTransitions,
+}).meta({ id: 'TransferDecisionProblem' });
+
 type BudgetFigures = Omit<
   z.input<typeof BudgetRefusalProblem>,
   'type' | 'title' | 'status' | 'detail' | 'instance'

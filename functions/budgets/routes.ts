@@ -3,8 +3,7 @@ import type { RouteDefinition } from '../platform/route.js';
 import { AuditEventResource } from '../shared/audit-event.js';
 import { idempotencyKeyHeader, idempotencyKeyReused } from '../shared/idempotency.js';
 import { pageSchemaOf } from '../shared/pagination.js';
-import { StateConflictProblem } from '../shared/problem.js';
-import { ActualConflictProblem, BudgetRefusalProblem } from './errors.js';
+import { ActualConflictProblem, BudgetRefusalProblem, TransferDecisionProblem } from './errors.js';
 import {
   ActualResource,
   BudgetLinePath,
@@ -197,7 +196,7 @@ export const budgetRoutes: RouteDefinition[] = [
       409: {
         description:
           'Decided already (`currentStatus`), or the source line has less available than the amount now (with the figures), or the year is closed.',
-        schema: z.union([StateConflictProblem, BudgetRefusalProblem]),
+        schema: TransferDecisionProblem,
       },
     },
     access: { budgets: 'write', audit: 'append' },
