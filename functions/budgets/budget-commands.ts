@@ -9,10 +9,10 @@ import type { Money } from '../shared/money.js';
 import { budgetKeys, emptyLine, ledgerEntry } from './budget-items.js';
 import {
   budgetsTableName,
-  getEnvelope,
   getLine,
   putLedgerEntry,
   refusedAt,
+  requireEnvelope,
   transact,
   updateLine,
 } from './budget-store.js';
@@ -32,12 +32,6 @@ import type { StoredEnvelope, StoredLine } from './model.js';
  * transaction whose conditions re-check the rules, so a concurrent change can never slip past:
  * a refused transaction is re-read and decided again (409 with the figures, or a retry).
  */
-
-export async function requireEnvelope(fiscalYear: string): Promise<StoredEnvelope> {
-  const envelope = await getEnvelope(fiscalYear);
-  if (!envelope) throw new NotFoundError(`No budget envelope is set for ${fiscalYear}.`);
-  return envelope;
-}
 
 export async function requireBusinessFunction(code: string): Promise<void> {
   if ((await getBusinessFunction(code)) === undefined) {

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
+import { NotFoundError } from '../shared/errors.js';
 import { throwIfRaceLost } from '../shared/idempotency.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import {
@@ -38,6 +39,13 @@ async function getItem(key: Record<string, string>): Promise<Record<string, unkn
 export async function getEnvelope(fiscalYear: string): Promise<StoredEnvelope | undefined> {
   const item = await getItem(budgetKeys.envelope(fiscalYear));
   return item ? envelopeFromItem(item) : undefined;
+}
+
+/** The fiscal year's envelope, or 404: a budget that is not set has nothing to act on. */
+export async function requireEnvelope(fiscalYear: string): Promise<StoredEnvelope> {
+  const envelope = await getEnvelope(fiscalYear);
+  if (!envelope) throw new NotFoundError(`No budget envelope is set for ${fiscalYear}.`);
+  return envelope;
 }
 
 export async function getLine(fiscalYear: string, businessFunction: string): Promise<StoredLine | undefined> {

@@ -9,7 +9,7 @@ import {
   validateBoth,
 } from '../shared/http.js';
 import { TransferDecisionBody, TransferPath } from './model.js';
-import { decideTransfer } from './transfers.js';
+import { decideTransfer } from './transfer-decisions.js';
 
 /** Approves (executes) or rejects a pending transfer: a second person with the finance or admin role. */
 export const handler = middy<ApiEvent>()

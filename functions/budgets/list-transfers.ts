@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { type ApiEvent, apiMiddlewares, callerOf, json, validate, validateBoth } from '../shared/http.js';
 import { FiscalYearPath, TransferListQuery } from './model.js';
-import { transfersOf } from './transfers.js';
+import { transfersOf } from './transfer-decisions.js';
 
 /** A fiscal year's transfers, newest first, with their status (finance, admin, approvers). */
 export const handler = middy<ApiEvent>()

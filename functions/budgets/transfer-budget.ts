@@ -13,7 +13,8 @@ import { createOnce, headersOf, idempotencyClaimOf } from '../shared/idempotency
 import { parseMoney } from '../shared/money.js';
 import { budgetsTableName } from './budget-store.js';
 import { FiscalYearPath, TransferBody } from './model.js';
-import { type TransferOutcome, transferBudget } from './transfers.js';
+import type { TransferOutcome } from './transfer-execution.js';
+import { transferBudget } from './transfers.js';
 
 /**
  * Moves allocation between two business functions, atomically (admin): 201 executed, or 202

@@ -4,7 +4,6 @@ import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, personOf, requireRole } from '../shared/auth.js';
 import { formatMoney } from '../shared/money.js';
 import { everyPage } from '../shared/pagination.js';
-import { requireEnvelope } from './budget-commands.js';
 import { type Actor, emptyLine, ledgerEntry, type StoredPosition } from './budget-items.js';
 import {
   afterLostRace,
@@ -20,6 +19,7 @@ import {
   putCloseSummary,
   putLedgerEntry,
   putPosition,
+  requireEnvelope,
   transact,
   updateLine,
 } from './budget-store.js';
