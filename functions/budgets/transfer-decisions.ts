@@ -3,23 +3,10 @@ import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, personOf, requireRole } from '../shared/auth.js';
 import type { TransactItem } from '../shared/db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.js';
-import type { Page } from '../shared/pagination.js';
 import { requireEnvelope, transact } from './budget-store.js';
 import { busy, MAX_ATTEMPTS } from './command-support.js';
-import {
-  assertOpen,
-  execution,
-  linesOf,
-  type TransferRecord,
-  toTransferRecord,
-} from './transfer-execution.js';
-import {
-  getTransfer,
-  listTransfers,
-  putTransfer,
-  type StoredTransfer,
-  type TransferStatus,
-} from './transfer-store.js';
+import { assertOpen, execution, linesOf, type TransferRecord } from './transfer-execution.js';
+import { getTransfer, putTransfer, type StoredTransfer, toTransferRecord } from './transfer-store.js';
 
 /** A decided transfer cannot be decided again. */
 export class TransferDecidedError extends ConflictError {
@@ -97,17 +84,4 @@ export async function decideTransfer(
     // Decided by someone else meanwhile (the record refused), or a line moved: read again.
   }
   throw busy('The transfer');
-}
-
-/** A fiscal year's transfers, newest first (finance, admin, approvers). */
-export async function transfersOf(
-  caller: Caller,
-  fiscalYear: string,
-  page: { limit: number; cursor?: string | undefined },
-  status?: TransferStatus,
-): Promise<Page<TransferRecord>> {
-  requireRole(caller, 'finance', 'admin', 'approver');
-  await requireEnvelope(fiscalYear);
-  const found = await listTransfers(fiscalYear, page, status);
-  return { ...found, items: found.items.map((transfer) => toTransferRecord(transfer)) };
 }

@@ -41,27 +41,6 @@ const after = (line: StoredLine, effect: Parameters<typeof applyEffect>[1]): Sto
   version: line.version + 1,
 });
 
-export function toTransferRecord(
-  transfer: StoredTransfer,
-  lines?: { from: TransferResult['from']; to: TransferResult['to'] },
-): TransferRecord {
-  return {
-    transferId: transfer.transferId,
-    fiscalYear: transfer.fiscalYear,
-    from: transfer.from,
-    to: transfer.to,
-    amount: formatMoney({ minor: transfer.amountMinor, currency: transfer.currency }),
-    reason: transfer.reason,
-    status: transfer.status,
-    requestedBy: transfer.requestedBy,
-    requestedAt: transfer.requestedAt,
-    ...(transfer.decidedBy ? { decidedBy: transfer.decidedBy } : {}),
-    ...(transfer.decidedAt ? { decidedAt: transfer.decidedAt } : {}),
-    ...(transfer.decisionReason ? { decisionReason: transfer.decisionReason } : {}),
-    ...(lines ? { lines } : {}),
-  };
-}
-
 export const waitsForSecondPerson = (envelope: StoredEnvelope, amountMinor: number) =>
   envelope.fourEyesThreshold !== undefined && amountMinor > envelope.fourEyesThreshold;
 

@@ -1,9 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod';
 import type { TransactItem } from '../shared/db.js';
 import { documentClient, entityOf } from '../shared/db.js';
+import { formatMoney } from '../shared/money.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import { budgetKeys } from './budget-items.js';
 import { budgetsTableName } from './budget-store.js';
+import type { TransferRecordResource, TransferResource } from './model.js';
 
 /** Transfers as records (TRANSFERS#<fy> partition, layout in budget-items.ts): pending, executed, rejected. */
 
@@ -47,6 +50,9 @@ export async function getTransfer(
 }
 
 /** A fiscal year's transfers (of one status, if given), newest first. */
+type TransferRecord = z.infer<typeof TransferRecordResource>;
+type TransferResult = z.infer<typeof TransferResource>;
+
 export async function listTransfers(
   fiscalYear: string,
   page: { limit: number; cursor?: string | undefined },
@@ -102,5 +108,27 @@ export function yearStillOpen(fiscalYear: string): TransactItem {
       Key: budgetKeys.envelope(fiscalYear),
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(closedAt)',
     },
+  };
+}
+
+/** A transfer on the wire (with both lines after it, in the answer of the approval that executed it). */
+export function toTransferRecord(
+  transfer: StoredTransfer,
+  lines?: { from: TransferResult['from']; to: TransferResult['to'] },
+): TransferRecord {
+  return {
+    transferId: transfer.transferId,
+    fiscalYear: transfer.fiscalYear,
+    from: transfer.from,
+    to: transfer.to,
+    amount: formatMoney({ minor: transfer.amountMinor, currency: transfer.currency }),
+    reason: transfer.reason,
+    status: transfer.status,
+    requestedBy: transfer.requestedBy,
+    requestedAt: transfer.requestedAt,
+    ...(transfer.decidedBy ? { decidedBy: transfer.decidedBy } : {}),
+    ...(transfer.decidedAt ? { decidedAt: transfer.decidedAt } : {}),
+    ...(transfer.decisionReason ? { decisionReason: transfer.decisionReason } : {}),
+    ...(lines ? { lines } : {}),
   };
 }

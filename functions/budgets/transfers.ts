@@ -15,10 +15,9 @@ import {
   execution,
   linesOf,
   type TransferOutcome,
-  toTransferRecord,
   waitsForSecondPerson,
 } from './transfer-execution.js';
-import { putTransfer, type StoredTransfer, yearStillOpen } from './transfer-store.js';
+import { putTransfer, type StoredTransfer, toTransferRecord, yearStillOpen } from './transfer-store.js';
 
 /** Creating a transfer; the rules of execution and four eyes are in transfer-execution.ts. */
 

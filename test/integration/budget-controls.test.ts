@@ -197,6 +197,7 @@ describe('four-eyes transfers', () => {
     expect(rejected.status, rejected.text).toBe(200);
     expect(rejected.body).toMatchObject({ status: 'REJECTED', decisionReason: 'Not now' });
     expect((await lineOf('FY2082', 'ENG')).allocated).toEqual(usd('90000.00'));
+    expect(listed.status, listed.text).toBe(200);
     expect(listed.body.items.map((item: { transferId: string }) => item.transferId)).toEqual([
       pending.body.transferId,
     ]);
