@@ -9,7 +9,7 @@ import {
 import { call, createVendor, tokenFor, validRequestBody } from './support.js';
 
 // This file works on fiscal years FY2080-FY2087 (nobody else budgets them), on the
-// lines of ENG and MSAT; every figure it asserts is of those years only.
+// lines of ENG and SC; every figure it asserts is of those years only.
 let admin: string;
 let secondAdmin: string;
 let finance: string;
@@ -144,13 +144,13 @@ describe('four-eyes transfers', () => {
   beforeAll(async () => {
     await envelope('FY2082', { fourEyesThreshold: usd('50000.00') });
     await allocate('FY2082', 'ENG', '200000.00');
-    await allocate('FY2082', 'MSAT', '1000.00');
+    await allocate('FY2082', 'SC', '1000.00');
   });
 
   const transfer = (amount: string, token = admin) =>
     call('POST', '/budgets/FY2082/transfers', {
       token,
-      body: { from: 'ENG', to: 'MSAT', amount: usd(amount), reason: 'Rebalance' },
+      body: { from: 'ENG', to: 'SC', amount: usd(amount), reason: 'Rebalance' },
     });
   const decide = (transferId: string, token: string, body: Record<string, unknown>) =>
     call('POST', `/budgets/FY2082/transfers/${transferId}/decision`, { token, body });
@@ -167,7 +167,7 @@ describe('four-eyes transfers', () => {
     expect(small.status, small.text).toBe(201);
     expect(small.body.status).toBe('EXECUTED');
     expect(large.status, large.text).toBe(202);
-    expect(large.body).toMatchObject({ status: 'PENDING', from: 'ENG', to: 'MSAT', amount: usd('60000.00') });
+    expect(large.body).toMatchObject({ status: 'PENDING', from: 'ENG', to: 'SC', amount: usd('60000.00') });
     expect(before.allocated).toEqual(usd('150000.00'));
     expect(byCreator.status).toBe(403);
     expect(byCreator.body.detail).toMatch(/another person/);
@@ -180,7 +180,7 @@ describe('four-eyes transfers', () => {
     expect(again.status).toBe(200);
     expect(byThird.status).toBe(409);
     expect(byThird.body.currentStatus).toBe('EXECUTED');
-    await expectLedgersMatchLines(admin, 'FY2082', ['ENG', 'MSAT']);
+    await expectLedgersMatchLines(admin, 'FY2082', ['ENG', 'SC']);
   });
 
   it('rejects a pending transfer with a reason and moves nothing; lists transfers by status', async () => {
@@ -203,7 +203,7 @@ describe('four-eyes transfers', () => {
     ]);
     expect(all.body.items).toHaveLength(2);
     expect(all.body.nextCursor).toBeDefined();
-    await expectLedgersMatchLines(admin, 'FY2082', ['ENG', 'MSAT']);
+    await expectLedgersMatchLines(admin, 'FY2082', ['ENG', 'SC']);
   });
 
   it('checks availability again on approval: a pending transfer the line can no longer afford is refused with the figures', async () => {
@@ -222,7 +222,7 @@ describe('four-eyes transfers', () => {
     expect(
       (await call('GET', '/budgets/FY2082/transfers?status=PENDING', { token: finance })).body.items,
     ).toHaveLength(1);
-    await expectLedgersMatchLines(admin, 'FY2082', ['ENG', 'MSAT']);
+    await expectLedgersMatchLines(admin, 'FY2082', ['ENG', 'SC']);
   });
 });
 
@@ -312,7 +312,7 @@ describe('year-end close and carry-forward', () => {
     });
     const transfer = await call('POST', '/budgets/FY2083/transfers', {
       token: admin,
-      body: { from: 'ENG', to: 'MSAT', amount: usd('1.00'), reason: 'Too late' },
+      body: { from: 'ENG', to: 'SC', amount: usd('1.00'), reason: 'Too late' },
     });
     const view = await call('GET', '/budgets/FY2083', { token: admin });
     const notCarried = (await call('POST', '/budgets/FY2083/close', { token: admin })).body
@@ -341,12 +341,12 @@ describe('year-end close and carry-forward', () => {
   it('carries once when two closes run at once, and both answer the same summary', async () => {
     await envelope('FY2086');
     await envelope('FY2087');
-    await allocate('FY2086', 'MSAT', '100000.00');
-    await allocate('FY2087', 'MSAT', '100000.00');
+    await allocate('FY2086', 'SC', '100000.00');
+    await allocate('FY2087', 'SC', '100000.00');
     const requests = await Promise.all(
       ['1000.00', '2000.00', '3000.00', '4000.00'].map(async (amount) => {
         const request = await insertApprovedRequest(domain, {
-          businessFunction: 'MSAT',
+          businessFunction: 'SC',
           fiscalYear: 'FY2086',
           amount,
         });
@@ -363,13 +363,13 @@ describe('year-end close and carry-forward', () => {
     expect([one.status, other.status]).toEqual([200, 200]);
     expect(one.body.carried).toEqual({ count: 4, amount: usd('10000.00') });
     expect(other.body.carried).toEqual(one.body.carried);
-    const carriedIn = (await ledgerOfLine(admin, 'FY2087', 'MSAT')).filter(
+    const carriedIn = (await ledgerOfLine(admin, 'FY2087', 'SC')).filter(
       (entry) => entry.kind === 'CARRY_FORWARD_IN',
     );
     expect(carriedIn.map((entry) => entry.requestId).sort()).toEqual(
       requests.map((request) => request.id).sort(),
     );
-    await expectLedgersMatchLines(admin, 'FY2086', ['MSAT']);
-    await expectLedgersMatchLines(admin, 'FY2087', ['MSAT']);
+    await expectLedgersMatchLines(admin, 'FY2086', ['SC']);
+    await expectLedgersMatchLines(admin, 'FY2087', ['SC']);
   });
 });

@@ -238,7 +238,7 @@ describe('racing operations on one request', { timeout: 600_000 }, () => {
   });
 });
 
-// Budget controls racing approvals: FY2088's ENG and MSAT lines (four eyes above 100.00), closed
+// Budget controls racing approvals: FY2088's ENG and SC lines (four eyes above 100.00), closed
 // by the last pair into FY2089. Nobody else budgets either year.
 describe('racing budget controls against approvals', { timeout: 600_000 }, () => {
   let budgetOn: Stage;
@@ -246,7 +246,7 @@ describe('racing budget controls against approvals', { timeout: 600_000 }, () =>
 
   beforeAll(async () => {
     budgetOn = await stage('FY2088', 'ENG');
-    await fundBudget('FY2088', { MSAT: '1500.00' });
+    await fundBudget('FY2088', { SC: '1500.00' });
     await fundBudget('FY2089', { ENG: '100000000.00' });
     const threshold = await call('PUT', '/budgets/FY2088', {
       token: budgetOn.admin,
@@ -277,7 +277,7 @@ describe('racing budget controls against approvals', { timeout: 600_000 }, () =>
   it('lets exactly one of two approvers of a pending transfer execute it', async () => {
     for (let start = 0; start < RUNS; start += BATCH) {
       const transferIds = await Promise.all(
-        Array.from({ length: BATCH }, () => pendingTransfer('ENG', 'MSAT', '200.00')),
+        Array.from({ length: BATCH }, () => pendingTransfer('ENG', 'SC', '200.00')),
       );
 
       const outcomes = await Promise.all(
@@ -296,27 +296,27 @@ describe('racing budget controls against approvals', { timeout: 600_000 }, () =>
       for (const transferId of transferIds) {
         expect(entries.filter((entry) => entry.transferId === transferId)).toHaveLength(1);
       }
-      await expectLedgersMatchLines(budgetOn.admin, 'FY2088', ['ENG', 'MSAT']);
+      await expectLedgersMatchLines(budgetOn.admin, 'FY2088', ['ENG', 'SC']);
     }
   });
 
   it("never lets a transfer's approval and a request's commitment both spend a line's last room", async () => {
-    // MSAT has 1,500.00 available at each trial: room for the request (1,000.00) or the transfer, not both.
-    const msat = { ...budgetOn, businessFunction: 'MSAT' };
+    // SC has 1,500.00 available at each trial: room for the request (1,000.00) or the transfer, not both.
+    const msat = { ...budgetOn, businessFunction: 'SC' };
     for (let trial = 0; trial < 8; trial++) {
       const view = await call('GET', '/budgets/FY2088', { token: budgetOn.admin });
       const line = view.body.lines.find(
-        (candidate: { businessFunction: string }) => candidate.businessFunction === 'MSAT',
+        (candidate: { businessFunction: string }) => candidate.businessFunction === 'SC',
       );
       const topUp = cents('1500.00') - cents(line.available.amount);
       const allocated = cents(line.allocated.amount) + topUp;
-      const allocation = await call('PUT', '/budgets/FY2088/allocations/MSAT', {
+      const allocation = await call('PUT', '/budgets/FY2088/allocations/SC', {
         token: budgetOn.admin,
         body: { amount: `${allocated / 100n}.${String(allocated % 100n).padStart(2, '0')}`, currency: 'USD' },
       });
       expect(allocation.status, allocation.text).toBe(200);
       const request = await pendingRequest(msat);
-      const transferId = await pendingTransfer('MSAT', 'ENG', '1000.00');
+      const transferId = await pendingTransfer('SC', 'ENG', '1000.00');
 
       const [decision, transfer] = await Promise.all([
         decideByApi(request, 'APPROVED'),
@@ -332,7 +332,7 @@ describe('racing budget controls against approvals', { timeout: 600_000 }, () =>
       ).toHaveLength(1);
       if (!requestCommitted) expect(settledRequest.status).toBe('BUDGET_EXCEEDED');
       else expect(transfer.status).toBe(409);
-      await expectLedgersMatchLines(budgetOn.admin, 'FY2088', ['ENG', 'MSAT']);
+      await expectLedgersMatchLines(budgetOn.admin, 'FY2088', ['ENG', 'SC']);
     }
   });
 
@@ -364,7 +364,7 @@ describe('racing budget controls against approvals', { timeout: 600_000 }, () =>
         expect([...kinds(closed), ...kinds(next)], request.id).toEqual([]);
       }
     }
-    await expectLedgersMatchLines(budgetOn.admin, 'FY2088', ['ENG', 'MSAT']);
+    await expectLedgersMatchLines(budgetOn.admin, 'FY2088', ['ENG', 'SC']);
     await expectLedgersMatchLines(budgetOn.admin, 'FY2089', ['ENG']);
   });
 });
