@@ -9,15 +9,20 @@ import type { Money } from '../shared/money.js';
 import { budgetKeys, emptyLine, ledgerEntry } from './budget-items.js';
 import {
   budgetsTableName,
-  getEnvelope,
   getLine,
   putLedgerEntry,
   refusedAt,
+  requireEnvelope,
   transact,
   updateLine,
 } from './budget-store.js';
 import { busy, MAX_ATTEMPTS, moneyText } from './command-support.js';
-import { AllocationBelowConsumptionError, currencyMismatch, EnvelopeExceededError } from './errors.js';
+import {
+  AllocationBelowConsumptionError,
+  currencyMismatch,
+  EnvelopeExceededError,
+  YearClosedError,
+} from './errors.js';
 import { allocationEffect, availableNeededFor } from './ledger.js';
 import type { StoredEnvelope, StoredLine } from './model.js';
 
@@ -27,12 +32,6 @@ import type { StoredEnvelope, StoredLine } from './model.js';
  * transaction whose conditions re-check the rules, so a concurrent change can never slip past:
  * a refused transaction is re-read and decided again (409 with the figures, or a retry).
  */
-
-export async function requireEnvelope(fiscalYear: string): Promise<StoredEnvelope> {
-  const envelope = await getEnvelope(fiscalYear);
-  if (!envelope) throw new NotFoundError(`No budget envelope is set for ${fiscalYear}.`);
-  return envelope;
-}
 
 export async function requireBusinessFunction(code: string): Promise<void> {
   if ((await getBusinessFunction(code)) === undefined) {
@@ -60,6 +59,7 @@ export async function setAllocation(
       getLine(fiscalYear, businessFunction),
       businessFunctionExists,
     ]);
+    if (envelope.closedAt) throw new YearClosedError(fiscalYear, envelope.closedAt);
     if (amount.currency !== envelope.currency) throw currencyMismatch('currency', amount.currency, envelope);
     assertIfMatch(ifMatch, stored, `${businessFunction} line of ${fiscalYear}`);
     const line = stored ?? emptyLine(fiscalYear, businessFunction, envelope.currency);
@@ -112,7 +112,8 @@ function envelopeAllocatedChange(envelope: StoredEnvelope, increase: number): Tr
       TableName: budgetsTableName,
       Key: budgetKeys.envelope(envelope.fiscalYear),
       UpdateExpression: 'ADD #allocated :increase, #unallocated :decrease',
-      ConditionExpression: increase > 0 ? '#unallocated >= :increase' : 'attribute_exists(pk)',
+      // Never in a closed year: the close reads the year's lines once the envelope says so.
+      ConditionExpression: `attribute_not_exists(closedAt) AND ${increase > 0 ? '#unallocated >= :increase' : 'attribute_exists(pk)'}`,
       ExpressionAttributeNames: { '#allocated': 'allocated', '#unallocated': 'unallocated' },
       ExpressionAttributeValues: { ':increase': increase, ':decrease': -increase },
     },

@@ -2,7 +2,13 @@ import type { Caller } from '../shared/auth.js';
 import { entityOf } from '../shared/db.js';
 import { newId } from '../shared/ids.js';
 import { EMPTY_LINE, type LedgerEntryKind, type LineEffect } from './ledger.js';
-import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
+import {
+  type BudgetControls,
+  DEFAULT_BUDGET_CONTROLS,
+  type StoredEnvelope,
+  type StoredLedgerEntry,
+  type StoredLine,
+} from './model.js';
 
 /**
  * How budgets are laid out in the Budgets table (one table, several item kinds, so that every
@@ -13,6 +19,8 @@ import type { StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
  *   LEDGER#<fy>#<bf>         <entry id>      immutable ledger entries, time-ordered ids
  *   POSITIONS#<fy>#<bf>      <request id>    a request's commitment and actuals on the line
  *   INVOICE#<vendor>#<NO.>   INVOICE         one actual per vendor invoice number (trimmed, any case)
+ *   TRANSFERS#<fy>           <transfer id>   a transfer and its status (PENDING, EXECUTED, REJECTED)
+ *   FY#<fy>                  CLOSE           the year-end close's summary, once it has finished
  *   IDEMPOTENCY#<sub>        <route>#<key>   a transfer's or actual's first response, for retries
  *                                            (functions/shared/idempotency.ts; expires by TTL)
  *
@@ -37,6 +45,9 @@ export const budgetKeys = {
     pk: `POSITIONS#${fiscalYear}#${businessFunction}`,
     sk: requestId,
   }),
+  transfersPartition: (fiscalYear: string) => `TRANSFERS#${fiscalYear}`,
+  transfer: (fiscalYear: string, transferId: string) => ({ pk: `TRANSFERS#${fiscalYear}`, sk: transferId }),
+  close: (fiscalYear: string) => ({ pk: `FY#${fiscalYear}`, sk: 'CLOSE' }),
   // One invoice however it is keyed in: "INV-123", "inv-123 " (the actual keeps the number as typed).
   invoice: (vendorId: string, invoiceNumber: string) => ({
     pk: `INVOICE#${vendorId}#${invoiceNumber.trim().toUpperCase()}`,
@@ -60,6 +71,10 @@ export function envelopeFromItem(item: Record<string, unknown>): StoredEnvelope 
     currency: String(item.currency),
     envelope: Number(item.envelope),
     allocated: Number(item.allocated ?? 0),
+    // Envelopes set before the controls existed have the defaults.
+    controls: { ...DEFAULT_BUDGET_CONTROLS, ...(item.controls as Partial<BudgetControls> | undefined) },
+    ...(item.fourEyesThreshold !== undefined ? { fourEyesThreshold: Number(item.fourEyesThreshold) } : {}),
+    ...(item.closedAt !== undefined ? { closedAt: String(item.closedAt) } : {}),
     version: Number(item.version),
   };
 }
@@ -119,6 +134,13 @@ export interface StoredPosition {
   approvedAt?: string;
   commitEntryId?: string;
   releaseEntryId?: string;
+  /** Year-end close: the open commitment went to this fiscal year's line (same business function). */
+  carriedTo?: string;
+  carryEntryId?: string;
+  /** Minor units carried to `carriedTo`. */
+  carriedMinor?: number;
+  /** On the next year's position: the closed fiscal year the commitment came from. */
+  carriedFrom?: string;
   version: number;
 }
 

@@ -4,9 +4,11 @@ import {
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
 import { cancellationCodes, documentClient, isConditionFailure, type TransactItem } from '../shared/db.js';
+import { NotFoundError } from '../shared/errors.js';
 import { throwIfRaceLost } from '../shared/idempotency.js';
 import { type Page, queryPage } from '../shared/pagination.js';
 import {
@@ -37,6 +39,13 @@ async function getItem(key: Record<string, string>): Promise<Record<string, unkn
 export async function getEnvelope(fiscalYear: string): Promise<StoredEnvelope | undefined> {
   const item = await getItem(budgetKeys.envelope(fiscalYear));
   return item ? envelopeFromItem(item) : undefined;
+}
+
+/** The fiscal year's envelope, or 404: a budget that is not set has nothing to act on. */
+export async function requireEnvelope(fiscalYear: string): Promise<StoredEnvelope> {
+  const envelope = await getEnvelope(fiscalYear);
+  if (!envelope) throw new NotFoundError(`No budget envelope is set for ${fiscalYear}.`);
+  return envelope;
 }
 
 export async function getLine(fiscalYear: string, businessFunction: string): Promise<StoredLine | undefined> {
@@ -214,6 +223,8 @@ export function putPosition(
 export interface LineGuard {
   /** The hard stop: the line must have at least this available. */
   availableAtLeast?: number | undefined;
+  /** The line's fiscal year must not be closed (a new commitment): the close marks every line. */
+  openYear?: boolean;
 }
 
 /**
@@ -247,6 +258,7 @@ export function updateLine(
     conditions.push('#available >= :need');
     values[':need'] = guard.availableAtLeast;
   }
+  if (guard.openYear) conditions.push('attribute_not_exists(closedAt)');
   if (line.version === 0) conditions.push('attribute_not_exists(pk)');
   else {
     names['#version'] = 'version';
@@ -309,3 +321,56 @@ export const LINE_RACE_ATTEMPTS = 30;
 
 /** A jittered, growing pause before trying again after losing a line race. */
 export const afterLostRace = (attempt: number) => sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
+
+/**
+ * The year-end close begins: the envelope carries closedAt (set once; the first close's time
+ * stays). Allocations and transfers check it in their transactions.
+ */
+export function closeEnvelope(fiscalYear: string, at: string): TransactItem {
+  return {
+    Update: {
+      TableName: budgetsTableName,
+      Key: budgetKeys.envelope(fiscalYear),
+      UpdateExpression: 'SET closedAt = :at',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(closedAt)',
+      ExpressionAttributeValues: { ':at': at },
+    },
+  };
+}
+
+/**
+ * Marks a line of a closing year: a commitment's transaction is refused on it from then on
+ * (updateLine's openYear guard). Not an entry: the line's version (its entries' sequence) stays.
+ */
+export async function closeLine(
+  fiscalYear: string,
+  businessFunction: string,
+  closedAt: string,
+): Promise<void> {
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: budgetsTableName,
+      Key: budgetKeys.line(fiscalYear, businessFunction),
+      UpdateExpression: 'SET closedAt = if_not_exists(closedAt, :at)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': closedAt },
+    }),
+  );
+}
+
+/** The finished close's summary, if the close has finished. */
+export async function getCloseSummary<T>(fiscalYear: string): Promise<T | undefined> {
+  const item = await getItem(budgetKeys.close(fiscalYear));
+  return item ? (item.summary as T) : undefined;
+}
+
+/** Stores the close's summary once: a second close (or one racing it) finds it and answers it. */
+export function putCloseSummary(fiscalYear: string, summary: unknown): TransactItem {
+  return {
+    Put: {
+      TableName: budgetsTableName,
+      Item: { ...budgetKeys.close(fiscalYear), entity: 'BUDGET_CLOSE', summary },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}

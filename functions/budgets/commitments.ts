@@ -1,6 +1,6 @@
 import { ChangedMeanwhileError, type TransactItem } from '../shared/db.js';
 import type { Money } from '../shared/money.js';
-import { type Actor, emptyLine, ledgerEntry, newPosition } from './budget-items.js';
+import { type Actor, emptyLine, ledgerEntry, newPosition, type StoredPosition } from './budget-items.js';
 import {
   afterLostRace,
   getEnvelope,
@@ -13,7 +13,11 @@ import {
   transact,
   updateLine,
 } from './budget-store.js';
-import { BudgetCurrencyMismatchError, InsufficientBudgetError } from './errors.js';
+import {
+  BudgetCurrencyMismatchError,
+  CommitmentInClosedYearError,
+  InsufficientBudgetError,
+} from './errors.js';
 import {
   availableNeededFor,
   commitmentEffect,
@@ -81,6 +85,7 @@ export async function commitApprovedRequest(
 
     const position = stored ?? newPosition(request, envelope.currency);
     const line = storedLine ?? emptyLine(request.fiscalYear, request.businessFunction, envelope.currency);
+    if (envelope.closedAt) throw new CommitmentInClosedYearError(line, amount.minor, envelope.closedAt);
     const effect = commitmentEffect(position, amount.minor);
     const need = availableNeededFor('COMMITMENT', effect);
     if (line.available < (need ?? 0)) throw new InsufficientBudgetError(line, need ?? 0);
@@ -91,7 +96,8 @@ export async function commitApprovedRequest(
     });
     const codes = await transact([
       // A commitment lands on an allocated line only: with no line there is nothing available.
-      updateLine(line, effect, at, { availableAtLeast: need ?? 0 }),
+      // The year-end close marks the line first: a commitment that lands after it is refused.
+      updateLine(line, effect, at, { availableAtLeast: need ?? 0, openYear: true }),
       putPosition(
         {
           ...position,
@@ -115,6 +121,19 @@ export async function commitApprovedRequest(
   throw new Error(`Could not commit ${request.id}: its position kept changing`);
 }
 
+/**
+ * Where a request's commitment stands now: its own fiscal year's position, or (carried forward
+ * at year-end closes) the position of the year it was last carried to.
+ */
+async function livePositionOf(
+  request: Pick<CommitmentRequest, 'id' | 'fiscalYear' | 'businessFunction'>,
+): Promise<StoredPosition | undefined> {
+  let position = await getPosition(request.fiscalYear, request.businessFunction, request.id);
+  while (position?.carriedTo)
+    position = await getPosition(position.carriedTo, request.businessFunction, request.id);
+  return position;
+}
+
 export interface ReleaseResult {
   outcome: 'RELEASED' | 'ALREADY_RELEASED' | 'NOTHING_COMMITTED';
   /** What went back to the line (minor units; zero when everything committed was invoiced). */
@@ -124,7 +143,8 @@ export interface ReleaseResult {
 
 /**
  * Gives back the unused part of a request's commitment (what is not invoiced), when the
- * request is withdrawn or its engagement closed. `alongside` (given what is released) lands in
+ * request is withdrawn or its engagement closed; a commitment carried forward is given back
+ * on the line it was carried to. `alongside` (given what is released) lands in
  * the same transaction as the release; when there is nothing to release, nothing is written.
  *
  * @throws ChangedMeanwhileError when an `alongside` write was refused.
@@ -139,13 +159,12 @@ export async function releaseCommitment(
   const at = now.toISOString();
   for (let attempt = 0; attempt < LINE_RACE_ATTEMPTS; attempt++) {
     if (attempt > 0) await afterLostRace(attempt);
-    const [position, storedLine] = await Promise.all([
-      getPosition(request.fiscalYear, request.businessFunction, request.id),
-      getLine(request.fiscalYear, request.businessFunction),
-    ]);
+    const position = await livePositionOf(request);
     if (!position?.commitEntryId) return { outcome: 'NOTHING_COMMITTED', releasedMinor: 0 };
     // A committed position has its line (the commitment wrote it).
-    const line = storedLine ?? emptyLine(request.fiscalYear, request.businessFunction, position.currency);
+    const line =
+      (await getLine(position.fiscalYear, request.businessFunction)) ??
+      emptyLine(position.fiscalYear, request.businessFunction, position.currency);
     if (position.releaseEntryId) {
       return { outcome: 'ALREADY_RELEASED', releasedMinor: 0, entryId: position.releaseEntryId };
     }

@@ -20,10 +20,18 @@ export const BudgetRefusalProblem = problemWith({
   available: figure('What the line has available.'),
   consumed: figure('What the line has committed or spent.'),
   requested: figure('The amount asked for.'),
+  pipeline: figure("What the line's other undecided requests ask for (submission control)."),
+  closedAt: z.string().optional().describe('When the fiscal year was closed.'),
   requestedIncrease: figure('How much more the allocations would need.'),
   budgetCurrency: z.string().optional().describe("The fiscal year's budget currency."),
   currency: z.string().optional().describe('The currency asked for.'),
 }).meta({ id: 'BudgetRefusalProblem' });
+
+/** The 409 of deciding a transfer: decided already (its status), or its source line lacks room now (the figures). */
+export const TransferDecisionProblem = BudgetRefusalProblem.extend({
+  currentStatus: StateConflictProblem.shape.currentStatus,
+  allowedTransitions: StateConflictProblem.shape.allowedTransitions,
+}).meta({ id: 'TransferDecisionProblem' });
 
 type BudgetFigures = Omit<
   z.input<typeof BudgetRefusalProblem>,
@@ -114,7 +122,11 @@ export class AllocationBelowConsumptionError extends ConflictError {
 }
 
 /** The budget of a fiscal year is kept in one currency, fixed when its envelope is first set. */
-export function currencyMismatch(field: string, given: string, envelope: StoredEnvelope): ValidationError {
+export function currencyMismatch(
+  field: string,
+  given: string,
+  envelope: Pick<StoredEnvelope, 'fiscalYear' | 'currency'>,
+): ValidationError {
   return new ValidationError([
     {
       field,
@@ -132,5 +144,29 @@ export class BudgetCurrencyMismatchError extends ConflictError {
       currency: given,
     } satisfies BudgetFigures);
     this.name = 'BudgetCurrencyMismatchError';
+  }
+}
+
+/** The year-end close has begun: no new commitments, allocations, transfers or envelope changes. */
+export class YearClosedError extends ConflictError {
+  constructor(fiscalYear: string, closedAt: string) {
+    super(`${fiscalYear} was closed at ${closedAt}: it takes no new commitments, allocations or transfers.`, {
+      fiscalYear,
+      closedAt,
+    } satisfies BudgetFigures);
+    this.name = 'YearClosedError';
+  }
+}
+
+/**
+ * A commitment in a closed fiscal year: refused like a commitment beyond available (so the
+ * approval workflow settles the request as it does a budget refusal), with the year's close.
+ */
+export class CommitmentInClosedYearError extends InsufficientBudgetError {
+  constructor(line: StoredLine, requestedMinor: number, closedAt: string) {
+    super(line, requestedMinor);
+    this.message = `${line.fiscalYear} was closed at ${closedAt}: it takes no new commitments.`;
+    this.extensions.closedAt = closedAt;
+    this.name = 'CommitmentInClosedYearError';
   }
 }

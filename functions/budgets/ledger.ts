@@ -16,6 +16,8 @@ export const LEDGER_ENTRY_KINDS = [
   'COMMITMENT',
   'RELEASE',
   'ACTUAL',
+  'CARRY_FORWARD_OUT',
+  'CARRY_FORWARD_IN',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 
@@ -83,6 +85,14 @@ export function releaseEffect(position: RequestPosition): LineEffect {
   const after = { ...position, committed: position.committed - released };
   return { ...NO_EFFECT, committed: -released, consumed: consumptionOf(after) - consumptionOf(position) };
 }
+
+/**
+ * Year-end carry-forward of a request's open commitment (committed - invoiced): the closed
+ * year gives it back exactly as a release would, the next year reserves it as a commitment.
+ */
+export const carryForwardOutEffect = releaseEffect;
+export const carryForwardInEffect = (amount: number): LineEffect =>
+  commitmentEffect({ committed: 0, actual: 0 }, amount);
 
 /** An invoice: recorded even beyond the commitment (the money is spent), which consumes more. */
 export function actualEffect(position: RequestPosition, amount: number): LineEffect {

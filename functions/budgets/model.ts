@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { BusinessFunctionCode } from '../reference-data/schemas.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
+import { idPattern } from '../shared/ids.js';
 import { formatMoney, MONEY_FIELDS, MoneySchema, refineMoney } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
 import {
@@ -30,6 +31,24 @@ export const BudgetLinePath = z.strictObject({
 
 const Reason = MultiLineText.min(1).max(2_000);
 
+/**
+ * What a budget control does when a request does not fit its line: STOP refuses, WARN flags,
+ * IGNORE lets it pass unflagged. Set per fiscal year with the envelope, one mode at submission
+ * and one at approval.
+ */
+export const BUDGET_CONTROL_MODES = ['STOP', 'WARN', 'IGNORE'] as const;
+export type BudgetControlMode = (typeof BUDGET_CONTROL_MODES)[number];
+export interface BudgetControls {
+  atSubmission: BudgetControlMode;
+  atApproval: BudgetControlMode;
+}
+export const DEFAULT_BUDGET_CONTROLS: BudgetControls = { atSubmission: 'WARN', atApproval: 'STOP' };
+
+const ControlMode = z.enum(BUDGET_CONTROL_MODES);
+export const BudgetControlsResource = z
+  .object({ atSubmission: ControlMode, atApproval: ControlMode })
+  .meta({ id: 'BudgetControls' });
+
 /** An envelope or allocation amount, with an optional reason for the audit trail. */
 export const SetBudgetAmountBody = z
   .strictObject({ ...MONEY_FIELDS, reason: Reason.optional() })
@@ -38,6 +57,36 @@ export const SetBudgetAmountBody = z
     id: 'SetBudgetAmount',
     example: { amount: '1500000.00', currency: 'USD', reason: 'FY2027 plan approved' },
   });
+
+/** The envelope, and (each optional: left out, it stays as it is) its controls and four-eyes threshold. */
+export const SetEnvelopeBody = z
+  .strictObject({
+    ...MONEY_FIELDS,
+    reason: Reason.optional(),
+    controls: z
+      .strictObject({ atSubmission: ControlMode.optional(), atApproval: ControlMode.optional() })
+      .optional()
+      .describe(
+        'What the budget control does when a request does not fit its line: STOP refuses, WARN flags, IGNORE lets it pass. Defaults: WARN at submission, STOP at approval.',
+      ),
+    fourEyesThreshold: MoneySchema.nullable()
+      .optional()
+      .describe(
+        "A transfer above this amount waits for a second person's approval (finance or admin); null: never.",
+      ),
+  })
+  .superRefine(refineMoney)
+  .meta({
+    id: 'SetBudgetEnvelope',
+    example: {
+      amount: '1500000.00',
+      currency: 'USD',
+      reason: 'FY2027 plan approved',
+      controls: { atSubmission: 'STOP', atApproval: 'STOP' },
+      fourEyesThreshold: { amount: '50000.00', currency: 'USD' },
+    },
+  });
+export type SetEnvelopeInput = z.output<typeof SetEnvelopeBody>;
 
 export const TransferBody = z
   .strictObject({
@@ -87,6 +136,10 @@ export const BudgetLineResource = z
     consumed: Amount.describe('The sum over requests of max(commitment, actuals).'),
     available: Amount.describe('allocated - consumed; negative only when actuals overran the line.'),
     utilizationPercent: z.string().nullable().describe('consumed / allocated in percent, two decimals.'),
+    requested: Amount.optional().describe(
+      "The pipeline (in the budget view): what the line's undecided requests (in triage or approval) of its fiscal year and currency ask for.",
+    ),
+    availableAfterPipeline: Amount.optional().describe('available - requested (in the budget view).'),
     version: z.number().int(),
   })
   .meta({ id: 'BudgetLine' });
@@ -101,6 +154,16 @@ export const BudgetResource = z
     committed: Amount.optional(),
     actual: Amount.optional(),
     available: Amount.optional(),
+    requested: Amount.optional().describe("The lines' pipeline: what their undecided requests ask for."),
+    availableAfterPipeline: Amount.optional().describe('available - requested.'),
+    controls: BudgetControlsResource,
+    fourEyesThreshold: Amount.optional().describe(
+      "Transfers above it wait for a second person's approval; absent: never.",
+    ),
+    closedAt: z
+      .string()
+      .optional()
+      .describe('When the year-end close began: no new commitments since (actuals still post).'),
     lines: z.array(BudgetLineResource),
     version: z.number().int().describe('The envelope version; send it as If-Match to PUT the envelope.'),
   })
@@ -156,12 +219,64 @@ export const TransferResource = z
   .object({
     transferId: z.string(),
     fiscalYear: z.string(),
+    status: z.literal('EXECUTED'),
     from: BudgetLineResource,
     to: BudgetLineResource,
     amount: Amount,
     reason: z.string(),
   })
   .meta({ id: 'BudgetTransferResult' });
+
+const TRANSFER_STATUS_VALUES = ['PENDING', 'EXECUTED', 'REJECTED'] as const;
+
+/** A transfer as recorded: who asked, who decided (four eyes), and its status. */
+export const TransferRecordResource = z
+  .object({
+    transferId: z.string(),
+    fiscalYear: z.string(),
+    from: z.string().describe('The business function giving allocation.'),
+    to: z.string().describe('The business function receiving it.'),
+    amount: Amount,
+    reason: z.string(),
+    status: z
+      .enum(TRANSFER_STATUS_VALUES)
+      .describe(
+        'PENDING waits for a second person (finance or admin); EXECUTED moved the money; REJECTED did not.',
+      ),
+    requestedBy: Person,
+    requestedAt: z.string(),
+    decidedBy: Person.optional().describe(
+      'Who approved (executed) or rejected it; its creator for one below the threshold.',
+    ),
+    decidedAt: z.string().optional(),
+    decisionReason: z.string().optional(),
+    lines: z
+      .object({ from: BudgetLineResource, to: BudgetLineResource })
+      .optional()
+      .describe('Both lines after the transfer, in the answer of an approval that executed it.'),
+  })
+  .meta({ id: 'BudgetTransferRecord' });
+
+export const TransferPath = z.strictObject({
+  fiscalYear: FiscalYear,
+  transferId: z.string().regex(idPattern('transfer'), 'Must be a transfer id such as "trf_01j...".'),
+});
+
+export const TransferDecisionBody = z
+  .strictObject({
+    decision: z.enum(['APPROVE', 'REJECT']),
+    reason: Reason.optional().describe('Required to reject.'),
+  })
+  .refine((body) => body.decision === 'APPROVE' || body.reason !== undefined, {
+    path: ['reason'],
+    message: 'Required to reject a transfer.',
+  })
+  .meta({ id: 'BudgetTransferDecision' });
+
+export const TransferListQuery = z.strictObject({
+  ...PaginationQuery,
+  status: z.enum(TRANSFER_STATUS_VALUES).optional(),
+});
 
 /** A stored line: running totals in minor units. */
 export interface StoredLine extends LineTotals {
@@ -176,6 +291,11 @@ export interface StoredEnvelope {
   currency: string;
   envelope: number;
   allocated: number;
+  controls: BudgetControls;
+  /** Minor units; absent: transfers never wait for a second person. */
+  fourEyesThreshold?: number;
+  /** Set when the year-end close begins; its lines carry it too (year-end-close.ts). */
+  closedAt?: string;
   version: number;
 }
 
@@ -230,3 +350,32 @@ export function toLedgerEntryResource(entry: StoredLedgerEntry): z.infer<typeof 
     },
   });
 }
+
+const Tally = z.object({ count: z.number().int(), amount: Amount });
+
+/** What a year-end close did: carried forward, and not carried (with why), per line and in all. */
+export const CloseSummaryResource = z
+  .object({
+    fiscalYear: z.string(),
+    nextFiscalYear: z
+      .string()
+      .describe('Where open commitments were carried: the same business function’s line.'),
+    closedAt: z.string().describe('When the close began: no new commitments in the year since.'),
+    completedAt: z.string(),
+    closedBy: Person,
+    carried: Tally.describe(
+      'Requests whose open commitment (committed - invoiced) went to the next year, whole.',
+    ),
+    notCarried: Tally.describe('Requests whose open commitment stayed in the closed year.'),
+    lines: z.array(z.object({ businessFunction: z.string(), carried: Tally, notCarried: Tally })),
+    notCarriedRequests: z.array(
+      z.object({
+        requestId: z.string(),
+        businessFunction: z.string(),
+        open: Amount.describe('The open commitment that stayed in the closed year.'),
+        reason: z.enum(['NO_ENVELOPE', 'NEXT_YEAR_CLOSED', 'CURRENCY_MISMATCH', 'INSUFFICIENT_BUDGET']),
+        detail: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'BudgetCloseSummary' });

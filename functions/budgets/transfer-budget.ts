@@ -13,9 +13,13 @@ import { createOnce, headersOf, idempotencyClaimOf } from '../shared/idempotency
 import { parseMoney } from '../shared/money.js';
 import { budgetsTableName } from './budget-store.js';
 import { FiscalYearPath, TransferBody } from './model.js';
+import type { TransferOutcome } from './transfer-execution.js';
 import { transferBudget } from './transfers.js';
 
-/** Moves allocation between two business functions, atomically (admin); Idempotency-Key makes retries safe. */
+/**
+ * Moves allocation between two business functions, atomically (admin): 201 executed, or 202
+ * PENDING a second person's approval above the four-eyes threshold. Idempotency-Key makes retries safe.
+ */
 export const handler = middy<ApiEvent>()
   .use(apiMiddlewares())
   .handler(async (event) => {
@@ -29,7 +33,10 @@ export const handler = middy<ApiEvent>()
       idempotencyClaimOf(event, caller, budgetsTableName, raw),
       (alongside) =>
         transferBudget(caller, fiscalYear, { ...body, amount: parseMoney(body.amount) }, alongside),
-      (transfer) => ({ statusCode: 201, body: transfer }),
+      (outcome: TransferOutcome) => ({
+        statusCode: outcome.status === 'PENDING' ? 202 : 201,
+        body: outcome.body,
+      }),
     );
     return json(result.statusCode, result.body, headersOf(result));
   });

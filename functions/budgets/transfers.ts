@@ -1,40 +1,34 @@
-import type * as z from 'zod';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
-import { type Caller, requireRole } from '../shared/auth.js';
+import { type Caller, personOf, requireRole } from '../shared/auth.js';
+import type { TransactItem } from '../shared/db.js';
 import { type Alongside, nothingAlongside } from '../shared/idempotency.js';
 import { newId } from '../shared/ids.js';
-import { formatMoney, type Money } from '../shared/money.js';
-import { requireBusinessFunction, requireEnvelope } from './budget-commands.js';
-import { emptyLine, ledgerEntry } from './budget-items.js';
-import { getLine, putLedgerEntry, transact, updateLine } from './budget-store.js';
-import { busy, MAX_ATTEMPTS, moneyText } from './command-support.js';
+import type { Money } from '../shared/money.js';
+import { requireBusinessFunction } from './budget-commands.js';
+import { requireEnvelope, transact } from './budget-store.js';
+import { busy, MAX_ATTEMPTS } from './command-support.js';
 import { currencyMismatch, InsufficientBudgetError } from './errors.js';
-import { applyEffect, availableNeededFor, transferInEffect, transferOutEffect } from './ledger.js';
-import { type StoredLine, type TransferResource, toLineResource } from './model.js';
+import { availableNeededFor, transferOutEffect } from './ledger.js';
+import {
+  assertOpen,
+  execution,
+  linesOf,
+  type TransferOutcome,
+  waitsForSecondPerson,
+} from './transfer-execution.js';
+import { putTransfer, type StoredTransfer, toTransferRecord, yearStillOpen } from './transfer-store.js';
 
-/**
- * Moving allocation between business functions: both lines change in one transaction or
- * neither does. Each line is written at the version it was read at, so the answer shows the
- * lines exactly as they are after the transfer. The caller's items `alongside` (an
- * Idempotency-Key's record) land in the same transaction.
- */
+/** Creating a transfer; the rules of execution and four eyes are in transfer-execution.ts. */
 
-type TransferBody = z.infer<typeof TransferResource>;
-
-const after = (line: StoredLine, effect: Parameters<typeof applyEffect>[1]): StoredLine => ({
-  ...line,
-  ...applyEffect(line, effect),
-  version: line.version + 1,
-});
-
+/** Creates a transfer (admin): executed at once, or PENDING above the fiscal year's four-eyes threshold. */
 export async function transferBudget(
   caller: Caller,
   fiscalYear: string,
   transfer: { from: string; to: string; amount: Money; reason: string },
-  alongside: Alongside<TransferBody> = nothingAlongside,
+  alongside: Alongside<TransferOutcome> = nothingAlongside,
   now = new Date(),
-): Promise<TransferBody> {
+): Promise<TransferOutcome> {
   requireRole(caller, 'admin');
   const at = now.toISOString();
   const transferId = newId('transfer', now.getTime());
@@ -44,58 +38,57 @@ export async function transferBudget(
     requireBusinessFunction(transfer.to),
   ]);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [envelope, storedFrom, storedTo] = await Promise.all([
+    const [envelope, lines] = await Promise.all([
       requireEnvelope(fiscalYear),
-      getLine(fiscalYear, transfer.from),
-      getLine(fiscalYear, transfer.to),
+      linesOf({ fiscalYear, from: transfer.from, to: transfer.to, currency: transfer.amount.currency }),
       businessFunctionsExist,
     ]);
+    assertOpen(envelope);
     if (transfer.amount.currency !== envelope.currency) {
       throw currencyMismatch('amount.currency', transfer.amount.currency, envelope);
     }
-    const from = storedFrom ?? emptyLine(fiscalYear, transfer.from, envelope.currency);
-    const to = storedTo ?? emptyLine(fiscalYear, transfer.to, envelope.currency);
-    const out = transferOutEffect(transfer.amount.minor);
-    const into = transferInEffect(transfer.amount.minor);
-    const need = availableNeededFor('TRANSFER_OUT', out) ?? 0;
-    if (from.available < need) throw new InsufficientBudgetError(from, need);
-
-    const body: TransferBody = {
+    const record: StoredTransfer = {
       transferId,
       fiscalYear,
-      from: toLineResource(after(from, out)),
-      to: toLineResource(after(to, into)),
-      amount: formatMoney(transfer.amount),
+      from: transfer.from,
+      to: transfer.to,
+      amountMinor: transfer.amount.minor,
+      currency: transfer.amount.currency,
       reason: transfer.reason,
+      status: 'PENDING',
+      requestedBy: personOf(caller),
+      requestedAt: at,
+      version: 1,
     };
-    const details = { transferId, reference: transfer.reason };
-    const event = newAuditEvent(caller, {
-      entityType: 'BUDGET',
-      entityId: fiscalYear,
-      action: 'BUDGET_TRANSFERRED',
-      at,
-      before: {
-        [transfer.from]: moneyText(from.allocated, from.currency),
-        [transfer.to]: moneyText(to.allocated, to.currency),
-      },
-      after: {
-        [transfer.from]: body.from.allocated,
-        [transfer.to]: body.to.allocated,
-        transferId,
-        amount: body.amount,
-      },
-      reason: transfer.reason,
-    });
-    const codes = await transact([
-      updateLine(from, out, at, { availableAtLeast: need }),
-      updateLine(to, into, at),
-      putLedgerEntry(ledgerEntry(caller, from, 'TRANSFER_OUT', transfer.amount.minor, out, at, details)),
-      putLedgerEntry(ledgerEntry(caller, to, 'TRANSFER_IN', transfer.amount.minor, into, at, details)),
-      appendAuditEvent(event),
-      ...alongside(body),
-    ]);
-    if (codes === undefined) return body;
-    // A line changed since it was read: decide again on what is there now.
+    let outcome: TransferOutcome;
+    let writes: TransactItem[];
+    if (waitsForSecondPerson(envelope, transfer.amount.minor)) {
+      // Checked now so that a transfer that cannot be made is refused at once; again on approval.
+      const need = availableNeededFor('TRANSFER_OUT', transferOutEffect(transfer.amount.minor)) ?? 0;
+      if (lines.from.available < need) throw new InsufficientBudgetError(lines.from, need);
+      outcome = { status: 'PENDING', body: toTransferRecord(record) };
+      const event = newAuditEvent(caller, {
+        entityType: 'BUDGET',
+        entityId: fiscalYear,
+        action: 'BUDGET_TRANSFER_REQUESTED',
+        at,
+        after: { ...outcome.body },
+        reason: transfer.reason,
+      });
+      writes = [putTransfer(record), yearStillOpen(fiscalYear), appendAuditEvent(event)];
+    } else {
+      const executed: StoredTransfer = {
+        ...record,
+        status: 'EXECUTED',
+        decidedBy: record.requestedBy,
+        decidedAt: at,
+      };
+      const { writes: executing, body } = execution(caller, lines, executed, at);
+      outcome = { status: 'EXECUTED', body };
+      writes = [putTransfer(executed), ...executing];
+    }
+    if ((await transact([...writes, ...alongside(outcome)])) === undefined) return outcome;
+    // A line changed since it was read (or the year closed): decide again on what is there now.
   }
   throw busy();
 }

@@ -74,6 +74,17 @@ export type StartApproval = (requestId: string, round?: number) => Promise<void>
 export type AssessRequest = (request: ConsultancyRequest, now: Date) => Promise<TriageAssessmentType>;
 
 /**
+ * Applies the fiscal year's budget control at submission to the assessment (the budgets
+ * capability provides it): may refuse the request (a 409 with the line's figures) or change
+ * its flags. Left out, the assessment stands as worked out.
+ */
+export type ControlSubmission = (
+  request: ConsultancyRequest,
+  assessment: TriageAssessmentType,
+) => Promise<TriageAssessmentType>;
+const noControl: ControlSubmission = async (_request, assessment) => assessment;
+
+/**
  * The assessment never costs a request: whatever goes wrong working it out, the request is
  * stored with an assessment that says it is incomplete (and the triager checks by hand).
  */
@@ -131,6 +142,7 @@ export async function submitRequest(
   startApprovalWorkflow: StartApproval,
   assess: AssessRequest,
   now = new Date(),
+  control: ControlSubmission = noControl,
 ): Promise<Answer> {
   requireRole(caller, 'requester', 'admin');
   // Validation reads reference data: it runs alongside the look-up of the key, and a remembered
@@ -139,7 +151,7 @@ export async function submitRequest(
   validated.catch(() => undefined);
   const result = await createOnce(
     claim,
-    async (alongside) => store(caller, await validated, alongside, assess, now),
+    async (alongside) => store(caller, await validated, alongside, assess, now, control),
     created,
   );
   await startApproval(startApprovalWorkflow, (result.body as { id: string }).id);
@@ -156,6 +168,7 @@ async function store(
   alongside: Alongside<ConsultancyRequest>,
   assess: AssessRequest,
   now: Date,
+  control: ControlSubmission = noControl,
 ): Promise<ConsultancyRequest> {
   assertMaySubmitFor(caller, body.businessFunction);
 
@@ -172,7 +185,8 @@ async function store(
     updatedAt: at,
     version: 1,
   };
-  const request = { ...submitted, assessment: await assessmentOrIncomplete(assess, submitted, now) };
+  const assessment = await control(submitted, await assessmentOrIncomplete(assess, submitted, now));
+  const request = { ...submitted, assessment };
   const event = newAuditEvent(caller, {
     entityType: 'REQUEST',
     entityId: request.id,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BudgetRefusalProblem } from '../budgets/errors.js';
 import type { RouteDefinition } from '../platform/route.js';
 import { AuditEventResource } from '../shared/audit-event.js';
 import { idempotencyKeyHeader, idempotencyKeyReused } from '../shared/idempotency.js';
@@ -36,6 +37,11 @@ export const requestRoutes: RouteDefinition[] = [
         headers: ['Location', 'ETag'],
       },
       400: { description: 'Invalid body: every invalid field is listed in `errors`.' },
+      409: {
+        description:
+          "The fiscal year's budget control at submission is STOP and the request does not fit its line (available less the pipeline), with the line's figures.",
+        schema: BudgetRefusalProblem,
+      },
       ...idempotencyKeyReused,
     },
     access: {

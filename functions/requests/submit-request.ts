@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import * as z from 'zod';
 import { startApprovalWorkflow } from '../approvals/workflow.js';
+import { controlSubmission } from '../budgets/submission-control.js';
 import { requireEnv } from '../shared/config.js';
 import { type ApiEvent, apiMiddlewares, callerOf, json, parseJsonBody } from '../shared/http.js';
 import { headersOf, idempotencyClaimOf } from '../shared/idempotency.js';
@@ -18,6 +19,14 @@ export const handler = middy<ApiEvent>()
     const caller = callerOf(event);
     const raw = parseJsonBody(event, z.unknown());
     const claim = idempotencyClaimOf(event, caller, requestsTableName, raw);
-    const result = await submitRequest(caller, raw, claim, startApproval, assessRequest);
+    const result = await submitRequest(
+      caller,
+      raw,
+      claim,
+      startApproval,
+      assessRequest,
+      new Date(),
+      controlSubmission,
+    );
     return json(result.statusCode, result.body, headersOf(result));
   });

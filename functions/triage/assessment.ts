@@ -1,4 +1,5 @@
 import type { StoredLine } from '../budgets/model.js';
+import { pipelineOf } from '../budgets/pipeline.js';
 import { formatMoney, type Money } from '../shared/money.js';
 import {
   type AssessmentFlag,
@@ -70,13 +71,11 @@ export function budgetHeadroom(
 ): Part<NonNullable<TriageAssessmentType['budget']>> {
   const currency = line?.currency ?? request.estimatedCost.currency;
   const figures = line ?? { allocated: 0, committed: 0, consumed: 0, available: 0 };
-  const inPipeline = undecided.filter(
-    (other) =>
-      other.id !== request.id &&
-      other.fiscalYear === request.fiscalYear &&
-      other.estimatedCost.currency === currency,
+  const { minor: pipeline, requests: inPipeline } = pipelineOf(
+    undecided,
+    { fiscalYear: request.fiscalYear, currency },
+    request.id,
   );
-  const pipeline = inPipeline.reduce((sum, other) => sum + other.estimatedCost.minor, 0);
   const sameCurrency = request.estimatedCost.currency === currency;
   const remainingAfter = figures.available - pipeline - request.estimatedCost.minor;
   const fits = sameCurrency && remainingAfter >= 0;

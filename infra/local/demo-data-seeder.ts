@@ -99,7 +99,7 @@ async function seedBudget(caller: Caller, fiscalYear: string): Promise<void> {
   const { currency } = demoBudget;
   const reason = 'Demo data';
   const money = (amount: string) => parseMoney({ amount, currency });
-  await setEnvelope(caller, fiscalYear, money(demoBudget.envelope), reason, undefined);
+  await setEnvelope(caller, fiscalYear, { amount: money(demoBudget.envelope), reason }, undefined);
   for (const [businessFunction, amount] of Object.entries(demoBudget.allocations)) {
     await setAllocation(caller, fiscalYear, businessFunction, money(amount), reason, undefined);
   }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { envelopeItem, ledgerEntryItem, lineItem } from '../../functions/budgets/budget-items.js';
 import { NO_EFFECT } from '../../functions/budgets/ledger.js';
-import type { StoredLedgerEntry } from '../../functions/budgets/model.js';
+import { DEFAULT_BUDGET_CONTROLS, type StoredLedgerEntry } from '../../functions/budgets/model.js';
 import { newId } from '../../functions/shared/ids.js';
 import { EXPORT_JOB_ENTRY } from '../../infra/constructs/exports-job.js';
 import { startLocalCloud } from '../../infra/local/cloud.js';
@@ -66,7 +66,17 @@ try {
     const at = new Date().toISOString();
     const by = { sub: 'bench', name: 'Bench', email: 'bench@x.example' };
     const items: Record<string, unknown>[] = [
-      envelopeItem({ fiscalYear, currency: 'USD', envelope: 1e12, allocated: 0, version: 1 }, at),
+      envelopeItem(
+        {
+          fiscalYear,
+          currency: 'USD',
+          envelope: 1e12,
+          allocated: 0,
+          controls: DEFAULT_BUDGET_CONTROLS,
+          version: 1,
+        },
+        at,
+      ),
     ];
     const perLine = Math.ceil(rows / LINES.length);
     for (const [lineIndex, businessFunction] of LINES.entries()) {

@@ -50,8 +50,15 @@ describe('the Budgets table', () => {
 
 describe('budget grants, per handler', () => {
   it.each([
-    ['setBudgetEnvelope', { BUDGETS_TABLE_NAME: BUDGET_WRITE, AUDIT_TABLE_NAME: ['dynamodb:PutItem'] }],
-    ['getBudget', { BUDGETS_TABLE_NAME: READ }],
+    // The budget view they answer shows each line's pipeline: the undecided requests' index.
+    [
+      'setBudgetEnvelope',
+      { BUDGETS_TABLE_NAME: BUDGET_WRITE, REQUESTS_TABLE_NAME: READ, AUDIT_TABLE_NAME: ['dynamodb:PutItem'] },
+    ],
+    ['getBudget', { BUDGETS_TABLE_NAME: READ, REQUESTS_TABLE_NAME: READ }],
+    ['listBudgetTransfers', { BUDGETS_TABLE_NAME: READ }],
+    ['decideBudgetTransfer', { BUDGETS_TABLE_NAME: BUDGET_WRITE, AUDIT_TABLE_NAME: ['dynamodb:PutItem'] }],
+    ['closeFiscalYear', { BUDGETS_TABLE_NAME: BUDGET_WRITE, AUDIT_TABLE_NAME: ['dynamodb:PutItem'] }],
     ['getBudgetHistory', { BUDGETS_TABLE_NAME: READ, AUDIT_TABLE_NAME: READ }],
     [
       'setBudgetAllocation',

@@ -1,8 +1,9 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { newId } from '../../functions/shared/ids.js';
 import { parseMoney } from '../../functions/shared/money.js';
+import { call } from './support.js';
 
 /**
  * Direct access to the integration cloud's DynamoDB Local, for what no route does yet.
@@ -105,4 +106,62 @@ export async function insertApprovedRequest(
     }),
   );
   return request;
+}
+
+/** Exact cents of a decimal string with two decimals (negative too). */
+const centsOf = (amount: string) => BigInt(amount.replace('.', ''));
+
+/** Every ledger entry of a line, through GET /budgets/{fiscalYear}/{businessFunction}/ledger. */
+export async function ledgerOfLine(
+  token: string,
+  fiscalYear: string,
+  businessFunction: string,
+): Promise<
+  {
+    kind: string;
+    requestId?: string;
+    transferId?: string;
+    amount: { amount: string };
+    effect: Record<string, { amount: string }>;
+  }[]
+> {
+  const entries = [];
+  let cursor: string | undefined;
+  do {
+    const page = await call(
+      'GET',
+      `/budgets/${fiscalYear}/${businessFunction}/ledger?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { token },
+    );
+    expect(page.status, page.text).toBe(200);
+    entries.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return entries;
+}
+
+/** The invariant of every budget scenario: each line's totals are the sums of its ledger's effects. */
+export async function expectLedgersMatchLines(
+  token: string,
+  fiscalYear: string,
+  businessFunctions: string[],
+) {
+  const view = await call('GET', `/budgets/${fiscalYear}`, { token });
+  expect(view.status, view.text).toBe(200);
+  for (const businessFunction of businessFunctions) {
+    const line = view.body.lines.find(
+      (candidate: { businessFunction: string }) => candidate.businessFunction === businessFunction,
+    );
+    const entries = await ledgerOfLine(token, fiscalYear, businessFunction);
+    for (const total of ['allocated', 'committed', 'actual', 'consumed'] as const) {
+      const summed = entries.reduce((sum, entry) => sum + centsOf(entry.effect[total]?.amount ?? '0.00'), 0n);
+      expect(summed, `${fiscalYear} ${businessFunction} ${total}`).toBe(
+        centsOf(line?.[total].amount ?? '0.00'),
+      );
+    }
+    if (line)
+      expect(centsOf(line.available.amount), `${fiscalYear} ${businessFunction} available`).toBe(
+        centsOf(line.allocated.amount) - centsOf(line.consumed.amount),
+      );
+  }
 }

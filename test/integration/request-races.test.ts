@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectLedgersMatchLines, ledgerOfLine } from './budget-support.js';
 import {
   approvedRequest,
   assertInvariants,
+  cents,
   decideByApi,
   decideByLink,
   inTriageRequest,
@@ -9,6 +11,7 @@ import {
   type RequestUnderTest,
   recordActual,
   type Stage,
+  settled,
   stage,
   triageBy,
   withdraw,
@@ -18,6 +21,7 @@ import {
   approvalEmailOf,
   call,
   createVendor,
+  fundBudget,
   pendingApprovalOf,
   postForm,
   requestInStatus,
@@ -303,5 +307,136 @@ describe('racing operations on one request', { timeout: 600_000 }, () => {
         expect(first.body.id).toBe(second.body.id);
       },
     );
+  });
+});
+
+// Budget controls racing approvals: FY2088's ENG and SC lines (four eyes above 100.00), closed
+// by the last pair into FY2089. Nobody else budgets either year.
+describe('racing budget controls against approvals', { timeout: 600_000 }, () => {
+  let budgetOn: Stage;
+  let secondFinance: string;
+
+  beforeAll(async () => {
+    budgetOn = await stage('FY2088', 'ENG');
+    await fundBudget('FY2088', { SC: '1500.00' });
+    await fundBudget('FY2089', { ENG: '100000000.00' });
+    const threshold = await call('PUT', '/budgets/FY2088', {
+      token: budgetOn.admin,
+      body: {
+        amount: '900000000.00',
+        currency: 'USD',
+        fourEyesThreshold: { amount: '100.00', currency: 'USD' },
+      },
+    });
+    expect(threshold.status, threshold.text).toBe(200);
+    secondFinance = await tokenFor({ groups: ['finance'], businessFunction: 'FINANCE' });
+  });
+
+  const pendingTransfer = async (from: string, to: string, amount: string) => {
+    const created = await call('POST', '/budgets/FY2088/transfers', {
+      token: budgetOn.admin,
+      body: { from, to, amount: { amount, currency: 'USD' }, reason: 'Race' },
+    });
+    if (created.status !== 202) throw new Error(`Transfer: ${created.status} ${created.text}`);
+    return created.body.transferId as string;
+  };
+  const approveTransfer = (transferId: string, token: string) =>
+    call('POST', `/budgets/FY2088/transfers/${transferId}/decision`, {
+      token,
+      body: { decision: 'APPROVE' },
+    });
+
+  it('lets exactly one of two approvers of a pending transfer execute it', async () => {
+    for (let start = 0; start < RUNS; start += BATCH) {
+      const transferIds = await Promise.all(
+        Array.from({ length: BATCH }, () => pendingTransfer('ENG', 'SC', '200.00')),
+      );
+
+      const outcomes = await Promise.all(
+        transferIds.map((transferId) =>
+          Promise.all([
+            approveTransfer(transferId, budgetOn.finance),
+            jitter().then(() => approveTransfer(transferId, secondFinance)),
+          ]),
+        ),
+      );
+
+      for (const [first, second] of outcomes) {
+        expect([first.status, second.status].sort(), `${first.text} ${second.text}`).toEqual([200, 409]);
+      }
+      const entries = await ledgerOfLine(budgetOn.admin, 'FY2088', 'ENG');
+      for (const transferId of transferIds) {
+        expect(entries.filter((entry) => entry.transferId === transferId)).toHaveLength(1);
+      }
+      await expectLedgersMatchLines(budgetOn.admin, 'FY2088', ['ENG', 'SC']);
+    }
+  });
+
+  it("never lets a transfer's approval and a request's commitment both spend a line's last room", async () => {
+    // SC has 1,500.00 available at each trial: room for the request (1,000.00) or the transfer, not both.
+    const msat = { ...budgetOn, businessFunction: 'SC' };
+    for (let trial = 0; trial < 8; trial++) {
+      const view = await call('GET', '/budgets/FY2088', { token: budgetOn.admin });
+      const line = view.body.lines.find(
+        (candidate: { businessFunction: string }) => candidate.businessFunction === 'SC',
+      );
+      const topUp = cents('1500.00') - cents(line.available.amount);
+      const allocated = cents(line.allocated.amount) + topUp;
+      const allocation = await call('PUT', '/budgets/FY2088/allocations/SC', {
+        token: budgetOn.admin,
+        body: { amount: `${allocated / 100n}.${String(allocated % 100n).padStart(2, '0')}`, currency: 'USD' },
+      });
+      expect(allocation.status, allocation.text).toBe(200);
+      const request = await pendingRequest(msat);
+      const transferId = await pendingTransfer('SC', 'ENG', '1000.00');
+
+      const [decision, transfer] = await Promise.all([
+        decideByApi(request, 'APPROVED'),
+        pause(Math.floor(Math.random() * 400)).then(() => approveTransfer(transferId, budgetOn.finance)),
+      ]);
+
+      expect(decision.status).toBe(200);
+      const settledRequest = await settled(request);
+      const requestCommitted = settledRequest.status === 'APPROVED';
+      expect(
+        [transfer.status === 200, requestCommitted].filter(Boolean),
+        `${transfer.text} ${settledRequest.status}`,
+      ).toHaveLength(1);
+      if (!requestCommitted) expect(settledRequest.status).toBe('BUDGET_EXCEEDED');
+      else expect(transfer.status).toBe(409);
+      await expectLedgersMatchLines(budgetOn.admin, 'FY2088', ['ENG', 'SC']);
+    }
+  });
+
+  it('carries a commitment that lands before the close and refuses one after it: never lost, never counted twice', async () => {
+    const requests = await Promise.all(Array.from({ length: 8 }, () => pendingRequest(budgetOn, '1000.00')));
+
+    const [decisions, close] = await Promise.all([
+      Promise.all(requests.map((request) => jitter().then(() => decideByApi(request, 'APPROVED')))),
+      pause(Math.floor(Math.random() * 600)).then(() =>
+        call('POST', '/budgets/FY2088/close', { token: budgetOn.admin }),
+      ),
+    ]);
+
+    expect(decisions.map((decision) => decision.status)).toEqual(requests.map(() => 200));
+    expect(close.status, close.text).toBe(200);
+    const statuses = (await Promise.all(requests.map(settled))).map((request) => String(request.status));
+    const closed = await ledgerOfLine(budgetOn.admin, 'FY2088', 'ENG');
+    const next = await ledgerOfLine(budgetOn.admin, 'FY2089', 'ENG');
+    for (const [index, request] of requests.entries()) {
+      const kinds = (entries: typeof closed) =>
+        entries
+          .filter((entry) => entry.requestId === request.id)
+          .map((entry) => `${entry.kind} ${entry.amount.amount}`);
+      if (statuses[index] === 'APPROVED') {
+        expect(kinds(closed).sort(), request.id).toEqual(['CARRY_FORWARD_OUT 1000.00', 'COMMITMENT 1000.00']);
+        expect(kinds(next), request.id).toEqual(['CARRY_FORWARD_IN 1000.00']);
+      } else {
+        expect(statuses[index], request.id).toBe('BUDGET_EXCEEDED');
+        expect([...kinds(closed), ...kinds(next)], request.id).toEqual([]);
+      }
+    }
+    await expectLedgersMatchLines(budgetOn.admin, 'FY2088', ['ENG', 'SC']);
+    await expectLedgersMatchLines(budgetOn.admin, 'FY2089', ['ENG']);
   });
 });

@@ -136,7 +136,11 @@ describe('the demo budget', () => {
       'BUDGET_ENVELOPE_SET',
       ...Object.keys(demoBudget.allocations).map(() => 'BUDGET_ALLOCATION_SET'),
     ]);
-    expect(seeded[0].after).toEqual({ envelope: { amount: demoBudget.envelope, currency: 'USD' } });
+    expect(seeded[0].after).toEqual({
+      envelope: { amount: demoBudget.envelope, currency: 'USD' },
+      controls: { atSubmission: 'WARN', atApproval: 'STOP' },
+      fourEyesThreshold: null,
+    });
   });
 });
 

@@ -5,6 +5,8 @@ import {
   allocationEffect,
   applyEffect,
   availableNeededFor,
+  carryForwardInEffect,
+  carryForwardOutEffect,
   commitmentEffect,
   consumptionOf,
   EMPTY_LINE,
@@ -12,6 +14,7 @@ import {
   type LineEffect,
   type LineTotals,
   type RequestPosition,
+  releasedAmountOf,
   releaseEffect,
   transferInEffect,
   transferOutEffect,
@@ -48,7 +51,12 @@ class Book {
   }
 
   /** Writes the entries only if every line has what its entry needs: all or nothing, like a transaction. */
-  private write(entries: Entry[]): boolean {
+  /** Transfers above it wait for a second person (four eyes); undefined: never. */
+  fourEyesThreshold: number | undefined;
+  readonly pendingTransfers = new Map<number, { from: Code; to: Code; amount: number }>();
+  private nextTransferId = 0;
+
+  write(entries: Entry[]): boolean {
     for (const entry of entries) {
       const need = availableNeededFor(entry.kind, entry.effect);
       if (need !== undefined && this.lines.get(entry.businessFunction)!.available < need) return false;
@@ -75,6 +83,51 @@ class Book {
       { businessFunction: from, kind: 'TRANSFER_OUT', effect: transferOutEffect(amount) },
       { businessFunction: to, kind: 'TRANSFER_IN', effect: transferInEffect(amount) },
     ]);
+  }
+
+  /** A transfer as asked for: executed at once, or PENDING above the threshold (if the source can afford it now). */
+  requestTransfer(from: Code, to: Code, amount: number): 'EXECUTED' | 'PENDING' | 'REFUSED' {
+    if (this.fourEyesThreshold === undefined || amount <= this.fourEyesThreshold)
+      return this.transfer(from, to, amount) ? 'EXECUTED' : 'REFUSED';
+    const need = availableNeededFor('TRANSFER_OUT', transferOutEffect(amount)) ?? 0;
+    if (from === to || this.lines.get(from)!.available < need) return 'REFUSED';
+    this.pendingTransfers.set(this.nextTransferId++, { from, to, amount });
+    return 'PENDING';
+  }
+
+  /** The second person's approval: availability checked again, executed once (a decided transfer is gone). */
+  approveTransfer(transferId: number): boolean {
+    const pending = this.pendingTransfers.get(transferId);
+    if (!pending || !this.transfer(pending.from, pending.to, pending.amount)) return false;
+    this.pendingTransfers.delete(transferId);
+    return true;
+  }
+
+  /** Year-end: a request's open commitment goes to `next`'s line whole, or stays (nothing written). */
+  carryTo(next: Book, requestId: string): 'CARRIED' | 'NOT_CARRIED' | 'NOTHING_OPEN' {
+    const position = this.positions.get(requestId);
+    if (!position || position.released || releasedAmountOf(position) === 0) return 'NOTHING_OPEN';
+    const open = releasedAmountOf(position);
+    const into = carryForwardInEffect(open);
+    const code = position.businessFunction;
+    // The next line's hard stop is checked first: both writes land, or neither.
+    if (next.lines.get(code)!.available < (availableNeededFor('CARRY_FORWARD_IN', into) ?? 0))
+      return 'NOT_CARRIED';
+    const out = carryForwardOutEffect(position);
+    expect(next.write([{ businessFunction: code, kind: 'CARRY_FORWARD_IN', effect: into }])).toBe(true);
+    expect(this.write([{ businessFunction: code, kind: 'CARRY_FORWARD_OUT', effect: out }])).toBe(true);
+    this.positions.set(requestId, {
+      ...position,
+      committed: position.committed + out.committed,
+      released: true,
+    });
+    next.positions.set(`${requestId}@carried`, {
+      committed: open,
+      actual: 0,
+      businessFunction: code,
+      released: false,
+    });
+    return 'CARRIED';
   }
 
   commit(code: Code, requestId: string, amount: number): boolean {
@@ -125,6 +178,8 @@ const operation = fc.oneof(
   fc.record({ op: fc.constant('commit' as const), code, requestId, amount }),
   fc.record({ op: fc.constant('release' as const), requestId }),
   fc.record({ op: fc.constant('actual' as const), requestId, amount }),
+  fc.record({ op: fc.constant('requestTransfer' as const), from: code, to: code, amount }),
+  fc.record({ op: fc.constant('approveTransfer' as const), transferId: fc.integer({ min: 0, max: 5 }) }),
 );
 type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
 
@@ -144,6 +199,12 @@ function run(book: Book, operation: Operation): void {
       break;
     case 'actual':
       book.actual(operation.requestId, operation.amount);
+      break;
+    case 'requestTransfer':
+      book.requestTransfer(operation.from, operation.to, operation.amount);
+      break;
+    case 'approveTransfer':
+      book.approveTransfer(operation.transferId);
       break;
   }
 }
@@ -179,9 +240,11 @@ describe('the budget ledger (property-based)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 200_000_00 }),
+        fc.option(amount, { nil: undefined }),
         fc.array(operation, { maxLength: 60 }),
-        (envelope, operations) => {
+        (envelope, fourEyesThreshold, operations) => {
           const book = new Book(envelope);
+          book.fourEyesThreshold = fourEyesThreshold;
           for (const next of operations) {
             const availableBefore = new Map([...book.lines].map(([key, line]) => [key, line.available]));
             run(book, next);
@@ -196,6 +259,67 @@ describe('the budget ledger (property-based)', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('executes a pending transfer at most once, and only while its source can afford it', () => {
+    fc.assert(
+      fc.property(amount, amount, amount, (allocated, pendingAmount, spentMeanwhile) => {
+        const book = new Book(allocated * 2);
+        book.fourEyesThreshold = 0;
+        book.allocate('QA', allocated);
+        const asked = book.requestTransfer('QA', 'MFG', pendingAmount);
+        book.commit('QA', 'r1', spentMeanwhile);
+        const availableAtApproval = book.lines.get('QA')!.available;
+
+        const first = book.approveTransfer(0);
+        const second = book.approveTransfer(0);
+
+        expect(asked).toBe(pendingAmount <= allocated ? 'PENDING' : 'REFUSED');
+        expect(first).toBe(asked === 'PENDING' && pendingAmount <= availableAtApproval);
+        expect(second).toBe(false);
+        expect(book.lines.get('MFG')!.allocated).toBe(first ? pendingAmount : 0);
+        assertInvariants(book);
+      }),
+    );
+  });
+
+  it('carries each open commitment to the next year whole or not at all, and both years keep their invariants', () => {
+    fc.assert(
+      fc.property(
+        fc.array(operation, { maxLength: 60 }),
+        fc.array(fc.record({ code, amount }), { maxLength: 6 }),
+        (operations, nextAllocations) => {
+          const closing = new Book(200_000_00);
+          const next = new Book(200_000_00);
+          for (const operation of operations) run(closing, operation);
+          for (const { code: nextCode, amount: nextAmount } of nextAllocations)
+            next.allocate(nextCode, nextAmount);
+          const before = new Map([...closing.positions].map(([id, position]) => [id, { ...position }]));
+
+          const outcomes = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'].map(
+            (id) => [id, closing.carryTo(next, id)] as const,
+          );
+
+          for (const [id, outcome] of outcomes) {
+            const was = before.get(id);
+            const now = closing.positions.get(id);
+            const carried = next.positions.get(`${id}@carried`);
+            if (outcome === 'CARRIED') {
+              expect(carried!.committed).toBe(releasedAmountOf(was!));
+              expect(now!.committed).toBe(Math.min(was!.committed, was!.actual));
+            } else {
+              expect(carried).toBeUndefined();
+              expect(now).toEqual(was);
+            }
+            // Carried again later (a resumed close): nothing left to carry.
+            expect(closing.carryTo(next, id)).not.toBe('CARRIED');
+          }
+          assertInvariants(closing);
+          assertInvariants(next);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
