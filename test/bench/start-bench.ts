@@ -10,13 +10,15 @@
  * the developer's bundles alone. BENCH_RUNS (default 1) repeats the warm starts.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
 import { LOCAL_CLOUD_FILE, type LocalCloudFile } from '../../infra/local/running-cloud.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+// A fresh clone has no cdk.out yet.
+mkdirSync(path.join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
 const cacheDir = mkdtempSync(path.join(PROJECT_ROOT, 'cdk.out', 'bench-start-'));
 const dataDirs: string[] = [];
 

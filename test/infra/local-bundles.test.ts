@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -9,6 +9,8 @@ import { type CfnTemplate, functionsOf } from '../../infra/local/template.js';
 
 /** The local cloud bundles from the template's metadata; this holds it to what CDK itself builds. */
 const outdir = mkdtempSync(path.join(tmpdir(), 'techops-cdk-bundle-'));
+// A fresh clone has no cdk.out yet.
+mkdirSync(path.join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
 const cacheDir = mkdtempSync(path.join(PROJECT_ROOT, 'cdk.out', 'test-bundles-'));
 afterAll(() => {
   rmSync(outdir, { recursive: true, force: true });
