@@ -48,7 +48,7 @@ export class TechOpsConsultancyStack extends Stack {
     // task Lambda) moved to another stack is replaced, ending the approvals in flight.
     const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
     new TriageApi(nested('Triage'), 'Triage', { api, data, workflow });
-    new RequestsApi(nested('Requests'), 'Requests', { api, data, config: props.config, workflow });
+    new RequestsApi(nested('Requests'), 'Requests', { api, data, config: props.config, workflow, email });
     new ApprovalsApi(nested('Approvals'), 'Approvals', { api, data, workflow, config: props.config });
     new BudgetsApi(nested('Budgets'), 'Budgets', { api, data });
     new ExportsApi(nested('Exports'), 'Exports', {

@@ -296,3 +296,19 @@ export function redirectedToTeamEmail(request: ConsultancyRequest): OutgoingEmai
     'Please contact the requester to plan the work.',
   ]);
 }
+
+/** Tells an approver whose link a withdrawal voided that the request no longer needs them. */
+export function noLongerNeededEmail(approver: Contact, request: ConsultancyRequest): OutgoingEmail {
+  const withdrawal = request.withdrawal;
+  return emailOf([approver.email], `No longer needed: ${request.title}`, [
+    `Dear ${approver.name},`,
+    '',
+    `The consultancy request "${request.title}" (${amountText(request.estimatedCost)}, ${request.id}) was withdrawn` +
+      (withdrawal
+        ? ` by ${withdrawal.by.name} on ${readableDateTime(withdrawal.at)}: ${withdrawal.reason}`
+        : '') +
+      '.',
+    '',
+    'Nothing is asked of you any more: the approval link you were sent no longer works.',
+  ]);
+}

@@ -67,6 +67,8 @@ export interface RouteAccess {
    * export jobs and sign links to their files.
    */
   exports?: 'write' | 'start' | 'read';
+  /** Email: `send` from the configured sender (SES), e.g. telling approvers a withdrawn request no longer needs them. */
+  email?: 'send';
   /** Settings of the app the handler reads from its environment. */
   settings?: ('fiscalYearStartMonth' | 'publicBaseUrl')[];
 }

@@ -121,6 +121,8 @@ export const requestRoutes: RouteDefinition[] = [
       approvals: 'write',
       budgets: 'write',
       workflow: 'stop',
+      // The approvers whose links it voided are told they are no longer needed.
+      email: 'send',
     },
   },
   {

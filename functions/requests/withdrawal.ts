@@ -4,8 +4,10 @@ import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, personOf } from '../shared/auth.js';
 import { assertIfMatch } from '../shared/concurrency.js';
+import type { Contact } from '../shared/contacts.js';
 import { ChangedMeanwhileError, type TransactItem } from '../shared/db.js';
 import { ConflictError, PreconditionFailedError } from '../shared/errors.js';
+import { logger } from '../shared/logger.js';
 import { formatMoney } from '../shared/money.js';
 import { nextStatus } from './lifecycle.js';
 import type { ConsultancyRequest } from './model.js';
@@ -27,9 +29,13 @@ export interface WithdrawalApprovals {
   voidPending(
     request: ConsultancyRequest,
     at: string,
-  ): Promise<{ approvalChain: RequestApprovalChainType; writes: TransactItem[] } | undefined>;
+  ): Promise<
+    { approvalChain: RequestApprovalChainType; writes: TransactItem[]; approvers: Contact[] } | undefined
+  >;
   /** Stops the request's workflow execution; one that already ended is fine. */
   stopWorkflow(executionArn: string, cause: string): Promise<void>;
+  /** Tells the approvers whose links the withdrawal voided that they are no longer needed. */
+  tellNoLongerNeeded(request: ConsultancyRequest, approvers: Contact[]): Promise<void>;
 }
 
 const notWithdrawable = (request: ConsultancyRequest) =>
@@ -134,5 +140,13 @@ async function withdrawOnce(
   }
   if (before.executionArn && before.status !== 'APPROVED')
     await approvals.stopWorkflow(before.executionArn, `Withdrawn by ${caller.name}: ${reason}`);
+  if (voided && voided.approvers.length > 0) {
+    // The withdrawal is recorded: an email that cannot be sent is logged, never a failed withdrawal.
+    await approvals
+      .tellNoLongerNeeded(after, voided.approvers)
+      .catch((error: Error) =>
+        logger.error('Could not tell the approvers the request was withdrawn', { requestId: id, error }),
+      );
+  }
   return after;
 }

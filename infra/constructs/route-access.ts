@@ -4,6 +4,7 @@ import type { ApprovalWorkflow } from '../../workflows/approval-workflow.js';
 import type { AppConfig } from '../config.js';
 import type { ConsultancyHttpApi } from './consultancy-http-api.js';
 import type { DataTables } from './data-tables.js';
+import type { EmailSender } from './email-sender.js';
 import type { HandlerFunction } from './handler-function.js';
 
 /** What grants route access, as far as the capability has it: a route asking for more fails the synth. */
@@ -11,6 +12,7 @@ export interface AccessProviders {
   data?: DataTables;
   config?: AppConfig;
   workflow?: ApprovalWorkflow;
+  email?: EmailSender;
   /** The exports capability's grants (bucket, export jobs), by level: environment and IAM together. */
   exports?: { grant(handler: HandlerFunction, level: NonNullable<RouteAccess['exports']>): void };
 }
@@ -85,6 +87,7 @@ export function grantRouteAccess(
     if (access.workflow === 'stop') workflow.grantStop(handler);
     if (access.workflow === 'decide') workflow.grantDecide(handler);
   }
+  if (access.email) required(providers.email, 'the email sender', route).grantSend(handler);
   if (access.exports)
     required(providers.exports, 'the exports capability', route).grant(handler, access.exports);
   for (const setting of access.settings ?? []) {

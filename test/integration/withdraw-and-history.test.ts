@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acceptedAtTriage, call, requestInStatus, tokenFor, validRequestBody } from './support.js';
+import {
+  acceptedAtTriage,
+  call,
+  eventually,
+  readOutbox,
+  requestInStatus,
+  tokenFor,
+  validRequestBody,
+} from './support.js';
 
 // This file works on SC requests.
 let requester: string;
@@ -44,6 +52,18 @@ describe('POST /requests/{id}/withdraw', () => {
       withdrawal: { reason: 'Budget moved to Q3', by: { sub: 'sam-sc' } },
     });
     expect(response.headers.get('etag')).toBe('"5"');
+    // The approver whose link the withdrawal voided is told they are no longer needed.
+    const notice = await eventually(
+      () =>
+        readOutbox().find(
+          (mail) =>
+            mail.to.includes('elena.vasquez@techops.example') && mail.subject.startsWith('No longer needed'),
+        ),
+      'the notice to the approver',
+    );
+    expect(notice.text).toContain(id);
+    expect(notice.text).toContain('was withdrawn by Sam Supply on');
+    expect(notice.text).toContain('Budget moved to Q3');
   });
 
   it('refuses to withdraw a withdrawn request again with 409', async () => {
