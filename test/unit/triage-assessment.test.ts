@@ -335,7 +335,7 @@ describe('possible duplicates', () => {
 
 describe('the whole assessment', () => {
   const facts = (overrides: Partial<AssessmentFacts> = {}): AssessmentFacts => ({
-    budgetLine: read(line),
+    budgetLines: read({ FY2027: line }),
     undecidedRequests: read([]),
     vendor: read(fittingVendor),
     internalCapabilities: read([capability('CQV_TEAM', ['VALIDATION_CQV'])]),
@@ -358,7 +358,7 @@ describe('the whole assessment', () => {
     const assessment = assessmentOf(
       request,
       facts({
-        budgetLine: read(undefined),
+        budgetLines: read({ FY2027: undefined }),
         undecidedRequests: read([other({ id: 'req_a', preferredVendorId: 'ven_1' })]),
         vendor: read({ ...fittingVendor, vendor: { ...fittingVendor.vendor, status: 'ONBOARDING' } }),
       }),
