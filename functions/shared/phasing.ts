@@ -70,8 +70,7 @@ const isoDateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0,
 function fiscalYearEndOf(isoDate: string, startMonth: number): string {
   const endYear = Number(fiscalYearOf(isoDate, startMonth).slice(2));
   // The day before the next fiscal year starts (month `startMonth` of the end year, or January after it).
-  const nextStart =
-    startMonth === 1 ? Date.UTC(endYear + 1, 0, 1) : Date.UTC(endYear, startMonth - 1, 1);
+  const nextStart = startMonth === 1 ? Date.UTC(endYear + 1, 0, 1) : Date.UTC(endYear, startMonth - 1, 1);
   return isoDateOf(nextStart / DAY_MS - 1);
 }
 
@@ -206,11 +205,18 @@ export function budgetPartsOf(request: {
     : [{ fiscalYear: request.fiscalYear, amount: request.estimatedCost }];
 }
 
+/** The fiscal years a request asks money of, in order (its start year alone when not phased). */
+export const fiscalYearsAskedOf = (request: {
+  fiscalYear: string;
+  phasing?: StoredPhasing | undefined;
+}): string[] => {
+  const years = request.phasing?.parts.filter((part) => part.amount.minor > 0).map((part) => part.fiscalYear);
+  return years && years.length > 0 ? years : [request.fiscalYear];
+};
+
 /** A request's part in one fiscal year, in minor units (zero when it asks nothing of that year). */
-export const budgetPartIn = (
-  request: Parameters<typeof budgetPartsOf>[0],
-  fiscalYear: string,
-): number => budgetPartsOf(request).find((part) => part.fiscalYear === fiscalYear)?.amount.minor ?? 0;
+export const budgetPartIn = (request: Parameters<typeof budgetPartsOf>[0], fiscalYear: string): number =>
+  budgetPartsOf(request).find((part) => part.fiscalYear === fiscalYear)?.amount.minor ?? 0;
 
 /** The wire form of a stored phasing. */
 export const phasingResourceOf = (phasing: StoredPhasing) => ({

@@ -1,7 +1,7 @@
 import { getLine } from '../budgets/budget-store.js';
 import { listUndecidedRequestsOf } from '../requests/request-queries.js';
 import { logger } from '../shared/logger.js';
-import { budgetPartsOf } from '../shared/phasing.js';
+import { fiscalYearsAskedOf } from '../shared/phasing.js';
 import type { TriageAssessmentType } from '../shared/triage-assessment.js';
 import { getVendorProfile } from '../vendors/vendor-queries.js';
 import { type AssessedRequest, type AssessmentFacts, assessmentOf, type Fact } from './assessment.js';
@@ -19,7 +19,7 @@ async function factOf<T>(source: string, read: Promise<T>): Promise<Fact<T>> {
 
 /** The request's budget line of each fiscal year it asks money of: one GetItem each, all at once. */
 async function budgetLinesOf(request: AssessedRequest) {
-  const years = budgetPartsOf(request).map((part) => part.fiscalYear);
+  const years = fiscalYearsAskedOf(request);
   const lines = await Promise.all(years.map((year) => getLine(year, request.businessFunction)));
   return Object.fromEntries(years.map((year, index) => [year, lines[index]]));
 }

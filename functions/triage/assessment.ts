@@ -241,9 +241,7 @@ export function assessmentOf(
   // A multi-year request's each year is checked on its own line, with its part of that year.
   const byYear =
     lines && undecided
-      ? budgetPartsOf(request).map((part) =>
-          budgetHeadroom(request, lines[part.fiscalYear], undecided, part),
-        )
+      ? budgetPartsOf(request).map((part) => budgetHeadroom(request, lines[part.fiscalYear], undecided, part))
       : undefined;
   const vendor = profile ? vendorFit(request, profile) : undefined;
   const duplicates = undecided ? possibleDuplicates(request, undecided) : undefined;
