@@ -52,6 +52,18 @@ async function entriesOf(fiscalYear: string, requestId: string, kind: string) {
     .map((entry) => entry.amount.amount);
 }
 
+/** The request's entries of one kind on each year's line. */
+async function entriesByYear(requestId: string, kind: string, years = ['FY2092', 'FY2093']) {
+  return Object.fromEntries(
+    await Promise.all(years.map(async (year) => [year, await entriesOf(year, requestId, kind)])),
+  );
+}
+
+/** The invariant after every scenario: each year's MFG line totals are its ledger's sums. */
+async function expectLinesMatchLedgers(...years: string[]) {
+  for (const year of years) await expectLedgersMatchLines(admin, year, ['MFG']);
+}
+
 async function approved(requestId: string) {
   await approveSteps(requester, requestId);
   return (await requestInStatus(requester, requestId, 'APPROVED')).body;
@@ -80,10 +92,11 @@ describe('a request spanning fiscal years', () => {
 
     await approved(submitted.body.id);
 
-    expect(await entriesOf('FY2092', submitted.body.id, 'COMMITMENT')).toEqual(['61000.00']);
-    expect(await entriesOf('FY2093', submitted.body.id, 'COMMITMENT')).toEqual(['59000.00']);
-    await expectLedgersMatchLines(admin, 'FY2092', ['MFG']);
-    await expectLedgersMatchLines(admin, 'FY2093', ['MFG']);
+    expect(await entriesByYear(submitted.body.id, 'COMMITMENT')).toEqual({
+      FY2092: ['61000.00'],
+      FY2093: ['59000.00'],
+    });
+    await expectLinesMatchLedgers('FY2092', 'FY2093');
   });
 
   it('commits the stated parts, posts an invoice to its date’s year and releases each year’s rest on withdrawal', async () => {
@@ -116,13 +129,10 @@ describe('a request spanning fiscal years', () => {
     });
 
     expect(withdrawn.status, withdrawn.text).toBe(200);
-    expect(await entriesOf('FY2092', id, 'COMMITMENT')).toEqual(['100000.00']);
-    expect(await entriesOf('FY2093', id, 'COMMITMENT')).toEqual(['20000.00']);
-    expect(await entriesOf('FY2092', id, 'RELEASE')).toEqual(['100000.00']);
-    expect(await entriesOf('FY2093', id, 'RELEASE')).toEqual(['15000.00']);
-    expect(await entriesOf('FY2093', id, 'ACTUAL')).toEqual(['5000.00']);
-    await expectLedgersMatchLines(admin, 'FY2092', ['MFG']);
-    await expectLedgersMatchLines(admin, 'FY2093', ['MFG']);
+    expect(await entriesByYear(id, 'COMMITMENT')).toEqual({ FY2092: ['100000.00'], FY2093: ['20000.00'] });
+    expect(await entriesByYear(id, 'RELEASE')).toEqual({ FY2092: ['100000.00'], FY2093: ['15000.00'] });
+    expect(await entriesByYear(id, 'ACTUAL')).toEqual({ FY2092: [], FY2093: ['5000.00'] });
+    await expectLinesMatchLedgers('FY2092', 'FY2093');
   });
 
   it('refuses a stated phasing that does not fit the dates and cost, listing every problem, and stores nothing', async () => {
@@ -182,9 +192,11 @@ describe('a request spanning fiscal years', () => {
       available: usd('1000.00'),
       requested: usd('5000.00'),
     });
-    expect(await entriesOf('FY2093', submitted.body.id, 'COMMITMENT')).toEqual([]);
-    await expectLedgersMatchLines(admin, 'FY2093', ['MFG']);
-    await expectLedgersMatchLines(admin, 'FY2094', ['MFG']);
+    expect(await entriesByYear(submitted.body.id, 'COMMITMENT', ['FY2093', 'FY2094'])).toEqual({
+      FY2093: [],
+      FY2094: [],
+    });
+    await expectLinesMatchLedgers('FY2093', 'FY2094');
   });
 
   it('flags a year without an envelope under WARN, and is refused naming the year under STOP', async () => {
