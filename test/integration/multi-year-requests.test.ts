@@ -7,6 +7,7 @@ import {
   fundBudget,
   requestInStatus,
   tokenFor,
+  triaged,
   validRequestBody,
 } from './support.js';
 
@@ -235,5 +236,51 @@ describe('a request spanning fiscal years', () => {
       requested: usd('1000.00'),
     });
     expect(stopped.body.detail).toContain('FY2096 has no budget envelope');
+  });
+
+  it('takes a stated phasing in an edit, keeps it until changed, and goes back to pro rata when it is removed', async () => {
+    const submitted = await submit({});
+    expect(submitted.status, submitted.text).toBe(201);
+    const id = submitted.body.id;
+    const asked = await triaged(id, {
+      outcome: 'NEEDS_INFO',
+      note: 'Before approval:',
+      questions: ['How does the cost fall by year?'],
+    });
+    const patch = (body: Record<string, unknown>, etag: string) =>
+      call('PATCH', `/requests/${id}`, { token: requester, headers: { 'If-Match': etag }, body });
+
+    const stated = await patch(
+      {
+        phasing: [
+          { fiscalYear: 'FY2092', amount: usd('90000.00') },
+          { fiscalYear: 'FY2093', amount: usd('30000.00') },
+        ],
+      },
+      asked.headers.get('etag') ?? '',
+    );
+    const etag = stated.headers.get('etag') ?? '';
+    const longer = await patch({ endDate: '2094-01-31' }, etag);
+    const proRata = await patch({ endDate: '2093-01-31', phasing: null }, etag);
+
+    expect(stated.status, stated.text).toBe(200);
+    expect(stated.body.phasing.basis).toBe('STATED');
+    expect(longer.status, longer.text).toBe(400);
+    expect(longer.body.errors).toEqual([
+      {
+        field: 'phasing',
+        message: 'Missing FY2094: give one entry per fiscal year the dates touch (FY2092, FY2093, FY2094).',
+      },
+    ]);
+    expect(proRata.status, proRata.text).toBe(200);
+    // 61 days in FY2092, 31 in FY2093: 120,000.00 x 61 / 92 = 79,565.21 (rounded down), the rest to FY2093.
+    expect(proRata.body.phasing).toEqual({
+      basis: 'PRO_RATA_BY_DAYS',
+      parts: [
+        { fiscalYear: 'FY2092', amount: usd('79565.21'), days: 61 },
+        { fiscalYear: 'FY2093', amount: usd('40434.79'), days: 31 },
+      ],
+    });
+    await call('POST', `/requests/${id}/withdraw`, { token: requester, body: { reason: 'Test done' } });
   });
 });
