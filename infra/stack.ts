@@ -50,7 +50,7 @@ export class TechOpsConsultancyStack extends Stack {
     new TriageApi(nested('Triage'), 'Triage', { api, data, workflow });
     new RequestsApi(nested('Requests'), 'Requests', { api, data, config: props.config, workflow, email });
     new ApprovalsApi(nested('Approvals'), 'Approvals', { api, data, workflow, config: props.config });
-    new BudgetsApi(nested('Budgets'), 'Budgets', { api, data });
+    new BudgetsApi(nested('Budgets'), 'Budgets', { api, data, config: props.config });
     new ExportsApi(nested('Exports'), 'Exports', {
       api,
       data,

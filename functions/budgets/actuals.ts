@@ -3,8 +3,10 @@ import { getRequestById } from '../requests/request-queries.js';
 import { checkRequestUnchanged } from '../requests/request-transitions.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { fiscalYearOfDate } from '../shared/fiscal-calendar.js';
 import { type Alongside, nothingAlongside } from '../shared/idempotency.js';
 import { formatMoney, parseMoney } from '../shared/money.js';
+import { fiscalYearsAskedOf } from '../shared/phasing.js';
 import { getVendor } from '../vendors/vendor-queries.js';
 import { emptyLine, ledgerEntry, newPosition } from './budget-items.js';
 import {
@@ -68,6 +70,18 @@ function vendorOf(request: { preferredVendorId?: string | undefined }, input: Re
   return request.preferredVendorId;
 }
 
+/**
+ * The fiscal year whose line an invoice posts to: its invoice date's, when the request asks
+ * money of that year (a multi-year request has a part there), else the request's start year.
+ */
+export function fiscalYearOfActual(
+  request: Parameters<typeof fiscalYearsAskedOf>[0],
+  invoiceDate: string,
+): string {
+  const invoiced = fiscalYearOfDate(invoiceDate);
+  return fiscalYearsAskedOf(request).includes(invoiced) ? invoiced : request.fiscalYear;
+}
+
 export async function recordActual(
   caller: Caller,
   input: RecordActualInput,
@@ -85,6 +99,7 @@ export async function recordActual(
   ]);
   if (!found) throw new NotFoundError(`No request ${input.requestId}.`);
   let request = found;
+  const fiscalYear = fiscalYearOfActual(request, input.invoiceDate);
   const vendorId = vendorOf(request, input);
   if (input.vendorId !== undefined && namedVendor === undefined) {
     throw new ValidationError([{ field: 'vendorId', message: `Unknown vendor "${input.vendorId}".` }]);
@@ -93,9 +108,9 @@ export async function recordActual(
     if (attempt > 0) await afterLostRace(attempt);
     const [existing, envelope, stored, storedLine] = await Promise.all([
       getInvoice(vendorId, input.invoiceNumber),
-      getEnvelope(request.fiscalYear),
-      getPosition(request.fiscalYear, request.businessFunction, request.id),
-      getLine(request.fiscalYear, request.businessFunction),
+      getEnvelope(fiscalYear),
+      getPosition(fiscalYear, request.businessFunction, request.id),
+      getLine(fiscalYear, request.businessFunction),
     ]);
     if (existing) return replay(existing, input);
     // The request must still be APPROVED when the invoice lands: checked in the same transaction.
@@ -104,12 +119,12 @@ export async function recordActual(
       'RECORD_ACTUAL',
       `Actuals are recorded against approved requests; ${request.id} is ${request.status}.`,
     );
-    if (!envelope) throw new ConflictError(`No budget envelope is set for ${request.fiscalYear}.`);
+    if (!envelope) throw new ConflictError(`No budget envelope is set for ${fiscalYear}.`);
     if (amount.currency !== envelope.currency)
       throw currencyMismatch('amount.currency', amount.currency, envelope);
 
-    const position = stored ?? newPosition(request, envelope.currency);
-    const line = storedLine ?? emptyLine(request.fiscalYear, request.businessFunction, envelope.currency);
+    const position = stored ?? newPosition({ ...request, fiscalYear }, envelope.currency);
+    const line = storedLine ?? emptyLine(fiscalYear, request.businessFunction, envelope.currency);
     const effect = actualEffect(position, amount.minor);
     const beyondCommitment = isBeyondCommitment(position, amount.minor);
     const entry = ledgerEntry(caller, line, 'ACTUAL', amount.minor, effect, at, {
@@ -127,7 +142,7 @@ export async function recordActual(
       invoiceNumber: input.invoiceNumber,
       invoiceDate: input.invoiceDate,
       amount: formatMoney(amount),
-      fiscalYear: request.fiscalYear,
+      fiscalYear,
       businessFunction: request.businessFunction,
       beyondCommitment,
       recordedAt: at,

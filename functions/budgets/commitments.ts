@@ -1,6 +1,7 @@
 import { ChangedMeanwhileError, type TransactItem } from '../shared/db.js';
 import type { Money } from '../shared/money.js';
-import { type Actor, emptyLine, ledgerEntry, newPosition, type StoredPosition } from './budget-items.js';
+import { budgetPartsOf, fiscalYearsAskedOf, type StoredPhasing } from '../shared/phasing.js';
+import { type Actor, emptyLine, ledgerEntry, type StoredPosition } from './budget-items.js';
 import {
   afterLostRace,
   getEnvelope,
@@ -13,18 +14,9 @@ import {
   transact,
   updateLine,
 } from './budget-store.js';
-import {
-  BudgetCurrencyMismatchError,
-  CommitmentInClosedYearError,
-  InsufficientBudgetError,
-} from './errors.js';
-import {
-  availableNeededFor,
-  commitmentEffect,
-  positionAfter,
-  releasedAmountOf,
-  releaseEffect,
-} from './ledger.js';
+import { positionAfter, releasedAmountOf, releaseEffect } from './ledger.js';
+import type { StoredLedgerEntry, StoredLine } from './model.js';
+import { planCommitment } from './phased-commitment.js';
 
 /**
  * Approval consumes budget: the approval workflow's task Lambdas call these two functions.
@@ -40,22 +32,31 @@ export interface CommitmentRequest {
   businessFunction: string;
   estimatedCost: Money;
   preferredVendorId?: string | undefined;
+  /** A multi-year request's parts by fiscal year; absent: the whole cost in its start year. */
+  phasing?: StoredPhasing | undefined;
 }
 
 export interface CommitmentResult {
   outcome: 'COMMITTED' | 'ALREADY_COMMITTED';
+  /** The commitment's ledger entry (the start year's, for a multi-year request). */
   entryId: string;
 }
+
+/** Ledger entries, lines and positions a commitment writes per fiscal year (before `alongside`). */
+const WRITES_PER_YEAR = 3;
 
 /**
  * Reserves an approved request's amount on its business function's line, only if the line has
  * that much available (the hard stop is the transaction's condition, so racing commitments can
- * never take a line below zero). `alongside` (the request's move to APPROVED) lands in the same
- * transaction, so money is never committed on a request that closed meanwhile.
+ * never take a line below zero). A multi-year request reserves each fiscal year's part on that
+ * year's line, all in the same transaction: every year or none. `alongside` (the request's move
+ * to APPROVED) lands in the same transaction, so money is never committed on a request that
+ * closed meanwhile.
  *
- * @throws InsufficientBudgetError (409, with the line's figures) when available < amount, or
- *   when the fiscal year has no budget; BudgetCurrencyMismatchError when the request's currency
- *   is not the budget's; ChangedMeanwhileError when an `alongside` write was refused.
+ * @throws InsufficientBudgetError (409, with the refusing year's line figures) when available <
+ *   the year's part, or when a fiscal year has no budget; BudgetCurrencyMismatchError when the
+ *   request's currency is not the budget's; ChangedMeanwhileError when an `alongside` write was
+ *   refused.
  */
 export async function commitApprovedRequest(
   request: CommitmentRequest,
@@ -64,93 +65,107 @@ export async function commitApprovedRequest(
   now = new Date(),
   alongside: TransactItem[] = [],
 ): Promise<CommitmentResult> {
-  const amount = request.estimatedCost;
+  const parts = budgetPartsOf(request);
   const at = now.toISOString();
   for (let attempt = 0; attempt < LINE_RACE_ATTEMPTS; attempt++) {
     if (attempt > 0) await afterLostRace(attempt);
-    const [envelope, stored, storedLine] = await Promise.all([
-      getEnvelope(request.fiscalYear),
-      getPosition(request.fiscalYear, request.businessFunction, request.id),
-      getLine(request.fiscalYear, request.businessFunction),
-    ]);
-    if (stored?.commitEntryId) return { outcome: 'ALREADY_COMMITTED', entryId: stored.commitEntryId };
-    if (!envelope) {
-      throw new InsufficientBudgetError(
-        emptyLine(request.fiscalYear, request.businessFunction, amount.currency),
-        amount.minor,
-      );
-    }
-    if (envelope.currency !== amount.currency)
-      throw new BudgetCurrencyMismatchError(envelope, amount.currency);
+    const years = await Promise.all(
+      parts.map(async ({ fiscalYear, amount }) => {
+        const [envelope, position, line] = await Promise.all([
+          getEnvelope(fiscalYear),
+          getPosition(fiscalYear, request.businessFunction, request.id),
+          getLine(fiscalYear, request.businessFunction),
+        ]);
+        return { fiscalYear, amount, envelope, position, line };
+      }),
+    );
+    // Every year's commitment lands together: one committed year means all are.
+    const committed = years.find((year) => year.position?.commitEntryId)?.position?.commitEntryId;
+    if (committed) return { outcome: 'ALREADY_COMMITTED', entryId: committed };
 
-    const position = stored ?? newPosition(request, envelope.currency);
-    const line = storedLine ?? emptyLine(request.fiscalYear, request.businessFunction, envelope.currency);
-    if (envelope.closedAt) throw new CommitmentInClosedYearError(line, amount.minor, envelope.closedAt);
-    const effect = commitmentEffect(position, amount.minor);
-    const need = availableNeededFor('COMMITMENT', effect);
-    if (line.available < (need ?? 0)) throw new InsufficientBudgetError(line, need ?? 0);
-    const entry = ledgerEntry(approver, line, 'COMMITMENT', amount.minor, effect, at, {
-      requestId: request.id,
-      ...(position.vendorId ? { vendorId: position.vendorId } : {}),
-      reference: `Approved ${approvedAt}`,
+    const plan = planCommitment(request, years);
+    const entries = plan.map((year) =>
+      ledgerEntry(approver, year.line, 'COMMITMENT', year.amountMinor, year.effect, at, {
+        requestId: request.id,
+        ...(year.position.vendorId ? { vendorId: year.position.vendorId } : {}),
+        reference: `Approved ${approvedAt}`,
+      }),
+    );
+    const writes = plan.flatMap((year, index) => {
+      const entry = entries[index] as StoredLedgerEntry;
+      return [
+        // A commitment lands on an allocated line only: with no line there is nothing available.
+        // The year-end close marks the line first: a commitment that lands after it is refused.
+        updateLine(year.line, year.effect, at, { availableAtLeast: year.need, openYear: true }),
+        putPosition(
+          {
+            ...year.position,
+            ...positionAfter(year.position, year.effect),
+            approvedAt,
+            commitEntryId: entry.id,
+            version: year.position.version + 1,
+          },
+          year.storedVersion,
+          at,
+        ),
+        putLedgerEntry(entry),
+      ];
     });
-    const codes = await transact([
-      // A commitment lands on an allocated line only: with no line there is nothing available.
-      // The year-end close marks the line first: a commitment that lands after it is refused.
-      updateLine(line, effect, at, { availableAtLeast: need ?? 0, openYear: true }),
-      putPosition(
-        {
-          ...position,
-          ...positionAfter(position, effect),
-          approvedAt,
-          commitEntryId: entry.id,
-          version: position.version + 1,
-        },
-        stored?.version,
-        at,
-      ),
-      putLedgerEntry(entry),
-      ...alongside,
-    ]);
-    if (codes === undefined) return { outcome: 'COMMITTED', entryId: entry.id };
-    if (alongside.some((_, index) => refusedAt(codes, 3 + index)))
+    const codes = await transact([...writes, ...alongside]);
+    if (codes === undefined) return { outcome: 'COMMITTED', entryId: (entries[0] as StoredLedgerEntry).id };
+    if (alongside.some((_, index) => refusedAt(codes, plan.length * WRITES_PER_YEAR + index)))
       throw new ChangedMeanwhileError('The request');
-    // Another entry landed on the line first, or the position changed meanwhile (a retried
-    // task, or an actual): read both again and decide again (the figures decide the refusal).
+    // Another entry landed on a line first, or a position changed meanwhile (a retried task,
+    // or an actual): read them again and decide again (the figures decide the refusal).
   }
   throw new Error(`Could not commit ${request.id}: its position kept changing`);
 }
 
 /**
- * Where a request's commitment stands now: its own fiscal year's position, or (carried forward
- * at year-end closes) the position of the year it was last carried to.
+ * Where a request's commitment of one fiscal year stands now: that year's position, or (carried
+ * forward at year-end closes) the position of the year it was last carried to.
  */
 async function livePositionOf(
-  request: Pick<CommitmentRequest, 'id' | 'fiscalYear' | 'businessFunction'>,
+  request: Pick<CommitmentRequest, 'id' | 'businessFunction'>,
+  fiscalYear: string,
 ): Promise<StoredPosition | undefined> {
-  let position = await getPosition(request.fiscalYear, request.businessFunction, request.id);
+  let position = await getPosition(fiscalYear, request.businessFunction, request.id);
   while (position?.carriedTo)
     position = await getPosition(position.carriedTo, request.businessFunction, request.id);
   return position;
 }
 
+/** The request's live committed positions, one per fiscal year (a carry may join two years' parts). */
+async function livePositionsOf(
+  request: Pick<CommitmentRequest, 'id' | 'fiscalYear' | 'businessFunction' | 'phasing'>,
+): Promise<StoredPosition[]> {
+  const found = await Promise.all(
+    fiscalYearsAskedOf(request).map((fiscalYear) => livePositionOf(request, fiscalYear)),
+  );
+  const byYear = new Map<string, StoredPosition>();
+  for (const position of found) if (position?.commitEntryId) byYear.set(position.fiscalYear, position);
+  return [...byYear.values()];
+}
+
 export interface ReleaseResult {
   outcome: 'RELEASED' | 'ALREADY_RELEASED' | 'NOTHING_COMMITTED';
-  /** What went back to the line (minor units; zero when everything committed was invoiced). */
+  /** What went back to the lines (minor units; zero when everything committed was invoiced). */
   releasedMinor: number;
+  /** The release's ledger entry (the first year's, for a multi-year request). */
   entryId?: string;
 }
 
 /**
  * Gives back the unused part of a request's commitment (what is not invoiced), when the
- * request is withdrawn or its engagement closed; a commitment carried forward is given back
- * on the line it was carried to. `alongside` (given what is released) lands in
- * the same transaction as the release; when there is nothing to release, nothing is written.
+ * request is withdrawn or its engagement closed: every fiscal year's part on its own line, in
+ * one transaction; a commitment carried forward is given back on the line it was carried to.
+ * `alongside` (given what is released) lands in the same transaction as the release; when
+ * there is nothing to release, nothing is written.
  *
  * @throws ChangedMeanwhileError when an `alongside` write was refused.
  */
 export async function releaseCommitment(
-  request: Pick<CommitmentRequest, 'id' | 'fiscalYear' | 'businessFunction'>,
+  request: Pick<CommitmentRequest, 'id' | 'fiscalYear' | 'businessFunction' | 'phasing'>,
   actor: Actor,
   reason: string,
   now = new Date(),
@@ -159,24 +174,39 @@ export async function releaseCommitment(
   const at = now.toISOString();
   for (let attempt = 0; attempt < LINE_RACE_ATTEMPTS; attempt++) {
     if (attempt > 0) await afterLostRace(attempt);
-    const position = await livePositionOf(request);
-    if (!position?.commitEntryId) return { outcome: 'NOTHING_COMMITTED', releasedMinor: 0 };
+    const positions = await livePositionsOf(request);
+    if (positions.length === 0) return { outcome: 'NOTHING_COMMITTED', releasedMinor: 0 };
+    // Every year's release lands together: one released year means all are.
+    const released = positions.find((position) => position.releaseEntryId)?.releaseEntryId;
+    if (released) return { outcome: 'ALREADY_RELEASED', releasedMinor: 0, entryId: released };
     // A committed position has its line (the commitment wrote it).
-    const line =
-      (await getLine(position.fiscalYear, request.businessFunction)) ??
-      emptyLine(position.fiscalYear, request.businessFunction, position.currency);
-    if (position.releaseEntryId) {
-      return { outcome: 'ALREADY_RELEASED', releasedMinor: 0, entryId: position.releaseEntryId };
-    }
-    const released = releasedAmountOf(position);
-    const effect = releaseEffect(position);
-    const companions = alongside(released);
-    const entry = ledgerEntry(actor, line, 'RELEASE', released, effect, at, {
-      requestId: request.id,
-      ...(position.vendorId ? { vendorId: position.vendorId } : {}),
-      reference: reason,
+    const lines = await Promise.all(
+      positions.map(
+        async (position) =>
+          (await getLine(position.fiscalYear, request.businessFunction)) ??
+          emptyLine(position.fiscalYear, request.businessFunction, position.currency),
+      ),
+    );
+    const releases = positions.map((position, index) => {
+      const effect = releaseEffect(position);
+      const entry = ledgerEntry(
+        actor,
+        lines[index] as StoredLine,
+        'RELEASE',
+        releasedAmountOf(position),
+        effect,
+        at,
+        {
+          requestId: request.id,
+          ...(position.vendorId ? { vendorId: position.vendorId } : {}),
+          reference: reason,
+        },
+      );
+      return { position, line: lines[index] as StoredLine, effect, entry };
     });
-    const codes = await transact([
+    const releasedMinor = releases.reduce((sum, release) => sum + release.entry.amountMinor, 0);
+    const companions = alongside(releasedMinor);
+    const writes = releases.flatMap(({ position, line, effect, entry }) => [
       putPosition(
         {
           ...position,
@@ -189,10 +219,15 @@ export async function releaseCommitment(
       ),
       updateLine(line, effect, at),
       putLedgerEntry(entry),
-      ...companions,
     ]);
-    if (codes === undefined) return { outcome: 'RELEASED', releasedMinor: released, entryId: entry.id };
-    if (companions.some((_, index) => refusedAt(codes, 3 + index)))
+    const codes = await transact([...writes, ...companions]);
+    if (codes === undefined)
+      return {
+        outcome: 'RELEASED',
+        releasedMinor,
+        entryId: (releases[0] as (typeof releases)[number]).entry.id,
+      };
+    if (companions.some((_, index) => refusedAt(codes, writes.length + index)))
       throw new ChangedMeanwhileError('The request');
   }
   throw new Error(`Could not release ${request.id}: its position kept changing`);

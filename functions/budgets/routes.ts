@@ -242,7 +242,7 @@ export const budgetRoutes: RouteDefinition[] = [
     entry: 'functions/budgets/record-actual.ts',
     summary: 'Record an invoice against an approved request',
     description:
-      'Role finance. The vendor is the request’s (vendorId is required when the request names none). The same invoice number of the same vendor is one actual: sending it again answers 200 with the first. An actual beyond the commitment is recorded and flagged (beyondCommitment).',
+      'Role finance. The vendor is the request’s (vendorId is required when the request names none). The same invoice number of the same vendor is one actual: sending it again answers 200 with the first. An actual beyond the commitment is recorded and flagged (beyondCommitment). A request spanning fiscal years posts each invoice to the line of the fiscal year of its invoiceDate when the request has a part there, else to its start year’s line (`fiscalYear` of the actual says which).',
     tag,
     headers: idempotencyKeyHeader,
     body: RecordActualBody,
@@ -262,6 +262,12 @@ export const budgetRoutes: RouteDefinition[] = [
       },
       ...idempotencyKeyReused,
     },
-    access: { budgets: 'write', requests: 'check', vendors: 'read' },
+    access: {
+      budgets: 'write',
+      requests: 'check',
+      vendors: 'read',
+      // Which fiscal year an invoice date falls in (a multi-year request's line).
+      settings: ['fiscalYearStartMonth'],
+    },
   },
 ];

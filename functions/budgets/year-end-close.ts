@@ -24,7 +24,14 @@ import {
   updateLine,
 } from './budget-store.js';
 import { busy } from './command-support.js';
-import { carryForwardInEffect, carryForwardOutEffect, positionAfter, releasedAmountOf } from './ledger.js';
+import {
+  availableNeededFor,
+  carryForwardInEffect,
+  carryForwardOutEffect,
+  commitmentEffect,
+  positionAfter,
+  releasedAmountOf,
+} from './ledger.js';
 import type { CloseSummaryResource, StoredEnvelope } from './model.js';
 
 /**
@@ -83,11 +90,13 @@ async function carryForward(
   const { fiscalYear, businessFunction, requestId } = first;
   for (let attempt = 0; attempt < LINE_RACE_ATTEMPTS; attempt++) {
     if (attempt > 0) await afterLostRace(attempt);
-    const [position, storedLine, next, storedNextLine] = await Promise.all([
+    const [position, storedLine, next, storedNextLine, nextPosition] = await Promise.all([
       attempt === 0 ? first : getPosition(fiscalYear, businessFunction, requestId),
       getLine(fiscalYear, businessFunction),
       getEnvelope(nextFiscalYear),
       getLine(nextFiscalYear, businessFunction),
+      // A multi-year request has its own part in the next year already: the carry joins it.
+      getPosition(nextFiscalYear, businessFunction, requestId),
     ]);
     if (!position) return { kind: 'NOTHING_OPEN' };
     // Carried by an earlier (interrupted) close: counted, never carried again.
@@ -100,7 +109,7 @@ async function carryForward(
     if (refusal) return { kind: 'NOT_CARRIED', minor: open, ...refusal };
 
     const out = carryForwardOutEffect(position);
-    const into = carryForwardInEffect(open);
+    const into = nextPosition ? commitmentEffect(nextPosition, open) : carryForwardInEffect(open);
     const details = {
       requestId,
       ...(position.vendorId ? { vendorId: position.vendorId } : {}),
@@ -113,20 +122,27 @@ async function carryForward(
       ...details,
       reference: `Carried forward from ${fiscalYear} at its close`,
     });
-    const carried: StoredPosition = {
-      requestId,
-      fiscalYear: nextFiscalYear,
-      businessFunction,
-      currency: position.currency,
-      committed: open,
-      actual: 0,
-      invoiceCount: 0,
-      ...(position.vendorId ? { vendorId: position.vendorId } : {}),
-      ...(position.approvedAt ? { approvedAt: position.approvedAt } : {}),
-      commitEntryId: inEntry.id,
-      carriedFrom: fiscalYear,
-      version: 1,
-    };
+    const carried: StoredPosition = nextPosition
+      ? {
+          ...nextPosition,
+          ...positionAfter(nextPosition, into),
+          carriedFrom: fiscalYear,
+          version: nextPosition.version + 1,
+        }
+      : {
+          requestId,
+          fiscalYear: nextFiscalYear,
+          businessFunction,
+          currency: position.currency,
+          committed: open,
+          actual: 0,
+          invoiceCount: 0,
+          ...(position.vendorId ? { vendorId: position.vendorId } : {}),
+          ...(position.approvedAt ? { approvedAt: position.approvedAt } : {}),
+          commitEntryId: inEntry.id,
+          carriedFrom: fiscalYear,
+          version: 1,
+        };
     const codes = await transact([
       putPosition(
         {
@@ -143,9 +159,12 @@ async function carryForward(
       updateLine(line, out, at),
       putLedgerEntry(outEntry),
       // The next year's hard stop, and it must still be open: carried whole or not at all.
-      updateLine(nextLine, into, at, { availableAtLeast: open, openYear: true }),
+      updateLine(nextLine, into, at, {
+        availableAtLeast: availableNeededFor('COMMITMENT', into) ?? 0,
+        openYear: true,
+      }),
       putLedgerEntry(inEntry),
-      putPosition(carried, undefined, at),
+      putPosition(carried, nextPosition?.version, at),
     ]);
     if (codes === undefined) return { kind: 'CARRIED', minor: open };
     // An entry landed on either line first, or an actual or release on the position: again.

@@ -4,6 +4,7 @@ import { currentStepOf, RequestApprovalChain } from '../shared/approval-summary.
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
 import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
+import { PhasingInput, PhasingResource, phasingResourceOf, type StoredPhasing } from '../shared/phasing.js';
 import { RequestTriage, secondsInTriage } from '../shared/request-triage.js';
 import {
   ContactResource,
@@ -60,6 +61,7 @@ export const SubmitRequestBody = z
     endDate: isoDate,
     urgency: z.enum(URGENCIES),
     preferredVendorId: VendorId.optional(),
+    phasing: PhasingInput.optional(),
   })
   .refine((body) => body.endDate >= body.startDate, {
     path: ['endDate'],
@@ -95,6 +97,11 @@ export const EditRequestBody = z
     endDate: z.string().optional(),
     urgency: z.enum(URGENCIES).optional(),
     preferredVendorId: VendorId.nullable().optional(),
+    phasing: PhasingInput.nullable()
+      .optional()
+      .describe(
+        'The stated phasing; null removes it (the request is then split pro rata by days). Kept as it was when left out: change it with the dates or the estimated cost.',
+      ),
   })
   .describe('The fields to change; the result is validated as a submission (every problem listed).')
   .meta({ id: 'EditRequest' });
@@ -129,7 +136,8 @@ export const RequestResource = z
       .string()
       .optional()
       .describe("The preferred vendor's display name when submitted."),
-    fiscalYear: z.string(),
+    fiscalYear: z.string().describe('The fiscal year of the start date.'),
+    phasing: PhasingResource.optional(),
     status: z.enum(REQUEST_STATUSES),
     requester: Person,
     withdrawal: z.object({ at: z.string(), by: Person, reason: z.string() }).optional(),
@@ -164,8 +172,10 @@ export const RequestResource = z
 export type RequestResourceType = z.infer<typeof RequestResource>;
 
 /** A request as stored: the same fields, money in exact minor units. */
-export interface ConsultancyRequest extends Omit<RequestResourceType, 'estimatedCost' | 'waitingOn'> {
+export interface ConsultancyRequest
+  extends Omit<RequestResourceType, 'estimatedCost' | 'waitingOn' | 'phasing'> {
   estimatedCost: Money;
+  phasing?: StoredPhasing;
   /** The approval workflow's execution, once it asked for a decision (not shown to callers). */
   executionArn?: string;
   /** The waiting triage task's token, while IN_TRIAGE (not shown to callers). */
@@ -187,6 +197,7 @@ export function toResource(request: ConsultancyRequest, now = new Date()): Reque
   return RequestResource.parse({
     ...request,
     estimatedCost: formatMoney(request.estimatedCost),
+    ...(request.phasing ? { phasing: phasingResourceOf(request.phasing) } : {}),
     ...(request.triage ? { triage: { ...request.triage, secondsInTriage: seconds } } : {}),
     ...(waiting ? { waitingOn: waiting.map(({ name, email }) => ({ name, email })) } : {}),
   });

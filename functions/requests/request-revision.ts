@@ -2,7 +2,8 @@ import { newAuditEvent } from '../shared/audit-event.js';
 import type { Caller } from '../shared/auth.js';
 import { assertIfMatch } from '../shared/concurrency.js';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.js';
-import { formatMoney, parseMoney } from '../shared/money.js';
+import { formatMoney } from '../shared/money.js';
+import { statedPhasingInputOf } from '../shared/phasing.js';
 import { nextStatus } from './lifecycle.js';
 import type { ConsultancyRequest } from './model.js';
 import { assertMayRevise, assertMaySubmitFor } from './policy.js';
@@ -11,7 +12,7 @@ import { getRequestVisibleTo } from './request-queries.js';
 import {
   type AssessRequest,
   assessmentOrIncomplete,
-  fiscalYearOfStart,
+  requestFieldsOf,
   type StartApproval,
   startApproval,
   validateSubmission,
@@ -36,13 +37,18 @@ const SUBMITTED_FIELDS = [
   'endDate',
   'urgency',
   'preferredVendorId',
+  'phasing',
 ] as const;
 /** What follows from them: compared too, so the history shows every change. */
 const DERIVED_FIELDS = ['preferredVendorName', 'fiscalYear'] as const;
 type RevisedField = (typeof SUBMITTED_FIELDS)[number] | (typeof DERIVED_FIELDS)[number];
 
-const wireValue = (request: Partial<ConsultancyRequest>, field: RevisedField) =>
-  field === 'estimatedCost' && request.estimatedCost ? formatMoney(request.estimatedCost) : request[field];
+/** A field as the requester submits it (a phasing worked out pro rata is not the requester's). */
+function wireValue(request: Partial<ConsultancyRequest>, field: RevisedField) {
+  if (field === 'estimatedCost' && request.estimatedCost) return formatMoney(request.estimatedCost);
+  if (field === 'phasing') return statedPhasingInputOf(request.phasing);
+  return request[field];
+}
 
 const notNeedingInfo = (request: ConsultancyRequest) =>
   `The request is ${request.status}: it can be changed and resubmitted only while triage asks for information (NEEDS_INFO).`;
@@ -92,13 +98,13 @@ export async function editRequest(
   const body = await validateSubmission(patched(before, patch));
   assertMaySubmitFor(caller, body.businessFunction);
 
-  const { preferredVendorId: _vendor, preferredVendorName: _vendorName, ...unchanged } = before;
-  const revised: ConsultancyRequest = {
-    ...unchanged,
-    ...body,
-    estimatedCost: parseMoney(body.estimatedCost),
-    fiscalYear: fiscalYearOfStart(body.startDate),
-  };
+  const {
+    preferredVendorId: _vendor,
+    preferredVendorName: _vendorName,
+    phasing: _phasing,
+    ...unchanged
+  } = before;
+  const revised: ConsultancyRequest = { ...unchanged, ...requestFieldsOf(body) };
   const changed = [...SUBMITTED_FIELDS, ...DERIVED_FIELDS].filter(
     (field) => JSON.stringify(wireValue(before, field)) !== JSON.stringify(wireValue(revised, field)),
   );

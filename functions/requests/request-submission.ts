@@ -1,10 +1,10 @@
+import * as z from 'zod';
 import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, personOf, requireRole } from '../shared/auth.js';
 import { etagOf } from '../shared/concurrency.js';
-import { optionalEnv } from '../shared/config.js';
 import { type FieldIssue, ServiceUnavailableError, ValidationError } from '../shared/errors.js';
-import { assertFiscalYearStartMonth, fiscalYearOf } from '../shared/fiscal-year.js';
+import { fiscalYearOfDate, fiscalYearStartMonth } from '../shared/fiscal-calendar.js';
 import { zodIssues } from '../shared/http.js';
 import {
   type Alongside,
@@ -15,7 +15,9 @@ import {
 } from '../shared/idempotency.js';
 import { newId } from '../shared/ids.js';
 import { logger } from '../shared/logger.js';
-import { parseMoney } from '../shared/money.js';
+import { MoneySchema, parseMoney } from '../shared/money.js';
+import { PhasingInput, phasingIssues, phasingOf } from '../shared/phasing.js';
+import { IsoDate } from '../shared/schemas.js';
 import { type TriageAssessmentType, unassessed } from '../shared/triage-assessment.js';
 import { NOT_ENGAGEABLE } from '../vendors/lifecycle.js';
 import { getVendor } from '../vendors/vendor-queries.js';
@@ -24,11 +26,24 @@ import { assertMaySubmitFor } from './policy.js';
 import { insertRequest } from './request-commands.js';
 
 /** Submitting a request: validated against reference data, stored once, its workflow started. */
-const fiscalYearStartMonth = Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1'));
-assertFiscalYearStartMonth(fiscalYearStartMonth);
 
 /** The fiscal year a request's start date falls in, by the configured start month. */
-export const fiscalYearOfStart = (startDate: string) => fiscalYearOf(startDate, fiscalYearStartMonth);
+export const fiscalYearOfStart = fiscalYearOfDate;
+
+/** What a stated phasing is judged against. */
+const PhasedFields = z.object({ estimatedCost: MoneySchema, startDate: IsoDate, endDate: IsoDate });
+
+/**
+ * A stated phasing's problems against the request's cost and dates, once both the phasing and
+ * those fields are well formed (otherwise their own issues are reported).
+ */
+function statedPhasingIssues(raw: unknown, issues: FieldIssue[]): FieldIssue[] {
+  const phasing = PhasingInput.safeParse((raw as { phasing?: unknown } | null)?.phasing);
+  const fields = PhasedFields.safeParse(raw);
+  if (!phasing.success || !fields.success || fields.data.endDate < fields.data.startDate) return [];
+  if (issues.some((issue) => issue.field.startsWith('phasing'))) return [];
+  return phasingIssues(phasing.data, fields.data, fiscalYearStartMonth);
+}
 
 /**
  * Validates the body, that its business function exists and that its preferred vendor may be
@@ -63,8 +78,25 @@ export async function validateSubmission(
       });
     }
   }
+  issues.push(...statedPhasingIssues(raw, issues));
   if (!parsed.success || issues.length > 0) throw new ValidationError(issues);
   return { ...parsed.data, ...(vendor ? { preferredVendorName: vendor.displayName } : {}) };
+}
+
+/**
+ * The request's fields from a validated submission: money in minor units, the start date's
+ * fiscal year, and its phasing (stated, or pro rata by days across fiscal years).
+ */
+export function requestFieldsOf(body: SubmitRequestInput & { preferredVendorName?: string }) {
+  const { phasing: _stated, ...fields } = body;
+  const estimatedCost = parseMoney(body.estimatedCost);
+  const phasing = phasingOf({ ...body, estimatedCost }, fiscalYearStartMonth);
+  return {
+    ...fields,
+    estimatedCost,
+    fiscalYear: fiscalYearOfStart(body.startDate),
+    ...(phasing ? { phasing } : {}),
+  };
 }
 
 /** Starts a stored request's workflow for a submission round (the approvals capability provides it). */
@@ -175,9 +207,7 @@ async function store(
   const at = now.toISOString();
   const submitted: ConsultancyRequest = {
     id: newId('request', now.getTime()),
-    ...body,
-    estimatedCost: parseMoney(body.estimatedCost),
-    fiscalYear: fiscalYearOfStart(body.startDate),
+    ...requestFieldsOf(body),
     status: 'SUBMITTED',
     triage: { round: 1 },
     requester: personOf(caller),

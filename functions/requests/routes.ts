@@ -39,7 +39,7 @@ export const requestRoutes: RouteDefinition[] = [
       400: { description: 'Invalid body: every invalid field is listed in `errors`.' },
       409: {
         description:
-          "The fiscal year's budget control at submission is STOP and the request does not fit its line (available less the pipeline), with the line's figures.",
+          "The fiscal year's budget control at submission is STOP and the request does not fit its line (available less the pipeline), with the line's figures. For a request spanning fiscal years each year's part is checked under its year's control, a year without a budget envelope under the start year's: the refusal names the year.",
         schema: BudgetRefusalProblem,
       },
       ...idempotencyKeyReused,

@@ -20,7 +20,8 @@ export const LOW_REVIEW_SCORE_THRESHOLD = 3.0;
  * rules (and people) can rely on every code meaning exactly this.
  */
 export const ASSESSMENT_FLAG_SENTENCES = {
-  NO_BUDGET_LINE: 'The business function has no budget allocated for the fiscal year of the request.',
+  NO_BUDGET_LINE:
+    'The business function has no budget allocated for the fiscal year of the request (or, for a request spanning fiscal years, for one of its years).',
   OVER_HEADROOM:
     "The request does not fit its budget line: what is available, less the money other undecided requests ask for, is below the request's estimated cost.",
   BUDGET_CURRENCY_MISMATCH:
@@ -65,7 +66,9 @@ export const BudgetHeadroom = z
       "What the line's other undecided requests (SUBMITTED, IN_APPROVAL) ask for, in the line's currency.",
     ),
     pipelineRequests: z.number().int().describe('How many undecided requests make up the pipeline.'),
-    requested: Amount.describe("This request's estimated cost."),
+    requested: Amount.describe(
+      "This request's estimated cost; for a request spanning fiscal years, its part of this fiscal year.",
+    ),
     remainingAfter: Amount.optional().describe(
       'available - pipeline - requested: negative when the request does not fit. Absent when the currencies differ.',
     ),
@@ -131,7 +134,15 @@ export const TriageAssessment = z
       .describe(
         'The data sources that could not be read at submission: their parts are missing and ASSESSMENT_INCOMPLETE is flagged. The request was stored all the same.',
       ),
-    budget: BudgetHeadroom.optional(),
+    budget: BudgetHeadroom.optional().describe(
+      "The request's budget line at submission; for a request spanning fiscal years, its start year's (every year in budgetByYear).",
+    ),
+    budgetByYear: z
+      .array(BudgetHeadroom)
+      .optional()
+      .describe(
+        "For a request spanning fiscal years: each year's line, checked with the request's part of that year. The flags cover every year.",
+      ),
     vendor: VendorFit.optional().describe('Present when the request names a preferred vendor.'),
     internalCapabilities: z
       .array(SuggestedInternalCapability)

@@ -1,6 +1,7 @@
 import type { StoredLine } from '../budgets/model.js';
 import { pipelineOf } from '../budgets/pipeline.js';
 import { formatMoney, type Money } from '../shared/money.js';
+import { budgetPartsOf, type StoredPhasing } from '../shared/phasing.js';
 import {
   type AssessmentFlag,
   type AssessmentSource,
@@ -31,6 +32,7 @@ export interface AssessedRequest {
   startDate: string;
   endDate: string;
   preferredVendorId?: string | undefined;
+  phasing?: StoredPhasing | undefined;
 }
 
 /** Another undecided request of the same business function. */
@@ -40,10 +42,11 @@ export type OtherRequest = Omit<AssessedRequest, 'businessFunction'> & { title: 
 export type Fact<T> = { read: true; value: T } | { read: false; reason: string };
 
 export interface AssessmentFacts {
-  /** The request's budget line; undefined when the fiscal year has none for the business function. */
-  budgetLine: Fact<
-    Pick<StoredLine, 'allocated' | 'committed' | 'consumed' | 'available' | 'currency'> | undefined
-  >;
+  /**
+   * The request's budget lines by fiscal year (one per year it asks money of); a year's line is
+   * undefined when the fiscal year has none for the business function.
+   */
+  budgetLines: Fact<Record<string, LineFigures | undefined>>;
   /** The business function's undecided requests, every fiscal year (the request itself may be among them). */
   undecidedRequests: Fact<OtherRequest[]>;
   /** Absent when the request names no preferred vendor. */
@@ -58,26 +61,35 @@ type VendorFacts = Pick<
 
 type Part<T> = { part: T; flags: AssessmentFlag[] };
 
+type LineFigures = Pick<StoredLine, 'allocated' | 'committed' | 'consumed' | 'available' | 'currency'>;
+
 /**
  * The line's headroom: available - pipeline - requested, in exact minor units. The pipeline is
- * the estimated cost of the line's other undecided requests (same business function, fiscal
- * year and currency). A missing or empty line is NO_BUDGET_LINE (no headroom at all), a request
- * in another currency BUDGET_CURRENCY_MISMATCH, anything else that does not fit OVER_HEADROOM.
+ * what the line's other undecided requests ask of its fiscal year (same business function and
+ * currency). `requested` is the request's part of the line's fiscal year (by default, its whole
+ * cost in its start year). A missing or empty line is NO_BUDGET_LINE (no headroom at all), a
+ * request in another currency BUDGET_CURRENCY_MISMATCH, anything else that does not fit
+ * OVER_HEADROOM.
  */
 export function budgetHeadroom(
   request: AssessedRequest,
-  line: Pick<StoredLine, 'allocated' | 'committed' | 'consumed' | 'available' | 'currency'> | undefined,
+  line: LineFigures | undefined,
   undecided: OtherRequest[],
+  part: { fiscalYear: string; amount: Money } = {
+    fiscalYear: request.fiscalYear,
+    amount: request.estimatedCost,
+  },
 ): Part<NonNullable<TriageAssessmentType['budget']>> {
-  const currency = line?.currency ?? request.estimatedCost.currency;
+  const requested = part.amount;
+  const currency = line?.currency ?? requested.currency;
   const figures = line ?? { allocated: 0, committed: 0, consumed: 0, available: 0 };
   const { minor: pipeline, requests: inPipeline } = pipelineOf(
     undecided,
-    { fiscalYear: request.fiscalYear, currency },
+    { fiscalYear: part.fiscalYear, currency },
     request.id,
   );
-  const sameCurrency = request.estimatedCost.currency === currency;
-  const remainingAfter = figures.available - pipeline - request.estimatedCost.minor;
+  const sameCurrency = requested.currency === currency;
+  const remainingAfter = figures.available - pipeline - requested.minor;
   const fits = sameCurrency && remainingAfter >= 0;
   const money = (minor: number) => formatMoney({ minor, currency });
   const flags: AssessmentFlag[] =
@@ -90,7 +102,7 @@ export function budgetHeadroom(
           : ['OVER_HEADROOM'];
   return {
     part: {
-      fiscalYear: request.fiscalYear,
+      fiscalYear: part.fiscalYear,
       businessFunction: request.businessFunction,
       allocated: money(figures.allocated),
       committed: money(figures.committed),
@@ -98,7 +110,7 @@ export function budgetHeadroom(
       available: money(figures.available),
       pipeline: money(pipeline),
       pipelineRequests: inPipeline.length,
-      requested: formatMoney(request.estimatedCost),
+      requested: formatMoney(requested),
       ...(sameCurrency ? { remainingAfter: money(remainingAfter) } : {}),
       fits,
     },
@@ -220,17 +232,21 @@ export function assessmentOf(
     incomplete.push({ source, reason: fact.reason });
     return undefined;
   };
-  const line = readFrom('BUDGET', facts.budgetLine);
+  const lines = readFrom('BUDGET', facts.budgetLines);
   const undecided = readFrom('REQUESTS', facts.undecidedRequests);
   const profile = facts.vendor && readFrom('VENDOR', facts.vendor);
   const capabilities = readFrom('INTERNAL_CAPABILITIES', facts.internalCapabilities);
 
-  // Headroom needs both the line and its pipeline: a figure without the pipeline would overstate it.
-  const budget = facts.budgetLine.read && undecided ? budgetHeadroom(request, line, undecided) : undefined;
+  // Headroom needs both the lines and their pipelines: a figure without the pipeline would overstate it.
+  // A multi-year request's each year is checked on its own line, with its part of that year.
+  const byYear =
+    lines && undecided
+      ? budgetPartsOf(request).map((part) => budgetHeadroom(request, lines[part.fiscalYear], undecided, part))
+      : undefined;
   const vendor = profile ? vendorFit(request, profile) : undefined;
   const duplicates = undecided ? possibleDuplicates(request, undecided) : undefined;
   const flags: AssessmentFlag[] = [
-    ...(budget?.flags ?? []),
+    ...new Set(byYear?.flatMap((year) => year.flags)),
     ...(vendor?.flags ?? []),
     ...(duplicates?.flags ?? []),
     ...(incomplete.length > 0 ? (['ASSESSMENT_INCOMPLETE'] as const) : []),
@@ -239,7 +255,8 @@ export function assessmentOf(
     assessedAt: now.toISOString(),
     flags: flags.map(flagOf),
     ...(incomplete.length > 0 ? { incomplete } : {}),
-    ...(budget ? { budget: budget.part } : {}),
+    ...(byYear?.[0] ? { budget: byYear[0].part } : {}),
+    ...(byYear && byYear.length > 1 ? { budgetByYear: byYear.map((year) => year.part) } : {}),
     ...(vendor ? { vendor: vendor.part } : {}),
     internalCapabilities: capabilities ? suggestedInternalCapabilities(request, capabilities) : [],
     possibleDuplicates: duplicates?.part ?? [],

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InsufficientBudgetError } from '../../functions/budgets/errors.js';
 import {
   actualEffect,
   allocationEffect,
@@ -20,6 +21,7 @@ import {
   transferOutEffect,
   utilizationPercent,
 } from '../../functions/budgets/ledger.js';
+import { planCommitment, type YearAsRead } from '../../functions/budgets/phased-commitment.js';
 
 /**
  * The ledger rules as the store applies them: each accepted entry's effect is ADDed to the line's
@@ -317,6 +319,76 @@ describe('the budget ledger (property-based)', () => {
           }
           assertInvariants(closing);
           assertInvariants(next);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("commits a multi-year request on every year's line or on none, and releases every year's part", () => {
+    const YEARS = ['FY2096', 'FY2097'] as const;
+    /** One year's commitment of each part as commitments.ts plans it: all years, or a refusal. */
+    function commitPhased(books: Book[], businessFunction: Code, id: string, parts: number[]): boolean {
+      const years: YearAsRead[] = YEARS.map((fiscalYear, index) => {
+        const book = books[index]!;
+        return {
+          fiscalYear,
+          amount: { minor: parts[index]!, currency: 'USD' },
+          envelope: { fiscalYear, currency: 'USD' },
+          position: undefined,
+          line: {
+            ...book.lines.get(businessFunction)!,
+            fiscalYear,
+            businessFunction,
+            currency: 'USD',
+            version: 1,
+          },
+        };
+      });
+      let plan: ReturnType<typeof planCommitment>;
+      try {
+        plan = planCommitment({ id, businessFunction }, years);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InsufficientBudgetError);
+        return false;
+      }
+      for (const [index, year] of plan.entries()) {
+        // The transaction's condition per line: each line has what its part needs.
+        expect(books[index]!.commit(businessFunction, id, year.amountMinor)).toBe(true);
+      }
+      return true;
+    }
+
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ year: fc.constantFrom(0, 1), code, amount }), { maxLength: 8 }),
+        fc.array(fc.record({ code, requestId, parts: fc.tuple(amount, amount), release: fc.boolean() }), {
+          maxLength: 12,
+        }),
+        (allocations, requests) => {
+          const books = YEARS.map(() => new Book(200_000_00));
+          for (const allocation of allocations)
+            books[allocation.year]!.allocate(allocation.code, allocation.amount);
+
+          for (const request of requests) {
+            if (books.some((book) => book.positions.has(request.requestId))) continue;
+            const fits = books.every(
+              (book, index) => book.lines.get(request.code)!.available >= request.parts[index]!,
+            );
+
+            const committed = commitPhased(books, request.code, request.requestId, request.parts);
+
+            expect(committed).toBe(fits);
+            if (committed && request.release) for (const book of books) book.release(request.requestId);
+          }
+
+          for (const request of requests) {
+            const parts = books.map((book) => book.positions.get(request.requestId));
+            // Every year or none: never one year's part without the other's.
+            expect(parts[0] === undefined).toBe(parts[1] === undefined);
+            if (parts[0] && parts[1]) expect(parts[0].released).toBe(parts[1].released);
+          }
+          for (const book of books) assertInvariants(book);
         },
       ),
       { numRuns: 300 },

@@ -335,7 +335,7 @@ describe('possible duplicates', () => {
 
 describe('the whole assessment', () => {
   const facts = (overrides: Partial<AssessmentFacts> = {}): AssessmentFacts => ({
-    budgetLine: read(line),
+    budgetLines: read({ FY2027: line }),
     undecidedRequests: read([]),
     vendor: read(fittingVendor),
     internalCapabilities: read([capability('CQV_TEAM', ['VALIDATION_CQV'])]),
@@ -358,7 +358,7 @@ describe('the whole assessment', () => {
     const assessment = assessmentOf(
       request,
       facts({
-        budgetLine: read(undefined),
+        budgetLines: read({ FY2027: undefined }),
         undecidedRequests: read([other({ id: 'req_a', preferredVendorId: 'ven_1' })]),
         vendor: read({ ...fittingVendor, vendor: { ...fittingVendor.vendor, status: 'ONBOARDING' } }),
       }),
@@ -370,6 +370,53 @@ describe('the whole assessment', () => {
       { code: 'VENDOR_NOT_YET_APPROVED', message: ASSESSMENT_FLAG_SENTENCES.VENDOR_NOT_YET_APPROVED },
       { code: 'POSSIBLE_DUPLICATE', message: ASSESSMENT_FLAG_SENTENCES.POSSIBLE_DUPLICATE },
     ]);
+  });
+
+  it("checks each fiscal year's part of a multi-year request on its own line, the pipeline counting only that year's parts", () => {
+    const phased: AssessedRequest = {
+      ...request,
+      startDate: '2027-11-01',
+      endDate: '2028-02-28',
+      phasing: {
+        basis: 'PRO_RATA_BY_DAYS',
+        parts: [
+          { fiscalYear: 'FY2027', amount: usd(2_000_000), days: 61 },
+          { fiscalYear: 'FY2028', amount: usd(2_000_000), days: 59 },
+        ],
+      },
+    };
+    // Another multi-year request asks 500,000.00 of FY2028 only.
+    const otherPhased = other({
+      fiscalYear: 'FY2027',
+      estimatedCost: usd(50_100_000),
+      phasing: {
+        basis: 'STATED',
+        parts: [
+          { fiscalYear: 'FY2027', amount: usd(100_000), days: 10 },
+          { fiscalYear: 'FY2028', amount: usd(50_000_000), days: 10 },
+        ],
+      },
+    });
+
+    const assessment = assessmentOf(
+      phased,
+      facts({
+        budgetLines: read({ FY2027: line, FY2028: line }),
+        undecidedRequests: read([otherPhased]),
+        vendor: read(fittingVendor),
+      }),
+      now,
+    );
+
+    expect(
+      assessment.budgetByYear?.map((year) => [year.fiscalYear, year.pipeline.amount, year.fits]),
+    ).toEqual([
+      ['FY2027', '1000.00', true],
+      ['FY2028', '500000.00', false],
+    ]);
+    expect(assessment.budget?.fiscalYear).toBe('FY2027');
+    expect(assessment.budget?.requested.amount).toBe('20000.00');
+    expect(assessment.flags.map((flag) => flag.code)).toContain('OVER_HEADROOM');
   });
 
   it('has no vendor part when the request names no vendor', () => {
