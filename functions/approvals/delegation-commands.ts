@@ -122,8 +122,8 @@ export async function endDelegation(caller: Caller, id: string, now = new Date()
   // Someone else's delegation is not shown to them: only its delegator or an admin ends one.
   if (!before || !(own || hasRole(caller, 'admin'))) throw new NotFoundError(`No delegation ${id} of yours.`);
   const at = now.toISOString();
-  if (before.endsAt <= at) {
-    throw new ConflictError(`Delegation ${id} ended on ${before.endsAt}.`);
+  if (before.endedEarly || before.endsAt <= at) {
+    throw new ConflictError(`Delegation ${id} has ended (${before.endedEarly?.at ?? before.endsAt}).`);
   }
   const [delegatorHead, delegateHead] = await Promise.all([
     delegationHeadOf(before.delegator.email),
