@@ -49,7 +49,7 @@ export class TechOpsConsultancyStack extends Stack {
     const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
     new TriageApi(nested('Triage'), 'Triage', { api, data, workflow });
     new RequestsApi(nested('Requests'), 'Requests', { api, data, config: props.config, workflow, email });
-    new ApprovalsApi(nested('Approvals'), 'Approvals', { api, data, workflow, config: props.config });
+    new ApprovalsApi(nested('Approvals'), 'Approvals', { api, data, workflow, config: props.config, email });
     new BudgetsApi(nested('Budgets'), 'Budgets', { api, data, config: props.config });
     new ExportsApi(nested('Exports'), 'Exports', {
       api,

@@ -63,6 +63,7 @@ async function decideOnce(
     decidedBy: decider,
     decidedAt: at,
     method,
+    ...(approval.onBehalfOf ? { onBehalfOf: approval.onBehalfOf } : {}),
   };
   const after: Approval = {
     ...approval,
@@ -86,6 +87,7 @@ async function decideOnce(
       meaning: outcome,
       ...(comment ? { comment } : {}),
       method,
+      ...(approval.onBehalfOf ? { onBehalfOf: approval.onBehalfOf } : {}),
     },
   });
   const request = await getRequestById(approval.requestId);
@@ -116,6 +118,7 @@ async function decideOnce(
         status: outcome,
         decidedAt: at,
         decidedBy: { name: decider.name, email: decider.email },
+        ...(approval.onBehalfOf ? { decidedOnBehalfOf: approval.onBehalfOf } : {}),
         ...(comment ? { comment } : {}),
       }),
     },

@@ -1,5 +1,6 @@
 import { CATEGORY_NAMES, type RequestCategory } from '../reference-data/schemas.js';
 import type { ConsultancyRequest } from '../requests/model.js';
+import type { RequestApprovalChainType } from '../shared/approval-summary.js';
 import type { Contact } from '../shared/contacts.js';
 import type { OutgoingEmail } from '../shared/email.js';
 import { html } from '../shared/html.js';
@@ -133,6 +134,13 @@ export interface ChainContext {
   reassignedReason?: string;
 }
 
+/** "Step 1 (Head of QA): approved by Dr. Ingrid Hale", for each step before `step` that was decided. */
+export function decidedEarlierLines(chain: RequestApprovalChainType, step: number): string[] {
+  return chain.steps
+    .filter((candidate) => candidate.step < step && candidate.decidedBy !== undefined)
+    .map((done) => `Step ${done.step} (${done.name}): approved by ${done.decidedBy?.name}`);
+}
+
 /** Where the approval stands in its chain, in one sentence. */
 export function stepText(approval: Pick<Approval, 'step' | 'group'>): string {
   const { number, of, name } = approval.step;
@@ -147,9 +155,15 @@ export function approvalRequestEmail(approval: Approval, link: string, context: 
   const { approver, subject } = approval;
   const expiresAt = readableDateTime(approval.linkExpiresAt);
   const rows = summaryRows(subject);
-  const chainLines = [stepText(approval), ...context.decidedEarlier, context.reassignedReason ?? ''].filter(
-    (line) => line !== '',
-  );
+  const delegated = approval.onBehalfOf
+    ? `You are asked as the delegate of ${approval.onBehalfOf.name}: your decision is recorded on behalf of them.`
+    : '';
+  const chainLines = [
+    stepText(approval),
+    delegated,
+    ...context.decidedEarlier,
+    context.reassignedReason ?? '',
+  ].filter((line) => line !== '');
   return {
     to: [approver.email],
     subject: `Approval needed: ${subject.title} (${amountText(subject.estimatedCost)})`,
@@ -193,6 +207,8 @@ const figureText = (figure: Figure) =>
 
 export interface OutcomeDetails {
   decidedBy?: Contact;
+  /** The decider was a delegate of this approver. */
+  onBehalfOf?: Contact;
   comment?: string;
   decidedAt?: string;
   /** Told as well when the approval could not be committed (BUDGET_EXCEEDED). */
@@ -253,7 +269,7 @@ export function outcomeEmail(
     ...(details.decidedBy
       ? [
           '',
-          `Decided by ${details.decidedBy.name} <${details.decidedBy.email}>${details.decidedAt ? ` on ${readableDateTime(details.decidedAt)}` : ''}.`,
+          `Decided by ${details.decidedBy.name} <${details.decidedBy.email}>${details.onBehalfOf ? ` on behalf of ${details.onBehalfOf.name}` : ''}${details.decidedAt ? ` on ${readableDateTime(details.decidedAt)}` : ''}.`,
         ]
       : []),
     ...(details.comment ? ['', `Comment: ${details.comment}`] : []),
@@ -294,6 +310,22 @@ export function redirectedToTeamEmail(request: ConsultancyRequest): OutgoingEmai
     ...(request.triage?.note ? [`Triager's note: ${request.triage.note}`] : []),
     '',
     'Please contact the requester to plan the work.',
+  ]);
+}
+
+/** Tells an approver whose pending approval their delegation moved to the delegate that it no longer needs them. */
+export function delegatedAwayEmail(
+  approver: Contact,
+  subject: ApprovalSubject,
+  delegate: Contact,
+): OutgoingEmail {
+  return emailOf([approver.email], `No longer needed: ${subject.title}`, [
+    `Dear ${approver.name},`,
+    '',
+    `The consultancy request "${subject.title}" (${amountText(subject.estimatedCost)}, ${subject.requestId}) waited for your approval.` +
+      ` Your delegation gave it to ${delegate.name} <${delegate.email}>, who decides it on behalf of you.`,
+    '',
+    'Nothing is asked of you any more: the approval link you were sent no longer works.',
   ]);
 }
 

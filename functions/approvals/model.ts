@@ -68,6 +68,8 @@ export interface ApprovalDecision {
   decidedBy: Contact & { sub: string };
   decidedAt: string;
   method: 'EMAIL_LINK' | 'API';
+  /** A delegate decided: the approver they stand in for. */
+  onBehalfOf?: Contact;
 }
 
 export interface ApprovalStep {
@@ -86,6 +88,9 @@ export interface Approval {
   group?: string;
   approver: Contact;
   reassignedFrom?: Contact;
+  /** Asked of a delegate: the approver whose delegation (`delegationId`) gave it to them. */
+  onBehalfOf?: Contact;
+  delegationId?: string;
   /** Why it was voided when that was not a withdrawal: another group member decided first. */
   voidedReason?: string;
   status: ApprovalStatus;
@@ -165,6 +170,10 @@ export const ApprovalResource = z
       .describe('A group step: any one member decides it, the first decision wins.'),
     approver: ContactResource,
     reassignedFrom: ContactResource.optional(),
+    onBehalfOf: ContactResource.optional().describe(
+      'Asked of a delegate: the approver they decide for (their delegation is `delegationId`).',
+    ),
+    delegationId: z.string().optional(),
     request: z.object({
       title: z.string(),
       businessFunction: z.string(),
@@ -185,6 +194,7 @@ export const ApprovalResource = z
         comment: z.string().optional(),
         decidedBy: ContactResource,
         decidedAt: z.string(),
+        onBehalfOf: ContactResource.optional().describe('Decided by a delegate on behalf of this approver.'),
       })
       .optional(),
     requestedAt: z.string(),

@@ -24,6 +24,7 @@ function outcomeDetails(request: ConsultancyRequest): OutcomeDetails {
   const approval = request.approvalChain && currentStepOf(request.approvalChain);
   return {
     ...(approval?.decidedBy ? { decidedBy: approval.decidedBy } : {}),
+    ...(approval?.decidedOnBehalfOf ? { onBehalfOf: approval.decidedOnBehalfOf } : {}),
     ...(approval?.comment ? { comment: approval.comment } : {}),
     ...(approval?.decidedAt ? { decidedAt: approval.decidedAt } : {}),
     ...(approval?.approvers[0] ? { approver: approval.decidedBy ?? approval.approvers[0] } : {}),

@@ -73,7 +73,7 @@ export function decisionPage(
   return page(
     `Approval: ${approval.subject.title}`,
     html`<h1>Approval needed: ${approval.subject.title}</h1>
-<p>For ${approval.approver.name}. Decide by ${readableDateTime(approval.linkExpiresAt)}.</p>
+<p>For ${approval.approver.name}${approval.onBehalfOf ? ` on behalf of ${approval.onBehalfOf.name}` : ''}. Decide by ${readableDateTime(approval.linkExpiresAt)}.</p>
 ${stepText(approval) ? html`<p>${stepText(approval)}</p>` : ''}
 ${
   issues.length > 0
@@ -104,7 +104,7 @@ export function decidedPage(approval: Approval): string {
   return page(
     `Request ${word}`,
     html`<h1>You ${word} the request</h1>
-<p class="ok" role="status">Your decision on “${approval.subject.title}” was recorded on ${decision ? readableDateTime(decision.decidedAt) : ''} as your electronic signature (${approval.approver.name}, ${approval.approver.email}). ${next}</p>
+<p class="ok" role="status">Your decision on “${approval.subject.title}” was recorded on ${decision ? readableDateTime(decision.decidedAt) : ''} as your electronic signature (${approval.approver.name}, ${approval.approver.email}${approval.onBehalfOf ? `, on behalf of ${approval.onBehalfOf.name}` : ''}). ${next}</p>
 ${decision?.comment ? html`<p>Your comment: ${decision.comment}</p>` : ''}
 ${summary(approval)}`,
   );

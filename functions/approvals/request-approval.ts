@@ -4,12 +4,7 @@ import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { allows } from '../requests/lifecycle.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
-import {
-  type ApprovalChainStepType,
-  type RequestApprovalChainType,
-  stepOf,
-  withStep,
-} from '../shared/approval-summary.js';
+import { type RequestApprovalChainType, stepOf, withStep } from '../shared/approval-summary.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
 import { requireEnv } from '../shared/config.js';
 import { sameEmail } from '../shared/contacts.js';
@@ -17,7 +12,8 @@ import { sendEmail } from '../shared/email.js';
 import { newId } from '../shared/ids.js';
 import { taskHandler } from '../shared/task.js';
 import { getApprovals, putApproval } from './approval-store.js';
-import { approvalRequestEmail } from './emails.js';
+import { routeToDelegates } from './delegation-routing.js';
+import { approvalRequestEmail, decidedEarlierLines } from './emails.js';
 import { ChainOrderError, ConcurrentChangeError, RequestClosedError } from './errors.js';
 import { type Approval, hashLinkSecret, linkTokenOf, newLinkSecret, subjectOf } from './model.js';
 import { applyTaskTransition } from './task-transitions.js';
@@ -63,15 +59,18 @@ export async function requestApproval(input: Input, now = new Date()): Promise<v
   const open = openEarlierStep(chain, step.step);
   if (open) throw new ChainOrderError(request.id, step.step, open.step);
 
-  const [businessFunction, earlier] = await Promise.all([
+  // A step asked for the first time goes to the delegates of approvers who delegated; a re-ask keeps whom it asked.
+  const [businessFunction, earlier, routed] = await Promise.all([
     getBusinessFunction(request.businessFunction),
     step.status === 'PENDING' ? getApprovals(step.approvalIds ?? []) : [],
+    step.status === 'WAITING' ? routeToDelegates(step, request.requester, now) : step,
   ]);
   const at = now.toISOString();
   const subject = subjectOf(request, businessFunction?.name ?? request.businessFunction);
   const linkExpiresAt = new Date(now.getTime() + approvalTimeoutSeconds * 1000).toISOString();
-  const asked = step.approvers.map((approver) => {
+  const asked = routed.approvers.map((approver) => {
     const before = earlier.find((approval) => sameEmail(approval.approver.email, approver.email));
+    const delegation = routed.delegations?.find((one) => sameEmail(one.to.email, approver.email));
     const secret = newLinkSecret();
     const approval: Approval = {
       id: before?.id ?? newId('approval', now.getTime()),
@@ -80,6 +79,7 @@ export async function requestApproval(input: Input, now = new Date()): Promise<v
       ...(step.group ? { group: step.group } : {}),
       approver,
       ...(step.reassignedFrom ? { reassignedFrom: step.reassignedFrom } : {}),
+      ...(delegation ? { onBehalfOf: delegation.from, delegationId: delegation.delegationId } : {}),
       status: 'PENDING',
       subject,
       taskToken: input.taskToken,
@@ -99,7 +99,13 @@ export async function requestApproval(input: Input, now = new Date()): Promise<v
       approvalChain: withStep(
         chain,
         step.step,
-        { status: 'PENDING', approvalIds, requestedAt: step.requestedAt ?? at },
+        {
+          status: 'PENDING',
+          approvers: routed.approvers,
+          ...(routed.delegations ? { delegations: routed.delegations } : {}),
+          approvalIds,
+          requestedAt: step.requestedAt ?? at,
+        },
         step.step,
       ),
       executionArn: input.executionArn,
@@ -117,7 +123,8 @@ export async function requestApproval(input: Input, now = new Date()): Promise<v
       version: after.version,
       step: step.step,
       approvalIds,
-      approvers: step.approvers,
+      approvers: routed.approvers,
+      ...(routed.delegations ? { delegations: routed.delegations } : {}),
       ...(step.group ? { group: step.group } : {}),
       ...(step.reassignedFrom ? { reassignedFrom: step.reassignedFrom } : {}),
       ...(step.step === 1 ? { policyVersion: chain.policyVersion, rule: chain.rule } : {}),
@@ -131,17 +138,11 @@ export async function requestApproval(input: Input, now = new Date()): Promise<v
     event,
     asked.map(({ approval, before }) => putApproval(approval, before)),
   );
-  const decidedEarlier = chain.steps.filter(
-    (candidate): candidate is ApprovalChainStepType & { decidedBy: { name: string } } =>
-      candidate.step < step.step && candidate.decidedBy !== undefined,
-  );
   await Promise.all(
     asked.map(({ approval, link }) =>
       sendEmail(
         approvalRequestEmail(approval, link, {
-          decidedEarlier: decidedEarlier.map(
-            (done) => `Step ${done.step} (${done.name}): approved by ${done.decidedBy.name}`,
-          ),
+          decidedEarlier: decidedEarlierLines(chain, step.step),
           ...(step.reassignedReason ? { reassignedReason: step.reassignedReason } : {}),
         }),
       ),

@@ -1,4 +1,5 @@
 import { approvalPolicyRoutes } from '../approval-policy/routes.js';
+import { delegationRoutes } from '../approvals/delegation-routes.js';
 import { approvalRoutes } from '../approvals/routes.js';
 import { budgetRoutes } from '../budgets/routes.js';
 import { exportRoutes } from '../exports/routes.js';
@@ -15,6 +16,7 @@ export const allRoutes: RouteDefinition[] = [
   ...referenceDataRoutes,
   ...requestRoutes,
   ...approvalRoutes,
+  ...delegationRoutes,
   ...budgetRoutes,
   ...exportRoutes,
   ...vendorRoutes,

@@ -16,6 +16,8 @@ export const TAGS = {
     'Vendor relationship records: vendors and their lifecycle, contracts, rate cards and performance reviews.',
   'Approval policy':
     'The delegation-of-authority matrix as versioned data: who approves what, approver groups, and a preview of the chain a request would get.',
+  Delegations:
+    "Approvers' time-limited hand-over of their steps to a delegate, who decides on behalf of them.",
   Triage:
     "What triage works from: the internal capabilities (in-house teams) a request's assessment suggests.",
 } as const;

@@ -26,6 +26,19 @@ export const ApprovalChainStep = z.object({
     'Whom the step would have gone to, when that is the requester (segregation of duties).',
   ),
   reassignedReason: z.string().optional(),
+  delegations: z
+    .array(
+      z.object({
+        from: ContactResource,
+        to: ContactResource,
+        delegationId: z.string(),
+        reason: z.string(),
+      }),
+    )
+    .optional()
+    .describe(
+      'Approvers of the step whose delegation gave it to their delegate (who decides on behalf of them).',
+    ),
   skippedReason: z.string().optional(),
   approvalIds: z
     .array(z.string())
@@ -34,6 +47,7 @@ export const ApprovalChainStep = z.object({
   requestedAt: z.string().optional(),
   decidedAt: z.string().optional(),
   decidedBy: ContactResource.optional(),
+  decidedOnBehalfOf: ContactResource.optional().describe('The approver a delegate decided for.'),
   comment: z.string().optional(),
 });
 export type ApprovalChainStepType = z.infer<typeof ApprovalChainStep>;

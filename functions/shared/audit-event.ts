@@ -1,13 +1,14 @@
 import * as z from 'zod';
 import { type Caller, personOf } from './auth.js';
 import { newId } from './ids.js';
+import { ContactResource } from './schemas.js';
 
 /** An entry of the append-only audit trail: who, when, what, before/after, why. */
 /**
  * REQUEST events are per request id; BUDGET events per fiscal year (envelope, allocations,
  * transfers); VENDOR events per vendor; BUSINESS_FUNCTION events per business function code;
  * APPROVAL_POLICY events under one id (`APPROVAL`); APPROVER_GROUP events per group name;
- * INTERNAL_CAPABILITY events per internal capability id.
+ * INTERNAL_CAPABILITY events per internal capability id; DELEGATION events per delegation id.
  */
 export type AuditedEntity =
   | 'REQUEST'
@@ -16,7 +17,8 @@ export type AuditedEntity =
   | 'BUSINESS_FUNCTION'
   | 'APPROVAL_POLICY'
   | 'APPROVER_GROUP'
-  | 'INTERNAL_CAPABILITY';
+  | 'INTERNAL_CAPABILITY'
+  | 'DELEGATION';
 
 export interface AuditEvent {
   eventId: string;
@@ -40,6 +42,8 @@ export interface ElectronicSignature {
   comment?: string;
   /** How the signer was identified: by the emailed link, or by their token on the API. */
   method: 'EMAIL_LINK' | 'API';
+  /** The approver a delegation stands the signer in for: they sign on behalf of them. */
+  onBehalfOf?: { name: string; email: string };
 }
 
 /** Who acts when no person does: the approval workflow's own steps. */
@@ -68,6 +72,9 @@ export const AuditEventResource = z
         meaning: z.enum(['APPROVED', 'REJECTED']),
         comment: z.string().optional(),
         method: z.enum(['EMAIL_LINK', 'API']),
+        onBehalfOf: ContactResource.optional().describe(
+          'The approver whose delegate signed: the signer decided on behalf of them.',
+        ),
       })
       .optional()
       .describe('The electronic signature of a decision.'),

@@ -12,6 +12,7 @@ const prefixes = {
   ledgerEntry: 'led',
   transfer: 'trf',
   export: 'exp',
+  delegation: 'dlg',
 } as const;
 export type IdKind = keyof typeof prefixes;
 

@@ -265,7 +265,7 @@ describe('least privilege around the workflow', () => {
     expect(others).toEqual([]);
   });
 
-  it('lets only the three emailing tasks, the withdrawal (telling approvers) and the contract digest job send email, and only from the configured sender', () => {
+  it('lets only the three emailing tasks, the withdrawal and a delegation (telling approvers) and the contract digest job send email, and only from the configured sender', () => {
     const senders = functions().filter(([id]) => actionsOf(id).includes('ses:SendEmail'));
 
     expect(senders.map(([, fn]) => fn.Metadata[ENTRY_METADATA_KEY]).sort()).toEqual(
@@ -274,6 +274,7 @@ describe('least privilege around the workflow', () => {
         APPROVAL_TASK_ENTRIES.requestApproval,
         APPROVAL_TASK_ENTRIES.notifyRequester,
         entryOf('withdrawRequest'),
+        entryOf('putMyDelegation'),
         CONTRACT_DIGEST_ENTRY,
       ].sort(),
     );

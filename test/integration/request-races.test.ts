@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgersMatchLines, ledgerOfLine } from './budget-support.js';
+import { addBusinessFunctions } from './business-function-support.js';
 import {
   approvedRequest,
   assertInvariants,
@@ -21,6 +22,7 @@ import {
   approvalEmailOf,
   call,
   createVendor,
+  currentStepOf,
   fundBudget,
   pendingApprovalOf,
   postForm,
@@ -438,5 +440,75 @@ describe('racing budget controls against approvals', { timeout: 600_000 }, () =>
     }
     await expectLedgersMatchLines(budgetOn.admin, 'FY2088', ['ENG', 'SC']);
     await expectLedgersMatchLines(budgetOn.admin, 'FY2089', ['ENG']);
+  });
+});
+
+// A delegation that starts moves its delegator's pending approvals to the delegate while the
+// delegator decides them: DELEGATION_RACE's line in FY2066, this file's own.
+describe('racing a delegation against the delegator deciding', { timeout: 600_000 }, () => {
+  const DELEGATION_RACE = 'DELEGATION_RACE';
+  const head = { name: `Head of ${DELEGATION_RACE}`, email: 'delegation_race@techops.example' };
+  const stand = { name: 'Rae Standby', email: 'rae.standby@techops.example' };
+  let raceOn: Stage;
+
+  beforeAll(async () => {
+    await addBusinessFunctions([DELEGATION_RACE], 'Delegation race');
+    raceOn = await stage('FY2066', DELEGATION_RACE);
+  });
+
+  it('leaves exactly one decision and no approval stranded when a delegation moves an approval being decided', async () => {
+    const [headToken, standToken] = await Promise.all([
+      tokenFor({ ...head, sub: 'race-head', groups: ['approver'] }),
+      tokenFor({ ...stand, sub: 'race-stand', groups: ['approver'] }),
+    ]);
+    for (let start = 0; start < RUNS; start += BATCH) {
+      const requests = await Promise.all(Array.from({ length: BATCH }, () => pendingRequest(raceOn)));
+
+      const [delegation, ...decisions] = await Promise.all([
+        call('PUT', '/me/delegations', {
+          token: headToken,
+          body: {
+            delegate: stand,
+            // From now: the previous batch's delegation ended just before.
+            startsAt: new Date().toISOString(),
+            endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+            reason: 'Race',
+          },
+        }),
+        ...requests.map((request, index) =>
+          pause(Math.floor(Math.random() * 150)).then(() =>
+            index % 2 ? decideByLink(request, 'APPROVED') : decideByApi(request, 'REJECTED'),
+          ),
+        ),
+      ]);
+
+      expect(delegation.status, delegation.text).toBe(201);
+      let moved = 0;
+      for (const [index, request] of requests.entries()) {
+        const decision = decisions[index] as { status: number; text: string };
+        const read = await call('GET', `/requests/${request.id}`, { token: request.requester });
+        const step = currentStepOf(read.body);
+        if (ok(decision.status)) {
+          // Decided first: the delegation found nothing pending to move.
+          expect(step.approvers, decision.text).toEqual([head]);
+          expect(step.delegations).toBeUndefined();
+          continue;
+        }
+        expect(decision.status, decision.text).toBe(410);
+        expect(step).toMatchObject({ status: 'PENDING', approvers: [stand] });
+        moved += 1;
+        const byStand = await call('POST', `/approvals/${step.approvalIds?.[0]}/decision`, {
+          token: standToken,
+          body: { decision: 'APPROVED' },
+        });
+        expect(byStand.status, byStand.text).toBe(200);
+      }
+      expect(delegation.body.reassignedApprovals).toBe(moved);
+      await assertInvariants(raceOn, requests);
+      const pendingOnHead = await call('GET', '/approvals', { token: headToken });
+      expect(pendingOnHead.body.items).toEqual([]);
+      const ended = await call('POST', `/me/delegations/${delegation.body.id}/end`, { token: headToken });
+      expect(ended.status, ended.text).toBe(200);
+    }
   });
 });
