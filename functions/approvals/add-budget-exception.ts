@@ -4,7 +4,7 @@ import { loadApproverDirectory } from '../approval-policy/approver-directory.js'
 import { currentApprovalPolicy } from '../approval-policy/policy-store.js';
 import { factsOfRequest } from '../approval-policy/request-facts.js';
 import { resolveBudgetExceptionStep } from '../approval-policy/resolve-chain.js';
-import { exceptionRouteOpen } from '../budgets/exception-funding.js';
+import { exceptionRouteOpen } from '../budgets/exception-figures.js';
 import { allows } from '../requests/lifecycle.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';

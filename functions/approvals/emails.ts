@@ -184,7 +184,7 @@ export function approvalRequestEmail(approval: Approval, link: string, context: 
   ].filter((line) => line !== '');
   return {
     to: [approver.email],
-    subject: `Approval needed: ${subject.title} (${amountText(subject.estimatedCost)})`,
+    subject: `${approval.kind ? 'Budget exception' : 'Approval needed'}: ${subject.title} (${amountText(subject.estimatedCost)})`,
     text: [
       `Dear ${approver.name},`,
       '',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ExceptionFigures } from '../budgets/exception-funding.js';
+import type { ExceptionFigures } from '../budgets/exception-figures.js';
 import type { FieldIssue } from '../shared/errors.js';
 import { Html, html } from '../shared/html.js';
 import { formatMoney } from '../shared/money.js';

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { exceptionFiguresOf } from '../budgets/exception-funding.js';
+import { exceptionFiguresOf } from '../budgets/exception-figures.js';
 import type { ApiEvent } from '../shared/http.js';
 import { approvalOfLink } from './links.js';
 import type { Approval } from './model.js';

@@ -3,9 +3,11 @@ import { expectLedgersMatchLines, ledgerOfLine } from './budget-support.js';
 import {
   approvedRequest,
   assertInvariants,
+  budgetException,
   cents,
   decideByApi,
   decideByLink,
+  decideExceptionByApi,
   inTriageRequest,
   pendingRequest,
   type RequestUnderTest,
@@ -396,6 +398,9 @@ describe('racing budget controls against approvals', { timeout: 600_000 }, () =>
       ]);
 
       expect(decision.status).toBe(200);
+      // The transfer won: the request's budget exception is rejected (no line funds it here).
+      const exception = await budgetException(request);
+      if (exception) expect((await decideExceptionByApi(exception)).status).toBe(200);
       const settledRequest = await settled(request);
       const requestCommitted = settledRequest.status === 'APPROVED';
       expect(
@@ -438,5 +443,77 @@ describe('racing budget controls against approvals', { timeout: 600_000 }, () =>
     }
     await expectLedgersMatchLines(budgetOn.admin, 'FY2088', ['ENG', 'SC']);
     await expectLedgersMatchLines(budgetOn.admin, 'FY2089', ['ENG']);
+  });
+});
+
+// The over-budget exception route racing: FY2094's DIGITAL line (1,000.00, soon used up) and
+// MFG's, which funds each exception. Nobody else budgets the year.
+describe('racing budget exception decisions', { timeout: 600_000 }, () => {
+  let exceptionOn: Stage;
+
+  beforeAll(async () => {
+    exceptionOn = await stage('FY2094', 'DIGITAL');
+    await fundBudget('FY2094', { DIGITAL: '1000.00', MFG: '1000000.00' });
+  });
+
+  /** A 2,000.00 request on DIGITAL, its chain approved, waiting on its budget exception step. */
+  async function exceptionPending(): Promise<RequestUnderTest> {
+    const request = await pendingRequest(exceptionOn, '2000.00');
+    expect((await decideByApi(request, 'APPROVED')).status).toBe(200);
+    const exception = await budgetException(request);
+    if (!exception) throw new Error(`${request.id} got no budget exception step`);
+    return exception;
+  }
+
+  it('never leaves money committed or transferred for nothing when funding races a withdrawal', async () => {
+    for (let start = 0; start < RUNS; start += BATCH) {
+      const requests = await Promise.all(Array.from({ length: BATCH }, exceptionPending));
+
+      const outcomes = await Promise.all(
+        requests.map((request) =>
+          Promise.all([decideExceptionByApi(request, 'MFG'), jitter().then(() => withdraw(request))]),
+        ),
+      );
+
+      for (const [funding, withdrawal] of outcomes) {
+        // Withdrawn first (the approval voided: 410, or 409 if read changed), or funded first and
+        // then withdrawn from APPROVED (the commitment released; the transfer stays made).
+        expect([200, 409, 410], funding.text).toContain(funding.status);
+        expect([200, 409], withdrawal.text).toContain(withdrawal.status);
+        expect([funding.status, withdrawal.status].filter(ok).length).toBeGreaterThan(0);
+      }
+      await assertInvariants(exceptionOn, requests);
+      await expectLedgersMatchLines(exceptionOn.admin, 'FY2094', ['DIGITAL', 'MFG']);
+    }
+  });
+
+  it('lets exactly one of two clicks on the exception link decide, funding once', async () => {
+    for (let start = 0; start < RUNS; start += BATCH) {
+      const requests = await Promise.all(Array.from({ length: BATCH }, exceptionPending));
+
+      const outcomes = await Promise.all(
+        requests.map((request) => {
+          const fund = { reviewed: 'yes', decision: 'FUND_BY_TRANSFER', fundFrom: 'MFG' };
+          return Promise.all([
+            postForm(request.link, fund),
+            jitter().then(() => postForm(request.link, fund)),
+          ]);
+        }),
+      );
+
+      for (const [first, second] of outcomes) {
+        expect([first.status, second.status].sort(), `${first.status} ${second.status}`).toEqual([200, 409]);
+      }
+      await assertInvariants(exceptionOn, requests);
+      const transfers = (await ledgerOfLine(exceptionOn.admin, 'FY2094', 'MFG')).filter(
+        (entry) => entry.kind === 'TRANSFER_OUT',
+      );
+      const committed = (await ledgerOfLine(exceptionOn.admin, 'FY2094', 'DIGITAL')).filter(
+        (entry) => entry.kind === 'COMMITMENT' && requests.some((request) => request.id === entry.requestId),
+      );
+      expect(committed).toHaveLength(requests.length);
+      expect(new Set(transfers.map((entry) => entry.transferId)).size).toBe(transfers.length);
+      await expectLedgersMatchLines(exceptionOn.admin, 'FY2094', ['DIGITAL', 'MFG']);
+    }
   });
 });
