@@ -27,7 +27,6 @@ import {
   transferInEffect,
   transferOutEffect,
 } from './ledger.js';
-import type { StoredLine } from './model.js';
 import { assertOpen } from './transfer-execution.js';
 import { putTransfer, type StoredTransfer, yearStillOpen } from './transfer-store.js';
 
