@@ -30,6 +30,8 @@ const DECIDE: RouteAccess = {
 
 /** A decision's 409: decided already, or (funding a budget exception) the source line's figures. */
 const DecisionConflictProblem = BudgetRefusalProblem.extend({
+  currentStatus: StateConflictProblem.shape.currentStatus,
+  allowedTransitions: StateConflictProblem.shape.allowedTransitions,
   approvalStatus: StateConflictProblem.shape.approvalStatus,
 }).meta({ id: 'DecisionConflictProblem' });
 
