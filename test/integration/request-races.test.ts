@@ -461,7 +461,13 @@ describe('racing budget exception decisions', { timeout: 600_000 }, () => {
     const request = await pendingRequest(exceptionOn, '2000.00');
     expect((await decideByApi(request, 'APPROVED')).status).toBe(200);
     const exception = await budgetException(request);
-    if (!exception) throw new Error(`${request.id} got no budget exception step`);
+    if (!exception) {
+      const stored = await call('GET', `/requests/${request.id}`, { token: request.requester });
+      const { status, failure, budgetRefusal } = stored.body;
+      throw new Error(
+        `${request.id} got no budget exception step: ${JSON.stringify({ status, failure, budgetRefusal })}`,
+      );
+    }
     return exception;
   }
 
