@@ -3,7 +3,7 @@ import type { ConsultancyRequest } from '../requests/model.js';
 import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { putRequestTransition, transitionOf } from '../requests/request-transitions.js';
-import { stepOf, withStep } from '../shared/approval-summary.js';
+import { type RequestApprovalChainType, stepOf, withStep } from '../shared/approval-summary.js';
 import { appendAuditEvent, recordAuditEvent } from '../shared/audit.js';
 import { type AuditEvent, newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, hasRole } from '../shared/auth.js';
@@ -213,41 +213,52 @@ async function fundException(
   now: Date,
 ): Promise<void> {
   const at = now.toISOString();
-  const approved = newAuditEvent(decider, {
-    entityType: 'REQUEST',
-    entityId: request.id,
-    action: 'REQUEST_APPROVED',
-    at,
-    before: { status: request.status, version: request.version },
-    after: {
-      status: requestAfter.status,
-      version: requestAfter.version,
-      approvalId: after.id,
-      step: after.step.number,
-      transferId: funding.transferId,
-    },
+  // Without a transfer (the line had room by the time of the decision): nothing names one.
+  const withoutTransfer = (chain: RequestApprovalChainType): RequestApprovalChainType => ({
+    ...chain,
+    steps: chain.steps.map(({ transferId: _, ...step }) => step),
   });
   try {
-    await fundByTransferAndCommit(request, funding, decider, now, (transferMinor) => [
-      putRequestTransition(request, requestAfter),
-      appendAuditEvent(decisionEvent),
-      appendAuditEvent(approved),
-      putApproval(
-        {
-          ...after,
-          decision: {
-            ...(after.decision as ApprovalDecision),
-            funding: {
-              transferId: funding.transferId,
-              from: funding.from,
-              amount: { minor: transferMinor, currency: request.estimatedCost.currency },
-            },
-          },
+    await fundByTransferAndCommit(request, funding, decider, now, (transferMinor) => {
+      const transferred = transferMinor > 0;
+      const approvedRequest =
+        transferred || !requestAfter.approvalChain
+          ? requestAfter
+          : { ...requestAfter, approvalChain: withoutTransfer(requestAfter.approvalChain) };
+      const approved = newAuditEvent(decider, {
+        entityType: 'REQUEST',
+        entityId: request.id,
+        action: 'REQUEST_APPROVED',
+        at,
+        before: { status: request.status, version: request.version },
+        after: {
+          status: requestAfter.status,
+          version: requestAfter.version,
+          approvalId: after.id,
+          step: after.step.number,
+          ...(transferred ? { transferId: funding.transferId } : {}),
         },
-        before,
-      ),
-      ...alongside,
-    ]);
+      });
+      const decision: ApprovalDecision = {
+        ...(after.decision as ApprovalDecision),
+        ...(transferred
+          ? {
+              funding: {
+                transferId: funding.transferId,
+                from: funding.from,
+                amount: { minor: transferMinor, currency: request.estimatedCost.currency },
+              },
+            }
+          : {}),
+      };
+      return [
+        putRequestTransition(request, approvedRequest),
+        appendAuditEvent(decisionEvent),
+        appendAuditEvent(approved),
+        putApproval({ ...after, decision }, before),
+        ...alongside,
+      ];
+    });
   } catch (error) {
     if (error instanceof ChangedMeanwhileError) throw new StaleRequestError();
     throw error;

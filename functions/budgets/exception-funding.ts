@@ -94,7 +94,7 @@ export async function fundByTransferAndCommit(
     if (position.commitEntryId) throw new ChangedMeanwhileError('The request');
     const shortfall = shortfallOf(target, position.committed, amount.minor);
     const transferMinor = funding.amountMinor ?? shortfall;
-    if (transferMinor < shortfall || transferMinor <= 0) {
+    if (transferMinor < shortfall) {
       const money = (minor: number) =>
         `${formatMoney({ minor: Math.max(minor, 1), currency: envelope.currency }).amount} ${envelope.currency}`;
       throw new ValidationError([
@@ -121,6 +121,9 @@ export async function fundByTransferAndCommit(
       decidedAt: at,
       version: 1,
     };
+    // The line has room by now (another commitment was released meanwhile) and no amount was
+    // chosen: the commitment alone, no transfer.
+    const transfers = transferMinor > 0;
     const into = transferInEffect(transferMinor);
     const commit = commitmentEffect(position, amount.minor);
     const both = {
@@ -134,7 +137,7 @@ export async function fundByTransferAndCommit(
     // The commitment is the line's second entry of the transaction: numbered after the transfer's.
     const commitment = ledgerEntry(
       actor,
-      { ...target, version: target.version + 1 },
+      { ...target, version: target.version + (transfers ? 1 : 0) },
       'COMMITMENT',
       amount.minor,
       commit,
@@ -142,7 +145,7 @@ export async function fundByTransferAndCommit(
       {
         requestId: request.id,
         ...(position.vendorId ? { vendorId: position.vendorId } : {}),
-        transferId,
+        ...(transfers ? { transferId } : {}),
         reference: `Approved ${at} by a budget exception`,
       },
     );
@@ -165,31 +168,39 @@ export async function fundByTransferAndCommit(
       },
       reason,
     });
-    const items: TransactItem[] = [
-      updateLine(source, out, at, { availableAtLeast: transferMinor }),
-      updateLine(target, both, at, {
-        availableAtLeast: availableNeededFor('COMMITMENT', both) ?? 0,
-        openYear: true,
-        entries: 2,
-      }),
-      putPosition(
-        {
-          ...position,
-          ...positionAfter(position, commit),
-          approvedAt: at,
-          commitEntryId: commitment.id,
-          version: position.version + 1,
-        },
-        stored?.version,
-        at,
-      ),
-      putLedgerEntry(ledgerEntry(actor, source, 'TRANSFER_OUT', transferMinor, out, at, details)),
-      putLedgerEntry(transferIn),
-      putLedgerEntry(commitment),
-      putTransfer(transfer),
-      yearStillOpen(request.fiscalYear),
-      appendAuditEvent(event),
-    ];
+    const positionWrite = putPosition(
+      {
+        ...position,
+        ...positionAfter(position, commit),
+        approvedAt: at,
+        commitEntryId: commitment.id,
+        version: position.version + 1,
+      },
+      stored?.version,
+      at,
+    );
+    const guard = { availableAtLeast: availableNeededFor('COMMITMENT', both) ?? 0, openYear: true };
+    const items: TransactItem[] = transfers
+      ? [
+          updateLine(source, out, at, { availableAtLeast: transferMinor }),
+          updateLine(target, both, at, { ...guard, entries: 2 }),
+          positionWrite,
+          putLedgerEntry(ledgerEntry(actor, source, 'TRANSFER_OUT', transferMinor, out, at, details)),
+          putLedgerEntry(transferIn),
+          putLedgerEntry(commitment),
+          putTransfer(transfer),
+          yearStillOpen(request.fiscalYear),
+          appendAuditEvent(event),
+        ]
+      : [
+          updateLine(target, commit, at, {
+            ...guard,
+            availableAtLeast: availableNeededFor('COMMITMENT', commit) ?? 0,
+          }),
+          positionWrite,
+          putLedgerEntry(commitment),
+          yearStillOpen(request.fiscalYear),
+        ];
     const companions = alongside(transferMinor);
     const codes = await transact([...items, ...companions]);
     if (codes === undefined) return { transferId, amountMinor: transferMinor };

@@ -446,8 +446,8 @@ describe('racing budget controls against approvals', { timeout: 600_000 }, () =>
   });
 });
 
-// The over-budget exception route racing: FY2094's DIGITAL line (1,000.00, soon used up) and
-// MFG's, which funds each exception. Nobody else budgets the year.
+// The over-budget exception route racing: FY2094's DIGITAL line (each request asks 1,000.00
+// more than it has) and MFG's, which funds each exception. Nobody else budgets the year.
 describe('racing budget exception decisions', { timeout: 600_000 }, () => {
   let exceptionOn: Stage;
 
@@ -456,9 +456,19 @@ describe('racing budget exception decisions', { timeout: 600_000 }, () => {
     await fundBudget('FY2094', { DIGITAL: '1000.00', MFG: '1000000.00' });
   });
 
-  /** A 2,000.00 request on DIGITAL, its chain approved, waiting on its budget exception step. */
-  async function exceptionPending(): Promise<RequestUnderTest> {
-    const request = await pendingRequest(exceptionOn, '2000.00');
+  /** 1,000.00 more than DIGITAL has available now (withdrawals of funded requests give money back). */
+  async function beyondAvailable(): Promise<string> {
+    const view = await call('GET', '/budgets/FY2094', { token: exceptionOn.admin });
+    const line = view.body.lines.find(
+      (candidate: { businessFunction: string }) => candidate.businessFunction === 'DIGITAL',
+    );
+    const amount = cents(line.available.amount) + cents('1000.00');
+    return `${amount / 100n}.${String(amount % 100n).padStart(2, '0')}`;
+  }
+
+  /** A request beyond DIGITAL's available, its chain approved, waiting on its budget exception step. */
+  async function exceptionPending(amount: string): Promise<RequestUnderTest> {
+    const request = await pendingRequest(exceptionOn, amount);
     expect((await decideByApi(request, 'APPROVED')).status).toBe(200);
     const exception = await budgetException(request);
     if (!exception) {
@@ -473,7 +483,8 @@ describe('racing budget exception decisions', { timeout: 600_000 }, () => {
 
   it('never leaves money committed or transferred for nothing when funding races a withdrawal', async () => {
     for (let start = 0; start < RUNS; start += BATCH) {
-      const requests = await Promise.all(Array.from({ length: BATCH }, exceptionPending));
+      const amount = await beyondAvailable();
+      const requests = await Promise.all(Array.from({ length: BATCH }, () => exceptionPending(amount)));
 
       const outcomes = await Promise.all(
         requests.map((request) =>
@@ -495,7 +506,8 @@ describe('racing budget exception decisions', { timeout: 600_000 }, () => {
 
   it('lets exactly one of two clicks on the exception link decide, funding once', async () => {
     for (let start = 0; start < RUNS; start += BATCH) {
-      const requests = await Promise.all(Array.from({ length: BATCH }, exceptionPending));
+      const amount = await beyondAvailable();
+      const requests = await Promise.all(Array.from({ length: BATCH }, () => exceptionPending(amount)));
 
       const outcomes = await Promise.all(
         requests.map((request) => {
