@@ -12,7 +12,7 @@ import {
   validRequestBody,
 } from './support.js';
 
-// The over-budget exception route. This file works on fiscal years FY2090-FY2093 (nobody else
+// The over-budget exception route. This file works on fiscal years FY2091-FY2093 and FY2095 (nobody else
 // budgets them): QA's line is short, MFG's and SC's lines are the possible sources.
 let admin: string;
 let requester: string;
@@ -58,8 +58,8 @@ async function lineOf(fiscalYear: string, businessFunction: string) {
 
 describe('the over-budget exception route', () => {
   it('asks the head of FINANCE with the line’s figures, and funding by the page moves exactly the shortfall', async () => {
-    await fundBudget('FY2090', { QA: '1000.00', MFG: '10000.00' });
-    const { id, approver, email, link } = await overBudget('FY2090', '3000.00');
+    await fundBudget('FY2095', { QA: '1000.00', MFG: '10000.00' });
+    const { id, approver, email, link } = await overBudget('FY2095', '3000.00');
 
     const page = await apiFetch(link);
     const html = await page.text();
@@ -81,16 +81,16 @@ describe('the over-budget exception route', () => {
       status: 'APPROVED',
       transferId: expect.stringMatching(/^trf_/),
     });
-    expect(await entriesOf('FY2090', 'QA')).toEqual(
+    expect(await entriesOf('FY2095', 'QA')).toEqual(
       expect.arrayContaining([
         { kind: 'TRANSFER_IN', amount: '2000.00' },
         { kind: 'COMMITMENT', amount: '3000.00', requestId: id },
       ]),
     );
-    expect(await entriesOf('FY2090', 'MFG')).toContainEqual({ kind: 'TRANSFER_OUT', amount: '2000.00' });
-    expect((await lineOf('FY2090', 'QA')).available.amount).toBe('0.00');
-    expect((await lineOf('FY2090', 'MFG')).available.amount).toBe('8000.00');
-    await expectLedgersMatchLines(admin, 'FY2090', ['QA', 'MFG']);
+    expect(await entriesOf('FY2095', 'MFG')).toContainEqual({ kind: 'TRANSFER_OUT', amount: '2000.00' });
+    expect((await lineOf('FY2095', 'QA')).available.amount).toBe('0.00');
+    expect((await lineOf('FY2095', 'MFG')).available.amount).toBe('8000.00');
+    await expectLedgersMatchLines(admin, 'FY2095', ['QA', 'MFG']);
   });
 
   it('refuses a source without room, its own line and a plain approval, leaving the step pending; then funds the amount chosen', async () => {
