@@ -446,8 +446,8 @@ describe('racing budget controls against approvals', { timeout: 600_000 }, () =>
   });
 });
 
-// The over-budget exception route racing: FY2094's DIGITAL line (each request asks 1,000.00
-// more than it has) and MFG's, which funds each exception. Nobody else budgets the year.
+// The over-budget exception route racing: FY2094's DIGITAL line (emptied before each batch,
+// each request asks 1,000.00) and MFG's, which funds each exception. Nobody else budgets the year.
 describe('racing budget exception decisions', { timeout: 600_000 }, () => {
   let exceptionOn: Stage;
 
@@ -456,14 +456,23 @@ describe('racing budget exception decisions', { timeout: 600_000 }, () => {
     await fundBudget('FY2094', { DIGITAL: '1000.00', MFG: '1000000.00' });
   });
 
-  /** 1,000.00 more than DIGITAL has available now (withdrawals of funded requests give money back). */
+  /**
+   * 1,000.00 more than DIGITAL has available: what it has (given back by withdrawals of funded
+   * requests) goes back to MFG first, so each exception asks MFG for 1,000.00 and MFG never runs dry.
+   */
   async function beyondAvailable(): Promise<string> {
     const view = await call('GET', '/budgets/FY2094', { token: exceptionOn.admin });
     const line = view.body.lines.find(
       (candidate: { businessFunction: string }) => candidate.businessFunction === 'DIGITAL',
     );
-    const amount = cents(line.available.amount) + cents('1000.00');
-    return `${amount / 100n}.${String(amount % 100n).padStart(2, '0')}`;
+    if (cents(line.available.amount) > 0n) {
+      const back = await call('POST', '/budgets/FY2094/transfers', {
+        token: exceptionOn.admin,
+        body: { from: 'DIGITAL', to: 'MFG', amount: line.available, reason: 'Race reset' },
+      });
+      expect(back.status, back.text).toBe(201);
+    }
+    return '1000.00';
   }
 
   /** A request beyond DIGITAL's available, its chain approved, waiting on its budget exception step. */
