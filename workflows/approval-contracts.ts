@@ -59,6 +59,9 @@ export const BudgetOutcome = z.object({
   refusal: z.object({ reason: z.string(), figures: z.record(z.string(), z.unknown()) }).nullable(),
 });
 
+/** A refused commitment: the chain's exception step to ask next, or null (the request settles BUDGET_EXCEEDED). */
+export const AddBudgetExceptionTask = z.strictObject({ requestId: RequestId, budget: BudgetOutcome });
+
 /** One task settles the request whatever happened: decided, timed out (its step still pending), or failed. */
 export const SettleRequestTask = z.strictObject({
   requestId: RequestId,

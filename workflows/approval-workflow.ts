@@ -39,6 +39,7 @@ export const APPROVAL_TASK_ENTRIES = {
   requestApproval: 'functions/approvals/request-approval.ts',
   findNextStep: 'functions/approvals/find-next-step.ts',
   commitBudget: 'functions/approvals/commit-budget.ts',
+  addBudgetException: 'functions/approvals/add-budget-exception.ts',
   settleRequest: 'functions/approvals/settle-request.ts',
   notifyRequester: 'functions/approvals/notify-requester.ts',
   startStrandedApprovals: 'functions/approvals/start-stranded-approvals.ts',
@@ -60,8 +61,9 @@ export interface ApprovalWorkflowProps {
  * expired) or pauses for its requester's answer (NEEDS_INFO: a resubmission starts the next
  * round's execution). Then approval: resolve its chain from the approval policy, ask each step's approvers
  * in turn and wait for the first decision (the task token stays with the stored approvals),
- * and once the last step approved commit the amount on the budget; settle the request from
- * the recorded decisions, tell the requester. A rejection at any step ends the chain.
+ * and once the last step approved commit the amount on the budget (over budget: one more step,
+ * the budget exception, whose approver funds it by a transfer or rejects it); settle the
+ * request from the recorded decisions, tell the requester. A rejection at any step ends the chain.
  * No decision in time: the request expires. A step that fails after its retries: the request
  * is marked ERROR and the execution fails, never silently.
  */
@@ -148,6 +150,18 @@ export class ApprovalWorkflow extends Construct {
     data.grantApprovalsRead(commitBudget);
     data.grantBudgetsWrite(commitBudget);
     data.grantAuditAppend(commitBudget);
+
+    const addBudgetException = new HandlerFunction(this, 'AddBudgetException', {
+      entry: APPROVAL_TASK_ENTRIES.addBudgetException,
+      description:
+        "Approval workflow: over budget, add the exception step for the policy's budget-exception approver",
+    });
+    data.grantRequestsWrite(addBudgetException);
+    // The policy, business function heads and approver groups; the preferred vendor; the year's budget.
+    data.grantReferenceDataRead(addBudgetException);
+    data.grantVendorsRead(addBudgetException);
+    data.grantBudgetsRead(addBudgetException);
+    data.grantAuditAppend(addBudgetException);
 
     const notifyRequester = new HandlerFunction(this, 'NotifyRequester', {
       entry: APPROVAL_TASK_ENTRIES.notifyRequester,
@@ -238,7 +252,23 @@ export class ApprovalWorkflow extends Construct {
       }),
     );
     settle.addCatch(recordFailure, onFailure);
-    const commitThenSettle = commit.next(settle).next(tellRequester);
+    settle.next(tellRequester);
+    // Over budget: the exception step is asked like any step (below); without one, settle.
+    const addException = withRetries(
+      new LambdaInvoke(this, 'Add the budget exception step', {
+        lambdaFunction: addBudgetException,
+        payload: TaskInput.fromObject({ requestId, budget: JsonPath.objectAt('$.budget') }),
+        resultSelector: { 'step.$': '$.Payload.step' },
+        resultPath: '$.next',
+      }),
+    );
+    addException.addCatch(recordFailure, onFailure);
+    const commitThenSettle = commit.next(
+      new Choice(this, 'Did the approved amount fit its line?')
+        // Not(IsNull) rather than IsNull false: the local Step Functions service reads the latter as never true.
+        .when(Condition.not(Condition.isNull('$.budget.refusal')), addException)
+        .otherwise(settle),
+    );
 
     const resolve = withRetries(
       new LambdaInvoke(this, 'Resolve the approval chain from the policy', {
@@ -282,6 +312,11 @@ export class ApprovalWorkflow extends Construct {
     const onClosed = { errors: [REQUEST_CLOSED_ERROR], resultPath: JsonPath.DISCARD };
     askStep.addCatch(closedBeforeApproval, onClosed);
     askStep.addCatch(recordFailure, onFailure);
+    addException.next(
+      new Choice(this, 'Is there an exception step to ask?')
+        .when(Condition.isNumeric('$.next.step'), askStep)
+        .otherwise(settle),
+    );
     askStep
       .next(findNext)
       .next(
@@ -356,9 +391,11 @@ export class ApprovalWorkflow extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(autoTriage),
-      // Waiting is most of an execution's life: triage, then up to the longest chain; the margin covers the steps around them.
+      // Waiting is most of an execution's life: triage, then up to the longest chain and its
+      // budget exception step; the margin covers the steps around them.
       timeout: Duration.seconds(
-        config.triageTimeout.toSeconds() + config.approvalTimeout.toSeconds() * POLICY_LIMITS.stepsPerChain,
+        config.triageTimeout.toSeconds() +
+          config.approvalTimeout.toSeconds() * (POLICY_LIMITS.stepsPerChain + 1),
       ).plus(Duration.days(1)),
       tracingEnabled: true,
       logs: {

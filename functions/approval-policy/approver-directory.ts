@@ -9,6 +9,7 @@ export async function loadApproverDirectory(
   const groupNames = [
     ...document.rules.flatMap((rule) => rule.steps.map((step) => step.approver)),
     ...(document.fallbackApprovers ?? []),
+    ...(document.budgetExceptionApprover ? [document.budgetExceptionApprover] : []),
   ].flatMap((ref) => (ref.kind === 'GROUP' ? [ref.group] : []));
   const [businessFunctions, groups] = await Promise.all([
     listAllBusinessFunctions(),

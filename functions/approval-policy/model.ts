@@ -94,6 +94,11 @@ export const ApprovalPolicyDocument = z
      * the first who is not the requester. Default: the head of STRATEGY, then of FINANCE.
      */
     fallbackApprovers: z.array(ApproverRef).min(1).max(5).optional(),
+    /**
+     * Who decides a request whose approved amount does not fit its line (the over-budget
+     * exception step): fund it by a transfer, or reject it. Default: the head of FINANCE.
+     */
+    budgetExceptionApprover: ApproverRef.optional(),
     rules: z.array(PolicyRule).min(1),
     /** Auto-triage rules, tried in order before any triager is asked; none by default. */
     autoTriage: z.array(AutoTriageRule).optional(),
@@ -105,6 +110,11 @@ export const DEFAULT_FALLBACK_APPROVERS: ApproverRefType[] = [
   { kind: 'HEAD_OF', businessFunction: 'STRATEGY' },
   { kind: 'HEAD_OF', businessFunction: 'FINANCE' },
 ];
+
+export const DEFAULT_BUDGET_EXCEPTION_APPROVER: ApproverRefType = {
+  kind: 'HEAD_OF',
+  businessFunction: 'FINANCE',
+};
 
 /** A published version: the document, its number, and who published it when. */
 export interface ApprovalPolicy {

@@ -179,6 +179,9 @@ export function policyIssues(input: unknown, known: KnownNames): FieldIssue[] {
     const approver = ApproverRef.safeParse(raw);
     if (approver.success) issues.push(...approverIssues(approver.data, `fallbackApprovers.${index}`, known));
   });
+  const exceptionApprover = ApproverRef.safeParse(input.budgetExceptionApprover);
+  if (exceptionApprover.success)
+    issues.push(...approverIssues(exceptionApprover.data, 'budgetExceptionApprover', known));
   return issues;
 }
 
@@ -230,6 +233,7 @@ export function groupsReferencedBy(input: unknown): string[] {
   if (!isRecord(input)) return [];
   const approvers = [
     ...(Array.isArray(input.fallbackApprovers) ? input.fallbackApprovers : []),
+    input.budgetExceptionApprover,
     ...(Array.isArray(input.rules) ? input.rules : []).flatMap((rule) =>
       isRecord(rule) && Array.isArray(rule.steps)
         ? rule.steps.map((step) => (isRecord(step) ? step.approver : undefined))

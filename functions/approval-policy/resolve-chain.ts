@@ -7,6 +7,7 @@ import {
   type ApproverRefType,
   bandUnits,
   type ChainFacts,
+  DEFAULT_BUDGET_EXCEPTION_APPROVER,
   DEFAULT_FALLBACK_APPROVERS,
   type PolicyRuleType,
   type ResolvedChain,
@@ -123,36 +124,11 @@ export function resolveApprovalChain(
   const rule = rules[index];
   if (!rule || !why) throw new NoEligibleApproverError('No rule of the approval policy matches the request.');
 
-  const isRequester = (contact: Contact) => sameEmail(contact.email, facts.requester.email);
-  const fallback = () => {
-    for (const ref of policy.document.fallbackApprovers ?? DEFAULT_FALLBACK_APPROVERS) {
-      const candidate = approversOf(ref, facts, directory).filter((person) => !isRequester(person));
-      if (candidate.length > 0) return candidate;
-    }
-    throw new NoEligibleApproverError(
-      'Every approver of a step, and every fallback approver, is the requester: nobody else may decide.',
-    );
-  };
-
   const steps: ResolvedStep[] = [];
   const soleApprovers: string[] = [];
   rule.steps.forEach((policyStep, position) => {
-    const named = approversOf(policyStep.approver, facts, directory);
-    const eligible = named.filter((person) => !isRequester(person));
-    const approvers = eligible.length > 0 ? eligible : fallback();
-    const moved = eligible.length === 0;
-    const step: ResolvedStep = {
-      step: position + 1,
-      name: policyStep.name ?? describe(policyStep.approver, facts),
-      approvers,
-      ...(policyStep.approver.kind === 'GROUP' ? { group: policyStep.approver.group } : {}),
-      ...(moved
-        ? {
-            reassignedFrom: named[0] as Contact,
-            reassignedReason: `${(named[0] as Contact).name} is the requester (segregation of duties): the fallback approver decides.`,
-          }
-        : {}),
-    };
+    const step = resolvedStep(policy, facts, directory, policyStep.approver, position + 1, policyStep.name);
+    const approvers = step.approvers;
     const only = approvers.length === 1 ? (approvers[0] as Contact) : undefined;
     if (only && soleApprovers.some((email) => sameEmail(email, only.email))) {
       step.skippedReason = `${only.name} already approves an earlier step of this chain.`;
@@ -162,4 +138,58 @@ export function resolveApprovalChain(
     steps.push(step);
   });
   return { policyVersion: policy.version, rule: { index, name: rule.name }, why, steps };
+}
+
+/**
+ * One step for an approver reference. Segregation of duties: the requester never decides it; a
+ * step left with nobody else goes to the first fallback approver who is not the requester.
+ */
+function resolvedStep(
+  policy: Pick<ApprovalPolicy, 'document'>,
+  facts: ChainFacts,
+  directory: ApproverDirectory,
+  ref: ApproverRefType,
+  number: number,
+  name = describe(ref, facts),
+): ResolvedStep {
+  const isRequester = (contact: Contact) => sameEmail(contact.email, facts.requester.email);
+  const named = approversOf(ref, facts, directory);
+  const eligible = named.filter((person) => !isRequester(person));
+  let approvers = eligible;
+  for (const fallback of policy.document.fallbackApprovers ?? DEFAULT_FALLBACK_APPROVERS) {
+    if (approvers.length > 0) break;
+    approvers = approversOf(fallback, facts, directory).filter((person) => !isRequester(person));
+  }
+  if (approvers.length === 0) {
+    throw new NoEligibleApproverError(
+      'Every approver of a step, and every fallback approver, is the requester: nobody else may decide.',
+    );
+  }
+  return {
+    step: number,
+    name,
+    approvers,
+    ...(ref.kind === 'GROUP' ? { group: ref.group } : {}),
+    ...(eligible.length === 0
+      ? {
+          reassignedFrom: named[0] as Contact,
+          reassignedReason: `${(named[0] as Contact).name} is the requester (segregation of duties): the fallback approver decides.`,
+        }
+      : {}),
+  };
+}
+
+/**
+ * The over-budget exception step, added after the chain's last step when the approved amount
+ * does not fit its line: the policy's budget-exception approver (default: the head of
+ * FINANCE), under the same segregation of duties as every step; never skipped.
+ */
+export function resolveBudgetExceptionStep(
+  policy: Pick<ApprovalPolicy, 'document'>,
+  facts: ChainFacts,
+  directory: ApproverDirectory,
+  number: number,
+): ResolvedStep {
+  const ref = policy.document.budgetExceptionApprover ?? DEFAULT_BUDGET_EXCEPTION_APPROVER;
+  return resolvedStep(policy, facts, directory, ref, number, `Budget exception (${describe(ref, facts)})`);
 }

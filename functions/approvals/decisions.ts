@@ -1,15 +1,20 @@
+import { fundByTransferAndCommit } from '../budgets/exception-funding.js';
+import type { ConsultancyRequest } from '../requests/model.js';
 import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
-import { transitionOf } from '../requests/request-transitions.js';
-import { stepOf, withStep } from '../shared/approval-summary.js';
-import { recordAuditEvent } from '../shared/audit.js';
-import { newAuditEvent } from '../shared/audit-event.js';
+import { putRequestTransition, transitionOf } from '../requests/request-transitions.js';
+import { type RequestApprovalChainType, stepOf, withStep } from '../shared/approval-summary.js';
+import { appendAuditEvent, recordAuditEvent } from '../shared/audit.js';
+import { type AuditEvent, newAuditEvent } from '../shared/audit-event.js';
 import { type Caller, hasRole } from '../shared/auth.js';
 import { normalizedEmail, sameEmail } from '../shared/contacts.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.js';
+import { ChangedMeanwhileError, type TransactItem } from '../shared/db.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { moneyIssues, parseMoney } from '../shared/money.js';
 import { getApproval, getApprovals, putApproval } from './approval-store.js';
 import { approvalOfLink, assertStillOpen } from './links.js';
-import type { Approval, ApprovalDecision, DecisionInput } from './model.js';
+import type { Approval, ApprovalDecision, Decision, DecisionInput } from './model.js';
 import { completeWorkflowTask } from './workflow.js';
 
 /**
@@ -48,6 +53,38 @@ async function decide(
   }
 }
 
+/** A budget exception step is funded or rejected; any other step approved or rejected. */
+function assertDecisionFits(approval: Approval, input: DecisionInput): void {
+  const exception = approval.kind === 'BUDGET_EXCEPTION';
+  if (exception && input.decision === 'APPROVED') {
+    throw new ValidationError([
+      {
+        field: 'decision',
+        message:
+          'This is a budget exception: fund it by a transfer (FUND_BY_TRANSFER, naming fundFrom) or reject it.',
+      },
+    ]);
+  }
+  if (!exception && input.decision === 'FUND_BY_TRANSFER') {
+    throw new ValidationError([
+      {
+        field: 'decision',
+        message: 'Only a budget exception step is funded by a transfer: approve or reject.',
+      },
+    ]);
+  }
+}
+
+/** The transfer amount asked for, in the request's (the budget's) currency. */
+function fundingAmountOf(input: DecisionInput, currency: string): number | undefined {
+  if (input.amount === undefined) return undefined;
+  const issues = moneyIssues({ amount: input.amount, currency });
+  if (issues.length > 0) throw new ValidationError(issues.map((issue) => ({ ...issue, field: 'amount' })));
+  const { minor } = parseMoney({ amount: input.amount, currency });
+  if (minor <= 0) throw new ValidationError([{ field: 'amount', message: 'Must be more than zero.' }]);
+  return minor;
+}
+
 async function decideOnce(
   approval: Approval,
   decider: Decider,
@@ -55,8 +92,21 @@ async function decideOnce(
   method: ApprovalDecision['method'],
   now: Date,
 ): Promise<Approval> {
-  const { decision: outcome, comment } = input;
+  assertDecisionFits(approval, input);
+  const { comment } = input;
+  const funded = input.decision === 'FUND_BY_TRANSFER';
+  const outcome: Decision = funded ? 'APPROVED' : input.decision === 'APPROVED' ? 'APPROVED' : 'REJECTED';
   const at = now.toISOString();
+  const request = await getRequestById(approval.requestId);
+  if (!request?.approvalChain) throw new NotFoundError(`No request ${approval.requestId} in approval.`);
+  const funding =
+    funded && input.fundFrom
+      ? {
+          transferId: newId('transfer', now.getTime()),
+          from: input.fundFrom,
+          amountMinor: fundingAmountOf(input, request.estimatedCost.currency),
+        }
+      : undefined;
   const decision: ApprovalDecision = {
     outcome,
     ...(comment ? { comment } : {}),
@@ -72,13 +122,19 @@ async function decideOnce(
     updatedAt: at,
     version: approval.version + 1,
   };
+  const meaning = funded ? 'funded by a transfer' : outcome.toLowerCase();
   const event = newAuditEvent(decider, {
     entityType: 'REQUEST',
     entityId: approval.requestId,
     action: 'APPROVAL_DECIDED',
     at,
     before: { approvalId: approval.id, approvalStatus: approval.status, step: approval.step.number },
-    after: { approvalId: approval.id, approvalStatus: outcome, step: approval.step.number },
+    after: {
+      approvalId: approval.id,
+      approvalStatus: outcome,
+      step: approval.step.number,
+      ...(funding ? { fundFrom: funding.from, transferId: funding.transferId } : {}),
+    },
     ...(comment ? { reason: comment } : {}),
     signature: {
       printedName: decider.name,
@@ -90,8 +146,6 @@ async function decideOnce(
       ...(approval.onBehalfOf ? { onBehalfOf: approval.onBehalfOf } : {}),
     },
   });
-  const request = await getRequestById(approval.requestId);
-  if (!request?.approvalChain) throw new NotFoundError(`No request ${approval.requestId} in approval.`);
   const chain = request.approvalChain;
   const step = stepOf(chain, approval.step.number);
   // A group step: the first decision wins, and the other members' links stop working with it.
@@ -103,7 +157,7 @@ async function decideOnce(
       after: {
         ...sibling,
         status: 'VOIDED' as const,
-        voidedReason: `${decider.name} decided this step for the ${approval.group ?? 'approver'} group first (${outcome.toLowerCase()}).`,
+        voidedReason: `${decider.name} decided this step for the ${approval.group ?? 'approver'} group first (${meaning}).`,
         updatedAt: at,
         version: sibling.version + 1,
       },
@@ -112,7 +166,7 @@ async function decideOnce(
   // withdrawal read before the decision is then stale, and one read after it sees the decision.
   const requestAfter = transitionOf(
     request,
-    'RECORD_DECISION',
+    funding ? 'FUND_BY_TRANSFER' : 'RECORD_DECISION',
     {
       approvalChain: withStep(chain, step.step, {
         status: outcome,
@@ -120,16 +174,98 @@ async function decideOnce(
         decidedBy: { name: decider.name, email: decider.email },
         ...(approval.onBehalfOf ? { decidedOnBehalfOf: approval.onBehalfOf } : {}),
         ...(comment ? { comment } : {}),
+        ...(funding ? { transferId: funding.transferId } : {}),
       }),
     },
     at,
   );
-  await applyRequestTransition(request, requestAfter, event, [
-    putApproval(after, approval),
-    ...voidedSiblings.map((sibling) => putApproval(sibling.after, sibling.before)),
-  ]);
+  const approvals = voidedSiblings.map((sibling) => putApproval(sibling.after, sibling.before));
+  if (funding) {
+    await fundException(
+      request,
+      requestAfter,
+      { ...after, decision },
+      approval,
+      funding,
+      decider,
+      event,
+      approvals,
+      now,
+    );
+  } else {
+    await applyRequestTransition(request, requestAfter, event, [putApproval(after, approval), ...approvals]);
+  }
+  const decided = funding ? await getApproval(approval.id) : after;
   await completeWorkflowTask(approval.taskToken, { approvalId: approval.id, outcome });
-  return after;
+  return decided ?? after;
+}
+
+/**
+ * The budget exception funded: the transfer, the commitment, the request's move to APPROVED,
+ * the approval's decision (with the transfer) and the audit events, in one transaction.
+ */
+async function fundException(
+  request: ConsultancyRequest,
+  requestAfter: ConsultancyRequest,
+  after: Approval,
+  before: Approval,
+  funding: { transferId: string; from: string; amountMinor: number | undefined },
+  decider: Decider,
+  decisionEvent: AuditEvent,
+  alongside: TransactItem[],
+  now: Date,
+): Promise<void> {
+  const at = now.toISOString();
+  // Without a transfer (the line had room by the time of the decision): nothing names one.
+  const withoutTransfer = (chain: RequestApprovalChainType): RequestApprovalChainType => ({
+    ...chain,
+    steps: chain.steps.map(({ transferId: _, ...step }) => step),
+  });
+  try {
+    await fundByTransferAndCommit(request, funding, decider, now, (transferMinor) => {
+      const transferred = transferMinor > 0;
+      const approvedRequest =
+        transferred || !requestAfter.approvalChain
+          ? requestAfter
+          : { ...requestAfter, approvalChain: withoutTransfer(requestAfter.approvalChain) };
+      const approved = newAuditEvent(decider, {
+        entityType: 'REQUEST',
+        entityId: request.id,
+        action: 'REQUEST_APPROVED',
+        at,
+        before: { status: request.status, version: request.version },
+        after: {
+          status: requestAfter.status,
+          version: requestAfter.version,
+          approvalId: after.id,
+          step: after.step.number,
+          ...(transferred ? { transferId: funding.transferId } : {}),
+        },
+      });
+      const decision: ApprovalDecision = {
+        ...(after.decision as ApprovalDecision),
+        ...(transferred
+          ? {
+              funding: {
+                transferId: funding.transferId,
+                from: funding.from,
+                amount: { minor: transferMinor, currency: request.estimatedCost.currency },
+              },
+            }
+          : {}),
+      };
+      return [
+        putRequestTransition(request, approvedRequest),
+        appendAuditEvent(decisionEvent),
+        appendAuditEvent(approved),
+        putApproval({ ...after, decision }, before),
+        ...alongside,
+      ];
+    });
+  } catch (error) {
+    if (error instanceof ChangedMeanwhileError) throw new StaleRequestError();
+    throw error;
+  }
 }
 
 /** A decision posted from the emailed link's page: the link stands for its approver. */

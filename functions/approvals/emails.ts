@@ -132,6 +132,35 @@ export interface ChainContext {
   decidedEarlier: string[];
   /** Segregation of duties moved the step to this approver. */
   reassignedReason?: string;
+  /** A budget exception step: why the commitment was refused, with the line's figures then. */
+  budgetRefusal?: { reason: string; figures: Record<string, unknown> };
+}
+
+/** The line's figures of a budget refusal, one "Label: USD 1.00" per line. */
+function figureLinesOf(figures: Record<string, unknown>): string[] {
+  return (
+    [
+      ['Needed', figures.requested],
+      ['Available', figures.available],
+      ['Allocated', figures.allocated],
+      ['Committed', figures.committed],
+      ['Invoiced (actuals)', figures.actual],
+    ] as [string, Figure][]
+  )
+    .map(([label, figure]) => [label, figureText(figure)])
+    .filter(([, text]) => text !== undefined)
+    .map(([label, text]) => `${label}: ${text}`);
+}
+
+/** What a budget exception's approver is asked, and the figures that made it one. */
+function budgetExceptionLines(context: ChainContext): string[] {
+  if (!context.budgetRefusal) return [];
+  return [
+    'Every approver approved this request, but its amount does not fit its business function’s budget line:',
+    context.budgetRefusal.reason,
+    ...figureLinesOf(context.budgetRefusal.figures),
+    'Fund it by a transfer from another business function’s line of the same fiscal year (at least the shortfall), or reject it: then nothing is committed.',
+  ];
 }
 
 /** "Step 1 (Head of QA): approved by Dr. Ingrid Hale", for each step before `step` that was decided. */
@@ -163,10 +192,11 @@ export function approvalRequestEmail(approval: Approval, link: string, context: 
     delegated,
     ...context.decidedEarlier,
     context.reassignedReason ?? '',
+    ...budgetExceptionLines(context),
   ].filter((line) => line !== '');
   return {
     to: [approver.email],
-    subject: `Approval needed: ${subject.title} (${amountText(subject.estimatedCost)})`,
+    subject: `${approval.kind ? 'Budget exception' : 'Approval needed'}: ${subject.title} (${amountText(subject.estimatedCost)})`,
     text: [
       `Dear ${approver.name},`,
       '',
@@ -249,19 +279,7 @@ export function outcomeEmail(
   details: OutcomeDetails,
 ): OutgoingEmail {
   const what = OUTCOME_TEXT[outcome] ?? `is now ${outcome}`;
-  const figures = details.budgetRefusal?.figures ?? {};
-  const figureLines = (
-    [
-      ['Needed', figures.requested],
-      ['Available', figures.available],
-      ['Allocated', figures.allocated],
-      ['Committed', figures.committed],
-      ['Invoiced (actuals)', figures.actual],
-    ] as [string, Figure][]
-  )
-    .map(([label, figure]) => [label, figureText(figure)])
-    .filter(([, text]) => text !== undefined)
-    .map(([label, text]) => `${label}: ${text}`);
+  const figureLines = figureLinesOf(details.budgetRefusal?.figures ?? {});
   const lines = [
     `Dear ${requester.name},`,
     '',

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { BusinessFunctionCode } from '../reference-data/schemas.js';
 import type { ConsultancyRequest } from '../requests/model.js';
 import { APPROVAL_STATUSES, type ApprovalStatus } from '../shared/approval-summary.js';
 import type { Contact } from '../shared/contacts.js';
@@ -65,6 +66,8 @@ export type Decision = (typeof DECISIONS)[number];
 export interface ApprovalDecision {
   outcome: Decision;
   comment?: string;
+  /** A budget exception funded by a transfer: which, from where, how much. */
+  funding?: { transferId: string; from: string; amount: Money };
   decidedBy: Contact & { sub: string };
   decidedAt: string;
   method: 'EMAIL_LINK' | 'API';
@@ -86,6 +89,8 @@ export interface Approval {
   step: ApprovalStep;
   /** A group step: each member has their own approval, and the first decision wins. */
   group?: string;
+  /** The over-budget exception step: decided by funding it by a transfer, or rejecting it. */
+  kind?: 'BUDGET_EXCEPTION';
   approver: Contact;
   reassignedFrom?: Contact;
   /** Asked of a delegate: the approver whose delegation (`delegationId`) gave it to them. */
@@ -132,18 +137,40 @@ export function secretMatches(approval: Pick<Approval, 'linkSecretHash'>, secret
 
 export const COMMENT_MAX_LENGTH = 2_000;
 
+/** What an approver may answer: a budget exception step is funded by a transfer or rejected. */
+export const DECISION_INPUTS = [...DECISIONS, 'FUND_BY_TRANSFER'] as const;
+
 /** A decision, from the page's form or the API's JSON: a comment is required to reject. */
 export const DecisionBody = z
   .strictObject({
-    decision: z.enum(DECISIONS, 'Must be APPROVED or REJECTED.'),
+    decision: z.enum(DECISION_INPUTS, 'Must be APPROVED, REJECTED or FUND_BY_TRANSFER.'),
     comment: MultiLineText.max(COMMENT_MAX_LENGTH, `At most ${COMMENT_MAX_LENGTH} characters.`)
       .optional()
       .transform((comment) => (comment === '' ? undefined : comment)),
+    fundFrom: BusinessFunctionCode.optional().describe(
+      'FUND_BY_TRANSFER (a budget exception step): the business function whose line of the same fiscal year gives the money.',
+    ),
+    amount: z
+      .string()
+      .regex(/^\d{1,12}(\.\d{1,4})?$/, 'Must be a decimal amount such as "2500.00".')
+      .optional()
+      .describe(
+        "FUND_BY_TRANSFER: how much to transfer, in the budget's currency; at least the shortfall, which is the default.",
+      ),
   })
   .refine((input) => input.decision !== 'REJECTED' || input.comment !== undefined, {
     path: ['comment'],
     message: 'A comment is required to reject.',
   })
+  .refine((input) => input.decision !== 'FUND_BY_TRANSFER' || input.fundFrom !== undefined, {
+    path: ['fundFrom'],
+    message: 'Name the business function whose line funds the transfer.',
+  })
+  .refine(
+    (input) =>
+      input.decision === 'FUND_BY_TRANSFER' || (input.fundFrom === undefined && input.amount === undefined),
+    { path: ['fundFrom'], message: 'fundFrom and amount go with FUND_BY_TRANSFER only.' },
+  )
   .meta({ id: 'ApprovalDecision' });
 export type DecisionInput = z.output<typeof DecisionBody>;
 
@@ -168,6 +195,12 @@ export const ApprovalResource = z
       .string()
       .optional()
       .describe('A group step: any one member decides it, the first decision wins.'),
+    kind: z
+      .enum(['BUDGET_EXCEPTION'])
+      .optional()
+      .describe(
+        'BUDGET_EXCEPTION: the approved amount does not fit its line; decide FUND_BY_TRANSFER or REJECTED.',
+      ),
     approver: ContactResource,
     reassignedFrom: ContactResource.optional(),
     onBehalfOf: ContactResource.optional().describe(
@@ -195,6 +228,14 @@ export const ApprovalResource = z
         decidedBy: ContactResource,
         decidedAt: z.string(),
         onBehalfOf: ContactResource.optional().describe('Decided by a delegate on behalf of this approver.'),
+        funding: z
+          .object({
+            transferId: z.string(),
+            from: z.string(),
+            amount: z.object({ amount: z.string(), currency: z.string() }),
+          })
+          .optional()
+          .describe('A budget exception funded by a transfer.'),
       })
       .optional(),
     requestedAt: z.string(),
@@ -206,8 +247,12 @@ export const ApprovalResource = z
 /** The wire form: never the task token or the link's hash. */
 export function toApprovalResource(approval: Approval): z.infer<typeof ApprovalResource> {
   const { subject } = approval;
+  const funding = approval.decision?.funding;
   return ApprovalResource.parse({
     ...approval,
+    ...(approval.decision && funding
+      ? { decision: { ...approval.decision, funding: { ...funding, amount: formatMoney(funding.amount) } } }
+      : {}),
     request: {
       ...subject,
       estimatedCost: formatMoney(subject.estimatedCost),

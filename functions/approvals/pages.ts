@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { ExceptionFigures } from '../budgets/exception-figures.js';
 import type { FieldIssue } from '../shared/errors.js';
 import { Html, html } from '../shared/html.js';
+import { formatMoney } from '../shared/money.js';
 import { readableDateTime } from '../shared/readable.js';
 import { stepText, summaryRows } from './emails.js';
 import type { Approval } from './model.js';
@@ -21,6 +23,8 @@ label{display:block;margin:.75rem 0 .25rem;font-weight:600}
 .check{display:flex;gap:.5rem;align-items:flex-start;font-weight:600}
 .check input{width:1.4rem;height:1.4rem;margin:0}
 textarea{width:100%;box-sizing:border-box;min-height:6rem;font:inherit;padding:.5rem}
+select,input[type=text]{width:100%;box-sizing:border-box;font:inherit;padding:.6rem}
+h2{font-size:1.1rem;margin:0 0 .75rem}.warn{background:#fff8c5;border-color:#bf8700}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1rem}
 button{font:inherit;font-weight:600;padding:.8rem 1.4rem;border-radius:6px;border:1px solid transparent;min-width:9rem;cursor:pointer}
 .approve{background:#1a7f37;color:#fff}.reject{background:#fff;color:#cf222e;border-color:#cf222e}
@@ -64,15 +68,59 @@ function summary(approval: Approval): Html {
 </section>`;
 }
 
-/** The decision form; `issues` and `values` bring back what was wrong with the last post. */
-export function decisionPage(
-  approval: Approval,
-  form: { issues?: FieldIssue[]; comment?: string; reviewed?: boolean } = {},
-): string {
+/** What the last post brought back: what was wrong, and the values to show again. */
+export interface FormState {
+  issues?: FieldIssue[];
+  comment?: string;
+  reviewed?: boolean;
+  fundFrom?: string;
+  amount?: string;
+}
+
+const moneyOf = (minor: number, currency: string) => {
+  const { amount } = formatMoney({ minor, currency });
+  return `${currency} ${amount}`;
+};
+
+/** A budget exception's line and the lines that could fund it, as they stand now. */
+function exceptionCard(figures: ExceptionFigures): Html {
+  const { line } = figures;
+  const rows: [string, string][] = [
+    ['Budget line', `${line.businessFunction}, ${line.fiscalYear}`],
+    ['Allocated', moneyOf(line.allocated, line.currency)],
+    ['Committed', moneyOf(line.committed, line.currency)],
+    ['Invoiced (actuals)', moneyOf(line.actual, line.currency)],
+    ['Available', moneyOf(line.available, line.currency)],
+    ['Shortfall', moneyOf(figures.shortfallMinor, line.currency)],
+  ];
+  return html`<section class="card warn" aria-labelledby="over-budget">
+<h2 id="over-budget">Over budget: a budget exception</h2>
+<p>Every approver approved this request, but its amount does not fit its budget line. Fund it by a transfer from another business function’s line of ${line.fiscalYear}, or reject it: then nothing is committed.</p>
+<dl>${rows.map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}</dl>
+</section>`;
+}
+
+function exceptionFields(figures: ExceptionFigures, form: FormState): Html {
+  const { line } = figures;
+  return html`<label for="fundFrom">Fund by a transfer from</label>
+<select id="fundFrom" name="fundFrom">
+<option value="">Choose a business function</option>
+${figures.sources.map(
+  (source) =>
+    html`<option value="${source.businessFunction}"${form.fundFrom === source.businessFunction ? html` selected` : ''}>${source.businessFunction} (${moneyOf(source.available, source.currency)} available)</option>`,
+)}
+</select>
+<label for="amount">Amount to transfer, ${line.currency} (empty: the shortfall, ${formatMoney({ minor: figures.shortfallMinor, currency: line.currency }).amount})</label>
+<input type="text" id="amount" name="amount" inputmode="decimal" autocomplete="off" value="${form.amount ?? ''}">`;
+}
+
+/** The decision form; `form` brings back what was wrong with the last post. A budget exception shows its figures. */
+export function decisionPage(approval: Approval, form: FormState = {}, figures?: ExceptionFigures): string {
   const issues = form.issues ?? [];
+  const exception = figures !== undefined;
   return page(
-    `Approval: ${approval.subject.title}`,
-    html`<h1>Approval needed: ${approval.subject.title}</h1>
+    `${exception ? 'Budget exception' : 'Approval'}: ${approval.subject.title}`,
+    html`<h1>${exception ? 'Budget exception' : 'Approval needed'}: ${approval.subject.title}</h1>
 <p>For ${approval.approver.name}${approval.onBehalfOf ? ` on behalf of ${approval.onBehalfOf.name}` : ''}. Decide by ${readableDateTime(approval.linkExpiresAt)}.</p>
 ${stepText(approval) ? html`<p>${stepText(approval)}</p>` : ''}
 ${
@@ -80,13 +128,19 @@ ${
     ? html`<div class="error" role="alert"><strong>Nothing was decided.</strong><ul>${issues.map((issue) => html`<li>${issue.message}</li>`)}</ul></div>`
     : ''
 }
+${figures ? exceptionCard(figures) : ''}
 ${summary(approval)}
 <form method="post" class="card">
 <label class="check"><input type="checkbox" name="reviewed" value="yes" required${form.reviewed ? html` checked` : ''}> I have reviewed this request</label>
+${figures ? exceptionFields(figures, form) : ''}
 <label for="comment">Comment (required to reject)</label>
 <textarea id="comment" name="comment" maxlength="2000">${form.comment ?? ''}</textarea>
 <div class="actions">
-<button type="submit" name="decision" value="APPROVED" class="approve">Approve</button>
+${
+  exception
+    ? html`<button type="submit" name="decision" value="FUND_BY_TRANSFER" class="approve">Fund by transfer</button>`
+    : html`<button type="submit" name="decision" value="APPROVED" class="approve">Approve</button>`
+}
 <button type="submit" name="decision" value="REJECTED" class="reject">Reject</button>
 </div>
 </form>`,
@@ -95,10 +149,12 @@ ${summary(approval)}
 
 export function decidedPage(approval: Approval): string {
   const decision = approval.decision;
-  const word = decision?.outcome === 'APPROVED' ? 'approved' : 'rejected';
+  const word = decision?.funding ? 'funded' : decision?.outcome === 'APPROVED' ? 'approved' : 'rejected';
   const { number, of } = approval.step;
-  const next =
-    decision?.outcome === 'APPROVED' && number < of
+  const funding = decision?.funding;
+  const next = funding
+    ? `A transfer of ${moneyOf(funding.amount.minor, funding.amount.currency)} from ${funding.from} funded it, and its amount is committed: the request is approved. ${approval.subject.requester.name} will be told by email.`
+    : decision?.outcome === 'APPROVED' && number < of
       ? `The request moves on through its approval chain; ${approval.subject.requester.name} will be told the outcome by email.`
       : `${approval.subject.requester.name} will be told by email.`;
   return page(

@@ -77,6 +77,7 @@ export async function requestApproval(input: Input, now = new Date()): Promise<v
       requestId: request.id,
       step: { number: step.step, of: chain.steps.length, name: step.name },
       ...(step.group ? { group: step.group } : {}),
+      ...(step.kind ? { kind: step.kind } : {}),
       approver,
       ...(step.reassignedFrom ? { reassignedFrom: step.reassignedFrom } : {}),
       ...(delegation ? { onBehalfOf: delegation.from, delegationId: delegation.delegationId } : {}),
@@ -144,6 +145,7 @@ export async function requestApproval(input: Input, now = new Date()): Promise<v
         approvalRequestEmail(approval, link, {
           decidedEarlier: decidedEarlierLines(chain, step.step),
           ...(step.reassignedReason ? { reassignedReason: step.reassignedReason } : {}),
+          ...(step.budgetRefusal ? { budgetRefusal: step.budgetRefusal } : {}),
         }),
       ),
     ),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BudgetRefusalProblem } from '../budgets/errors.js';
 import type { RouteAccess, RouteDefinition } from '../platform/route.js';
 import { pageSchemaOf } from '../shared/pagination.js';
 import { StateConflictProblem } from '../shared/problem.js';
@@ -7,6 +8,7 @@ import {
   ApprovalIdPath,
   ApprovalResource,
   COMMENT_MAX_LENGTH,
+  DECISION_INPUTS,
   DecisionBody,
   ListApprovalsQuery,
 } from './model.js';
@@ -17,7 +19,21 @@ const tag = 'Approvals';
  * Deciding writes the approval, the request it moves and its signed audit event, then completes
  * the waiting task: only the two decision routes may.
  */
-const DECIDE: RouteAccess = { approvals: 'write', requests: 'write', audit: 'append', workflow: 'decide' };
+const DECIDE: RouteAccess = {
+  approvals: 'write',
+  requests: 'write',
+  audit: 'append',
+  workflow: 'decide',
+  // A budget exception's transfer and commitment land with the decision.
+  budgets: 'write',
+};
+
+/** A decision's 409: decided already, or (funding a budget exception) the source line's figures. */
+const DecisionConflictProblem = BudgetRefusalProblem.extend({
+  currentStatus: StateConflictProblem.shape.currentStatus,
+  allowedTransitions: StateConflictProblem.shape.allowedTransitions,
+  approvalStatus: StateConflictProblem.shape.approvalStatus,
+}).meta({ id: 'DecisionConflictProblem' });
 
 // API Gateway allows one variable name per path level, so every /approvals/{...} route says
 // {approval}: an approval id on the API routes, an emailed link token on the page routes.
@@ -60,11 +76,15 @@ export const approvalRoutes: RouteDefinition[] = [
         description: 'The decided approval; the workflow moves the request on.',
         schema: ApprovalResource,
       },
-      400: { description: 'Invalid decision, or a rejection without a comment.' },
+      400: {
+        description:
+          "Invalid decision, a rejection without a comment; FUND_BY_TRANSFER on a step that is not a budget exception (or APPROVED on one), without `fundFrom`, from the request's own business function, or below the shortfall.",
+      },
       404: { description: 'No such approval.' },
       409: {
-        description: 'Already decided (`approvalStatus`), or changed while deciding: read it again.',
-        schema: StateConflictProblem,
+        description:
+          'Already decided (`approvalStatus`), or changed while deciding: read it again. FUND_BY_TRANSFER: the source line has less available than the transfer (its figures); nothing changed and the approval stays pending, so another source can be chosen.',
+        schema: DecisionConflictProblem,
       },
       410: {
         description: 'Expired, or voided by a withdrawal (`approvalStatus`).',
@@ -89,7 +109,8 @@ export const approvalRoutes: RouteDefinition[] = [
       409: { description: 'Already decided.' },
       410: { description: 'Expired, or the request was withdrawn.' },
     },
-    access: { approvals: 'read' },
+    // A budget exception's page shows its line and the lines that could fund it.
+    access: { approvals: 'read', budgets: 'read' },
   },
   {
     operationId: 'submitApprovalForm',
@@ -102,16 +123,27 @@ export const approvalRoutes: RouteDefinition[] = [
     produces: 'text/html',
     pathParameters: LinkTokenPath,
     formBody: z.object({
-      decision: z.enum(['APPROVED', 'REJECTED']),
+      decision: z.enum(DECISION_INPUTS).describe('FUND_BY_TRANSFER or REJECTED on a budget exception step.'),
+      fundFrom: z
+        .string()
+        .optional()
+        .describe('FUND_BY_TRANSFER: the business function that gives the money.'),
+      amount: z.string().optional().describe('FUND_BY_TRANSFER: at least the shortfall (the default).'),
       reviewed: z.literal('yes').describe('The "I have reviewed this request" tick.'),
       comment: MultiLineText.max(COMMENT_MAX_LENGTH).optional().describe('Required to reject.'),
     }),
     responses: {
       200: { description: 'The decision was recorded.' },
-      400: { description: 'No decision, no review tick, or a rejection without a comment: the form again.' },
+      400: {
+        description:
+          'No decision, no review tick, a rejection without a comment, or a budget exception without a source or below the shortfall: the form again.',
+      },
       403: { description: 'Posted from another site (Origin or Sec-Fetch-Site): nothing is decided.' },
       404: { description: 'A malformed, tampered, replaced or unknown link.' },
-      409: { description: 'Already decided (a second post, another tab).' },
+      409: {
+        description:
+          'Already decided (a second post, another tab); or a budget exception whose source line lacks the amount (the form again, still pending).',
+      },
       410: { description: 'Expired, or the request was withdrawn.' },
     },
     access: {

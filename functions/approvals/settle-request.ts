@@ -44,7 +44,8 @@ function failureReason(failure: { Error: string; Cause?: string | undefined }): 
 /**
  * Settles a request from its approval chain, whatever woke the workflow: a failure (ERROR),
  * else the current step's recorded decision (APPROVED was settled with its commitment by the
- * commit step; BUDGET_EXCEEDED when the line had too little available; REJECTED at any step),
+ * commit step; BUDGET_EXCEEDED when the line had too little available and no exception step
+ * was added, or its approver rejected it; REJECTED at any other step),
  * else the step is still pending, which only its timeout leaves it (EXPIRED). The chain moves
  * in the same transaction as each decision, so a decision that raced the timeout still wins.
  * A request that was already withdrawn or settled is left alone, and nobody is told twice.
@@ -72,7 +73,8 @@ export async function settleRequest(
       throw new NoDecisionError(request.id, step.step, 'was approved, but its commitment did not settle it');
     event = 'REFUSE_BUDGET';
   } else if (step?.status === 'REJECTED') {
-    event = 'REJECT';
+    // The budget exception's approver rejected funding it: over budget, as without the route.
+    event = step.kind === 'BUDGET_EXCEPTION' ? 'REFUSE_BUDGET' : 'REJECT';
   } else if (step?.status === 'PENDING') {
     event = 'EXPIRE';
   } else {
@@ -88,6 +90,7 @@ export async function settleRequest(
     before: approval,
     after: { ...approval, status: ended, updatedAt: at, version: approval.version + 1 } satisfies Approval,
   }));
+  const refusal = input.budget?.refusal ?? step?.budgetRefusal;
   const after = transitionOf(
     request,
     event,
@@ -96,9 +99,7 @@ export async function settleRequest(
         ? { approvalChain: withStep(chain, step.step, { status: ended }) }
         : {}),
       ...(event === 'FAIL' && input.failure ? { failure: { at, reason: failureReason(input.failure) } } : {}),
-      ...(event === 'REFUSE_BUDGET' && input.budget?.refusal
-        ? { budgetRefusal: { at, ...input.budget.refusal } }
-        : {}),
+      ...(event === 'REFUSE_BUDGET' && refusal ? { budgetRefusal: { at, ...refusal } } : {}),
     },
     at,
   );

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { InsufficientBudgetError } from '../budgets/errors.js';
 import { optionalEnv } from '../shared/config.js';
 import { ValidationError } from '../shared/errors.js';
 import { type ApiEvent, MAX_BODY_BYTES, validate } from '../shared/http.js';
@@ -6,7 +7,8 @@ import { decideByLink } from './decisions.js';
 import { approvalOfLink } from './links.js';
 import { DecisionBody } from './model.js';
 import { htmlPage, linkTokenOf, pageMiddlewares, refuseCrossSitePost } from './page-http.js';
-import { decidedPage, decisionPage } from './pages.js';
+import { decidedPage } from './pages.js';
+import { decisionPageOf } from './show-approval-page.js';
 
 /** The API's public URL, where approvers' links point; the form posts back to it. */
 const publicBaseUrl = optionalEnv('PUBLIC_BASE_URL', '') || undefined;
@@ -30,22 +32,43 @@ function formOf(event: ApiEvent): URLSearchParams {
 export async function submitApprovalForm(token: string, form: URLSearchParams) {
   const comment = form.get('comment') ?? '';
   const reviewed = form.get('reviewed') === 'yes';
+  // A budget exception's source and amount; empty fields are left out.
+  const fundFrom = form.get('fundFrom') || undefined;
+  const amount = form.get('amount')?.trim() || undefined;
   try {
     if (!reviewed) {
       throw new ValidationError([
         { field: 'reviewed', message: 'Tick “I have reviewed this request” to confirm your decision.' },
       ]);
     }
-    const input = validate(DecisionBody, { decision: form.get('decision') ?? undefined, comment });
+    const decision = form.get('decision') ?? undefined;
+    const funding = decision === 'FUND_BY_TRANSFER' ? { fundFrom, amount } : {};
+    const input = validate(DecisionBody, { decision, comment, ...funding });
     const decided = await decideByLink(token, input);
     return htmlPage(200, decidedPage(decided));
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
+    // A source line without that much available: the approval stays pending, another source may be chosen.
+    const shortOfBudget = error instanceof InsufficientBudgetError;
+    if (!(error instanceof ValidationError) && !shortOfBudget) throw error;
     const approval = await approvalOfLink(token);
-    const issues = error.issues.map((issue) =>
-      issue.field === 'decision' ? { ...issue, message: 'Choose Approve or Reject.' } : issue,
-    );
-    return htmlPage(400, decisionPage(approval, { issues, comment, reviewed }));
+    const issues = shortOfBudget
+      ? [{ field: 'fundFrom', message: `${error.message} Choose another source or a smaller amount.` }]
+      : error.issues.map((issue) =>
+          issue.field === 'decision' && !issue.message.includes('budget exception')
+            ? {
+                ...issue,
+                message: approval.kind ? 'Choose Fund by transfer or Reject.' : 'Choose Approve or Reject.',
+              }
+            : issue,
+        );
+    const state = {
+      issues,
+      comment,
+      reviewed,
+      ...(fundFrom ? { fundFrom } : {}),
+      ...(amount ? { amount } : {}),
+    };
+    return htmlPage(shortOfBudget ? 409 : 400, await decisionPageOf(approval, state));
   }
 }
 

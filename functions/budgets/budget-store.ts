@@ -225,6 +225,8 @@ export interface LineGuard {
   availableAtLeast?: number | undefined;
   /** The line's fiscal year must not be closed (a new commitment): the close marks every line. */
   openYear?: boolean;
+  /** How many ledger entries of the line the transaction writes (each moves the version by one). */
+  entries?: number;
 }
 
 /**
@@ -246,7 +248,7 @@ export function updateLine(
     ':currency': line.currency,
     ':entity': 'BUDGET_LINE',
     ':at': at,
-    ':one': 1,
+    ':entries': guard.entries ?? 1,
   };
   const changes = { ...effect, available: availableChangeOf(effect) };
   for (const attribute of LINE_TOTAL_ATTRIBUTES) {
@@ -269,7 +271,7 @@ export function updateLine(
     Update: {
       TableName: budgetsTableName,
       Key: budgetKeys.line(line.fiscalYear, line.businessFunction),
-      UpdateExpression: `SET fiscalYear = :fiscalYear, businessFunction = :businessFunction, currency = :currency, entity = :entity, updatedAt = :at ADD ${LINE_TOTAL_ATTRIBUTES.map((attribute) => `#${attribute} :${attribute}`).join(', ')}, version :one`,
+      UpdateExpression: `SET fiscalYear = :fiscalYear, businessFunction = :businessFunction, currency = :currency, entity = :entity, updatedAt = :at ADD ${LINE_TOTAL_ATTRIBUTES.map((attribute) => `#${attribute} :${attribute}`).join(', ')}, version :entries`,
       ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

@@ -64,10 +64,19 @@ export const SetEnvelopeBody = z
     ...MONEY_FIELDS,
     reason: Reason.optional(),
     controls: z
-      .strictObject({ atSubmission: ControlMode.optional(), atApproval: ControlMode.optional() })
+      .strictObject({
+        atSubmission: ControlMode.optional(),
+        // Money is never committed beyond available, so nothing can let an approval pass over budget.
+        atApproval: z
+          .enum(
+            ['STOP', 'WARN'],
+            'Must be STOP or WARN: IGNORE is not allowed at approval, where money is never committed beyond available.',
+          )
+          .optional(),
+      })
       .optional()
       .describe(
-        'What the budget control does when a request does not fit its line: STOP refuses, WARN flags, IGNORE lets it pass. Defaults: WARN at submission, STOP at approval.',
+        'What the budget control does when a request does not fit its line. At submission: STOP refuses, WARN flags, IGNORE lets it pass. At approval (STOP or WARN, the same there): an approved request that does not fit gets the budget exception step. Defaults: WARN at submission, STOP at approval.',
       ),
     fourEyesThreshold: MoneySchema.nullable()
       .optional()

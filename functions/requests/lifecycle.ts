@@ -32,6 +32,10 @@ export const REQUEST_LIFECYCLE = [
   // Approval consumes budget: the commitment and APPROVED land together.
   { from: 'IN_APPROVAL', event: 'COMMIT_BUDGET', to: 'APPROVED' },
   { from: 'IN_APPROVAL', event: 'REFUSE_BUDGET', to: 'BUDGET_EXCEEDED' },
+  // Over budget: the chain gets an exception step (asked like any step), whose approver funds
+  // the shortfall by a transfer (the transfer, the commitment and APPROVED land together).
+  { from: 'IN_APPROVAL', event: 'ADD_BUDGET_EXCEPTION', to: 'IN_APPROVAL' },
+  { from: 'IN_APPROVAL', event: 'FUND_BY_TRANSFER', to: 'APPROVED' },
   { from: 'IN_APPROVAL', event: 'REJECT', to: 'REJECTED' },
   { from: 'IN_APPROVAL', event: 'EXPIRE', to: 'EXPIRED' },
   { from: 'SUBMITTED', event: 'FAIL', to: 'ERROR' },

@@ -49,6 +49,17 @@ export const ApprovalChainStep = z.object({
   decidedBy: ContactResource.optional(),
   decidedOnBehalfOf: ContactResource.optional().describe('The approver a delegate decided for.'),
   comment: z.string().optional(),
+  kind: z
+    .enum(['BUDGET_EXCEPTION'])
+    .optional()
+    .describe(
+      'BUDGET_EXCEPTION: added after the last step because the approved amount did not fit its line; decided by funding it with a transfer, or rejecting it.',
+    ),
+  budgetRefusal: z
+    .object({ reason: z.string(), figures: z.record(z.string(), z.unknown()) })
+    .optional()
+    .describe("An exception step's cause: why the commitment was refused, with the line's figures then."),
+  transferId: z.string().optional().describe('The transfer that funded an exception step.'),
 });
 export type ApprovalChainStepType = z.infer<typeof ApprovalChainStep>;
 

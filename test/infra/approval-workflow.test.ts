@@ -90,12 +90,12 @@ describe('the approval state machine', () => {
     expect(cdkContext['techops:approvalTimeout']).toBe('P7D');
   });
 
-  it('takes the approval and triage timeouts from context, and lets the execution run triage and the longest chain', () => {
+  it('takes the approval and triage timeouts from context, and lets the execution run triage, the longest chain and its budget exception', () => {
     const short = synthesize({ 'techops:approvalTimeout': 'PT45S', 'techops:triageTimeout': 'PT30S' });
 
     expect(definitionOf(short).States[ASK].TimeoutSeconds).toBe(45);
     expect(definitionOf(short).States[ASK_TRIAGE].TimeoutSeconds).toBe(30);
-    expect(definitionOf(short).TimeoutSeconds).toBe(30 + 45 * POLICY_LIMITS.stepsPerChain + 24 * 3600);
+    expect(definitionOf(short).TimeoutSeconds).toBe(30 + 45 * (POLICY_LIMITS.stepsPerChain + 1) + 24 * 3600);
   });
 
   it('triages first: an auto-triage rule accepts, or the triagers are asked and their decision read', () => {
@@ -171,7 +171,7 @@ describe('the approval state machine', () => {
   it('retries every task on named transient errors only, with backoff', () => {
     const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
 
-    expect(tasks.length).toBe(11);
+    expect(tasks.length).toBe(12);
     for (const [name, task] of tasks) {
       const errors = task.Retry.flatMap((retry: Json) => retry.ErrorEquals);
       expect(errors, name).toEqual(expect.arrayContaining([...TRANSIENT_ERRORS, 'Lambda.ServiceException']));
@@ -203,13 +203,31 @@ describe('the approval state machine', () => {
   });
 
   it('commits an approved amount only once the chain is done, then settles the request', () => {
-    expect(states['Commit the approved amount'].Next).toBe('Record the outcome');
+    expect(states['Commit the approved amount'].Next).toBe('Did the approved amount fit its line?');
+    expect(states['Did the approved amount fit its line?']).toMatchObject({
+      Choices: [
+        { Not: { Variable: '$.budget.refusal', IsNull: true }, Next: 'Add the budget exception step' },
+      ],
+      Default: 'Record the outcome',
+    });
     expect(states['Record the outcome'].Parameters.Payload).toEqual({
       'requestId.$': '$.requestId',
       'budget.$': '$.budget',
     });
     expect(states['Record the outcome'].Next).toBe('Is there news for the requester?');
     expect(states['Is there news for the requester?'].Choices[0].Next).toBe('Tell the requester the outcome');
+  });
+
+  it('asks an over-budget request’s exception step like any step, or settles it when there is none', () => {
+    expect(states['Add the budget exception step'].Parameters.Payload).toEqual({
+      'requestId.$': '$.requestId',
+      'budget.$': '$.budget',
+    });
+    expect(states['Add the budget exception step'].ResultPath).toBe('$.next');
+    expect(states['Is there an exception step to ask?']).toMatchObject({
+      Choices: [{ Variable: '$.next.step', IsNumeric: true, Next: ASK }],
+      Default: 'Record the outcome',
+    });
   });
 
   it('tells the requester about a failure it recorded, then fails the execution', () => {

@@ -5,6 +5,7 @@ import {
   apiFetch,
   approvalEmailOf,
   approveSteps,
+  budgetExceptionOf,
   call,
   currentStepOf,
   eventually,
@@ -512,13 +513,20 @@ describe('approval consumes budget', () => {
     ]);
   });
 
-  it('settles an approval the line cannot cover as BUDGET_EXCEEDED, telling requester and approver the figures', async () => {
+  it('settles an approval the line cannot cover as BUDGET_EXCEEDED once its budget exception is rejected, telling requester and approver the figures', async () => {
     const id = await submit(requester, {
       title: 'Far beyond the MFG allocation',
       estimatedCost: { amount: '20000000.00', currency: 'USD' },
     });
-
     await approvedByApi(id);
+    const exception = await budgetExceptionOf(requester, id);
+
+    const rejected = await call('POST', `/approvals/${exception.approvalId}/decision`, {
+      token: exception.approverToken,
+      body: { decision: 'REJECTED', comment: 'No line can spare that much' },
+    });
+
+    expect(rejected.status, rejected.text).toBe(200);
 
     const request = await requestInStatus(requester, id, 'BUDGET_EXCEEDED');
     expect(request.body.budgetRefusal.figures).toMatchObject({

@@ -6,6 +6,7 @@ import {
   type ApiResponse,
   approvalEmailOf,
   approveSteps,
+  budgetExceptionOf,
   call,
   createVendor,
   currentStepOf,
@@ -121,6 +122,32 @@ export async function approvedRequest(on: Stage, amount = '1000.00'): Promise<Re
   await requestInStatus(request.requester, request.id, 'APPROVED');
   return request;
 }
+
+/**
+ * A request whose chain approved but whose amount did not fit: its budget exception step, as a
+ * RequestUnderTest acted on by the exception's approver; undefined when the request settled
+ * without one (it fitted, or no exception could help).
+ */
+export async function budgetException(request: RequestUnderTest): Promise<RequestUnderTest | undefined> {
+  const waiting = await eventually(async () => {
+    const response = await call('GET', `/requests/${request.id}`, { token: request.requester });
+    if (response.body.status !== 'IN_APPROVAL') return response.body;
+    const step = currentStepOf(response.body);
+    return step.kind === 'BUDGET_EXCEPTION' && step.status === 'PENDING' ? response.body : undefined;
+  }, `the budget exception step of ${request.id}, or its settling`);
+  if (waiting.status !== 'IN_APPROVAL') return undefined;
+  const { approvalId, approverToken, link } = await budgetExceptionOf(request.requester, request.id);
+  return { ...request, approvalId, approver: approverToken, link };
+}
+
+/** The budget exception's decision by API: funded from a line, or rejected. */
+export const decideExceptionByApi = (request: RequestUnderTest, fundFrom?: string) =>
+  call('POST', `/approvals/${request.approvalId}/decision`, {
+    token: request.approver,
+    body: fundFrom
+      ? { decision: 'FUND_BY_TRANSFER', fundFrom }
+      : { decision: 'REJECTED', comment: 'Not now' },
+  });
 
 export const decideByApi = (request: RequestUnderTest, decision: 'APPROVED' | 'REJECTED') =>
   call('POST', `/approvals/${request.approvalId}/decision`, {
@@ -338,7 +365,8 @@ export async function assertInvariants(on: Stage, requests: RequestUnderTest[]):
       APPROVED: ['APPROVED'],
       REJECTED: ['REJECTED'],
       EXPIRED: ['EXPIRED'],
-      BUDGET_EXCEEDED: ['APPROVED'],
+      // Refused its commitment at once, or its budget exception step rejected.
+      BUDGET_EXCEEDED: ['APPROVED', 'REJECTED'],
       // Voided while pending, or decided just before the withdrawal landed.
       WITHDRAWN: ['VOIDED', 'APPROVED', 'REJECTED'],
     };

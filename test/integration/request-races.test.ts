@@ -4,9 +4,11 @@ import { addBusinessFunctions } from './business-function-support.js';
 import {
   approvedRequest,
   assertInvariants,
+  budgetException,
   cents,
   decideByApi,
   decideByLink,
+  decideExceptionByApi,
   inTriageRequest,
   pendingRequest,
   type RequestUnderTest,
@@ -398,6 +400,9 @@ describe('racing budget controls against approvals', { timeout: 600_000 }, () =>
       ]);
 
       expect(decision.status).toBe(200);
+      // The transfer won: the request's budget exception is rejected (no line funds it here).
+      const exception = await budgetException(request);
+      if (exception) expect((await decideExceptionByApi(exception)).status).toBe(200);
       const settledRequest = await settled(request);
       const requestCommitted = settledRequest.status === 'APPROVED';
       expect(
@@ -509,6 +514,105 @@ describe('racing a delegation against the delegator deciding', { timeout: 600_00
       expect(pendingOnHead.body.items).toEqual([]);
       const ended = await call('POST', `/me/delegations/${delegation.body.id}/end`, { token: headToken });
       expect(ended.status, ended.text).toBe(200);
+    }
+  });
+});
+
+// The over-budget exception route racing: FY2094's DIGITAL line (emptied before each batch,
+// each request asks 1,000.00) and MFG's, which funds each exception. Nobody else budgets the year.
+describe('racing budget exception decisions', { timeout: 600_000 }, () => {
+  let exceptionOn: Stage;
+
+  beforeAll(async () => {
+    exceptionOn = await stage('FY2094', 'DIGITAL');
+    await fundBudget('FY2094', { DIGITAL: '1000.00', MFG: '1000000.00' });
+  });
+
+  /**
+   * 1,000.00 more than DIGITAL has available: what it has (given back by withdrawals of funded
+   * requests) goes back to MFG first, so each exception asks MFG for 1,000.00 and MFG never runs dry.
+   */
+  async function beyondAvailable(): Promise<string> {
+    const view = await call('GET', '/budgets/FY2094', { token: exceptionOn.admin });
+    const line = view.body.lines.find(
+      (candidate: { businessFunction: string }) => candidate.businessFunction === 'DIGITAL',
+    );
+    if (cents(line.available.amount) > 0n) {
+      const back = await call('POST', '/budgets/FY2094/transfers', {
+        token: exceptionOn.admin,
+        body: { from: 'DIGITAL', to: 'MFG', amount: line.available, reason: 'Race reset' },
+      });
+      expect(back.status, back.text).toBe(201);
+    }
+    return '1000.00';
+  }
+
+  /** A request beyond DIGITAL's available, its chain approved, waiting on its budget exception step. */
+  async function exceptionPending(amount: string): Promise<RequestUnderTest> {
+    const request = await pendingRequest(exceptionOn, amount);
+    expect((await decideByApi(request, 'APPROVED')).status).toBe(200);
+    const exception = await budgetException(request);
+    if (!exception) {
+      const stored = await call('GET', `/requests/${request.id}`, { token: request.requester });
+      const { status, failure, budgetRefusal } = stored.body;
+      throw new Error(
+        `${request.id} got no budget exception step: ${JSON.stringify({ status, failure, budgetRefusal })}`,
+      );
+    }
+    return exception;
+  }
+
+  it('never leaves money committed or transferred for nothing when funding races a withdrawal', async () => {
+    for (let start = 0; start < RUNS; start += BATCH) {
+      const amount = await beyondAvailable();
+      const requests = await Promise.all(Array.from({ length: BATCH }, () => exceptionPending(amount)));
+
+      const outcomes = await Promise.all(
+        requests.map((request) =>
+          Promise.all([decideExceptionByApi(request, 'MFG'), jitter().then(() => withdraw(request))]),
+        ),
+      );
+
+      for (const [funding, withdrawal] of outcomes) {
+        // Withdrawn first (the approval voided: 410, or 409 if read changed), or funded first and
+        // then withdrawn from APPROVED (the commitment released; the transfer stays made).
+        expect([200, 409, 410], funding.text).toContain(funding.status);
+        expect([200, 409], withdrawal.text).toContain(withdrawal.status);
+        expect([funding.status, withdrawal.status].filter(ok).length).toBeGreaterThan(0);
+      }
+      await assertInvariants(exceptionOn, requests);
+      await expectLedgersMatchLines(exceptionOn.admin, 'FY2094', ['DIGITAL', 'MFG']);
+    }
+  });
+
+  it('lets exactly one of two clicks on the exception link decide, funding once', async () => {
+    for (let start = 0; start < RUNS; start += BATCH) {
+      const amount = await beyondAvailable();
+      const requests = await Promise.all(Array.from({ length: BATCH }, () => exceptionPending(amount)));
+
+      const outcomes = await Promise.all(
+        requests.map((request) => {
+          const fund = { reviewed: 'yes', decision: 'FUND_BY_TRANSFER', fundFrom: 'MFG' };
+          return Promise.all([
+            postForm(request.link, fund),
+            jitter().then(() => postForm(request.link, fund)),
+          ]);
+        }),
+      );
+
+      for (const [first, second] of outcomes) {
+        expect([first.status, second.status].sort(), `${first.status} ${second.status}`).toEqual([200, 409]);
+      }
+      await assertInvariants(exceptionOn, requests);
+      const transfers = (await ledgerOfLine(exceptionOn.admin, 'FY2094', 'MFG')).filter(
+        (entry) => entry.kind === 'TRANSFER_OUT',
+      );
+      const committed = (await ledgerOfLine(exceptionOn.admin, 'FY2094', 'DIGITAL')).filter(
+        (entry) => entry.kind === 'COMMITMENT' && requests.some((request) => request.id === entry.requestId),
+      );
+      expect(committed).toHaveLength(requests.length);
+      expect(new Set(transfers.map((entry) => entry.transferId)).size).toBe(transfers.length);
+      await expectLedgersMatchLines(exceptionOn.admin, 'FY2094', ['DIGITAL', 'MFG']);
     }
   });
 });

@@ -408,6 +408,41 @@ export async function acceptedAtTriage(
   }, `the first step of ${requestId} to be asked`);
 }
 
+/**
+ * A request over budget once its chain approved: its budget exception step, pending on one
+ * approver (the policy's budget-exception approver), with their token and emailed link.
+ */
+export async function budgetExceptionOf(
+  requesterToken: string,
+  requestId: string,
+  dataDir = inject('dataDir'),
+) {
+  const request = await eventually(async () => {
+    const response = await call('GET', `/requests/${requestId}`, { token: requesterToken });
+    if (response.body.status !== 'IN_APPROVAL' || !response.body.approvalChain) return undefined;
+    const step = currentStepOf(response.body);
+    return step.kind === 'BUDGET_EXCEPTION' && step.status === 'PENDING' && step.approvalIds?.length
+      ? response.body
+      : undefined;
+  }, `the budget exception step of ${requestId}`);
+  const { id: approvalId, approver } = pendingApprovalOf(request);
+  const email = await eventually(
+    () =>
+      readOutbox(dataDir).find(
+        (mail) => mail.subject.startsWith('Budget exception') && mail.text.includes(requestId),
+      ),
+    `the budget exception email of ${requestId}`,
+  );
+  return {
+    request,
+    approvalId,
+    approver,
+    approverToken: await tokenFor({ ...approver, groups: ['approver'] }, dataDir),
+    email,
+    link: email.links[0] as string,
+  };
+}
+
 /** The step of its approval chain a request (as GET /requests/{id} shows it) is at. */
 export function currentStepOf(request: Record<string, unknown>) {
   const chain = request.approvalChain as
@@ -456,6 +491,8 @@ export async function approveSteps(
       return step.status === 'PENDING' && step.approvalIds?.length ? response.body : undefined;
     }, `the next step of ${requestId}, or its settling`);
     if (request.status !== 'IN_APPROVAL') return request;
+    // Over budget: a budget exception step is funded or rejected, never approved.
+    if (currentStepOf(request).kind === 'BUDGET_EXCEPTION') return request;
     const chain = request.approvalChain as { currentStep: number; steps: { status: string }[] };
     const later = chain.steps.slice(chain.currentStep).some((step) => step.status === 'WAITING');
     if (options.exceptTheLast && !later) return request;

@@ -30,6 +30,7 @@ describe('the checks of an approval policy document', () => {
   it('list every problem of a bad policy at once', () => {
     const bad = {
       fallbackApprovers: [headOf('LEGAL').approver],
+      budgetExceptionApprover: { kind: 'GROUP', group: 'TREASURY' },
       rules: [
         {
           name: 'Large',
@@ -50,6 +51,10 @@ describe('the checks of an approval policy document', () => {
       expect.arrayContaining([
         { field: 'fallbackApprovers.0.businessFunction', message: 'Unknown business function "LEGAL".' },
         {
+          field: 'budgetExceptionApprover.group',
+          message: expect.stringMatching(/^Unknown approver group "TREASURY"/),
+        },
+        {
           field: 'rules.0.when.businessFunctions.1',
           message: 'Unknown business function "PHARMACOVIGILANCE".',
         },
@@ -65,7 +70,7 @@ describe('the checks of an approval policy document', () => {
         { field: 'rules', message: expect.stringMatching(/^A default rule is required/) },
       ]),
     );
-    expect(issues).toHaveLength(9);
+    expect(issues).toHaveLength(10);
   });
 
   it('report shape problems and reference problems together', () => {
