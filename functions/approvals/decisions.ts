@@ -41,9 +41,21 @@ async function decide(
       return await decideOnce(approval, decider, input, method, now);
     } catch (error) {
       if (!(error instanceof StaleRequestError) || attempt >= DECISION_ATTEMPTS) throw error;
-      // Someone (a second click, a withdrawal, the timeout) got there first: say what happened.
       const current = await getApproval(approval.id);
       if (!current) throw error;
+      // Our own write landed, though its answer was lost (a retried call found its conditions
+      // spent): the decision stands, and the waiting task still needs it.
+      if (
+        current.decision?.decidedAt === now.toISOString() &&
+        current.decision.decidedBy.sub === decider.sub
+      ) {
+        await completeWorkflowTask(current.taskToken, {
+          approvalId: current.id,
+          outcome: current.decision.outcome,
+        });
+        return current;
+      }
+      // Someone (a second click, a withdrawal, the timeout) got there first: say what happened.
       assertStillOpen(current, now);
       if (current.version !== approval.version) {
         throw new ConflictError('The approval changed while you were deciding; open the link again.');
