@@ -12,7 +12,7 @@ import {
   validRequestBody,
 } from './support.js';
 
-// The over-budget exception route. This file works on fiscal years FY2091-FY2093 and FY2095 (nobody else
+// The over-budget exception route. This file works on fiscal years FY2033-FY2035 and FY2036 (nobody else
 // budgets them): QA's line is short, MFG's and SC's lines are the possible sources.
 let admin: string;
 let requester: string;
@@ -58,8 +58,8 @@ async function lineOf(fiscalYear: string, businessFunction: string) {
 
 describe('the over-budget exception route', () => {
   it('asks the head of FINANCE with the line’s figures, and funding by the page moves exactly the shortfall', async () => {
-    await fundBudget('FY2095', { QA: '1000.00', MFG: '10000.00' });
-    const { id, approver, email, link } = await overBudget('FY2095', '3000.00');
+    await fundBudget('FY2036', { QA: '1000.00', MFG: '10000.00' });
+    const { id, approver, email, link } = await overBudget('FY2036', '3000.00');
 
     const page = await apiFetch(link);
     const html = await page.text();
@@ -81,21 +81,21 @@ describe('the over-budget exception route', () => {
       status: 'APPROVED',
       transferId: expect.stringMatching(/^trf_/),
     });
-    expect(await entriesOf('FY2095', 'QA')).toEqual(
+    expect(await entriesOf('FY2036', 'QA')).toEqual(
       expect.arrayContaining([
         { kind: 'TRANSFER_IN', amount: '2000.00' },
         { kind: 'COMMITMENT', amount: '3000.00', requestId: id },
       ]),
     );
-    expect(await entriesOf('FY2095', 'MFG')).toContainEqual({ kind: 'TRANSFER_OUT', amount: '2000.00' });
-    expect((await lineOf('FY2095', 'QA')).available.amount).toBe('0.00');
-    expect((await lineOf('FY2095', 'MFG')).available.amount).toBe('8000.00');
-    await expectLedgersMatchLines(admin, 'FY2095', ['QA', 'MFG']);
+    expect(await entriesOf('FY2036', 'MFG')).toContainEqual({ kind: 'TRANSFER_OUT', amount: '2000.00' });
+    expect((await lineOf('FY2036', 'QA')).available.amount).toBe('0.00');
+    expect((await lineOf('FY2036', 'MFG')).available.amount).toBe('8000.00');
+    await expectLedgersMatchLines(admin, 'FY2036', ['QA', 'MFG']);
   });
 
   it('refuses a source without room, its own line and a plain approval, leaving the step pending; then funds the amount chosen', async () => {
-    await fundBudget('FY2091', { QA: '1000.00', MFG: '10000.00', SC: '100.00' });
-    const { id, approvalId, approverToken } = await overBudget('FY2091', '3000.00');
+    await fundBudget('FY2033', { QA: '1000.00', MFG: '10000.00', SC: '100.00' });
+    const { id, approvalId, approverToken } = await overBudget('FY2033', '3000.00');
     const decide = (body: Record<string, unknown>) =>
       call('POST', `/approvals/${approvalId}/decision`, { token: approverToken, body });
 
@@ -116,14 +116,14 @@ describe('the over-budget exception route', () => {
     expect(funded.status, funded.text).toBe(200);
     expect(funded.body.decision.funding).toMatchObject({ from: 'MFG', amount: { amount: '2500.00' } });
     await requestInStatus(requester, id, 'APPROVED');
-    expect((await lineOf('FY2091', 'QA')).available.amount).toBe('500.00');
-    expect((await lineOf('FY2091', 'SC')).available.amount).toBe('100.00');
-    await expectLedgersMatchLines(admin, 'FY2091', ['QA', 'MFG', 'SC']);
+    expect((await lineOf('FY2033', 'QA')).available.amount).toBe('500.00');
+    expect((await lineOf('FY2033', 'SC')).available.amount).toBe('100.00');
+    await expectLedgersMatchLines(admin, 'FY2033', ['QA', 'MFG', 'SC']);
   });
 
   it('ends BUDGET_EXCEEDED with nothing committed when the exception approver rejects', async () => {
-    await fundBudget('FY2092', { QA: '1000.00', MFG: '10000.00' });
-    const { id, link } = await overBudget('FY2092', '3000.00');
+    await fundBudget('FY2034', { QA: '1000.00', MFG: '10000.00' });
+    const { id, link } = await overBudget('FY2034', '3000.00');
 
     const withoutComment = await postForm(link, { reviewed: 'yes', decision: 'REJECTED' });
     const rejected = await postForm(link, {
@@ -139,13 +139,13 @@ describe('the over-budget exception route', () => {
       businessFunction: 'QA',
       requested: { amount: '3000.00', currency: 'USD' },
     });
-    expect((await entriesOf('FY2092', 'QA')).filter((entry) => entry.requestId === id)).toEqual([]);
-    expect((await lineOf('FY2092', 'MFG')).allocated.amount).toBe('10000.00');
-    await expectLedgersMatchLines(admin, 'FY2092', ['QA', 'MFG']);
+    expect((await entriesOf('FY2034', 'QA')).filter((entry) => entry.requestId === id)).toEqual([]);
+    expect((await lineOf('FY2034', 'MFG')).allocated.amount).toBe('10000.00');
+    await expectLedgersMatchLines(admin, 'FY2034', ['QA', 'MFG']);
   });
 
   it('refuses IGNORE at approval: money is never committed beyond available', async () => {
-    const response = await call('PUT', '/budgets/FY2093', {
+    const response = await call('PUT', '/budgets/FY2035', {
       token: admin,
       body: { amount: '1000.00', currency: 'USD', controls: { atApproval: 'IGNORE' } },
     });

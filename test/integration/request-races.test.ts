@@ -518,14 +518,14 @@ describe('racing a delegation against the delegator deciding', { timeout: 600_00
   });
 });
 
-// The over-budget exception route racing: FY2094's DIGITAL line (emptied before each batch,
+// The over-budget exception route racing: FY2037's DIGITAL line (emptied before each batch,
 // each request asks 1,000.00) and MFG's, which funds each exception. Nobody else budgets the year.
 describe('racing budget exception decisions', { timeout: 600_000 }, () => {
   let exceptionOn: Stage;
 
   beforeAll(async () => {
-    exceptionOn = await stage('FY2094', 'DIGITAL');
-    await fundBudget('FY2094', { DIGITAL: '1000.00', MFG: '1000000.00' });
+    exceptionOn = await stage('FY2037', 'DIGITAL');
+    await fundBudget('FY2037', { DIGITAL: '1000.00', MFG: '1000000.00' });
   });
 
   /**
@@ -533,12 +533,12 @@ describe('racing budget exception decisions', { timeout: 600_000 }, () => {
    * requests) goes back to MFG first, so each exception asks MFG for 1,000.00 and MFG never runs dry.
    */
   async function beyondAvailable(): Promise<string> {
-    const view = await call('GET', '/budgets/FY2094', { token: exceptionOn.admin });
+    const view = await call('GET', '/budgets/FY2037', { token: exceptionOn.admin });
     const line = view.body.lines.find(
       (candidate: { businessFunction: string }) => candidate.businessFunction === 'DIGITAL',
     );
     if (cents(line.available.amount) > 0n) {
-      const back = await call('POST', '/budgets/FY2094/transfers', {
+      const back = await call('POST', '/budgets/FY2037/transfers', {
         token: exceptionOn.admin,
         body: { from: 'DIGITAL', to: 'MFG', amount: line.available, reason: 'Race reset' },
       });
@@ -581,7 +581,7 @@ describe('racing budget exception decisions', { timeout: 600_000 }, () => {
         expect([funding.status, withdrawal.status].filter(ok).length).toBeGreaterThan(0);
       }
       await assertInvariants(exceptionOn, requests);
-      await expectLedgersMatchLines(exceptionOn.admin, 'FY2094', ['DIGITAL', 'MFG']);
+      await expectLedgersMatchLines(exceptionOn.admin, 'FY2037', ['DIGITAL', 'MFG']);
     }
   });
 
@@ -604,15 +604,15 @@ describe('racing budget exception decisions', { timeout: 600_000 }, () => {
         expect([first.status, second.status].sort(), `${first.status} ${second.status}`).toEqual([200, 409]);
       }
       await assertInvariants(exceptionOn, requests);
-      const transfers = (await ledgerOfLine(exceptionOn.admin, 'FY2094', 'MFG')).filter(
+      const transfers = (await ledgerOfLine(exceptionOn.admin, 'FY2037', 'MFG')).filter(
         (entry) => entry.kind === 'TRANSFER_OUT',
       );
-      const committed = (await ledgerOfLine(exceptionOn.admin, 'FY2094', 'DIGITAL')).filter(
+      const committed = (await ledgerOfLine(exceptionOn.admin, 'FY2037', 'DIGITAL')).filter(
         (entry) => entry.kind === 'COMMITMENT' && requests.some((request) => request.id === entry.requestId),
       );
       expect(committed).toHaveLength(requests.length);
       expect(new Set(transfers.map((entry) => entry.transferId)).size).toBe(transfers.length);
-      await expectLedgersMatchLines(exceptionOn.admin, 'FY2094', ['DIGITAL', 'MFG']);
+      await expectLedgersMatchLines(exceptionOn.admin, 'FY2037', ['DIGITAL', 'MFG']);
     }
   });
 });
