@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgersMatchLines, ledgerOfLine } from './budget-support.js';
+import { addBusinessFunctions } from './business-function-support.js';
 import {
   approveSteps,
   call,
@@ -11,7 +12,8 @@ import {
   validRequestBody,
 } from './support.js';
 
-// This file works on fiscal years FY2091-FY2095 (nobody else budgets them), on MFG's lines;
+// This file works on fiscal years FY2091-FY2095 (nobody else budgets them), on MFG's lines, and
+// on FY2027-FY2028 of a business function of its own (PHASED_LAB);
 // the local cloud's fiscal years start in January (cdk.json).
 let admin: string;
 let finance: string;
@@ -282,5 +284,52 @@ describe('a request spanning fiscal years', () => {
       ],
     });
     await call('POST', `/requests/${id}/withdraw`, { token: requester, body: { reason: 'Test done' } });
+  });
+});
+
+describe("the issue's own example, on a business function of this file's", () => {
+  it('commits a request from 2027-11-01 to 2028-02-28 to FY2027 and FY2028 in stated and in pro-rata parts', async () => {
+    const LAB = 'PHASED_LAB';
+    await addBusinessFunctions([LAB], 'Multi-year');
+    await fundBudget('FY2027', { [LAB]: '500000.00' });
+    await fundBudget('FY2028', { [LAB]: '500000.00' });
+    const labRequester = await tokenFor({ groups: ['requester'], businessFunction: LAB });
+    const submitLab = (phasing?: unknown) =>
+      call('POST', '/requests', {
+        token: labRequester,
+        body: validRequestBody({
+          businessFunction: LAB,
+          title: `Phased ${Date.now()}`,
+          estimatedCost: usd('120000.00'),
+          startDate: '2027-11-01',
+          endDate: '2028-02-28',
+          ...(phasing ? { phasing } : {}),
+        }),
+      });
+    const labEntries = async (id: string) =>
+      Object.fromEntries(
+        await Promise.all(
+          ['FY2027', 'FY2028'].map(async (year) => [
+            year,
+            (await ledgerOfLine(admin, year, LAB))
+              .filter((entry) => entry.requestId === id && entry.kind === 'COMMITMENT')
+              .map((entry) => entry.amount.amount),
+          ]),
+        ),
+      );
+
+    const proRata = await submitLab();
+    const stated = await submitLab([
+      { fiscalYear: 'FY2027', amount: usd('30000.00') },
+      { fiscalYear: 'FY2028', amount: usd('90000.00') },
+    ]);
+    for (const { body } of [proRata, stated]) {
+      await approveSteps(labRequester, body.id);
+      await requestInStatus(labRequester, body.id, 'APPROVED');
+    }
+
+    expect(await labEntries(proRata.body.id)).toEqual({ FY2027: ['61000.00'], FY2028: ['59000.00'] });
+    expect(await labEntries(stated.body.id)).toEqual({ FY2027: ['30000.00'], FY2028: ['90000.00'] });
+    for (const year of ['FY2027', 'FY2028']) await expectLedgersMatchLines(admin, year, [LAB]);
   });
 });
