@@ -49,27 +49,30 @@ export const UNDECIDED_STATUSES = [
 
 const dateFields = z.object({ startDate: isoDate, endDate: isoDate });
 
-export const SubmitRequestBody = z
-  .strictObject({
-    title: SingleLineText.min(3).max(200),
-    businessFunction: BusinessFunctionCode,
-    category: z.enum(REQUEST_CATEGORIES),
-    description: MultiLineText.min(1).max(10_000),
-    justification: MultiLineText.min(1).max(5_000),
-    estimatedCost: MoneySchema,
-    startDate: isoDate,
-    endDate: isoDate,
-    urgency: z.enum(URGENCIES),
-    preferredVendorId: VendorId.optional(),
-    phasing: PhasingInput.optional(),
-  })
-  .refine((body) => body.endDate >= body.startDate, {
-    path: ['endDate'],
-    message: 'Must not be before startDate.',
-    // Also report the date order when other fields are invalid: every invalid field at once.
-    when: (payload) => dateFields.safeParse(payload.value).success,
-  })
-  .meta({ id: 'SubmitRequest' });
+/** The fields a requester gives: a submission has them all, an edit (PATCH) any of them. */
+const SubmittedFields = z.strictObject({
+  title: SingleLineText.min(3).max(200),
+  businessFunction: BusinessFunctionCode,
+  category: z.enum(REQUEST_CATEGORIES),
+  description: MultiLineText.min(1).max(10_000),
+  justification: MultiLineText.min(1).max(5_000),
+  estimatedCost: MoneySchema,
+  startDate: isoDate,
+  endDate: isoDate,
+  urgency: z.enum(URGENCIES),
+  preferredVendorId: VendorId.optional(),
+  phasing: PhasingInput.optional(),
+});
+
+/** Their names, in submission order: what an edit may change and the history compares. */
+export const SUBMITTED_FIELDS = SubmittedFields.keyof().options;
+
+export const SubmitRequestBody = SubmittedFields.refine((body) => body.endDate >= body.startDate, {
+  path: ['endDate'],
+  message: 'Must not be before startDate.',
+  // Also report the date order when other fields are invalid: every invalid field at once.
+  when: (payload) => dateFields.safeParse(payload.value).success,
+}).meta({ id: 'SubmitRequest' });
 export type SubmitRequestInput = z.infer<typeof SubmitRequestBody>;
 
 export const WithdrawRequestBody = z
@@ -85,17 +88,8 @@ export const ResubmitRequestBody = z
   .meta({ id: 'ResubmitRequest' });
 
 /** PATCH /requests/{id}: any of the submitted fields (JSON merge patch; null removes the preferred vendor). */
-export const EditRequestBody = z
-  .object({
-    title: z.string().optional(),
-    businessFunction: z.string().optional(),
-    category: z.enum(REQUEST_CATEGORIES).optional(),
-    description: z.string().optional(),
-    justification: z.string().optional(),
-    estimatedCost: MoneySchema.optional(),
-    startDate: z.string().optional(),
-    endDate: z.string().optional(),
-    urgency: z.enum(URGENCIES).optional(),
+export const EditRequestBody = SubmittedFields.partial()
+  .extend({
     preferredVendorId: VendorId.nullable().optional(),
     phasing: PhasingInput.nullable()
       .optional()

@@ -5,7 +5,7 @@ import { ConflictError, PreconditionFailedError, ValidationError } from '../shar
 import { formatMoney } from '../shared/money.js';
 import { statedPhasingInputOf } from '../shared/phasing.js';
 import { nextStatus } from './lifecycle.js';
-import type { ConsultancyRequest } from './model.js';
+import { type ConsultancyRequest, SUBMITTED_FIELDS } from './model.js';
 import { assertMayRevise, assertMaySubmitFor } from './policy.js';
 import { applyRequestTransition, StaleRequestError } from './request-commands.js';
 import { getRequestVisibleTo } from './request-queries.js';
@@ -25,20 +25,6 @@ import { transitionOf } from './request-transitions.js';
  * fresh assessment.
  */
 
-/** The fields a requester gives at submission; a PATCH may change any of them. */
-const SUBMITTED_FIELDS = [
-  'title',
-  'businessFunction',
-  'category',
-  'description',
-  'justification',
-  'estimatedCost',
-  'startDate',
-  'endDate',
-  'urgency',
-  'preferredVendorId',
-  'phasing',
-] as const;
 /** What follows from them: compared too, so the history shows every change. */
 const DERIVED_FIELDS = ['preferredVendorName', 'fiscalYear'] as const;
 type RevisedField = (typeof SUBMITTED_FIELDS)[number] | (typeof DERIVED_FIELDS)[number];
