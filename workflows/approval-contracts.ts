@@ -28,7 +28,10 @@ export const ReadTriageDecisionTask = z.strictObject({ requestId: RequestId });
 /** Accepted: the approval chain starts; otherwise the requester is told (when something changed). */
 export const TriageState = z.object({ accepted: z.boolean(), notify: z.boolean() });
 
-/** Resolves the request's approval chain from the policy in force. */
+/**
+ * Resolves the request's approval chain from the policy in force, and the step to begin with:
+ * 1, or after a send-back whose resubmission goes on, the step that sent it back.
+ */
 export const ResolveApprovalChainTask = z.strictObject({ requestId: RequestId });
 /**
  * `.waitForTaskToken`: asks one step's approvers (the chain is stored on the request with the
@@ -44,7 +47,11 @@ export const RequestApprovalTask = z.strictObject({
 
 /** After a step's wait (decided or timed out): the step to ask next, or null when the chain is done. */
 export const FindNextStepTask = z.strictObject({ requestId: RequestId });
-export const NextStep = z.object({ step: z.number().int().min(1).nullable() });
+export const NextStep = z.object({
+  step: z.number().int().min(1).nullable(),
+  /** An approver sent it back (CHANGES_REQUESTED): the requester is told, and this round ends. */
+  sentBack: z.boolean(),
+});
 
 /** What a decision sends back with SendTaskSuccess. */
 export const DecisionOutput = z.object({

@@ -11,7 +11,6 @@ import {
   JsonPath,
   LogLevel,
   Pass,
-  Result,
   StateMachine,
   StateMachineType,
   Succeed,
@@ -60,7 +59,9 @@ export interface ApprovalWorkflowProps {
  * token stays on the request); a request not accepted ends there (redirected, declined,
  * expired) or pauses for its requester's answer (NEEDS_INFO: a resubmission starts the next
  * round's execution). Then approval: resolve its chain from the approval policy, ask each step's approvers
- * in turn and wait for the first decision (the task token stays with the stored approvals),
+ * in turn and wait for the first decision (the task token stays with the stored approvals); an
+ * approver may send it back for changes, which ends the round (its resubmission, accepted by
+ * triage already, goes on from that step, or restarts the chain when what decides it changed),
  * and once the last step approved commit the amount on the budget (over budget: one more step,
  * the budget exception, whose approver funds it by a transfer or rejects it); settle the
  * request from the recorded decisions, tell the requester. A rejection at any step ends the chain.
@@ -274,7 +275,7 @@ export class ApprovalWorkflow extends Construct {
       new LambdaInvoke(this, 'Resolve the approval chain from the policy', {
         lambdaFunction: resolveApprovalChain,
         payload: TaskInput.fromObject({ requestId }),
-        resultSelector: { 'chain.$': '$.Payload.chain' },
+        resultSelector: { 'chain.$': '$.Payload.chain', 'firstStep.$': '$.Payload.firstStep' },
         resultPath: '$.resolved',
       }),
     );
@@ -301,7 +302,7 @@ export class ApprovalWorkflow extends Construct {
       new LambdaInvoke(this, 'Find the next step to ask', {
         lambdaFunction: findNextStep,
         payload: TaskInput.fromObject({ requestId }),
-        resultSelector: { 'step.$': '$.Payload.step' },
+        resultSelector: { 'step.$': '$.Payload.step', 'sentBack.$': '$.Payload.sentBack' },
         resultPath: '$.next',
       }),
     );
@@ -317,18 +318,19 @@ export class ApprovalWorkflow extends Construct {
         .when(Condition.isNumeric('$.next.step'), askStep)
         .otherwise(settle),
     );
-    askStep
-      .next(findNext)
-      .next(
-        new Choice(this, 'Is another step waiting for its approvers?')
-          .when(Condition.isNumeric('$.next.step'), askStep)
-          .otherwise(commitThenSettle),
-      );
+    askStep.next(findNext).next(
+      new Choice(this, 'Is another step waiting for its approvers?')
+        // Sent back for changes: the requester is told; their resubmission starts the next round.
+        .when(Condition.booleanEquals('$.next.sentBack', true), notify)
+        .when(Condition.isNumeric('$.next.step'), askStep)
+        .otherwise(commitThenSettle),
+    );
 
     resolve
       .next(
-        new Pass(this, 'Begin with the first step', {
-          result: Result.fromObject({ step: 1 }),
+        // Step 1, or after a send-back whose resubmission goes on, the step that sent it back.
+        new Pass(this, 'Begin with the first step to ask', {
+          parameters: { 'step.$': '$.resolved.firstStep' },
           resultPath: '$.next',
         }),
       )

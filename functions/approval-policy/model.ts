@@ -102,6 +102,19 @@ export const ApprovalPolicyDocument = z
     rules: z.array(PolicyRule).min(1),
     /** Auto-triage rules, tried in order before any triager is asked; none by default. */
     autoTriage: z.array(AutoTriageRule).optional(),
+    /** What a resubmission after an approver's send-back does to the chain. */
+    sendBack: z
+      .strictObject({
+        restartAbovePercentRise: z
+          .number()
+          .min(0)
+          .max(1_000)
+          .multipleOf(0.01)
+          .describe(
+            'The chain restarts from step 1 when the estimated cost rose by more than this percent (default 10); it also restarts when the vendor, category or business function changed, else it goes on from the step that sent it back.',
+          ),
+      })
+      .optional(),
   })
   .meta({ id: 'ApprovalPolicyDocument' });
 export type ApprovalPolicyDocumentType = z.infer<typeof ApprovalPolicyDocument>;

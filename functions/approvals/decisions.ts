@@ -1,8 +1,9 @@
 import { fundByTransferAndCommit } from '../budgets/exception-funding.js';
-import type { ConsultancyRequest } from '../requests/model.js';
+import { type ConsultancyRequest, submissionRoundOf } from '../requests/model.js';
 import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { putRequestTransition, transitionOf } from '../requests/request-transitions.js';
+import { chainDecidingFieldsOf } from '../requests/send-back-rules.js';
 import { type RequestApprovalChainType, stepOf, withStep } from '../shared/approval-summary.js';
 import { appendAuditEvent, recordAuditEvent } from '../shared/audit.js';
 import { type AuditEvent, newAuditEvent } from '../shared/audit-event.js';
@@ -14,7 +15,13 @@ import { newId } from '../shared/ids.js';
 import { moneyIssues, parseMoney } from '../shared/money.js';
 import { getApproval, getApprovals, putApproval } from './approval-store.js';
 import { approvalOfLink, assertStillOpen } from './links.js';
-import type { Approval, ApprovalDecision, Decision, DecisionInput } from './model.js';
+import {
+  type Approval,
+  type ApprovalDecision,
+  type Decision,
+  type DecisionInput,
+  decisionWords,
+} from './model.js';
 import { completeWorkflowTask } from './workflow.js';
 
 /**
@@ -65,10 +72,10 @@ async function decide(
   }
 }
 
-/** A budget exception step is funded or rejected; any other step approved or rejected. */
+/** A budget exception step is funded or rejected; any other step approved, rejected or sent back. */
 function assertDecisionFits(approval: Approval, input: DecisionInput): void {
   const exception = approval.kind === 'BUDGET_EXCEPTION';
-  if (exception && input.decision === 'APPROVED') {
+  if (exception && (input.decision === 'APPROVED' || input.decision === 'SEND_BACK')) {
     throw new ValidationError([
       {
         field: 'decision',
@@ -97,6 +104,13 @@ function fundingAmountOf(input: DecisionInput, currency: string): number | undef
   return minor;
 }
 
+const OUTCOMES: Record<DecisionInput['decision'], Decision> = {
+  APPROVED: 'APPROVED',
+  FUND_BY_TRANSFER: 'APPROVED',
+  REJECTED: 'REJECTED',
+  SEND_BACK: 'SENT_BACK',
+};
+
 async function decideOnce(
   approval: Approval,
   decider: Decider,
@@ -107,7 +121,8 @@ async function decideOnce(
   assertDecisionFits(approval, input);
   const { comment } = input;
   const funded = input.decision === 'FUND_BY_TRANSFER';
-  const outcome: Decision = funded ? 'APPROVED' : input.decision === 'APPROVED' ? 'APPROVED' : 'REJECTED';
+  const outcome = OUTCOMES[input.decision];
+  const sentBack = outcome === 'SENT_BACK';
   const at = now.toISOString();
   const request = await getRequestById(approval.requestId);
   if (!request?.approvalChain) throw new NotFoundError(`No request ${approval.requestId} in approval.`);
@@ -134,7 +149,7 @@ async function decideOnce(
     updatedAt: at,
     version: approval.version + 1,
   };
-  const meaning = funded ? 'funded by a transfer' : outcome.toLowerCase();
+  const meaning = funded ? 'funded by a transfer' : decisionWords(outcome);
   const event = newAuditEvent(decider, {
     entityType: 'REQUEST',
     entityId: approval.requestId,
@@ -146,6 +161,7 @@ async function decideOnce(
       approvalStatus: outcome,
       step: approval.step.number,
       ...(funding ? { fundFrom: funding.from, transferId: funding.transferId } : {}),
+      ...(sentBack ? { requestStatus: 'CHANGES_REQUESTED' } : {}),
     },
     ...(comment ? { reason: comment } : {}),
     signature: {
@@ -176,18 +192,38 @@ async function decideOnce(
     }));
   // The request moves with its approval (its chain, its version), in one transaction: a
   // withdrawal read before the decision is then stale, and one read after it sees the decision.
+  // Sent back, it waits on its requester (CHANGES_REQUESTED), remembering what decided the chain.
+  const by = { name: decider.name, email: decider.email };
   const requestAfter = transitionOf(
     request,
-    funding ? 'FUND_BY_TRANSFER' : 'RECORD_DECISION',
+    funding ? 'FUND_BY_TRANSFER' : sentBack ? 'SEND_BACK' : 'RECORD_DECISION',
     {
       approvalChain: withStep(chain, step.step, {
         status: outcome,
         decidedAt: at,
-        decidedBy: { name: decider.name, email: decider.email },
+        decidedBy: by,
         ...(approval.onBehalfOf ? { decidedOnBehalfOf: approval.onBehalfOf } : {}),
         ...(comment ? { comment } : {}),
         ...(funding ? { transferId: funding.transferId } : {}),
       }),
+      ...(sentBack
+        ? {
+            sendBacks: [
+              ...(request.sendBacks ?? []),
+              {
+                round: submissionRoundOf(request),
+                step: step.step,
+                stepName: step.name,
+                approvalId: approval.id,
+                by,
+                ...(approval.onBehalfOf ? { onBehalfOf: approval.onBehalfOf } : {}),
+                at,
+                comment: comment ?? '',
+                asSentBack: chainDecidingFieldsOf(request),
+              },
+            ],
+          }
+        : {}),
     },
     at,
   );

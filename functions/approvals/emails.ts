@@ -225,6 +225,7 @@ const OUTCOME_TEXT: Record<string, string> = {
   BUDGET_EXCEEDED: "is over budget: it was approved, but its business function's budget cannot cover it",
   EXPIRED: 'expired: nobody decided it in time',
   NEEDS_INFO: 'needs more information: triage has questions for you',
+  CHANGES_REQUESTED: 'was sent back to you for changes by an approver',
   REDIRECTED: 'was redirected to an internal team: triage found the work can be done inside',
   DECLINED: 'was declined at triage',
   ERROR: 'could not be processed: please contact TechOps strategy & business operations',
@@ -297,6 +298,13 @@ export function outcomeEmail(
       ? ['', 'Nothing was committed. Ask for a transfer or a larger allocation, then submit it again.']
       : []),
     ...(outcome === 'EXPIRED' ? ['', 'You may submit it again if the need remains.'] : []),
+    ...(outcome === 'CHANGES_REQUESTED'
+      ? [
+          '',
+          `Change the request with PATCH /requests/${subject.requestId}, then resubmit it with POST /requests/${subject.requestId}/resubmit (or withdraw it).`,
+          "Its approval then goes on from the step that sent it back; it starts again from the first step if the estimated cost rises beyond the approval policy's threshold, or the vendor, category or business function changes.",
+        ]
+      : []),
   ];
   const cc = outcome === 'BUDGET_EXCEEDED' && details.approver ? [details.approver.email] : [];
   return emailOf([requester.email, ...cc], `Your request ${what.split(':')[0]}: ${subject.title}`, lines);

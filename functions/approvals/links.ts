@@ -1,7 +1,7 @@
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
 import { readableDateTime } from '../shared/readable.js';
 import { getApproval } from './approval-store.js';
-import { type Approval, parseLinkToken, secretMatches } from './model.js';
+import { type Approval, decisionWords, parseLinkToken, secretMatches } from './model.js';
 
 /** Emailed links: whether one is genuine and still usable. Reading only: the page never decides. */
 
@@ -10,7 +10,7 @@ export function assertStillOpen(approval: Approval, now: Date): void {
   const decision = approval.decision;
   if (decision) {
     throw new ConflictError(
-      `This request was already ${decision.outcome.toLowerCase()} by ${decision.decidedBy.name} on ${readableDateTime(decision.decidedAt)}. Nothing was changed.`,
+      `This request was already ${decisionWords(decision.outcome)} by ${decision.decidedBy.name} on ${readableDateTime(decision.decidedAt)}. Nothing was changed.`,
       { approvalStatus: approval.status },
     );
   }

@@ -60,8 +60,12 @@ export function subjectOf(request: ConsultancyRequest, businessFunctionName: str
   };
 }
 
-export const DECISIONS = ['APPROVED', 'REJECTED'] as const;
+/** How an approval can be decided: approved, rejected, or sent back to its requester for changes. */
+export const DECISIONS = ['APPROVED', 'REJECTED', 'SENT_BACK'] as const;
 export type Decision = (typeof DECISIONS)[number];
+
+/** A decision in words: "approved", "rejected", "sent back". */
+export const decisionWords = (outcome: Decision) => outcome.toLowerCase().replace('_', ' ');
 
 export interface ApprovalDecision {
   outcome: Decision;
@@ -137,13 +141,16 @@ export function secretMatches(approval: Pick<Approval, 'linkSecretHash'>, secret
 
 export const COMMENT_MAX_LENGTH = 2_000;
 
-/** What an approver may answer: a budget exception step is funded by a transfer or rejected. */
-export const DECISION_INPUTS = [...DECISIONS, 'FUND_BY_TRANSFER'] as const;
+/**
+ * What an approver may answer: approve, reject, or send back for changes (SENT_BACK as an
+ * outcome); a budget exception step is funded by a transfer or rejected.
+ */
+export const DECISION_INPUTS = ['APPROVED', 'REJECTED', 'SEND_BACK', 'FUND_BY_TRANSFER'] as const;
 
-/** A decision, from the page's form or the API's JSON: a comment is required to reject. */
+/** A decision, from the page's form or the API's JSON: a comment is required to reject or send back. */
 export const DecisionBody = z
   .strictObject({
-    decision: z.enum(DECISION_INPUTS, 'Must be APPROVED, REJECTED or FUND_BY_TRANSFER.'),
+    decision: z.enum(DECISION_INPUTS, 'Must be APPROVED, REJECTED, SEND_BACK or FUND_BY_TRANSFER.'),
     comment: MultiLineText.max(COMMENT_MAX_LENGTH, `At most ${COMMENT_MAX_LENGTH} characters.`)
       .optional()
       .transform((comment) => (comment === '' ? undefined : comment)),
@@ -161,6 +168,10 @@ export const DecisionBody = z
   .refine((input) => input.decision !== 'REJECTED' || input.comment !== undefined, {
     path: ['comment'],
     message: 'A comment is required to reject.',
+  })
+  .refine((input) => input.decision !== 'SEND_BACK' || input.comment !== undefined, {
+    path: ['comment'],
+    message: 'A comment is required to send it back: say what should change.',
   })
   .refine((input) => input.decision !== 'FUND_BY_TRANSFER' || input.fundFrom !== undefined, {
     path: ['fundFrom'],

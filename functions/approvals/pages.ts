@@ -5,7 +5,7 @@ import { Html, html } from '../shared/html.js';
 import { formatMoney } from '../shared/money.js';
 import { readableDateTime } from '../shared/readable.js';
 import { stepText, summaryRows } from './emails.js';
-import type { Approval } from './model.js';
+import { type Approval, decisionWords } from './model.js';
 
 /**
  * The approver's pages: server-rendered, no script at all, nothing loaded from anywhere, one
@@ -28,6 +28,7 @@ h2{font-size:1.1rem;margin:0 0 .75rem}.warn{background:#fff8c5;border-color:#bf8
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1rem}
 button{font:inherit;font-weight:600;padding:.8rem 1.4rem;border-radius:6px;border:1px solid transparent;min-width:9rem;cursor:pointer}
 .approve{background:#1a7f37;color:#fff}.reject{background:#fff;color:#cf222e;border-color:#cf222e}
+.send-back{background:#fff;color:#0550ae;border-color:#0550ae}
 .error{background:#ffebe9;border:1px solid #cf222e;border-radius:6px;padding:.75rem;margin-bottom:1rem}
 .ok{background:#dafbe1;border:1px solid #1a7f37;border-radius:6px;padding:.75rem}
 @media (max-width:30rem){dl{grid-template-columns:1fr}dt{margin-top:.4rem}button{flex:1 1 100%}}
@@ -133,7 +134,7 @@ ${summary(approval)}
 <form method="post" class="card">
 <label class="check"><input type="checkbox" name="reviewed" value="yes" required${form.reviewed ? html` checked` : ''}> I have reviewed this request</label>
 ${figures ? exceptionFields(figures, form) : ''}
-<label for="comment">Comment (required to reject)</label>
+<label for="comment">Comment (required to reject${exception ? '' : ', or to send it back: say what should change'})</label>
 <textarea id="comment" name="comment" maxlength="2000">${form.comment ?? ''}</textarea>
 <div class="actions">
 ${
@@ -141,6 +142,7 @@ ${
     ? html`<button type="submit" name="decision" value="FUND_BY_TRANSFER" class="approve">Fund by transfer</button>`
     : html`<button type="submit" name="decision" value="APPROVED" class="approve">Approve</button>`
 }
+${exception ? '' : html`<button type="submit" name="decision" value="SEND_BACK" class="send-back">Send back for changes</button>`}
 <button type="submit" name="decision" value="REJECTED" class="reject">Reject</button>
 </div>
 </form>`,
@@ -149,14 +151,16 @@ ${
 
 export function decidedPage(approval: Approval): string {
   const decision = approval.decision;
-  const word = decision?.funding ? 'funded' : decision?.outcome === 'APPROVED' ? 'approved' : 'rejected';
+  const word = decision?.funding ? 'funded' : decision ? decisionWords(decision.outcome) : 'decided';
   const { number, of } = approval.step;
   const funding = decision?.funding;
   const next = funding
     ? `A transfer of ${moneyOf(funding.amount.minor, funding.amount.currency)} from ${funding.from} funded it, and its amount is committed: the request is approved. ${approval.subject.requester.name} will be told by email.`
     : decision?.outcome === 'APPROVED' && number < of
       ? `The request moves on through its approval chain; ${approval.subject.requester.name} will be told the outcome by email.`
-      : `${approval.subject.requester.name} will be told by email.`;
+      : decision?.outcome === 'SENT_BACK'
+        ? `${approval.subject.requester.name} will be emailed your comment. When they resubmit the request, this step is asked again (or the chain starts again, if what decides it changed).`
+        : `${approval.subject.requester.name} will be told by email.`;
   return page(
     `Request ${word}`,
     html`<h1>You ${word} the request</h1>

@@ -4,6 +4,7 @@ import type { ResolvedChain } from '../approval-policy/model.js';
 import { currentApprovalPolicy } from '../approval-policy/policy-store.js';
 import { factsOfRequest } from '../approval-policy/request-facts.js';
 import { resolveApprovalChain } from '../approval-policy/resolve-chain.js';
+import type { ConsultancyRequest } from '../requests/model.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { TaskInputError, taskHandler } from '../shared/task.js';
 
@@ -13,9 +14,7 @@ import { TaskInputError, taskHandler } from '../shared/task.js';
  * step, which stores it on the request: from then on a new policy never changes this chain.
  * A chain nobody may decide (NoEligibleApproverError) is a data problem, never retried.
  */
-export async function resolveRequestChain(requestId: string): Promise<ResolvedChain> {
-  const request = await getRequestById(requestId);
-  if (!request) throw new TaskInputError(`No request ${requestId}.`);
+export async function resolveRequestChain(request: ConsultancyRequest): Promise<ResolvedChain> {
   const policy = await currentApprovalPolicy();
   const [directory, facts] = await Promise.all([
     loadApproverDirectory(policy.document),
@@ -24,6 +23,17 @@ export async function resolveRequestChain(requestId: string): Promise<ResolvedCh
   return resolveApprovalChain(policy, facts, directory);
 }
 
-export const handler = taskHandler(ResolveApprovalChainTask, async ({ requestId }) => ({
-  chain: await resolveRequestChain(requestId),
-}));
+/**
+ * The step to begin with: 1, or when a resubmission after a send-back goes on with its stored
+ * chain, that chain's first step still to decide (the stored chain is asked, never the one just
+ * resolved).
+ */
+export const firstStepToAsk = (request: ConsultancyRequest): number =>
+  request.approvalChain?.steps.find((step) => step.status === 'WAITING' || step.status === 'PENDING')?.step ??
+  1;
+
+export const handler = taskHandler(ResolveApprovalChainTask, async ({ requestId }) => {
+  const request = await getRequestById(requestId);
+  if (!request) throw new TaskInputError(`No request ${requestId}.`);
+  return { chain: await resolveRequestChain(request), firstStep: firstStepToAsk(request) };
+});

@@ -65,9 +65,9 @@ export const approvalRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/approvals/{approval}/decision',
     entry: 'functions/approvals/decide-approval.ts',
-    summary: 'Approve or reject, as the assigned approver',
+    summary: 'Approve, reject or send back, as the assigned approver',
     description:
-      'The same rules and signed audit event as the emailed link. A comment is required to reject. Nobody decides their own request (refused and audited).',
+      "The same rules and signed audit event as the emailed link. A comment is required to reject or send back. SEND_BACK returns the request to its requester for changes (CHANGES_REQUESTED, the comment emailed to them); their resubmission goes on from this step, or restarts the chain when the amount rose beyond the policy's threshold or the vendor, category or business function changed. Nobody decides their own request (refused and audited).",
     tag,
     pathParameters: ApprovalIdPath,
     body: DecisionBody,
@@ -78,7 +78,7 @@ export const approvalRoutes: RouteDefinition[] = [
       },
       400: {
         description:
-          "Invalid decision, a rejection without a comment; FUND_BY_TRANSFER on a step that is not a budget exception (or APPROVED on one), without `fundFrom`, from the request's own business function, or below the shortfall.",
+          "Invalid decision, a rejection or send-back without a comment; SEND_BACK on a budget exception step; FUND_BY_TRANSFER on a step that is not a budget exception (or APPROVED on one), without `fundFrom`, from the request's own business function, or below the shortfall.",
       },
       404: { description: 'No such approval.' },
       409: {
@@ -123,20 +123,24 @@ export const approvalRoutes: RouteDefinition[] = [
     produces: 'text/html',
     pathParameters: LinkTokenPath,
     formBody: z.object({
-      decision: z.enum(DECISION_INPUTS).describe('FUND_BY_TRANSFER or REJECTED on a budget exception step.'),
+      decision: z
+        .enum(DECISION_INPUTS)
+        .describe(
+          'APPROVED, REJECTED or SEND_BACK; FUND_BY_TRANSFER or REJECTED on a budget exception step.',
+        ),
       fundFrom: z
         .string()
         .optional()
         .describe('FUND_BY_TRANSFER: the business function that gives the money.'),
       amount: z.string().optional().describe('FUND_BY_TRANSFER: at least the shortfall (the default).'),
       reviewed: z.literal('yes').describe('The "I have reviewed this request" tick.'),
-      comment: MultiLineText.max(COMMENT_MAX_LENGTH).optional().describe('Required to reject.'),
+      comment: MultiLineText.max(COMMENT_MAX_LENGTH).optional().describe('Required to reject or send back.'),
     }),
     responses: {
       200: { description: 'The decision was recorded.' },
       400: {
         description:
-          'No decision, no review tick, a rejection without a comment, or a budget exception without a source or below the shortfall: the form again.',
+          'No decision, no review tick, a rejection or send-back without a comment, or a budget exception without a source or below the shortfall: the form again.',
       },
       403: { description: 'Posted from another site (Origin or Sec-Fetch-Site): nothing is decided.' },
       404: { description: 'A malformed, tampered, replaced or unknown link.' },

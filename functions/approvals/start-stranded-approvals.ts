@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { submissionRoundOf } from '../requests/model.js';
 import { listRequestsMatching } from '../requests/request-queries.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
@@ -29,11 +30,11 @@ export async function startStrandedApprovals(
   do {
     const page = await listRequestsMatching({ status: 'SUBMITTED' }, { limit: PAGE_SIZE, cursor });
     for (const request of page.items) {
-      // SUBMITTED since its last change: its submission, or its resubmission after NEEDS_INFO.
+      // SUBMITTED since its last change: its submission, or its resubmission (after NEEDS_INFO or a send-back).
       if (now.getTime() - Date.parse(request.updatedAt) < strandedAfterMs) continue;
       const outcome = await recoverApprovalWorkflow(
         approvalWorkflowArn,
-        { id: request.id, round: request.triage?.round ?? 1 },
+        { id: request.id, round: submissionRoundOf(request) },
         strandedAfterMs,
         now,
       );

@@ -29,6 +29,11 @@ export const REQUEST_LIFECYCLE = [
   { from: 'IN_APPROVAL', event: 'REASSIGN_APPROVAL', to: 'IN_APPROVAL' },
   // The approver's decision moves the request's version, so a withdrawal read before it is stale.
   { from: 'IN_APPROVAL', event: 'RECORD_DECISION', to: 'IN_APPROVAL' },
+  // An approver sends it back for changes: its requester edits and resubmits it, and approval
+  // goes on (from the step that sent it back, or from step 1 when what decides the chain changed).
+  { from: 'IN_APPROVAL', event: 'SEND_BACK', to: 'CHANGES_REQUESTED' },
+  { from: 'CHANGES_REQUESTED', event: 'EDIT', to: 'CHANGES_REQUESTED' },
+  { from: 'CHANGES_REQUESTED', event: 'RESUBMIT', to: 'SUBMITTED' },
   // Approval consumes budget: the commitment and APPROVED land together.
   { from: 'IN_APPROVAL', event: 'COMMIT_BUDGET', to: 'APPROVED' },
   { from: 'IN_APPROVAL', event: 'REFUSE_BUDGET', to: 'BUDGET_EXCEEDED' },
@@ -45,6 +50,7 @@ export const REQUEST_LIFECYCLE = [
   { from: 'SUBMITTED', event: 'WITHDRAW', to: 'WITHDRAWN' },
   { from: 'IN_TRIAGE', event: 'WITHDRAW', to: 'WITHDRAWN' },
   { from: 'NEEDS_INFO', event: 'WITHDRAW', to: 'WITHDRAWN' },
+  { from: 'CHANGES_REQUESTED', event: 'WITHDRAW', to: 'WITHDRAWN' },
   { from: 'IN_APPROVAL', event: 'WITHDRAW', to: 'WITHDRAWN' },
   // Releases what was not invoiced, in the same transaction.
   { from: 'APPROVED', event: 'WITHDRAW', to: 'WITHDRAWN' },

@@ -1,6 +1,12 @@
 import * as z from 'zod';
 import { BusinessFunctionCode, REQUEST_CATEGORIES } from '../reference-data/schemas.js';
-import { currentStepOf, RequestApprovalChain } from '../shared/approval-summary.js';
+import {
+  currentStepOf,
+  RequestApprovalChain,
+  SendBack,
+  type SendBackType,
+  SupersededApprovalChain,
+} from '../shared/approval-summary.js';
 import { FISCAL_YEAR_PATTERN } from '../shared/fiscal-year.js';
 import { formatMoney, type Money, MoneySchema } from '../shared/money.js';
 import { PaginationQuery } from '../shared/pagination.js';
@@ -27,6 +33,7 @@ export const REQUEST_STATUSES = [
   'REDIRECTED',
   'DECLINED',
   'IN_APPROVAL',
+  'CHANGES_REQUESTED',
   'APPROVED',
   'REJECTED',
   'BUDGET_EXCEEDED',
@@ -45,6 +52,7 @@ export const UNDECIDED_STATUSES = [
   'IN_TRIAGE',
   'NEEDS_INFO',
   'IN_APPROVAL',
+  'CHANGES_REQUESTED',
 ] as const satisfies readonly RequestStatus[];
 
 const dateFields = z.object({ startDate: isoDate, endDate: isoDate });
@@ -83,7 +91,9 @@ export const ResubmitRequestBody = z
   .strictObject({
     response: MultiLineText.min(1)
       .max(5_000)
-      .describe("The requester's answer to the triager's questions (what changed, and why)."),
+      .describe(
+        "The requester's answer to the triager's questions or the approver's comment (what changed, and why).",
+      ),
   })
   .meta({ id: 'ResubmitRequest' });
 
@@ -142,11 +152,23 @@ export const RequestResource = z
       'Its triage: who was asked, the decision and the note; absent on requests submitted before triage existed.',
     ),
     approvalChain: RequestApprovalChain.optional(),
+    sendBacks: z
+      .array(SendBack)
+      .optional()
+      .describe(
+        'Each time an approver sent it back for changes (CHANGES_REQUESTED), oldest first, and what its resubmission did.',
+      ),
+    supersededChains: z
+      .array(SupersededApprovalChain)
+      .optional()
+      .describe(
+        'Chains a resubmission restarted (the amount rose beyond the policy threshold, or the vendor, category or business function changed): their approvals no longer count.',
+      ),
     waitingOn: z
       .array(ContactResource)
       .optional()
       .describe(
-        'Who the request waits on now: its triagers (IN_TRIAGE), its requester (NEEDS_INFO), or the approvers of its pending step (any one of them decides).',
+        'Who the request waits on now: its triagers (IN_TRIAGE), its requester (NEEDS_INFO, CHANGES_REQUESTED), or the approvers of its pending step (any one of them decides).',
       ),
     failure: z
       .object({ at: z.string(), reason: z.string() })
@@ -165,11 +187,23 @@ export const RequestResource = z
   .meta({ id: 'Request' });
 export type RequestResourceType = z.infer<typeof RequestResource>;
 
+/** What decides a request's approval chain, as it stood when an approver sent it back. */
+export interface ChainDecidingFields {
+  estimatedCost: Money;
+  businessFunction: string;
+  category: string;
+  preferredVendorId?: string;
+}
+
+/** A send-back as stored: with the fields its resubmission is compared against (not shown to callers). */
+export type StoredSendBack = SendBackType & { asSentBack: ChainDecidingFields };
+
 /** A request as stored: the same fields, money in exact minor units. */
 export interface ConsultancyRequest
-  extends Omit<RequestResourceType, 'estimatedCost' | 'waitingOn' | 'phasing'> {
+  extends Omit<RequestResourceType, 'estimatedCost' | 'waitingOn' | 'phasing' | 'sendBacks'> {
   estimatedCost: Money;
   phasing?: StoredPhasing;
+  sendBacks?: StoredSendBack[];
   /** The approval workflow's execution, once it asked for a decision (not shown to callers). */
   executionArn?: string;
   /** The waiting triage task's token, while IN_TRIAGE (not shown to callers). */
@@ -179,10 +213,18 @@ export interface ConsultancyRequest
 /** Who the request waits on in its status, if anyone. */
 function waitingOn(request: ConsultancyRequest) {
   if (request.status === 'IN_TRIAGE') return request.triage?.triagers;
-  if (request.status === 'NEEDS_INFO') return [request.requester];
+  if (request.status === 'NEEDS_INFO' || request.status === 'CHANGES_REQUESTED') return [request.requester];
   const pending = request.approvalChain && currentStepOf(request.approvalChain);
   return pending?.status === 'PENDING' ? pending.approvers : undefined;
 }
+
+/**
+ * Which submission round the request is in: one per submission, resubmission after NEEDS_INFO
+ * (a new triage round) and resubmission after a send-back. Its workflow execution is named after it.
+ */
+export const submissionRoundOf = (request: ConsultancyRequest): number =>
+  (request.triage?.round ?? 1) +
+  (request.sendBacks ?? []).filter((sendBack) => sendBack.resubmittedAt).length;
 
 /** The wire form: money as a decimal string, fields in schema order, nothing but the schema's fields. */
 export function toResource(request: ConsultancyRequest, now = new Date()): RequestResourceType {

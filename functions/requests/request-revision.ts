@@ -1,3 +1,4 @@
+import { stepOf } from '../shared/approval-summary.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import type { Caller } from '../shared/auth.js';
 import { assertIfMatch } from '../shared/concurrency.js';
@@ -5,7 +6,7 @@ import { ConflictError, PreconditionFailedError, ValidationError } from '../shar
 import { formatMoney } from '../shared/money.js';
 import { statedPhasingInputOf } from '../shared/phasing.js';
 import { nextStatus } from './lifecycle.js';
-import { type ConsultancyRequest, SUBMITTED_FIELDS } from './model.js';
+import { type ConsultancyRequest, SUBMITTED_FIELDS, submissionRoundOf } from './model.js';
 import { assertMayRevise, assertMaySubmitFor } from './policy.js';
 import { applyRequestTransition, StaleRequestError } from './request-commands.js';
 import { getRequestVisibleTo } from './request-queries.js';
@@ -18,11 +19,14 @@ import {
   validateSubmission,
 } from './request-submission.js';
 import { transitionOf } from './request-transitions.js';
+import { chainDecidingFieldsOf, chainRestartReasons } from './send-back-rules.js';
 
 /**
- * Revising a request that triage sent back for information (NEEDS_INFO): its requester changes
- * it (PATCH, validated as a submission is) and resubmits it, which returns it to triage with a
- * fresh assessment.
+ * Revising a request that triage sent back for information (NEEDS_INFO) or an approver sent
+ * back for changes (CHANGES_REQUESTED): its requester changes it (PATCH, validated as a
+ * submission is) and resubmits it, with a fresh assessment. After NEEDS_INFO it returns to
+ * triage; after a send-back its approval goes on from the step that sent it back, or restarts
+ * from step 1 when what decides the chain changed (send-back-rules.ts).
  */
 
 /** What follows from them: compared too, so the history shows every change. */
@@ -37,7 +41,7 @@ function wireValue(request: Partial<ConsultancyRequest>, field: RevisedField) {
 }
 
 const notNeedingInfo = (request: ConsultancyRequest) =>
-  `The request is ${request.status}: it can be changed and resubmitted only while triage asks for information (NEEDS_INFO).`;
+  `The request is ${request.status}: it can be changed and resubmitted only while triage asks for information (NEEDS_INFO) or an approver asks for changes (CHANGES_REQUESTED).`;
 
 /** The request as its requester would submit it now: JSON merge patch (null removes the preferred vendor). */
 function patched(before: ConsultancyRequest, patch: unknown): Record<string, unknown> {
@@ -66,7 +70,7 @@ function changedMeanwhile(error: unknown): never {
 }
 
 /**
- * Changes a request in NEEDS_INFO. If-Match is required (a requester edits what they read);
+ * Changes a request in NEEDS_INFO or CHANGES_REQUESTED. If-Match is required (a requester edits what they read);
  * the result is validated as a submission, and every changed field is recorded in the history
  * as before and after. A patch that changes nothing writes nothing.
  */
@@ -112,17 +116,73 @@ export async function editRequest(
   return after;
 }
 
+/** The approval policy's threshold for restarting a resubmitted chain (the approvals capability provides it). */
+export type RestartAbovePercentRise = () => Promise<number>;
+
 /**
- * Returns a request in NEEDS_INFO to triage: SUBMITTED again with a fresh assessment and the
- * next round, its answer to the triager's questions kept with the questions; then starts the
- * round's workflow (named after the request and round, so a retry never starts two).
+ * After a send-back: what the resubmission does to the chain. It goes on from the step that sent
+ * it back (that step is asked afresh; its earlier approval stays as it was decided) unless the
+ * amount rose beyond the policy's threshold or the vendor, category or business function
+ * changed: then the chain restarts, kept as superseded, and is resolved again from the policy.
+ */
+function afterSendBack(
+  before: ConsultancyRequest,
+  restartAbovePercentRise: number,
+  at: string,
+): ConsultancyRequest {
+  const sendBacks = before.sendBacks ?? [];
+  const last = sendBacks.at(-1);
+  const chain = before.approvalChain;
+  if (!last || !chain) throw new ConflictError(`Request ${before.id} has no send-back to resubmit after.`);
+  const reasons = chainRestartReasons(
+    last.asSentBack,
+    chainDecidingFieldsOf(before),
+    restartAbovePercentRise,
+  );
+  if (reasons.length > 0) {
+    const { approvalChain: _restarted, ...unchained } = before;
+    return {
+      ...unchained,
+      supersededChains: [
+        ...(before.supersededChains ?? []),
+        { ...chain, supersededAt: at, reason: `Restarted on resubmission: ${reasons.join('; ')}.` },
+      ],
+      sendBacks: [...sendBacks.slice(0, -1), { ...last, resubmittedAt: at, restartedBecause: reasons }],
+    };
+  }
+  const {
+    approvalIds: _,
+    decidedAt: _at,
+    decidedBy: _by,
+    decidedOnBehalfOf: _for,
+    comment: _c,
+    ...step
+  } = stepOf(chain, last.step);
+  return {
+    ...before,
+    approvalChain: {
+      ...chain,
+      currentStep: last.step,
+      steps: chain.steps.map((candidate) =>
+        candidate.step === last.step ? { ...step, status: 'WAITING' as const } : candidate,
+      ),
+    },
+    sendBacks: [...sendBacks.slice(0, -1), { ...last, resubmittedAt: at, continuedFromStep: last.step }],
+  };
+}
+
+/**
+ * Resubmits a request: SUBMITTED again with a fresh assessment and the next round; then starts
+ * the round's workflow (named after the request and round, so a retry never starts two). After
+ * NEEDS_INFO it returns to triage, its answer kept with the triager's questions; after a
+ * send-back triage's acceptance stands and approval goes on (afterSendBack).
  */
 export async function resubmitRequest(
   caller: Caller,
   id: string,
   response: string | undefined,
   ifMatch: string | undefined,
-  ports: { start: StartApproval; assess: AssessRequest },
+  ports: { start: StartApproval; assess: AssessRequest; restartAbovePercentRise: RestartAbovePercentRise },
   now = new Date(),
 ): Promise<ConsultancyRequest> {
   const before = await getRequestVisibleTo(caller, id);
@@ -130,17 +190,26 @@ export async function resubmitRequest(
   nextStatus(before, 'RESUBMIT', notNeedingInfo(before));
   assertIfMatch(ifMatch, before, 'request');
   const at = now.toISOString();
-  const round = (before.triage?.round ?? 1) + 1;
+  const round = submissionRoundOf(before) + 1;
+  const sentBack = before.status === 'CHANGES_REQUESTED';
   const questions = before.triage?.questions;
+  const revised: ConsultancyRequest = sentBack
+    ? afterSendBack(before, await ports.restartAbovePercentRise(), at)
+    : {
+        ...before,
+        triage: {
+          round: (before.triage?.round ?? 1) + 1,
+          ...(questions ? { questions } : {}),
+          ...(response ? { response } : {}),
+        },
+      };
   const after = transitionOf(
-    before,
+    revised,
     'RESUBMIT',
-    {
-      assessment: await assessmentOrIncomplete(ports.assess, before, now),
-      triage: { round, ...(questions ? { questions } : {}), ...(response ? { response } : {}) },
-    },
+    { assessment: await assessmentOrIncomplete(ports.assess, before, now) },
     at,
   );
+  const resubmission = after.sendBacks?.at(-1);
   const event = newAuditEvent(caller, {
     entityType: 'REQUEST',
     entityId: id,
@@ -152,6 +221,12 @@ export async function resubmitRequest(
       version: after.version,
       round,
       flags: after.assessment?.flags.map((flag) => flag.code),
+      ...(sentBack && resubmission?.continuedFromStep
+        ? { continuesFromStep: resubmission.continuedFromStep }
+        : {}),
+      ...(sentBack && resubmission?.restartedBecause
+        ? { restartedBecause: resubmission.restartedBecause }
+        : {}),
     },
     ...(response ? { reason: response } : {}),
   });

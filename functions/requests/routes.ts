@@ -130,9 +130,9 @@ export const requestRoutes: RouteDefinition[] = [
     method: 'PATCH',
     path: '/requests/{id}',
     entry: 'functions/requests/edit-request.ts',
-    summary: 'Change a request that triage sent back for information',
+    summary: 'Change a request sent back for information or for changes',
     description:
-      'By its requester (or an admin), only in NEEDS_INFO. JSON merge patch of the submitted fields, validated as a submission; each changed field is recorded in the history as before and after. A patch that changes nothing writes nothing.',
+      'By its requester (or an admin), only in NEEDS_INFO (triage asks for information) or CHANGES_REQUESTED (an approver sent it back). JSON merge patch of the submitted fields, validated as a submission; each changed field is recorded in the history as before and after. A patch that changes nothing writes nothing.',
     tag,
     pathParameters: RequestIdPath,
     headers: {
@@ -146,7 +146,10 @@ export const requestRoutes: RouteDefinition[] = [
       },
       403: { description: 'Not its requester, or not your business function.' },
       404: { description: 'No such request.' },
-      409: { description: 'The request is not in NEEDS_INFO.', schema: StateConflictProblem },
+      409: {
+        description: 'The request is not in NEEDS_INFO or CHANGES_REQUESTED.',
+        schema: StateConflictProblem,
+      },
       412: { description: 'The request changed since the ETag sent in If-Match.' },
       428: { description: 'If-Match is missing.' },
     },
@@ -164,9 +167,9 @@ export const requestRoutes: RouteDefinition[] = [
     method: 'POST',
     path: '/requests/{id}/resubmit',
     entry: 'functions/requests/resubmit-request.ts',
-    summary: 'Return a request that needed information to triage',
+    summary: 'Resubmit a request sent back for information or for changes',
     description:
-      "By its requester (or an admin), only in NEEDS_INFO: the request is SUBMITTED again with a fresh triage assessment and the next triage round, and the triagers are asked again. Its response answers the triager's questions.",
+      "By its requester (or an admin). In NEEDS_INFO: the request is SUBMITTED again with a fresh triage assessment and the next triage round, and the triagers are asked again; its response answers the triager's questions. In CHANGES_REQUESTED (an approver sent it back): SUBMITTED again with a fresh assessment, triage's acceptance stands, and approval goes on from the step that sent it back (`sendBacks[].continuedFromStep`), or restarts from step 1 when the estimated cost rose by more than the approval policy's `sendBack.restartAbovePercentRise` (default 10%) or the preferred vendor, category or business function changed (`sendBacks[].restartedBecause`; the earlier chain is kept in `supersededChains`).",
     tag,
     pathParameters: RequestIdPath,
     headers: { 'If-Match': { schema: z.string(), description: 'The ETag the resubmission is based on.' } },
@@ -181,7 +184,7 @@ export const requestRoutes: RouteDefinition[] = [
       403: { description: 'Not its requester, or not your business function.' },
       404: { description: 'No such request.' },
       409: {
-        description: 'The request is not in NEEDS_INFO (already resubmitted, say).',
+        description: 'The request is not in NEEDS_INFO or CHANGES_REQUESTED (already resubmitted, say).',
         schema: StateConflictProblem,
       },
       412: { description: 'The request changed since the ETag sent in If-Match.' },

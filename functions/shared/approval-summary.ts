@@ -6,8 +6,18 @@ import { ContactResource } from './schemas.js';
  * lives here rather than in either capability: approvals builds on requests, never the other way.
  */
 
-/** An approval's life (one person's part in a step): waiting, then decided, expired or voided. */
-export const APPROVAL_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'VOIDED'] as const;
+/**
+ * An approval's life (one person's part in a step): waiting, then decided (approved, rejected,
+ * or sent back to its requester for changes), expired or voided.
+ */
+export const APPROVAL_STATUSES = [
+  'PENDING',
+  'APPROVED',
+  'REJECTED',
+  'SENT_BACK',
+  'EXPIRED',
+  'VOIDED',
+] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 /** A step's life: WAITING for earlier steps, PENDING on its approvers, then as its approval ended; or SKIPPED. */
@@ -63,6 +73,32 @@ export const ApprovalChainStep = z.object({
 });
 export type ApprovalChainStepType = z.infer<typeof ApprovalChainStep>;
 
+/**
+ * An approver's send-back and what became of it: the requester's resubmission continued the
+ * chain from the step that sent it back, or restarted it (and why).
+ */
+export const SendBack = z.object({
+  round: z.number().int().describe('The submission round it was sent back in.'),
+  step: z.number().int(),
+  stepName: z.string(),
+  approvalId: z.string(),
+  by: ContactResource,
+  onBehalfOf: ContactResource.optional().describe('A delegate sent it back on behalf of this approver.'),
+  at: z.string(),
+  comment: z.string().describe('What the approver asks to change.'),
+  resubmittedAt: z.string().optional(),
+  continuedFromStep: z
+    .number()
+    .int()
+    .optional()
+    .describe('The resubmission went on from this step: nothing that decides the chain changed.'),
+  restartedBecause: z
+    .array(z.string())
+    .optional()
+    .describe('The resubmission restarted the chain from step 1, for these reasons.'),
+});
+export type SendBackType = z.infer<typeof SendBack>;
+
 /** The chain as resolved from the approval policy when the request entered approval, and how far it got. */
 export const RequestApprovalChain = z.object({
   policyVersion: z.number().int().describe('The approval policy version the chain was resolved from.'),
@@ -72,6 +108,13 @@ export const RequestApprovalChain = z.object({
   steps: z.array(ApprovalChainStep),
 });
 export type RequestApprovalChainType = z.infer<typeof RequestApprovalChain>;
+
+/** A chain a resubmission restarted: its approvals no longer count. */
+export const SupersededApprovalChain = RequestApprovalChain.extend({
+  supersededAt: z.string(),
+  reason: z.string(),
+});
+export type SupersededApprovalChainType = z.infer<typeof SupersededApprovalChain>;
 
 export const stepOf = (chain: RequestApprovalChainType, step: number): ApprovalChainStepType => {
   const found = chain.steps[step - 1];

@@ -38,7 +38,7 @@ export interface ElectronicSignature {
   printedName: string;
   email: string;
   signedAt: string;
-  meaning: 'APPROVED' | 'REJECTED';
+  meaning: 'APPROVED' | 'REJECTED' | 'SENT_BACK';
   comment?: string;
   /** How the signer was identified: by the emailed link, or by their token on the API. */
   method: 'EMAIL_LINK' | 'API';
@@ -69,7 +69,7 @@ export const AuditEventResource = z
         printedName: z.string(),
         email: z.string(),
         signedAt: z.string().describe('ISO 8601 UTC timestamp.'),
-        meaning: z.enum(['APPROVED', 'REJECTED']),
+        meaning: z.enum(['APPROVED', 'REJECTED', 'SENT_BACK']),
         comment: z.string().optional(),
         method: z.enum(['EMAIL_LINK', 'API']),
         onBehalfOf: ContactResource.optional().describe(

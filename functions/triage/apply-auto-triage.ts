@@ -4,6 +4,7 @@ import { factsOfRequest } from '../approval-policy/request-facts.js';
 import { ConcurrentChangeError, RequestClosedError } from '../approvals/errors.js';
 import { applyTaskTransition } from '../approvals/task-transitions.js';
 import { allows } from '../requests/lifecycle.js';
+import { type ConsultancyRequest, submissionRoundOf } from '../requests/model.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
@@ -13,7 +14,8 @@ import { autoTriageMatch } from './auto-triage.js';
 /**
  * Triage's first step: when an auto-triage rule of the approval policy in force matches the
  * request (and its assessment raised no flag), accept it without a person: IN_APPROVAL, the
- * rule and why on the request and in its history. Otherwise a triager is asked. A request an
+ * rule and why on the request and in its history. Otherwise a triager is asked; but a request
+ * resubmitted after an approver's send-back keeps triage's earlier acceptance. A request an
  * earlier execution already moved on is taken as it stands.
  */
 export async function applyAutoTriage(
@@ -25,6 +27,10 @@ export async function applyAutoTriage(
   if (request.status === 'IN_APPROVAL') return { accepted: true, notify: false };
   if (request.status === 'IN_TRIAGE') return { accepted: false, notify: false };
   if (!allows(request.status, 'ACCEPT')) throw new RequestClosedError(request);
+  if (request.triage?.outcome === 'ACCEPT' && request.sendBacks?.at(-1)?.resubmittedAt) {
+    await acceptAgainAfterSendBack(request, now);
+    return { accepted: true, notify: false };
+  }
 
   const policy = await currentApprovalPolicy();
   const match = autoTriageMatch(
@@ -65,6 +71,30 @@ export async function applyAutoTriage(
   });
   await applyTaskTransition(request, after, event);
   return { accepted: true, notify: false };
+}
+
+/**
+ * Resubmitted after an approver sent it back: triage accepted it before, and its acceptance
+ * stands; approval goes on (from the step that sent it back, or from step 1).
+ */
+async function acceptAgainAfterSendBack(request: ConsultancyRequest, now: Date): Promise<void> {
+  const at = now.toISOString();
+  const after = transitionOf(request, 'ACCEPT', {}, at);
+  const event = newAuditEvent(WORKFLOW_ACTOR, {
+    entityType: 'REQUEST',
+    entityId: request.id,
+    action: 'REQUEST_ACCEPTED',
+    at,
+    before: { status: request.status, version: request.version },
+    after: {
+      status: after.status,
+      version: after.version,
+      outcome: 'ACCEPT',
+      round: submissionRoundOf(request),
+    },
+    reason: `Resubmitted after an approver sent it back: triage accepted it in round ${request.triage?.round ?? 1}, and that stands.`,
+  });
+  await applyTaskTransition(request, after, event);
 }
 
 export const handler = taskHandler(ApplyAutoTriageTask, ({ requestId }) => applyAutoTriage(requestId));

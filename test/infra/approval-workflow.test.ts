@@ -140,10 +140,12 @@ describe('the approval state machine', () => {
   });
 
   it('resolves the chain once, then loops: ask a step, find the next one, ask it, until the chain is done', () => {
-    expect(states['Resolve the approval chain from the policy'].Next).toBe('Begin with the first step');
-    expect(states['Begin with the first step']).toMatchObject({
+    expect(states['Resolve the approval chain from the policy'].Next).toBe(
+      'Begin with the first step to ask',
+    );
+    expect(states['Begin with the first step to ask']).toMatchObject({
       Type: 'Pass',
-      Result: { step: 1 },
+      Parameters: { 'step.$': '$.resolved.firstStep' },
       ResultPath: '$.next',
       Next: ASK,
     });
@@ -155,7 +157,10 @@ describe('the approval state machine', () => {
     expect(states['Find the next step to ask'].Next).toBe('Is another step waiting for its approvers?');
     expect(states['Is another step waiting for its approvers?']).toMatchObject({
       Type: 'Choice',
-      Choices: [{ Variable: '$.next.step', IsNumeric: true, Next: ASK }],
+      Choices: [
+        { Variable: '$.next.sentBack', BooleanEquals: true, Next: 'Tell the requester the outcome' },
+        { Variable: '$.next.step', IsNumeric: true, Next: ASK },
+      ],
       Default: 'Commit the approved amount',
     });
   });

@@ -49,11 +49,14 @@ describe('the request lifecycle table', () => {
     }
   });
 
-  it('asks for approval only after triage accepted the request, and lets the requester revise only while asked for information', () => {
+  it('asks for approval only after triage accepted the request, and lets the requester revise only while asked for information or changes', () => {
     expect(allowedEvents('SUBMITTED')).not.toContain('ASK_APPROVAL');
     expect(nextStatus({ id: 'req_1', status: 'IN_TRIAGE' }, 'ACCEPT')).toBe('IN_APPROVAL');
     expect(nextStatus({ id: 'req_1', status: 'NEEDS_INFO' }, 'RESUBMIT')).toBe('SUBMITTED');
-    for (const status of REQUEST_STATUSES.filter((candidate) => candidate !== 'NEEDS_INFO')) {
+    expect(nextStatus({ id: 'req_1', status: 'IN_APPROVAL' }, 'SEND_BACK')).toBe('CHANGES_REQUESTED');
+    expect(nextStatus({ id: 'req_1', status: 'CHANGES_REQUESTED' }, 'RESUBMIT')).toBe('SUBMITTED');
+    const revisable = ['NEEDS_INFO', 'CHANGES_REQUESTED'];
+    for (const status of REQUEST_STATUSES.filter((candidate) => !revisable.includes(candidate))) {
       expect(allowedEvents(status), status).not.toContain('EDIT');
       expect(allowedEvents(status), status).not.toContain('RESUBMIT');
     }
