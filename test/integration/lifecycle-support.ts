@@ -149,17 +149,24 @@ export const decideExceptionByApi = (request: RequestUnderTest, fundFrom?: strin
       : { decision: 'REJECTED', comment: 'Not now' },
   });
 
-export const decideByApi = (request: RequestUnderTest, decision: 'APPROVED' | 'REJECTED') =>
+type Decision = 'APPROVED' | 'REJECTED' | 'SEND_BACK';
+/** What an approver writes with a decision that needs a comment. */
+const COMMENTS: Partial<Record<Decision, string>> = {
+  REJECTED: 'Not now',
+  SEND_BACK: 'Please lower the cost',
+};
+
+export const decideByApi = (request: RequestUnderTest, decision: Decision) =>
   call('POST', `/approvals/${request.approvalId}/decision`, {
     token: request.approver,
-    body: decision === 'REJECTED' ? { decision, comment: 'Not now' } : { decision },
+    body: { decision, ...(COMMENTS[decision] ? { comment: COMMENTS[decision] } : {}) },
   });
 
-export const decideByLink = (request: RequestUnderTest, decision: 'APPROVED' | 'REJECTED') =>
+export const decideByLink = (request: RequestUnderTest, decision: Decision) =>
   postForm(request.link, {
     reviewed: 'yes',
     decision,
-    ...(decision === 'REJECTED' ? { comment: 'Not now' } : {}),
+    ...(COMMENTS[decision] ? { comment: COMMENTS[decision] } : {}),
   });
 
 export const withdraw = (request: RequestUnderTest) =>
@@ -189,9 +196,12 @@ export async function settled(request: RequestUnderTest): Promise<Record<string,
     approvalWorkflowArn = stateMachines.find((machine) => machine.name?.startsWith('ApprovalWorkflow'))
       ?.stateMachineArn as string;
   }
-  // Executions are named after the request and its triage round (a resubmission runs a new one).
+  // Executions are named after the request and its round (each resubmission runs a new one).
   const before = await call('GET', `/requests/${request.id}`, { token: request.requester });
-  const round: number = before.body.triage?.round ?? 1;
+  const resubmittedAfterSendBack = (before.body.sendBacks ?? []).filter(
+    (sendBack: { resubmittedAt?: string }) => sendBack.resubmittedAt,
+  ).length;
+  const round: number = (before.body.triage?.round ?? 1) + resubmittedAfterSendBack;
   const name = round === 1 ? request.id : `${request.id}-r${round}`;
   const executionArn = `${approvalWorkflowArn.replace(':stateMachine:', ':execution:')}:${name}`;
   await eventually(async () => {
@@ -303,7 +313,7 @@ async function assertChainAgrees(stored: Record<string, unknown>, what: string):
     if (step.step > chain.currentStep) expect(['WAITING', 'SKIPPED'], where).toContain(step.status);
     if (step.status === 'WAITING' || step.status === 'SKIPPED') {
       expect(statuses, where).toEqual([]);
-    } else if (step.status === 'APPROVED' || step.status === 'REJECTED') {
+    } else if (step.status === 'APPROVED' || step.status === 'REJECTED' || step.status === 'SENT_BACK') {
       expect(
         statuses.filter((status) => status === step.status),
         where,
@@ -367,9 +377,12 @@ export async function assertInvariants(on: Stage, requests: RequestUnderTest[]):
       EXPIRED: ['EXPIRED'],
       // Refused its commitment at once, or its budget exception step rejected.
       BUDGET_EXCEEDED: ['APPROVED', 'REJECTED'],
-      // Voided while pending, or decided just before the withdrawal landed.
-      WITHDRAWN: ['VOIDED', 'APPROVED', 'REJECTED'],
+      // Voided while pending, or decided (or sent back) just before the withdrawal landed.
+      WITHDRAWN: ['VOIDED', 'APPROVED', 'REJECTED', 'SENT_BACK'],
     };
+    const resubmitted = (stored.sendBacks as { resubmittedAt?: string }[] | undefined)?.at(-1)?.resubmittedAt;
+    // Resubmitted after a send-back, then withdrawn before its step was asked again.
+    if (status === 'WITHDRAWN' && resubmitted) agreeing.WITHDRAWN?.push('WAITING');
     expect(agreeing[status], what).toContain(currentStepOf(stored).status);
   }
   const view = await call('GET', `/budgets/${on.fiscalYear}`, { token: on.admin });

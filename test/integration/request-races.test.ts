@@ -217,6 +217,48 @@ describe('racing operations on one request', { timeout: 600_000 }, () => {
     );
   });
 
+  it('never leaves a withdrawn request waiting on its requester when a send-back and a withdrawal race', async () => {
+    await race(
+      () => pendingRequest(on),
+      async (request, index) => {
+        const [sendBack, withdrawal] = await Promise.all([
+          index % 2 ? decideByLink(request, 'SEND_BACK') : decideByApi(request, 'SEND_BACK'),
+          jitter().then(() => withdraw(request)),
+        ]);
+
+        // A send-back that landed first leaves CHANGES_REQUESTED, which is withdrawn all the same.
+        expect(withdrawal.status, withdrawal.text).toBe(200);
+        expect([200, 409, 410]).toContain(sendBack.status);
+      },
+    );
+  });
+
+  it('never asks a withdrawn request again when a resubmission after a send-back and a withdrawal race', async () => {
+    await race(
+      async () => {
+        const request = await pendingRequest(on);
+        const sent = await decideByApi(request, 'SEND_BACK');
+        expect(sent.status, sent.text).toBe(200);
+        await requestInStatus(request.requester, request.id, 'CHANGES_REQUESTED');
+        return request;
+      },
+      async (request) => {
+        const [resubmission, withdrawal] = await Promise.all([
+          call('POST', `/requests/${request.id}/resubmit`, {
+            token: request.requester,
+            body: { response: 'Lowered.' },
+          }),
+          jitter().then(() => withdraw(request)),
+        ]);
+
+        expect(withdrawal.status, withdrawal.text).toBe(200);
+        expect([200, 409]).toContain(resubmission.status);
+        const read = await requestInStatus(request.requester, request.id, 'WITHDRAWN');
+        expect(read.body.status).toBe('WITHDRAWN');
+      },
+    );
+  });
+
   it('never leaves money committed when a decision and a withdrawal race', async () => {
     await race(
       () => pendingRequest(on),
