@@ -99,7 +99,7 @@ async function signatureOf(id: string) {
     ?.signature;
 }
 
-const decide = async (page: Page, button: 'Approve' | 'Reject') => {
+const decide = async (page: Page, button: 'Approve' | 'Reject' | 'Send back for changes') => {
   await page.getByLabel('I have reviewed this request').check();
   await page.getByRole('button', { name: button }).click();
   await page.waitForLoadState();
@@ -196,12 +196,94 @@ describe("the approver's journey in a browser", () => {
     ).toEqual([ENG_HEAD.name, STRATEGY_HEAD.name]);
   });
 
+  it('sends a request back from the page, and approves it from the new email after the requester resubmits', async () => {
+    const { id, link } = await submitted('Cleaning validation support for suite B', '120000.00');
+    const first = await openPage();
+    try {
+      await first.page.goto(link);
+      await decide(first.page, 'Approve');
+    } finally {
+      await first.close();
+    }
+    const strategyEmails = () =>
+      readOutbox().filter(
+        (mail) =>
+          mail.to.includes(STRATEGY_HEAD.email) &&
+          mail.subject.startsWith('Approval needed') &&
+          mail.text.includes(id),
+      );
+    const secondEmail = await eventually(() => strategyEmails()[0], "the second step's email");
+    const second = await openPage();
+    try {
+      await second.page.goto(secondEmail.links[0] as string);
+      await second.page
+        .getByLabel('Comment (required to reject')
+        .fill('Please phase it: IQ/OQ this year, PQ next year.');
+
+      await decide(second.page, 'Send back for changes');
+
+      expect(await second.page.getByRole('heading', { level: 1 }).textContent()).toBe(
+        'You sent back the request',
+      );
+      expect(await second.page.getByRole('status').textContent()).toContain('will be emailed your comment');
+      expect(second.consoleErrors).toEqual([]);
+    } finally {
+      await second.close();
+    }
+    const sentBack = await requestInStatus(requester, id, 'CHANGES_REQUESTED');
+    await eventually(
+      () =>
+        readOutbox().find(
+          (mail) =>
+            mail.subject ===
+            'Your request was sent back to you for changes by an approver: Cleaning validation support for suite B',
+        ),
+      "the requester's email",
+    );
+    const edited = await call('PATCH', `/requests/${id}`, {
+      token: requester,
+      body: { description: 'Phased: IQ/OQ in 2027, PQ in 2028.' },
+      headers: { 'if-match': sentBack.headers.get('etag') as string },
+    });
+    expect(edited.status, edited.text).toBe(200);
+    const resubmitted = await call('POST', `/requests/${id}/resubmit`, {
+      token: requester,
+      body: { response: 'Phased as asked.' },
+      headers: { 'if-match': edited.headers.get('etag') as string },
+    });
+    expect(resubmitted.status, resubmitted.text).toBe(200);
+
+    const againEmail = await eventually(() => strategyEmails()[1], "the second step's new email");
+    const again = await openPage();
+    try {
+      await again.page.goto(againEmail.links[0] as string);
+      const summary = await again.page.getByRole('region', { name: 'Request summary' }).textContent();
+      expect(summary).toContain('Phased: IQ/OQ in 2027, PQ in 2028.');
+
+      await decide(again.page, 'Approve');
+
+      expect(await again.page.getByRole('heading', { level: 1 }).textContent()).toBe(
+        'You approved the request',
+      );
+    } finally {
+      await again.close();
+    }
+    const approved = await requestInStatus(requester, id, 'APPROVED');
+    expect(approved.body.sendBacks).toEqual([
+      expect.objectContaining({ step: 2, by: STRATEGY_HEAD, continuedFromStep: 2 }),
+    ]);
+    expect(approved.body.approvalChain.steps.map((step: { status: string }) => step.status)).toEqual([
+      'APPROVED',
+      'APPROVED',
+    ]);
+  });
+
   it('rejects with a comment', async () => {
     const { id, link } = await submitted('Second opinion on the HVAC upgrade');
     const { page, close } = await openPage();
     try {
       await page.goto(link);
-      await page.getByLabel('Comment (required to reject)').fill('We have this expertise in house.');
+      await page.getByLabel('Comment (required to reject').fill('We have this expertise in house.');
 
       await decide(page, 'Reject');
 
@@ -255,7 +337,7 @@ describe("the approver's journey in a browser", () => {
         'document.documentElement.scrollWidth - window.innerWidth',
       );
       expect(overflow).toBeLessThanOrEqual(0);
-      for (const name of ['Approve', 'Reject']) {
+      for (const name of ['Approve', 'Send back for changes', 'Reject']) {
         const box = await page.getByRole('button', { name }).boundingBox();
         expect(box?.width ?? 0).toBeGreaterThan(200);
         expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
