@@ -2,6 +2,7 @@ import { stepOf } from '../shared/approval-summary.js';
 import { newAuditEvent } from '../shared/audit-event.js';
 import type { Caller } from '../shared/auth.js';
 import { assertIfMatch } from '../shared/concurrency.js';
+import { sameEmail } from '../shared/contacts.js';
 import { ConflictError, PreconditionFailedError, ValidationError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
 import { statedPhasingInputOf } from '../shared/phasing.js';
@@ -156,15 +157,21 @@ function afterSendBack(
     decidedBy: _by,
     decidedOnBehalfOf: _for,
     comment: _c,
+    delegations,
     ...step
   } = stepOf(chain, last.step);
+  // Asked afresh, as first resolved: a delegation is routed again when it is asked.
+  const approvers = step.approvers.flatMap((approver) => {
+    const delegators = (delegations ?? []).filter((one) => sameEmail(one.to.email, approver.email));
+    return delegators.length > 0 ? delegators.map((one) => one.from) : [approver];
+  });
   return {
     ...before,
     approvalChain: {
       ...chain,
       currentStep: last.step,
       steps: chain.steps.map((candidate) =>
-        candidate.step === last.step ? { ...step, status: 'WAITING' as const } : candidate,
+        candidate.step === last.step ? { ...step, approvers, status: 'WAITING' as const } : candidate,
       ),
     },
     sendBacks: [...sendBacks.slice(0, -1), { ...last, resubmittedAt: at, continuedFromStep: last.step }],

@@ -229,6 +229,57 @@ describe('an approver sends a request back for changes', () => {
     expect((await askedAgain(request.id)).approvalChain.currentStep).toBe(1);
   });
 
+  it("records a delegate's send-back on behalf of the approver, and asks the approver again once the delegation ended", async () => {
+    // Prepare: SBB's head is away; their delegate decides their steps meanwhile.
+    const head = { name: 'Head of SBB', email: 'sbb@techops.example' };
+    const standIn = { name: 'Sasha Standin', email: 'sasha.standin@techops.example' };
+    const headToken = await tokenFor({ ...head, groups: ['approver'] });
+    const hour = 3_600_000;
+    const delegation = await call('PUT', '/me/delegations', {
+      token: headToken,
+      body: {
+        delegate: standIn,
+        startsAt: new Date(Date.now() - hour).toISOString(),
+        endsAt: new Date(Date.now() + 24 * hour).toISOString(),
+        reason: 'Annual leave',
+      },
+    });
+    expect(delegation.status, delegation.text).toBe(201);
+    const sbbRequester = await tokenFor({ groups: ['requester'], businessFunction: 'SBB' });
+    const submitted = await call('POST', '/requests', {
+      token: sbbRequester,
+      body: validRequestBody({ businessFunction: 'SBB', ...DATES }),
+    });
+    const asked = await approveSteps(sbbRequester, submitted.body.id, { exceptTheLast: true });
+    expect(currentStepOf(asked).approvers).toEqual([standIn]);
+
+    // Act
+    const sent = await call('POST', `/approvals/${currentStepOf(asked).approvalIds?.[0]}/decision`, {
+      token: await tokenFor({ ...standIn, groups: ['approver'] }),
+      body: { decision: 'SEND_BACK', comment: 'Name the vendor, please.' },
+    });
+    const ended = await call('POST', `/me/delegations/${delegation.body.id}/end`, { token: headToken });
+    const waiting = await requestInStatus(sbbRequester, submitted.body.id, 'CHANGES_REQUESTED');
+    const resubmitted = await call('POST', `/requests/${submitted.body.id}/resubmit`, {
+      token: sbbRequester,
+      body: { response: 'No vendor in mind yet; triage may suggest one.' },
+      headers: { 'if-match': waiting.headers.get('etag') as string },
+    });
+
+    // Assess
+    expect(sent.status, sent.text).toBe(200);
+    expect(ended.status, ended.text).toBe(200);
+    expect(waiting.body.sendBacks[0]).toMatchObject({ by: standIn, onBehalfOf: head });
+    expect(resubmitted.status, resubmitted.text).toBe(200);
+    const again = await eventually(async () => {
+      const response = await call('GET', `/requests/${submitted.body.id}`, { token: sbbRequester });
+      const step = response.body.approvalChain && currentStepOf(response.body);
+      return step?.status === 'PENDING' && step.approvalIds?.length ? step : undefined;
+    }, 'the step asked again');
+    expect(again.approvers).toEqual([head]);
+    expect(again.delegations).toBeUndefined();
+  });
+
   it('refuses a send-back without a comment, and on a request already sent back, changing nothing', async () => {
     // Prepare
     const request = await waitingOnTheSecondStep();
