@@ -83,15 +83,11 @@ async function acceptAgainAfterSendBack(request: ConsultancyRequest, now: Date):
   const event = newAuditEvent(WORKFLOW_ACTOR, {
     entityType: 'REQUEST',
     entityId: request.id,
-    action: 'REQUEST_ACCEPTED',
+    // Not a triage decision (triage decided once, in its round): approval resumes.
+    action: 'REQUEST_RETURNED_TO_APPROVAL',
     at,
     before: { status: request.status, version: request.version },
-    after: {
-      status: after.status,
-      version: after.version,
-      outcome: 'ACCEPT',
-      round: submissionRoundOf(request),
-    },
+    after: { status: after.status, version: after.version, round: submissionRoundOf(request) },
     reason: `Resubmitted after an approver sent it back: triage accepted it in round ${request.triage?.round ?? 1}, and that stands.`,
   });
   await applyTaskTransition(request, after, event);

@@ -290,8 +290,11 @@ async function assertTriageAgrees(stored: Record<string, unknown>, requester: st
     TRIAGE_DECISIONS.includes(event.action),
   );
   const triage = stored.triage as { round: number; outcome?: string } | undefined;
-  expect(decisions.length, what).toBeLessThanOrEqual(triage?.round ?? 1);
-  if (triage?.outcome) expect(decisions.length, what).toBe(triage.round);
+  const story = `${what}; history ${(history.body.items as { action: string; actor: { name: string } }[])
+    .map((event) => `${event.action} by ${event.actor.name}`)
+    .join(', ')}`;
+  expect(decisions.length, story).toBeLessThanOrEqual(triage?.round ?? 1);
+  if (triage?.outcome) expect(decisions.length, story).toBe(triage.round);
 }
 
 type StoredStep = { step: number; status: string; approvalIds?: string[] };
