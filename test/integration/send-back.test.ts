@@ -167,6 +167,7 @@ describe('an approver sends a request back for changes', () => {
         'APPROVAL_DECIDED',
         'REQUEST_EDITED',
         'REQUEST_RESUBMITTED',
+        'REQUEST_RETURNED_TO_APPROVAL',
         'REQUEST_APPROVED',
       ]),
     );
