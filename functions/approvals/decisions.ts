@@ -169,7 +169,9 @@ async function decideOnce(
       after: {
         ...sibling,
         status: 'VOIDED' as const,
-        voidedReason: `${decider.name} decided this step for the ${approval.group ?? 'approver'} group first (${meaning}).`,
+        voidedReason: approval.group
+          ? `${decider.name} decided this step for the ${approval.group} group first (${meaning}).`
+          : `${decider.name} decided this step first (${meaning}).`,
         updatedAt: at,
         version: sibling.version + 1,
       },

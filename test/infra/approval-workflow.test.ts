@@ -85,9 +85,9 @@ describe('the approval state machine', () => {
     expect(ask.Type).toBe('Task');
     expect(ask.Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
     expect(ask.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
-    expect(ask.TimeoutSeconds).toBe(7 * 24 * 3600);
+    expect(ask.TimeoutSeconds).toBe(21 * 24 * 3600);
     expect(ask.ResultPath).toBeNull();
-    expect(cdkContext['techops:approvalTimeout']).toBe('P7D');
+    expect(cdkContext['techops:approvalTimeout']).toBe('P21D');
   });
 
   it('takes the approval and triage timeouts from context, and lets the execution run triage, the longest chain and its budget exception', () => {
@@ -324,7 +324,7 @@ describe('least privilege around the workflow', () => {
     expect(requestApproval.Properties.Environment.Variables).toEqual(
       expect.objectContaining({
         PUBLIC_BASE_URL: cdkContext['techops:publicBaseUrl'],
-        APPROVAL_TIMEOUT_SECONDS: String(7 * 24 * 3600),
+        APPROVAL_TIMEOUT_SECONDS: String(21 * 24 * 3600),
       }),
     );
   });
