@@ -17,30 +17,36 @@ export const Holiday = z.strictObject({
   name: SingleLineText.min(1).max(120),
 });
 
+const Holidays = z
+  .array(Holiday)
+  .max(HOLIDAYS_PER_YEAR, `At most ${HOLIDAYS_PER_YEAR} holidays a year.`)
+  .describe("The year's holidays (each date once, all in the path's year); an empty list is a year without.");
+
+/** Each date once: a repeat is reported at the later one. */
+function uniqueDates(body: { holidays: { date: string }[] }, context: z.RefinementCtx): void {
+  const first = new Map<string, number>();
+  body.holidays.forEach((holiday, index) => {
+    const earlier = first.get(holiday.date);
+    if (earlier === undefined) first.set(holiday.date, index);
+    else
+      context.addIssue({
+        code: 'custom',
+        path: ['holidays', index, 'date'],
+        message: `Holiday ${earlier} has the same date.`,
+      });
+  });
+}
+
 /** PUT /holiday-calendars/{year}: the whole year's holidays, replaced. */
 export const HolidayCalendarBody = z
-  .strictObject({
-    holidays: z
-      .array(Holiday)
-      .max(HOLIDAYS_PER_YEAR, `At most ${HOLIDAYS_PER_YEAR} holidays a year.`)
-      .describe(
-        "The year's holidays (each date once, all in the path's year); an empty list is a year without.",
-      ),
-  })
-  .superRefine((body, context) => {
-    const first = new Map<string, number>();
-    body.holidays.forEach((holiday, index) => {
-      const earlier = first.get(holiday.date);
-      if (earlier === undefined) first.set(holiday.date, index);
-      else
-        context.addIssue({
-          code: 'custom',
-          path: ['holidays', index, 'date'],
-          message: `Holiday ${earlier} has the same date.`,
-        });
-    });
-  })
+  .strictObject({ holidays: Holidays })
+  .superRefine(uniqueDates)
   .meta({ id: 'HolidayCalendarBody' });
+
+/** A calendar in the seed file: its year with its holidays. */
+export const HolidayCalendarSeedItem = z
+  .strictObject({ year: HolidayCalendarPath.shape.year, holidays: Holidays })
+  .superRefine(uniqueDates);
 export type HolidayCalendarBodyType = z.output<typeof HolidayCalendarBody>;
 
 export const HolidayCalendarResource = z

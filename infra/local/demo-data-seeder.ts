@@ -5,9 +5,9 @@ import { setAllocation } from '../../functions/budgets/budget-commands.js';
 import { demoBudget } from '../../functions/budgets/demo-data.js';
 import { setEnvelope } from '../../functions/budgets/envelope-commands.js';
 import { addBusinessFunction } from '../../functions/reference-data/business-function-commands.js';
+import { demoBusinessFunctions } from '../../functions/reference-data/demo-data.js';
 import { putHolidayCalendar } from '../../functions/reference-data/holiday-calendar-commands.js';
 import { demoHolidayCalendar } from '../../functions/reference-data/holiday-demo-data.js';
-import { demoBusinessFunctions } from '../../functions/reference-data/demo-data.js';
 import type { Caller } from '../../functions/shared/auth.js';
 import { optionalEnv } from '../../functions/shared/config.js';
 import { fiscalYearOf } from '../../functions/shared/fiscal-year.js';
@@ -101,7 +101,9 @@ async function seedInternalCapabilities(caller: Caller): Promise<string> {
 async function seedHolidayCalendars(caller: Caller): Promise<string> {
   const year = Number(today().slice(0, 4));
   await Promise.all(
-    [year, year + 1].map((one) => putHolidayCalendar(caller, String(one), demoHolidayCalendar(one), undefined)),
+    [year, year + 1].map((one) =>
+      putHolidayCalendar(caller, String(one), demoHolidayCalendar(one), undefined),
+    ),
   );
   return `holiday calendars for ${year} and ${year + 1}`;
 }

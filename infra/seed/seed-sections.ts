@@ -1,11 +1,7 @@
 import * as z from 'zod';
 import { ApprovalPolicyDocument, ApproverGroupName } from '../../functions/approval-policy/model.js';
 import { ApproverGroupBody } from '../../functions/approval-policy/policy-checks.js';
-import {
-  HolidayCalendarBody,
-  HolidayCalendarPath,
-  type HolidayCalendarBodyType,
-} from '../../functions/reference-data/holiday-calendar-model.js';
+import { HolidayCalendarSeedItem } from '../../functions/reference-data/holiday-calendar-model.js';
 import { BusinessFunctionResource } from '../../functions/reference-data/schemas.js';
 import type { PutOutcome } from '../../functions/reference-data/versioned-records.js';
 import type { Caller } from '../../functions/shared/auth.js';
@@ -78,9 +74,9 @@ export const SEED_SECTIONS = {
         body,
       ),
   }),
-  holidayCalendars: section<HolidayCalendarBodyType & { year: string }>({
+  holidayCalendars: section({
     what: 'holiday calendars',
-    item: HolidayCalendarBody.and(HolidayCalendarPath) as z.ZodType<HolidayCalendarBodyType & { year: string }>,
+    item: HolidayCalendarSeedItem,
     keyOf: (calendar) => calendar.year,
     put: async (caller, { year, ...body }) =>
       (await import('../../functions/reference-data/holiday-calendar-commands.js')).ensureHolidayCalendar(
