@@ -663,8 +663,10 @@ describe('racing reminders and escalation against the decision', { timeout: 600_
         ),
       );
 
+      // Each run follows up every due approval of the business function: the batch's runs together say what happened.
+      const escalatedIds = outcomes.flatMap(([, followUp]) => (followUp as FollowUpOutcome).escalated);
       for (const [index, { request }] of batch.entries()) {
-        const [decision, followUp] = outcomes[index] as [{ status: number; text: string }, FollowUpOutcome];
+        const [decision] = outcomes[index] as [{ status: number; text: string }, FollowUpOutcome];
         // An escalation that landed first leaves the decision to go ahead: it always counts.
         expect(decision.status, decision.text).toBe(200);
         const stored = await settled(request);
@@ -672,7 +674,7 @@ describe('racing reminders and escalation against the decision', { timeout: 600_
         expect(step.decidedBy, request.id).toMatchObject({
           email: `${ZREM_RACE.toLowerCase()}@techops.example`,
         });
-        const escalated = followUp.escalated.includes(request.approvalId);
+        const escalated = escalatedIds.includes(request.approvalId);
         expect(step.approvers.map((person) => person.email)).toEqual([
           `${ZREM_RACE.toLowerCase()}@techops.example`,
           ...(escalated ? [strategyHead.email] : []),
@@ -706,12 +708,14 @@ describe('racing reminders and escalation against the decision', { timeout: 600_
         ),
       );
 
+      const remindedIds = outcomes.flatMap(([, followUp]) => (followUp as FollowUpOutcome).reminded);
       for (const [index, { request }] of batch.entries()) {
-        const [decision, followUp] = outcomes[index] as [{ status: number; text: string }, FollowUpOutcome];
+        const [decision] = outcomes[index] as [{ status: number; text: string }, FollowUpOutcome];
         expect(decision.status, decision.text).toBe(200);
         await settled(request);
         // A reminder is recorded, and emailed, only when it landed before the decision: at most once.
-        const reminded = followUp.reminded.includes(request.approvalId) ? 1 : 0;
+        const reminded = remindedIds.filter((id) => id === request.approvalId).length;
+        expect(reminded, request.id).toBeLessThanOrEqual(1);
         const reminders = readOutbox().filter(
           (mail) => mail.subject.startsWith('Reminder:') && mail.text.includes(request.id),
         );
