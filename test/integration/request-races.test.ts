@@ -648,25 +648,47 @@ describe('racing reminders and escalation against the decision', { timeout: 600_
     return history.body.items.map((event: { action: string }) => event.action) as string[];
   };
 
+  /**
+   * BATCH pending requests, each decided (by link and by API in turn) while the job runs at the
+   * time `dueOf` reads from its approval; each decision's answer, and what the batch's runs did
+   * together (each run follows up every due approval of the business function).
+   */
+  async function decidedWhileFollowedUp(
+    dueOf: (listed: { escalatesAt: string; reminders: { nextAt: string } }) => string,
+    rejectByApi: boolean,
+  ) {
+    const batch = await pendingWithDueTimes();
+    const outcomes = await Promise.all(
+      batch.map(({ request, listed }, index) =>
+        Promise.all([
+          jitter().then(() =>
+            index % 2
+              ? decideByLink(request, 'APPROVED')
+              : decideByApi(request, rejectByApi ? 'REJECTED' : 'APPROVED'),
+          ),
+          runFollowUps(new Date(dueOf(listed)), [ZREM_RACE]),
+        ]),
+      ),
+    );
+    const runs = outcomes.map(([, followUp]) => followUp as FollowUpOutcome);
+    return {
+      requests: batch.map(({ request }) => request),
+      decisions: outcomes.map(([decision]) => decision as { status: number; text: string }),
+      escalated: runs.flatMap((run) => run.escalated),
+      reminded: runs.flatMap((run) => run.reminded),
+    };
+  }
+
   it("lets exactly one decision count when the step's escalation and its approver's decision race", async () => {
     for (let start = 0; start < RUNS; start += BATCH) {
-      const batch = await pendingWithDueTimes();
+      const {
+        requests,
+        decisions,
+        escalated: escalatedIds,
+      } = await decidedWhileFollowedUp((listed) => listed.escalatesAt, true);
 
-      const outcomes = await Promise.all(
-        batch.map(({ request, listed }, index) =>
-          Promise.all([
-            jitter().then(() =>
-              index % 2 ? decideByLink(request, 'APPROVED') : decideByApi(request, 'REJECTED'),
-            ),
-            runFollowUps(new Date(listed.escalatesAt), [ZREM_RACE]),
-          ]),
-        ),
-      );
-
-      // Each run follows up every due approval of the business function: the batch's runs together say what happened.
-      const escalatedIds = outcomes.flatMap(([, followUp]) => (followUp as FollowUpOutcome).escalated);
-      for (const [index, { request }] of batch.entries()) {
-        const [decision] = outcomes[index] as [{ status: number; text: string }, FollowUpOutcome];
+      for (const [index, request] of requests.entries()) {
+        const decision = decisions[index] as { status: number; text: string };
         // An escalation that landed first leaves the decision to go ahead: it always counts.
         expect(decision.status, decision.text).toBe(200);
         const stored = await settled(request);
@@ -683,10 +705,7 @@ describe('racing reminders and escalation against the decision', { timeout: 600_
           escalated ? 1 : 0,
         );
       }
-      await assertInvariants(
-        raceOn,
-        batch.map(({ request }) => request),
-      );
+      await assertInvariants(raceOn, requests);
       // Nothing pending is left to follow up: the decision took every approval of the step out of the index.
       const later = await runFollowUps(new Date(Date.now() + 60 * 86_400_000), [ZREM_RACE]);
       expect(later).toMatchObject({ reminded: [], escalated: [] });
@@ -695,22 +714,14 @@ describe('racing reminders and escalation against the decision', { timeout: 600_
 
   it('sends no reminder after the decision when a reminder and the decision race', async () => {
     for (let start = 0; start < RUNS; start += BATCH) {
-      const batch = await pendingWithDueTimes();
+      const {
+        requests,
+        decisions,
+        reminded: remindedIds,
+      } = await decidedWhileFollowedUp((listed) => listed.reminders.nextAt, false);
 
-      const outcomes = await Promise.all(
-        batch.map(({ request, listed }, index) =>
-          Promise.all([
-            jitter().then(() =>
-              index % 2 ? decideByLink(request, 'APPROVED') : decideByApi(request, 'APPROVED'),
-            ),
-            runFollowUps(new Date(listed.reminders.nextAt), [ZREM_RACE]),
-          ]),
-        ),
-      );
-
-      const remindedIds = outcomes.flatMap(([, followUp]) => (followUp as FollowUpOutcome).reminded);
-      for (const [index, { request }] of batch.entries()) {
-        const [decision] = outcomes[index] as [{ status: number; text: string }, FollowUpOutcome];
+      for (const [index, request] of requests.entries()) {
+        const decision = decisions[index] as { status: number; text: string };
         expect(decision.status, decision.text).toBe(200);
         await settled(request);
         // A reminder is recorded, and emailed, only when it landed before the decision: at most once.
@@ -724,10 +735,7 @@ describe('racing reminders and escalation against the decision', { timeout: 600_
           reminded,
         );
       }
-      await assertInvariants(
-        raceOn,
-        batch.map(({ request }) => request),
-      );
+      await assertInvariants(raceOn, requests);
       const later = await runFollowUps(new Date(Date.now() + 60 * 86_400_000), [ZREM_RACE]);
       expect(later).toMatchObject({ reminded: [], escalated: [] });
     }
