@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApprovalWorkflow } from '../workflows/approval-workflow.js';
 import type { AppConfig } from './config.js';
+import { ApprovalFollowUpJob } from './constructs/approval-follow-up-job.js';
 import { ApprovalPolicyApi } from './constructs/approval-policy-api.js';
 import { ApprovalsApi } from './constructs/approvals-api.js';
 import { BudgetsApi } from './constructs/budgets-api.js';
@@ -49,7 +50,10 @@ export class TechOpsConsultancyStack extends Stack {
     const workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { data, email, config: props.config });
     new TriageApi(nested('Triage'), 'Triage', { api, data, workflow });
     new RequestsApi(nested('Requests'), 'Requests', { api, data, config: props.config, workflow, email });
-    new ApprovalsApi(nested('Approvals'), 'Approvals', { api, data, workflow, config: props.config, email });
+    // Reminders and escalation are the approvals capability's scheduled job: one nested stack for both.
+    const approvals = nested('Approvals');
+    new ApprovalsApi(approvals, 'Approvals', { api, data, workflow, config: props.config, email });
+    new ApprovalFollowUpJob(approvals, 'ApprovalFollowUp', { data, email, config: props.config });
     new BudgetsApi(nested('Budgets'), 'Budgets', { api, data, config: props.config });
     new ExportsApi(nested('Exports'), 'Exports', {
       api,

@@ -72,7 +72,7 @@ export const PreviewChainBody = z
 export const PreviewChainInput = z.strictObject({ request: PreviewRequest, policy: z.unknown().optional() });
 
 /** The chain a request would get: as a request shows its resolved chain, before any step is asked. */
-export const ChainPreviewResource = RequestApprovalChain.pick({ rule: true, why: true })
+export const ChainPreviewResource = RequestApprovalChain.pick({ rule: true, why: true, followUp: true })
   .extend({
     policyVersion: z.union([z.number().int(), z.literal('draft')]),
     steps: z.array(
@@ -84,6 +84,7 @@ export const ChainPreviewResource = RequestApprovalChain.pick({ rule: true, why:
         reassignedFrom: true,
         reassignedReason: true,
         skippedReason: true,
+        escalationApprovers: true,
       }),
     ),
   })

@@ -7,7 +7,13 @@ export async function loadApproverDirectory(
   document: ApprovalPolicyDocumentType,
 ): Promise<ApproverDirectory> {
   const groupNames = [
-    ...document.rules.flatMap((rule) => rule.steps.map((step) => step.approver)),
+    ...document.rules.flatMap((rule) =>
+      rule.steps.flatMap((step) => [
+        step.approver,
+        ...(step.escalationApprover ? [step.escalationApprover] : []),
+      ]),
+    ),
+    ...(document.followUp?.escalationApprover ? [document.followUp.escalationApprover] : []),
     ...(document.fallbackApprovers ?? []),
     ...(document.budgetExceptionApprover ? [document.budgetExceptionApprover] : []),
   ].flatMap((ref) => (ref.kind === 'GROUP' ? [ref.group] : []));

@@ -66,7 +66,40 @@ export type RuleConditionsType = z.infer<typeof RuleConditions>;
 export const PolicyStep = z.strictObject({
   name: SingleLineText.min(1).max(120).optional(),
   approver: ApproverRef,
+  /** Who is added to the step when it is still undecided at its deadline; default: the policy's. */
+  escalationApprover: ApproverRef.optional(),
 });
+
+/** At most this many reminders per approval: more is noise, and the escalation does the rest. */
+export const MAX_REMINDERS = 3;
+/** The longest step deadline, in business days: the workflow's step timeout must outlast it (cdk.json). */
+export const MAX_DEADLINE_BUSINESS_DAYS = 10;
+
+/**
+ * Reminders and escalation around each pending step, in business days from when it was asked
+ * (weekends and the holiday calendar's days do not count).
+ */
+export const FollowUpSettings = z
+  .strictObject({
+    /** A reminder (with a fresh link) every this many business days while the approval waits. Default 2. */
+    remindAfterBusinessDays: z.number().int().min(1).max(MAX_DEADLINE_BUSINESS_DAYS).optional(),
+    /** At most this many reminders per approval. Default 3. */
+    maxReminders: z.number().int().min(0).max(MAX_REMINDERS).optional(),
+    /** Undecided this many business days after it was asked, the step escalates. Default 5. */
+    deadlineBusinessDays: z.number().int().min(1).max(MAX_DEADLINE_BUSINESS_DAYS).optional(),
+    /** Who is added to a step at its deadline when the step names nobody. Default: the head of STRATEGY. */
+    escalationApprover: ApproverRef.optional(),
+  })
+  .meta({ id: 'ApprovalFollowUpSettings' });
+export type FollowUpSettingsType = z.infer<typeof FollowUpSettings>;
+
+export const DEFAULT_FOLLOW_UP = {
+  remindAfterBusinessDays: 2,
+  maxReminders: 3,
+  deadlineBusinessDays: 5,
+} as const;
+
+export const DEFAULT_ESCALATION_APPROVER: ApproverRefType = { kind: 'HEAD_OF', businessFunction: 'STRATEGY' };
 
 /** A rule without `when` is the default rule: it matches every request, so it must come last. */
 export const PolicyRule = z.strictObject({
@@ -99,6 +132,8 @@ export const ApprovalPolicyDocument = z
      * exception step): fund it by a transfer, or reject it. Default: the head of FINANCE.
      */
     budgetExceptionApprover: ApproverRef.optional(),
+    /** Reminders and escalation of pending steps; every setting has its default. */
+    followUp: FollowUpSettings.optional(),
     rules: z.array(PolicyRule).min(1),
     /** Auto-triage rules, tried in order before any triager is asked; none by default. */
     autoTriage: z.array(AutoTriageRule).optional(),
@@ -176,6 +211,8 @@ export const ResolvedStepSchema = z.object({
   reassignedReason: z.string().optional(),
   /** Skip-repeat: its only approver approves an earlier step of the same chain. */
   skippedReason: z.string().optional(),
+  /** Who is added to the step at its deadline (segregation of duties applied). */
+  escalationApprovers: z.array(ResolvedContact).optional(),
 });
 export type ResolvedStep = z.infer<typeof ResolvedStepSchema>;
 
@@ -186,6 +223,14 @@ export const ResolvedChainSchema = z.object({
   /** Why the rule matched, one phrase per condition (the default rule: "no earlier rule matched"). */
   why: z.array(z.string()),
   steps: z.array(ResolvedStepSchema).min(1),
+  /** The policy's reminder and escalation timings, in business days (defaults filled in). */
+  followUp: z
+    .object({
+      remindAfterBusinessDays: z.number().int(),
+      maxReminders: z.number().int(),
+      deadlineBusinessDays: z.number().int(),
+    })
+    .optional(),
 });
 export type ResolvedChain = z.infer<typeof ResolvedChainSchema>;
 

@@ -11,6 +11,8 @@ import {
   type ApproverRefType,
   AutoTriageRule,
   bandUnits,
+  DEFAULT_FOLLOW_UP,
+  FollowUpSettings,
   POLICY_LIMITS,
   PolicyRule,
   type PolicyRuleType,
@@ -119,6 +121,11 @@ function ruleIssues(rule: PolicyRuleType, path: string, known: KnownNames): Fiel
   }
   rule.steps.forEach((step, index) => {
     issues.push(...approverIssues(step.approver, `${path}.steps.${index}.approver`, known));
+    if (step.escalationApprover) {
+      issues.push(
+        ...approverIssues(step.escalationApprover, `${path}.steps.${index}.escalationApprover`, known),
+      );
+    }
   });
   return issues;
 }
@@ -182,6 +189,27 @@ export function policyIssues(input: unknown, known: KnownNames): FieldIssue[] {
   const exceptionApprover = ApproverRef.safeParse(input.budgetExceptionApprover);
   if (exceptionApprover.success)
     issues.push(...approverIssues(exceptionApprover.data, 'budgetExceptionApprover', known));
+  issues.push(...followUpIssues(input.followUp, known));
+  return issues;
+}
+
+/** Follow-up settings beyond their shape: a reminder must come before the deadline, the escalation approver exist. */
+function followUpIssues(input: unknown, known: KnownNames): FieldIssue[] {
+  const settings = FollowUpSettings.safeParse(input);
+  if (!settings.success || input === undefined) return [];
+  const remindAfter = settings.data.remindAfterBusinessDays ?? DEFAULT_FOLLOW_UP.remindAfterBusinessDays;
+  const deadline = settings.data.deadlineBusinessDays ?? DEFAULT_FOLLOW_UP.deadlineBusinessDays;
+  const maxReminders = settings.data.maxReminders ?? DEFAULT_FOLLOW_UP.maxReminders;
+  const issues: FieldIssue[] = [];
+  if (maxReminders > 0 && remindAfter >= deadline) {
+    issues.push({
+      field: 'followUp.remindAfterBusinessDays',
+      message: `A reminder after ${remindAfter} business days comes at or after the deadline (${deadline}): remind sooner, or set maxReminders to 0.`,
+    });
+  }
+  if (settings.data.escalationApprover) {
+    issues.push(...approverIssues(settings.data.escalationApprover, 'followUp.escalationApprover', known));
+  }
   return issues;
 }
 
@@ -234,9 +262,10 @@ export function groupsReferencedBy(input: unknown): string[] {
   const approvers = [
     ...(Array.isArray(input.fallbackApprovers) ? input.fallbackApprovers : []),
     input.budgetExceptionApprover,
+    isRecord(input.followUp) ? input.followUp.escalationApprover : undefined,
     ...(Array.isArray(input.rules) ? input.rules : []).flatMap((rule) =>
       isRecord(rule) && Array.isArray(rule.steps)
-        ? rule.steps.map((step) => (isRecord(step) ? step.approver : undefined))
+        ? rule.steps.flatMap((step) => (isRecord(step) ? [step.approver, step.escalationApprover] : []))
         : [],
     ),
   ];

@@ -8,7 +8,9 @@ import {
   bandUnits,
   type ChainFacts,
   DEFAULT_BUDGET_EXCEPTION_APPROVER,
+  DEFAULT_ESCALATION_APPROVER,
   DEFAULT_FALLBACK_APPROVERS,
+  DEFAULT_FOLLOW_UP,
   type PolicyRuleType,
   type ResolvedChain,
   type ResolvedStep,
@@ -128,6 +130,7 @@ export function resolveApprovalChain(
   const soleApprovers: string[] = [];
   rule.steps.forEach((policyStep, position) => {
     const step = resolvedStep(policy, facts, directory, policyStep.approver, position + 1, policyStep.name);
+    step.escalationApprovers = escalationApproversOf(policy, facts, directory, policyStep.escalationApprover);
     const approvers = step.approvers;
     const only = approvers.length === 1 ? (approvers[0] as Contact) : undefined;
     if (only && soleApprovers.some((email) => sameEmail(email, only.email))) {
@@ -137,7 +140,37 @@ export function resolveApprovalChain(
     }
     steps.push(step);
   });
-  return { policyVersion: policy.version, rule: { index, name: rule.name }, why, steps };
+  return {
+    policyVersion: policy.version,
+    rule: { index, name: rule.name },
+    why,
+    steps,
+    followUp: followUpOf(policy),
+  };
+}
+
+/** The policy's reminder and escalation timings, each setting left out taking its default. */
+function followUpOf(policy: Pick<ApprovalPolicy, 'document'>): NonNullable<ResolvedChain['followUp']> {
+  const settings = policy.document.followUp;
+  return {
+    remindAfterBusinessDays: settings?.remindAfterBusinessDays ?? DEFAULT_FOLLOW_UP.remindAfterBusinessDays,
+    maxReminders: settings?.maxReminders ?? DEFAULT_FOLLOW_UP.maxReminders,
+    deadlineBusinessDays: settings?.deadlineBusinessDays ?? DEFAULT_FOLLOW_UP.deadlineBusinessDays,
+  };
+}
+
+/**
+ * Who a step escalates to: the step's escalation approver, else the policy's, else the head of
+ * STRATEGY; under the same segregation of duties as any step (never the requester).
+ */
+function escalationApproversOf(
+  policy: Pick<ApprovalPolicy, 'document'>,
+  facts: ChainFacts,
+  directory: ApproverDirectory,
+  stepRef: ApproverRefType | undefined,
+): Contact[] {
+  const ref = stepRef ?? policy.document.followUp?.escalationApprover ?? DEFAULT_ESCALATION_APPROVER;
+  return resolvedStep(policy, facts, directory, ref, 1).approvers;
 }
 
 /**
@@ -191,5 +224,8 @@ export function resolveBudgetExceptionStep(
   number: number,
 ): ResolvedStep {
   const ref = policy.document.budgetExceptionApprover ?? DEFAULT_BUDGET_EXCEPTION_APPROVER;
-  return resolvedStep(policy, facts, directory, ref, number, `Budget exception (${describe(ref, facts)})`);
+  return {
+    ...resolvedStep(policy, facts, directory, ref, number, `Budget exception (${describe(ref, facts)})`),
+    escalationApprovers: escalationApproversOf(policy, facts, directory, undefined),
+  };
 }

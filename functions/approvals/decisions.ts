@@ -64,13 +64,22 @@ async function decide(
       }
       // Someone (a second click, a withdrawal, the timeout) got there first: say what happened.
       assertStillOpen(current, now);
-      if (current.version !== approval.version) {
+      if (current.version !== approval.version && !onlyFollowedUp(approval, current)) {
         throw new ConflictError('The approval changed while you were deciding; open the link again.');
       }
       approval = current;
     }
   }
 }
+
+/**
+ * Still the approval the decider saw, only reminded or escalated meanwhile (the same ask: token,
+ * link and approver): the decision goes ahead on it.
+ */
+const onlyFollowedUp = (seen: Approval, current: Approval) =>
+  current.taskToken === seen.taskToken &&
+  current.linkSecretHash === seen.linkSecretHash &&
+  current.approver.email === seen.approver.email;
 
 /** A budget exception step is funded or rejected; any other step approved, rejected or sent back. */
 function assertDecisionFits(approval: Approval, input: DecisionInput): void {
@@ -185,7 +194,9 @@ async function decideOnce(
       after: {
         ...sibling,
         status: 'VOIDED' as const,
-        voidedReason: `${decider.name} decided this step for the ${approval.group ?? 'approver'} group first (${meaning}).`,
+        voidedReason: approval.group
+          ? `${decider.name} decided this step for the ${approval.group} group first (${meaning}).`
+          : `${decider.name} decided this step first (${meaning}).`,
         updatedAt: at,
         version: sibling.version + 1,
       },

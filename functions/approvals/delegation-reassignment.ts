@@ -13,6 +13,7 @@ import { everyPage } from '../shared/pagination.js';
 import { getApproval, listPendingApprovalsFor, putApproval } from './approval-store.js';
 import type { Delegation } from './delegation-model.js';
 import { approvalRequestEmail, decidedEarlierLines, delegatedAwayEmail } from './emails.js';
+import { newFollowUp } from './follow-up.js';
 import { type Approval, hashLinkSecret, linkTokenOf, newLinkSecret } from './model.js';
 
 const publicBaseUrl = requireEnv('PUBLIC_BASE_URL');
@@ -58,10 +59,15 @@ async function reassignOne(
     // A group step the delegate is asked in already: their own approval stands for both.
     const askedAlready = step.approvers.some((person) => sameEmail(person.email, delegate.email));
     const secret = newLinkSecret();
+    // The delegate is asked afresh: their reminders and deadline count from now, their link is the only one.
+    const { reminderLinkSecretHashes: _, followUp: delegatorsFollowUp, ...asked } = approval;
+    const followUp =
+      delegatorsFollowUp && (await newFollowUp(delegatorsFollowUp, delegatorsFollowUp.escalateTo, now));
     const moved: Approval | undefined = askedAlready
       ? undefined
       : {
-          ...approval,
+          ...asked,
+          ...(followUp ? { followUp } : {}),
           id: newId('approval', now.getTime()),
           approver: delegate,
           onBehalfOf: approval.approver,

@@ -40,6 +40,8 @@ export const delegationRoutes: RouteDefinition[] = [
     access: {
       approvals: 'write',
       requests: 'write',
+      // The holiday calendars: a moved approval's reminders and deadline count business days afresh.
+      referenceData: 'read',
       audit: 'append',
       email: 'send',
       settings: ['publicBaseUrl'],

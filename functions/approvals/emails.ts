@@ -311,7 +311,7 @@ export function outcomeEmail(
 }
 
 /** An email of paragraphs: the text part line by line, the HTML part a paragraph per line. */
-function emailOf(to: string[], subject: string, lines: string[]): OutgoingEmail {
+export function emailOf(to: string[], subject: string, lines: string[]): OutgoingEmail {
   return {
     to,
     subject,

@@ -14,6 +14,29 @@ import type { TriageAssessmentType } from '../shared/triage-assessment.js';
 /** The sparse index of pending approvals by approver's email (`pendingFor`), newest first. */
 export const APPROVAL_PENDING_INDEX = 'byPendingApprover';
 
+/**
+ * The sparse index of pending approvals with a follow-up due (a reminder or the escalation), by
+ * the request's business function (`dueIn`) and due time (`dueAt`): the follow-up job's Query.
+ */
+export const APPROVAL_DUE_INDEX = 'byFollowUpDue';
+
+/** Reminders and the escalation of a pending approval, worked out when it was asked. */
+export interface ApprovalFollowUp {
+  remindAfterBusinessDays: number;
+  maxReminders: number;
+  deadlineBusinessDays: number;
+  remindersSent: number;
+  /** When the next reminder is due; absent once the last was sent. */
+  nextReminderAt?: string;
+  /** When the step escalates: its escalation approvers are added to it. */
+  deadlineAt: string;
+  /** Who the step escalates to; empty when nobody else is left (they approve it already). */
+  escalateTo: Contact[];
+  escalatedAt?: string;
+  /** The next reminder or the deadline, whichever is first; absent when nothing is left to do. */
+  nextActionAt?: string;
+}
+
 /** What the approver is asked to decide on: a snapshot taken when the approval is requested. */
 export interface ApprovalSubject {
   requestId: string;
@@ -108,6 +131,12 @@ export interface Approval {
   taskToken: string;
   /** SHA-256 of the link's secret; the secret itself is only ever in the approver's email. */
   linkSecretHash: string;
+  /** The reminders' fresh links: each works, as the first does, until the approval is decided. */
+  reminderLinkSecretHashes?: string[];
+  /** Reminders and escalation while it waits (absent: none, e.g. an escalation approver's own). */
+  followUp?: ApprovalFollowUp;
+  /** Added at the step's deadline: the approver whose undecided step escalated to this one. */
+  escalatedFrom?: Contact;
   linkExpiresAt: string;
   decision?: ApprovalDecision;
   requestedAt: string;
@@ -132,11 +161,23 @@ export function parseLinkToken(token: string): { approvalId: string; secret: str
   return match ? { approvalId: match[1] as string, secret: match[2] as string } : undefined;
 }
 
-/** Compares in constant time, so the hash cannot be guessed byte by byte from response times. */
-export function secretMatches(approval: Pick<Approval, 'linkSecretHash'>, secret: string): boolean {
-  const expected = Buffer.from(approval.linkSecretHash);
+/**
+ * Compares in constant time, so the hash cannot be guessed byte by byte from response times:
+ * the first link's secret, or a reminder's.
+ */
+export function secretMatches(
+  approval: Pick<Approval, 'linkSecretHash' | 'reminderLinkSecretHashes'>,
+  secret: string,
+): boolean {
   const actual = Buffer.from(hashLinkSecret(secret));
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  const matches = (hash: string) => {
+    const expected = Buffer.from(hash);
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  };
+  // Every hash compared, so the time does not tell which one matched.
+  return [approval.linkSecretHash, ...(approval.reminderLinkSecretHashes ?? [])]
+    .map(matches)
+    .reduce((any, one) => any || one, false);
 }
 
 export const COMMENT_MAX_LENGTH = 2_000;
@@ -214,6 +255,18 @@ export const ApprovalResource = z
       ),
     approver: ContactResource,
     reassignedFrom: ContactResource.optional(),
+    escalatedFrom: ContactResource.optional().describe(
+      "Added at the step's deadline: the approver whose undecided step escalated (either may decide; the first decision counts).",
+    ),
+    reminders: z
+      .object({ sent: z.number().int(), max: z.number().int(), nextAt: z.string().optional() })
+      .optional()
+      .describe('Reminders emailed while it waits (each with a fresh link), and when the next is due.'),
+    escalatesAt: z
+      .string()
+      .optional()
+      .describe('When the step escalates if still undecided (its escalation approvers are added).'),
+    escalatedAt: z.string().optional().describe('When the step escalated.'),
     onBehalfOf: ContactResource.optional().describe(
       'Asked of a delegate: the approver they decide for (their delegation is `delegationId`).',
     ),
@@ -270,5 +323,21 @@ export function toApprovalResource(approval: Approval): z.infer<typeof ApprovalR
       requester: { name: subject.requester.name, email: subject.requester.email },
     },
     expiresAt: approval.linkExpiresAt,
+    ...(approval.followUp ? followUpResource(approval) : {}),
   });
+}
+
+function followUpResource(approval: Approval) {
+  const followUp = approval.followUp as ApprovalFollowUp;
+  const pending = approval.status === 'PENDING';
+  const nextReminder = pending ? followUp.nextActionAt : undefined;
+  return {
+    reminders: {
+      sent: followUp.remindersSent,
+      max: followUp.maxReminders,
+      ...(nextReminder && nextReminder !== followUp.deadlineAt ? { nextAt: nextReminder } : {}),
+    },
+    ...(followUp.escalateTo.length > 0 && !followUp.escalatedAt ? { escalatesAt: followUp.deadlineAt } : {}),
+    ...(followUp.escalatedAt ? { escalatedAt: followUp.escalatedAt } : {}),
+  };
 }

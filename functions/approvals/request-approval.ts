@@ -1,12 +1,19 @@
 import type * as z from 'zod';
 import { RequestApprovalTask } from '../../workflows/approval-contracts.js';
+import { DEFAULT_FOLLOW_UP } from '../approval-policy/model.js';
 import { getBusinessFunction } from '../reference-data/business-functions.js';
 import { allows } from '../requests/lifecycle.js';
 import { getRequestById } from '../requests/request-queries.js';
 import { transitionOf } from '../requests/request-transitions.js';
-import { type RequestApprovalChainType, stepOf, withStep } from '../shared/approval-summary.js';
+import {
+  type ApprovalChainStepType,
+  type RequestApprovalChainType,
+  stepOf,
+  withStep,
+} from '../shared/approval-summary.js';
 import { newAuditEvent, WORKFLOW_ACTOR } from '../shared/audit-event.js';
 import { requireEnv } from '../shared/config.js';
+import type { Contact } from '../shared/contacts.js';
 import { sameEmail } from '../shared/contacts.js';
 import { sendEmail } from '../shared/email.js';
 import { newId } from '../shared/ids.js';
@@ -15,7 +22,15 @@ import { getApprovals, putApproval } from './approval-store.js';
 import { routeToDelegates } from './delegation-routing.js';
 import { approvalRequestEmail, decidedEarlierLines } from './emails.js';
 import { ChainOrderError, ConcurrentChangeError, RequestClosedError } from './errors.js';
-import { type Approval, hashLinkSecret, linkTokenOf, newLinkSecret, subjectOf } from './model.js';
+import { newFollowUp } from './follow-up.js';
+import {
+  type Approval,
+  type ApprovalFollowUp,
+  hashLinkSecret,
+  linkTokenOf,
+  newLinkSecret,
+  subjectOf,
+} from './model.js';
 import { applyTaskTransition } from './task-transitions.js';
 
 const publicBaseUrl = requireEnv('PUBLIC_BASE_URL');
@@ -38,6 +53,23 @@ const openEarlierStep = (chain: RequestApprovalChainType, step: number) =>
   chain.steps.find(
     (candidate) => candidate.step < step && candidate.status !== 'APPROVED' && candidate.status !== 'SKIPPED',
   );
+
+/**
+ * The reminders and escalation of the step's approvals, from the chain's timings (chains
+ * resolved before follow-ups existed: the defaults, without escalation). The escalation goes
+ * to whoever of the step's escalation approvers is not asked already.
+ */
+function followUpOf(
+  chain: RequestApprovalChainType,
+  step: ApprovalChainStepType,
+  approvers: Contact[],
+  now: Date,
+): Promise<ApprovalFollowUp> {
+  const escalateTo = (step.escalationApprovers ?? []).filter(
+    (person) => !approvers.some((approver) => sameEmail(approver.email, person.email)),
+  );
+  return newFollowUp(chain.followUp ?? DEFAULT_FOLLOW_UP, escalateTo, now);
+}
 
 /**
  * Asks one step of the request's approval chain: stores a pending approval for each of the
@@ -68,6 +100,7 @@ export async function requestApproval(input: Input, now = new Date()): Promise<v
   const at = now.toISOString();
   const subject = subjectOf(request, businessFunction?.name ?? request.businessFunction);
   const linkExpiresAt = new Date(now.getTime() + approvalTimeoutSeconds * 1000).toISOString();
+  const followUp = await followUpOf(chain, step, routed.approvers, now);
   const asked = routed.approvers.map((approver) => {
     const before = earlier.find((approval) => sameEmail(approval.approver.email, approver.email));
     const delegation = routed.delegations?.find((one) => sameEmail(one.to.email, approver.email));
@@ -86,6 +119,8 @@ export async function requestApproval(input: Input, now = new Date()): Promise<v
       taskToken: input.taskToken,
       linkSecretHash: hashLinkSecret(secret),
       linkExpiresAt,
+      // A re-ask keeps the reminders sent and the deadline: the approver has waited since the first ask.
+      followUp: before?.followUp ?? followUp,
       requestedAt: before?.requestedAt ?? at,
       updatedAt: at,
       version: (before?.version ?? 0) + 1,

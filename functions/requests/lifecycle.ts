@@ -27,6 +27,8 @@ export const REQUEST_LIFECYCLE = [
   { from: 'IN_APPROVAL', event: 'ASK_APPROVAL', to: 'IN_APPROVAL' },
   // A delegation moves a pending step's approval to the delegate: the chain changes, nothing else.
   { from: 'IN_APPROVAL', event: 'REASSIGN_APPROVAL', to: 'IN_APPROVAL' },
+  // A step undecided at its deadline gets its escalation approvers too: the chain changes, nothing else.
+  { from: 'IN_APPROVAL', event: 'ESCALATE_APPROVAL', to: 'IN_APPROVAL' },
   // The approver's decision moves the request's version, so a withdrawal read before it is stale.
   { from: 'IN_APPROVAL', event: 'RECORD_DECISION', to: 'IN_APPROVAL' },
   // An approver sends it back for changes: its requester edits and resubmits it, and approval

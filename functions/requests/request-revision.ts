@@ -158,13 +158,20 @@ function afterSendBack(
     decidedOnBehalfOf: _for,
     comment: _c,
     delegations,
+    escalatedAt,
     ...step
   } = stepOf(chain, last.step);
-  // Asked afresh, as first resolved: a delegation is routed again when it is asked.
-  const approvers = step.approvers.flatMap((approver) => {
-    const delegators = (delegations ?? []).filter((one) => sameEmail(one.to.email, approver.email));
-    return delegators.length > 0 ? delegators.map((one) => one.from) : [approver];
-  });
+  // Asked afresh, as first resolved: without its escalation (its deadline counts again), and a
+  // delegation is routed again when it is asked.
+  const escalated = (approver: { email: string }) =>
+    escalatedAt !== undefined &&
+    (step.escalationApprovers ?? []).some((one) => sameEmail(one.email, approver.email));
+  const approvers = step.approvers
+    .filter((approver) => !escalated(approver))
+    .flatMap((approver) => {
+      const delegators = (delegations ?? []).filter((one) => sameEmail(one.to.email, approver.email));
+      return delegators.length > 0 ? delegators.map((one) => one.from) : [approver];
+    });
   return {
     ...before,
     approvalChain: {

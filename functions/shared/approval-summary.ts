@@ -70,6 +70,16 @@ export const ApprovalChainStep = z.object({
     .optional()
     .describe("An exception step's cause: why the commitment was refused, with the line's figures then."),
   transferId: z.string().optional().describe('The transfer that funded an exception step.'),
+  escalationApprovers: z
+    .array(ContactResource)
+    .optional()
+    .describe(
+      "Who is added to the step when it is undecided at its deadline (the policy's escalation approver).",
+    ),
+  escalatedAt: z
+    .string()
+    .optional()
+    .describe('When the step reached its deadline and its escalation approvers were added to `approvers`.'),
 });
 export type ApprovalChainStepType = z.infer<typeof ApprovalChainStep>;
 
@@ -106,6 +116,16 @@ export const RequestApprovalChain = z.object({
   why: z.array(z.string()).describe('Why the rule matched, one phrase per condition.'),
   currentStep: z.number().int().describe('The step asked now, or the last one asked.'),
   steps: z.array(ApprovalChainStep),
+  followUp: z
+    .object({
+      remindAfterBusinessDays: z.number().int(),
+      maxReminders: z.number().int(),
+      deadlineBusinessDays: z.number().int(),
+    })
+    .optional()
+    .describe(
+      'Reminders and escalation of each step, in business days, from the policy the chain was resolved from.',
+    ),
 });
 export type RequestApprovalChainType = z.infer<typeof RequestApprovalChain>;
 

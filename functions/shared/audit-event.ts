@@ -18,7 +18,8 @@ export type AuditedEntity =
   | 'APPROVAL_POLICY'
   | 'APPROVER_GROUP'
   | 'INTERNAL_CAPABILITY'
-  | 'DELEGATION';
+  | 'DELEGATION'
+  | 'HOLIDAY_CALENDAR';
 
 export interface AuditEvent {
   eventId: string;

@@ -2,7 +2,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { APPROVAL_PENDING_INDEX } from '../../functions/approvals/model.js';
+import { APPROVAL_DUE_INDEX, APPROVAL_PENDING_INDEX } from '../../functions/approvals/model.js';
 import { REQUEST_INDEXES } from '../../functions/requests/request-keys.js';
 import { VENDOR_INDEXES } from '../../functions/vendors/vendor-keys.js';
 import { nagArnPattern } from './capability-stack.js';
@@ -90,6 +90,14 @@ export class DataTables extends Construct {
       partitionKey: { name: 'pendingFor', type: AttributeType.STRING },
       sortKey: { name: 'id', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
+    });
+    // Sparse too: only PENDING approvals with a reminder or an escalation ahead carry `dueIn`, so
+    // the follow-up job Queries what is due by business function and time, never a Scan.
+    this.approvals.addGlobalSecondaryIndex({
+      indexName: APPROVAL_DUE_INDEX,
+      partitionKey: { name: 'dueIn', type: AttributeType.STRING },
+      sortKey: { name: 'dueAt', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
     });
   }
 

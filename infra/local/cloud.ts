@@ -125,7 +125,13 @@ function runSchedules(schedules: LocalSchedule[], lambdas: LocalLambdas, log: (l
     for (const logicalId of schedule.functionLogicalIds) {
       lambdas.invokeAsync(
         logicalId,
-        { source: 'aws.events', 'detail-type': 'Scheduled Event', resources: [schedule.name] },
+        // As EventBridge's scheduled event: its `time` is when the run was due.
+        {
+          source: 'aws.events',
+          'detail-type': 'Scheduled Event',
+          time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          resources: [schedule.name],
+        },
         (error, attempts) => log(`Scheduled ${logicalId} failed (${attempts} attempts): ${error.message}`),
       );
     }

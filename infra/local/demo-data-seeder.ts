@@ -6,6 +6,8 @@ import { demoBudget } from '../../functions/budgets/demo-data.js';
 import { setEnvelope } from '../../functions/budgets/envelope-commands.js';
 import { addBusinessFunction } from '../../functions/reference-data/business-function-commands.js';
 import { demoBusinessFunctions } from '../../functions/reference-data/demo-data.js';
+import { putHolidayCalendar } from '../../functions/reference-data/holiday-calendar-commands.js';
+import { demoHolidayCalendar } from '../../functions/reference-data/holiday-demo-data.js';
 import type { Caller } from '../../functions/shared/auth.js';
 import { optionalEnv } from '../../functions/shared/config.js';
 import { fiscalYearOf } from '../../functions/shared/fiscal-year.js';
@@ -57,6 +59,7 @@ export async function handler(parts: DemoDataParts): Promise<string | undefined>
     seeded.push(`${demoBusinessFunctions.length} business functions`);
     seeded.push(await seedApprovalPolicy(caller));
     seeded.push(await seedInternalCapabilities(caller));
+    seeded.push(await seedHolidayCalendars(caller));
   }
   const fiscalYear = fiscalYearOf(today(), Number(optionalEnv('FISCAL_YEAR_START_MONTH', '1')));
   const [, vendors] = await Promise.all([
@@ -92,6 +95,17 @@ async function seedInternalCapabilities(caller: Caller): Promise<string> {
     capabilities.map(([id, capability]) => putInternalCapability(caller, id, capability, undefined)),
   );
   return `${capabilities.length} internal capabilities`;
+}
+
+/** This year's and next year's holiday calendars: reminders and escalation deadlines skip their days. */
+async function seedHolidayCalendars(caller: Caller): Promise<string> {
+  const year = Number(today().slice(0, 4));
+  await Promise.all(
+    [year, year + 1].map((one) =>
+      putHolidayCalendar(caller, String(one), demoHolidayCalendar(one), undefined),
+    ),
+  );
+  return `holiday calendars for ${year} and ${year + 1}`;
 }
 
 /** The envelope, then one allocation at a time: each moves the envelope's allocated total. */

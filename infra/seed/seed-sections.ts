@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ApprovalPolicyDocument, ApproverGroupName } from '../../functions/approval-policy/model.js';
 import { ApproverGroupBody } from '../../functions/approval-policy/policy-checks.js';
+import { HolidayCalendarSeedItem } from '../../functions/reference-data/holiday-calendar-model.js';
 import { BusinessFunctionResource } from '../../functions/reference-data/schemas.js';
 import type { PutOutcome } from '../../functions/reference-data/versioned-records.js';
 import type { Caller } from '../../functions/shared/auth.js';
@@ -70,6 +71,17 @@ export const SEED_SECTIONS = {
       (await import('../../functions/triage/internal-capability-commands.js')).ensureInternalCapability(
         caller,
         id,
+        body,
+      ),
+  }),
+  holidayCalendars: section({
+    what: 'holiday calendars',
+    item: HolidayCalendarSeedItem,
+    keyOf: (calendar) => calendar.year,
+    put: async (caller, { year, ...body }) =>
+      (await import('../../functions/reference-data/holiday-calendar-commands.js')).ensureHolidayCalendar(
+        caller,
+        year,
         body,
       ),
   }),

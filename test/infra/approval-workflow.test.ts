@@ -4,6 +4,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLICY_LIMITS } from '../../functions/approval-policy/model.js';
 import { allRoutes } from '../../functions/platform/api.js';
+import { APPROVAL_FOLLOW_UP_ENTRY } from '../../infra/constructs/approval-follow-up-job.js';
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
 import { TRANSIENT_ERRORS } from '../../workflows/approval-contracts.js';
@@ -85,9 +86,9 @@ describe('the approval state machine', () => {
     expect(ask.Type).toBe('Task');
     expect(ask.Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
     expect(ask.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
-    expect(ask.TimeoutSeconds).toBe(7 * 24 * 3600);
+    expect(ask.TimeoutSeconds).toBe(21 * 24 * 3600);
     expect(ask.ResultPath).toBeNull();
-    expect(cdkContext['techops:approvalTimeout']).toBe('P7D');
+    expect(cdkContext['techops:approvalTimeout']).toBe('P21D');
   });
 
   it('takes the approval and triage timeouts from context, and lets the execution run triage, the longest chain and its budget exception', () => {
@@ -288,7 +289,7 @@ describe('least privilege around the workflow', () => {
     expect(others).toEqual([]);
   });
 
-  it('lets only the three emailing tasks, the withdrawal and a delegation (telling approvers) and the contract digest job send email, and only from the configured sender', () => {
+  it('lets only the three emailing tasks, the withdrawal and a delegation (telling approvers), the approval follow-up and the contract digest job send email, and only from the configured sender', () => {
     const senders = functions().filter(([id]) => actionsOf(id).includes('ses:SendEmail'));
 
     expect(senders.map(([, fn]) => fn.Metadata[ENTRY_METADATA_KEY]).sort()).toEqual(
@@ -298,6 +299,7 @@ describe('least privilege around the workflow', () => {
         APPROVAL_TASK_ENTRIES.notifyRequester,
         entryOf('withdrawRequest'),
         entryOf('putMyDelegation'),
+        APPROVAL_FOLLOW_UP_ENTRY,
         CONTRACT_DIGEST_ENTRY,
       ].sort(),
     );
@@ -329,7 +331,7 @@ describe('least privilege around the workflow', () => {
     expect(requestApproval.Properties.Environment.Variables).toEqual(
       expect.objectContaining({
         PUBLIC_BASE_URL: cdkContext['techops:publicBaseUrl'],
-        APPROVAL_TIMEOUT_SECONDS: String(7 * 24 * 3600),
+        APPROVAL_TIMEOUT_SECONDS: String(21 * 24 * 3600),
       }),
     );
   });
@@ -365,6 +367,36 @@ describe('the approvals table', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      {
+        IndexName: 'byFollowUpDue',
+        KeySchema: [
+          { AttributeName: 'dueIn', KeyType: 'HASH' },
+          { AttributeName: 'dueAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
     ]);
+  });
+});
+
+describe('the approval follow-up', () => {
+  it('runs every hour, writing approvals, requests and audit events and emailing, with no Scan', () => {
+    const [jobId, job] = functionOfEntry(APPROVAL_FOLLOW_UP_ENTRY);
+
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [jobId, 'Arn'] } })],
+    });
+    expect(actionsOf(jobId)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));
+    expect(actionsOf(jobId)).not.toContain('dynamodb:Scan');
+    expect(Object.keys(job.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining([
+        'APPROVALS_TABLE_NAME',
+        'REQUESTS_TABLE_NAME',
+        'REFERENCE_TABLE_NAME',
+        'AUDIT_TABLE_NAME',
+        'PUBLIC_BASE_URL',
+      ]),
+    );
   });
 });

@@ -244,14 +244,14 @@ describe('the scheduled jobs', () => {
   it('keep dead letters 14 days, encrypted, over TLS only', () => {
     const queues = Object.values(built.resourcesOf('AWS::SQS::Queue'));
 
-    expect(queues).toHaveLength(4);
+    expect(queues).toHaveLength(5);
     for (const queue of queues) {
       expect(queue.Properties).toMatchObject({
         MessageRetentionPeriod: 14 * 86400,
         SqsManagedSseEnabled: true,
       });
     }
-    expect(Object.keys(built.resourcesOf('AWS::SQS::QueuePolicy'))).toHaveLength(4);
+    expect(Object.keys(built.resourcesOf('AWS::SQS::QueuePolicy'))).toHaveLength(5);
   });
 });
 

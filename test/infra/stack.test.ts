@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../functions/platform/api.js';
 import type { RouteDefinition } from '../../functions/platform/route.js';
 import { buildApp } from '../../infra/build-app.js';
+import { APPROVAL_FOLLOW_UP_ENTRY } from '../../infra/constructs/approval-follow-up-job.js';
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { DAILY_EXPORT_ENTRY, EXPORT_JOB_ENTRY } from '../../infra/constructs/exports-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
@@ -93,7 +94,7 @@ function routeNamed(operationId: string): RouteDefinition {
 const statementsOf = (fn: Resource) => statementsIn(resourcesOf('AWS::IAM::Policy'), fn);
 
 /** Lambdas that are not behind a route: scheduled jobs. */
-const JOB_ENTRIES = [CONTRACT_DIGEST_ENTRY, EXPORT_JOB_ENTRY, DAILY_EXPORT_ENTRY];
+const JOB_ENTRIES = [CONTRACT_DIGEST_ENTRY, EXPORT_JOB_ENTRY, DAILY_EXPORT_ENTRY, APPROVAL_FOLLOW_UP_ENTRY];
 
 describe('the synthesized test app', () => {
   it('really skips esbuild bundling with an empty aws:cdk:bundling-stacks', () => {
@@ -448,7 +449,7 @@ describe('least privilege', () => {
     expect(resources).toEqual([{ 'Fn::GetAtt': [referenceTable, 'Arn'] }]);
   });
 
-  it('lets only the approval policy, approver group and internal capability writers put reference data, with Puts alone', () => {
+  it('lets only the approval policy, approver group, internal capability and holiday calendar writers put reference data, with Puts alone', () => {
     const referenceTable = Object.keys(resourcesOf('AWS::DynamoDB::Table')).find((id) =>
       id.startsWith('DataReferenceData'),
     )!;
@@ -465,6 +466,7 @@ describe('least privilege', () => {
     expect(writers.map((route) => route.operationId).sort()).toEqual([
       'publishApprovalPolicy',
       'putApproverGroup',
+      'putHolidayCalendar',
       'putInternalCapability',
     ]);
     for (const route of writers) {

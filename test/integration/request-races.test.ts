@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgersMatchLines, ledgerOfLine } from './budget-support.js';
 import { addBusinessFunctions } from './business-function-support.js';
+import { type FollowUpOutcome, runFollowUps } from './follow-up-support.js';
 import {
   approvedRequest,
   assertInvariants,
@@ -28,6 +29,7 @@ import {
   fundBudget,
   pendingApprovalOf,
   postForm,
+  readOutbox,
   requestInStatus,
   tokenFor,
   validRequestBody,
@@ -655,6 +657,129 @@ describe('racing budget exception decisions', { timeout: 600_000 }, () => {
       expect(committed).toHaveLength(requests.length);
       expect(new Set(transfers.map((entry) => entry.transferId)).size).toBe(transfers.length);
       await expectLedgersMatchLines(exceptionOn.admin, 'FY2037', ['DIGITAL', 'MFG']);
+    }
+  });
+});
+
+// The follow-up job (moved to the step's due time) racing the approver's decision: ZREM_RACE's
+// line in FY2062, this file's own. The job runs for that business function only.
+describe('racing reminders and escalation against the decision', { timeout: 600_000 }, () => {
+  const ZREM_RACE = 'ZREM_RACE';
+  const strategyHead = { name: 'Claire Dubois', email: 'claire.dubois@techops.example' };
+  let raceOn: Stage;
+
+  beforeAll(async () => {
+    await addBusinessFunctions([ZREM_RACE], 'Follow-up race');
+    raceOn = await stage('FY2062', ZREM_RACE);
+  });
+
+  /** BATCH pending requests, each with its approval as its approver lists it (due times included). */
+  async function pendingWithDueTimes() {
+    const requests = await Promise.all(Array.from({ length: BATCH }, () => pendingRequest(raceOn)));
+    const listed = await Promise.all(
+      requests.map(async (request) => {
+        const page = await call('GET', '/approvals?limit=100', { token: request.approver });
+        return page.body.items.find((approval: { id: string }) => approval.id === request.approvalId);
+      }),
+    );
+    return requests.map((request, index) => ({ request, listed: listed[index] }));
+  }
+
+  const actionsOf = async (request: RequestUnderTest) => {
+    const history = await call('GET', `/requests/${request.id}/history?limit=100`, { token: raceOn.admin });
+    return history.body.items.map((event: { action: string }) => event.action) as string[];
+  };
+
+  /**
+   * BATCH pending requests, each decided (by link and by API in turn) while the job runs at the
+   * time `dueOf` reads from its approval; each decision's answer, and what the batch's runs did
+   * together (each run follows up every due approval of the business function).
+   */
+  async function decidedWhileFollowedUp(
+    dueOf: (listed: { escalatesAt: string; reminders: { nextAt: string } }) => string,
+    rejectByApi: boolean,
+  ) {
+    const batch = await pendingWithDueTimes();
+    const outcomes = await Promise.all(
+      batch.map(({ request, listed }, index) =>
+        Promise.all([
+          jitter().then(() =>
+            index % 2
+              ? decideByLink(request, 'APPROVED')
+              : decideByApi(request, rejectByApi ? 'REJECTED' : 'APPROVED'),
+          ),
+          runFollowUps(new Date(dueOf(listed)), [ZREM_RACE]),
+        ]),
+      ),
+    );
+    const runs = outcomes.map(([, followUp]) => followUp as FollowUpOutcome);
+    return {
+      requests: batch.map(({ request }) => request),
+      decisions: outcomes.map(([decision]) => decision as { status: number; text: string }),
+      escalated: runs.flatMap((run) => run.escalated),
+      reminded: runs.flatMap((run) => run.reminded),
+    };
+  }
+
+  it("lets exactly one decision count when the step's escalation and its approver's decision race", async () => {
+    for (let start = 0; start < RUNS; start += BATCH) {
+      const {
+        requests,
+        decisions,
+        escalated: escalatedIds,
+      } = await decidedWhileFollowedUp((listed) => listed.escalatesAt, true);
+
+      for (const [index, request] of requests.entries()) {
+        const decision = decisions[index] as { status: number; text: string };
+        // An escalation that landed first leaves the decision to go ahead: it always counts.
+        expect(decision.status, decision.text).toBe(200);
+        const stored = await settled(request);
+        const step = currentStepOf(stored);
+        expect(step.decidedBy, request.id).toMatchObject({
+          email: `${ZREM_RACE.toLowerCase()}@techops.example`,
+        });
+        const escalated = escalatedIds.includes(request.approvalId);
+        expect(step.approvers.map((person) => person.email)).toEqual([
+          `${ZREM_RACE.toLowerCase()}@techops.example`,
+          ...(escalated ? [strategyHead.email] : []),
+        ]);
+        expect((await actionsOf(request)).filter((action) => action === 'APPROVAL_ESCALATED')).toHaveLength(
+          escalated ? 1 : 0,
+        );
+      }
+      await assertInvariants(raceOn, requests);
+      // Nothing pending is left to follow up: the decision took every approval of the step out of the index.
+      const later = await runFollowUps(new Date(Date.now() + 60 * 86_400_000), [ZREM_RACE]);
+      expect(later).toMatchObject({ reminded: [], escalated: [] });
+    }
+  });
+
+  it('sends no reminder after the decision when a reminder and the decision race', async () => {
+    for (let start = 0; start < RUNS; start += BATCH) {
+      const {
+        requests,
+        decisions,
+        reminded: remindedIds,
+      } = await decidedWhileFollowedUp((listed) => listed.reminders.nextAt, false);
+
+      for (const [index, request] of requests.entries()) {
+        const decision = decisions[index] as { status: number; text: string };
+        expect(decision.status, decision.text).toBe(200);
+        await settled(request);
+        // A reminder is recorded, and emailed, only when it landed before the decision: at most once.
+        const reminded = remindedIds.filter((id) => id === request.approvalId).length;
+        expect(reminded, request.id).toBeLessThanOrEqual(1);
+        const reminders = readOutbox().filter(
+          (mail) => mail.subject.startsWith('Reminder:') && mail.text.includes(request.id),
+        );
+        expect(reminders, request.id).toHaveLength(reminded);
+        expect((await actionsOf(request)).filter((action) => action === 'APPROVAL_REMINDED')).toHaveLength(
+          reminded,
+        );
+      }
+      await assertInvariants(raceOn, requests);
+      const later = await runFollowUps(new Date(Date.now() + 60 * 86_400_000), [ZREM_RACE]);
+      expect(later).toMatchObject({ reminded: [], escalated: [] });
     }
   });
 });

@@ -229,6 +229,27 @@ describe('npm run seed', () => {
     expect(stored.body).toMatchObject({ categories: ['REGULATORY', 'QUALITY_SYSTEMS'], version: 2 });
   });
 
+  it('loads holiday calendars, replaces an edited one, and changes nothing when run again', async () => {
+    // 2099: a year nobody else's approvals reach.
+    const calendar = { year: '2099', holidays: [{ date: '2099-01-01', name: "New Year's Day" }] };
+    const edited = {
+      ...calendar,
+      holidays: [...calendar.holidays, { date: '2099-12-25', name: 'Christmas Day' }],
+    };
+
+    const first = await seed(seedFile('holidays.json', { holidayCalendars: [calendar] }));
+    const again = await seed(seedFile('holidays.json', { holidayCalendars: [calendar] }));
+    const changed = await seed(seedFile('holidays.json', { holidayCalendars: [edited] }));
+
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('holiday calendars: 1 created, 0 changed, 0 unchanged');
+    expect(again.stdout).toContain('holiday calendars: 0 created, 0 changed, 1 unchanged');
+    expect(changed.stdout).toContain('holiday calendars: 0 created, 1 changed, 0 unchanged');
+    const reader = await tokenFor({ groups: ['requester'], businessFunction: 'QA' });
+    const stored = await call('GET', '/holiday-calendars/2099', { token: reader });
+    expect(stored.body).toMatchObject({ holidays: edited.holidays, version: 2 });
+  });
+
   it('writes nothing from a file with problems, and names every one of them', async () => {
     const file = seedFile('invalid.json', {
       businessFunctions: [

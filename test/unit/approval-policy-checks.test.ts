@@ -89,6 +89,90 @@ describe('the checks of an approval policy document', () => {
     expect(fieldsOf(input)).toEqual(['rules.0.when.categories.0', 'rules.1.steps.0.approver.group']);
   });
 
+  it('list every problem of the reminder and escalation settings at once, with the rest of the document', () => {
+    const input = {
+      followUp: {
+        remindAfterBusinessDays: 2,
+        maxReminders: 4,
+        deadlineBusinessDays: 11,
+        escalationApprover: { kind: 'HEAD_OF', businessFunction: 'LEGAL' },
+      },
+      rules: [
+        { name: 'Escalating', steps: [{ ...head, escalationApprover: { kind: 'GROUP', group: 'NOBODY' } }] },
+      ],
+    };
+
+    expect(fieldsOf(input)).toEqual([
+      'followUp.maxReminders',
+      'followUp.deadlineBusinessDays',
+      'rules.0.steps.0.escalationApprover.group',
+    ]);
+  });
+
+  it('refuse a reminder that would come at or after the deadline, and accept no reminders at all', () => {
+    const late = { followUp: { remindAfterBusinessDays: 5, deadlineBusinessDays: 5 }, rules: [defaultRule] };
+    const none = {
+      followUp: { maxReminders: 0, remindAfterBusinessDays: 5, deadlineBusinessDays: 5 },
+      rules: [defaultRule],
+    };
+
+    expect(fieldsOf(late)).toEqual(['followUp.remindAfterBusinessDays']);
+    expect(fieldsOf(none)).toEqual([]);
+  });
+
+  it("resolve each step with its escalation approver: the step's own, else the policy's, else the head of STRATEGY, and the timings with their defaults", () => {
+    const directory: ApproverDirectory = {
+      headOf: (code) =>
+        demoBusinessFunctions.find((businessFunction) => businessFunction.code === code)?.head,
+      membersOf: () => undefined,
+    };
+    const facts: ChainFacts = {
+      businessFunction: 'QA',
+      category: 'REGULATORY',
+      urgency: 'NORMAL',
+      amount: '1000.00',
+      requester: { name: 'Rita Requester', email: 'rita@techops.example' },
+    };
+    const rule = {
+      name: 'Two',
+      steps: [{ ...head, escalationApprover: headOf('FINANCE').approver }, headOf('MFG')],
+    };
+    const head_ = (code: string) =>
+      demoBusinessFunctions.find((businessFunction) => businessFunction.code === code)?.head;
+
+    const byDefault = resolveApprovalChain({ version: 1, document: { rules: [rule] } }, facts, directory);
+    const byPolicy = resolveApprovalChain(
+      {
+        version: 2,
+        document: {
+          followUp: { escalationApprover: headOf('ENG').approver, maxReminders: 1 },
+          rules: [rule],
+        },
+      },
+      facts,
+      directory,
+    );
+
+    expect(byDefault.steps.map((step) => step.escalationApprovers)).toEqual([
+      [head_('FINANCE')],
+      [head_('STRATEGY')],
+    ]);
+    expect(byDefault.followUp).toEqual({
+      remindAfterBusinessDays: 2,
+      maxReminders: 3,
+      deadlineBusinessDays: 5,
+    });
+    expect(byPolicy.steps.map((step) => step.escalationApprovers)).toEqual([
+      [head_('FINANCE')],
+      [head_('ENG')],
+    ]);
+    expect(byPolicy.followUp).toEqual({
+      remindAfterBusinessDays: 2,
+      maxReminders: 1,
+      deadlineBusinessDays: 5,
+    });
+  });
+
   it('refuse a default rule that is not last, since the rules after it are never reached', () => {
     const input = { rules: [defaultRule, { name: 'Never', when: { urgencies: ['HIGH'] }, steps: [head] }] };
 

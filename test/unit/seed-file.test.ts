@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
 import { SeedFile } from '../../infra/seed/seed-sections.js';
 
 describe('the reference data file operators start from', () => {
-  it('is a valid seed file with every section: business functions, approver groups, the approval policy, internal capabilities', () => {
+  it('is a valid seed file with every section: business functions, approver groups, the approval policy, internal capabilities, holiday calendars', () => {
     const example = JSON.parse(
       readFileSync(path.join(PROJECT_ROOT, 'infra/seed/reference-data.example.json'), 'utf8'),
     );
@@ -17,6 +17,7 @@ describe('the reference data file operators start from', () => {
       'approvalPolicy',
       'approverGroups',
       'businessFunctions',
+      'holidayCalendars',
       'internalCapabilities',
     ]);
   });
