@@ -15,6 +15,7 @@ import { ExportsApi, ExportsStorage } from './constructs/exports-api.js';
 import { OperationsAlarms } from './constructs/operations-alarms.js';
 import { PlatformApi } from './constructs/platform-api.js';
 import { ReferenceDataApi } from './constructs/reference-data-api.js';
+import { ReportsApi } from './constructs/reports-api.js';
 import { RequestsApi } from './constructs/requests-api.js';
 import { TriageApi } from './constructs/triage-api.js';
 import { VendorsApi } from './constructs/vendors-api.js';
@@ -51,11 +52,18 @@ export class TechOpsConsultancyStack extends Stack {
     new RequestsApi(nested('Requests'), 'Requests', { api, data, config: props.config, workflow, email });
     new ApprovalsApi(nested('Approvals'), 'Approvals', { api, data, workflow, config: props.config, email });
     new BudgetsApi(nested('Budgets'), 'Budgets', { api, data, config: props.config });
-    new ExportsApi(nested('Exports'), 'Exports', {
+    const exportsApi = new ExportsApi(nested('Exports'), 'Exports', {
       api,
       data,
       storage: exportsStorage,
       config: props.config,
+    });
+    new ReportsApi(nested('Reports'), 'Reports', {
+      api,
+      data,
+      config: props.config,
+      email,
+      exports: exportsApi,
     });
     // The contract digest is the vendors capability's daily job: one nested stack for both.
     const vendors = nested('Vendors');

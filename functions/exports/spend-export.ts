@@ -1,10 +1,13 @@
 import type { Writable } from 'node:stream';
+import type { StoredPosition } from '../budgets/budget-items.js';
 import { getFiscalYear, listPositions } from '../budgets/budget-store.js';
 import type { StoredLine } from '../budgets/model.js';
+import type { ConsultancyRequest } from '../requests/model.js';
 import { getRequestsByIds } from '../requests/request-queries.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { NotFoundError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
+import type { Vendor } from '../vendors/model.js';
 import { getVendors } from '../vendors/vendor-queries.js';
 import { csvLine, UTF8_BOM } from './csv.js';
 import { ExportTooLargeError } from './errors.js';
@@ -32,11 +35,22 @@ export interface SpendTotals {
 
 const PAGE_SIZE = 100;
 
-/** The rows of the given lines, in business function then request order; vendorId filters. */
-export async function* spendRows(
+/** A request's position on its line, with the request and its vendor as read beside it. */
+export interface PositionWithDetails {
+  position: StoredPosition;
+  request?: ConsultancyRequest | undefined;
+  vendor?: Vendor | undefined;
+}
+
+/**
+ * The positions of the given lines, page by page (a Query of each line's positions, BatchGets
+ * of that page's requests and vendors), in business function then request order; vendorId
+ * filters. The spend export and the portfolio view read positions this one way.
+ */
+export async function* positionPages(
   lines: StoredLine[],
   vendorId?: string,
-): AsyncGenerator<SpendRow & { committedMinor: number; actualMinor: number }> {
+): AsyncGenerator<PositionWithDetails[]> {
   for (const line of lines) {
     let cursor: string | undefined;
     do {
@@ -51,30 +65,43 @@ export async function* spendRows(
         getRequestsByIds(page.items.map((position) => position.requestId)),
         getVendors(page.items.flatMap((position) => (position.vendorId ? [position.vendorId] : []))),
       ]);
-      for (const position of page.items) {
-        const request = requests.get(position.requestId);
-        const money = (minor: number) => formatMoney({ minor, currency: position.currency }).amount;
-        yield {
-          fiscalYear: position.fiscalYear,
-          businessFunction: position.businessFunction,
-          requestId: position.requestId,
-          title: request?.title ?? '',
-          category: request?.category ?? '',
-          vendorId: position.vendorId ?? '',
-          vendorName: position.vendorId ? (vendors.get(position.vendorId)?.displayName ?? '') : '',
-          currency: position.currency,
-          committed: money(position.committed),
-          actual: money(position.actual),
-          remaining: money(Math.max(position.committed - position.actual, 0)),
-          status: request?.status ?? '',
-          approvalDate: position.approvedAt?.slice(0, 10) ?? '',
-          invoiceCount: position.invoiceCount,
-          committedMinor: position.committed,
-          actualMinor: position.actual,
-        };
-      }
+      yield page.items.map((position) => ({
+        position,
+        request: requests.get(position.requestId),
+        vendor: position.vendorId ? vendors.get(position.vendorId) : undefined,
+      }));
       cursor = page.nextCursor;
     } while (cursor);
+  }
+}
+
+/** The rows of the given lines, in business function then request order; vendorId filters. */
+export async function* spendRows(
+  lines: StoredLine[],
+  vendorId?: string,
+): AsyncGenerator<SpendRow & { committedMinor: number; actualMinor: number }> {
+  for await (const page of positionPages(lines, vendorId)) {
+    for (const { position, request, vendor } of page) {
+      const money = (minor: number) => formatMoney({ minor, currency: position.currency }).amount;
+      yield {
+        fiscalYear: position.fiscalYear,
+        businessFunction: position.businessFunction,
+        requestId: position.requestId,
+        title: request?.title ?? '',
+        category: request?.category ?? '',
+        vendorId: position.vendorId ?? '',
+        vendorName: vendor?.displayName ?? '',
+        currency: position.currency,
+        committed: money(position.committed),
+        actual: money(position.actual),
+        remaining: money(Math.max(position.committed - position.actual, 0)),
+        status: request?.status ?? '',
+        approvalDate: position.approvedAt?.slice(0, 10) ?? '',
+        invoiceCount: position.invoiceCount,
+        committedMinor: position.committed,
+        actualMinor: position.actual,
+      };
+    }
   }
 }
 
