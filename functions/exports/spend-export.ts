@@ -1,14 +1,9 @@
 import type { Writable } from 'node:stream';
-import type { StoredPosition } from '../budgets/budget-items.js';
-import { getFiscalYear, listPositions } from '../budgets/budget-store.js';
+import { getFiscalYear } from '../budgets/budget-store.js';
 import type { StoredLine } from '../budgets/model.js';
-import type { ConsultancyRequest } from '../requests/model.js';
-import { getRequestsByIds } from '../requests/request-queries.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { NotFoundError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
-import type { Vendor } from '../vendors/model.js';
-import { getVendors } from '../vendors/vendor-queries.js';
 import { csvLine, UTF8_BOM } from './csv.js';
 import { ExportTooLargeError } from './errors.js';
 import { DOWNLOAD_SECONDS, downloadUrlOf, type ExportFile, streamToBucket, write } from './export-bucket.js';
@@ -19,6 +14,7 @@ import {
   type SpendRow,
   spendExportFileName,
 } from './model.js';
+import { positionPages } from './positions.js';
 
 /**
  * Finance's spend export: one row per request with a commitment or actual, read line by line
@@ -31,48 +27,6 @@ export interface SpendTotals {
   rows: number;
   committedMinor: number;
   actualMinor: number;
-}
-
-const PAGE_SIZE = 100;
-
-/** A request's position on its line, with the request and its vendor as read beside it. */
-export interface PositionWithDetails {
-  position: StoredPosition;
-  request?: ConsultancyRequest | undefined;
-  vendor?: Vendor | undefined;
-}
-
-/**
- * The positions of the given lines, page by page (a Query of each line's positions, BatchGets
- * of that page's requests and vendors), in business function then request order; vendorId
- * filters. The spend export and the portfolio view read positions this one way.
- */
-export async function* positionPages(
-  lines: StoredLine[],
-  vendorId?: string,
-): AsyncGenerator<PositionWithDetails[]> {
-  for (const line of lines) {
-    let cursor: string | undefined;
-    do {
-      const page = await listPositions(
-        line.fiscalYear,
-        line.businessFunction,
-        { limit: PAGE_SIZE, cursor },
-        vendorId,
-      );
-      // The page's requests and vendors at once: two batch reads per page, whatever its size.
-      const [requests, vendors] = await Promise.all([
-        getRequestsByIds(page.items.map((position) => position.requestId)),
-        getVendors(page.items.flatMap((position) => (position.vendorId ? [position.vendorId] : []))),
-      ]);
-      yield page.items.map((position) => ({
-        position,
-        request: requests.get(position.requestId),
-        vendor: position.vendorId ? vendors.get(position.vendorId) : undefined,
-      }));
-      cursor = page.nextCursor;
-    } while (cursor);
-  }
 }
 
 /** The rows of the given lines, in business function then request order; vendorId filters. */

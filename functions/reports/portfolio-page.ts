@@ -3,7 +3,6 @@ import { scaleBand, scaleLinear } from 'd3-scale';
 import { stack } from 'd3-shape';
 import { Html, html } from '../shared/html.js';
 import type { MoneyDto } from '../shared/money.js';
-import { parseMoney } from '../shared/money.js';
 import type { Portfolio } from './model.js';
 
 /**
@@ -67,7 +66,8 @@ const figure = (name: string, money: MoneyDto) =>
   html`<data data-figure="${name}" value="${money.amount}">${groupedAmount(money.amount)}</data>`;
 const count = (name: string, value: number | string | null) =>
   html`<data data-figure="${name}" value="${value ?? ''}">${value ?? '–'}</data>`;
-const minorOf = (money: MoneyDto) => parseMoney(money).minor;
+/** An amount's minor units, for a chart's geometry only (never for money arithmetic). */
+const minorOf = (money: MoneyDto) => Number(money.amount.replace('.', ''));
 
 const WIDTH = 640;
 

@@ -3,7 +3,7 @@ import { getFiscalYear, ledgerEntriesBetween } from '../budgets/budget-store.js'
 import { consumptionOf, utilizationPercent } from '../budgets/ledger.js';
 import type { StoredLine } from '../budgets/model.js';
 import { pipelineOf } from '../budgets/pipeline.js';
-import { positionPages } from '../exports/spend-export.js';
+import { positionPages } from '../exports/positions.js';
 import { REQUEST_CATEGORIES, type RequestCategory } from '../reference-data/schemas.js';
 import type { ConsultancyRequest } from '../requests/model.js';
 import { listRequestsMatching } from '../requests/request-queries.js';

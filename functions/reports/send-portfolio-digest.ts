@@ -20,7 +20,8 @@ const DigestEvent = z.looseObject({ fiscalYear: FiscalYear.optional() });
  * emailed to the recipients. A year without an envelope sends nothing. A failed send fails the
  * run, for the schedule's retry.
  */
-export async function handler(event: unknown, now = new Date()) {
+export async function handler(event: unknown) {
+  const now = new Date();
   const fiscalYear =
     DigestEvent.parse(event ?? {}).fiscalYear ?? fiscalYearOfDate(now.toISOString().slice(0, 10));
   const portfolio = await portfolioOf(fiscalYear, now);

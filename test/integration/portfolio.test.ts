@@ -223,8 +223,8 @@ describe('the portfolio view, against the budget view and the spend export', () 
       requests: 1,
       amount: { amount: redirectedAmount, currency: 'USD' },
     });
-    expect(outcome('DECLINE').requests).toBe(1);
-    expect(outcome('UNDECIDED').requests).toBe(1);
+    expect(outcome('DECLINE')?.requests).toBe(1);
+    expect(outcome('UNDECIDED')?.requests).toBe(1);
     expect(portfolio.triage.redirectedToInternalCapabilities.byCapability).toEqual([
       expect.objectContaining({
         id: 'CQV_TEAM',
