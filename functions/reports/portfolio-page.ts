@@ -161,7 +161,7 @@ function vendorChart(portfolio: Portfolio): Html {
 }
 
 const table = (caption: string, head: string[], rows: Html[]) =>
-  html`<div class="scroll"><table><caption>${caption}</caption><thead><tr>${head.map((cell) => html`<th scope="col">${cell}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  html`<div class="scroll" role="region" aria-label="${caption}" tabindex="0"><table><caption>${caption}</caption><thead><tr>${head.map((cell) => html`<th scope="col">${cell}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
 
 export function renderPortfolioPage(portfolio: Portfolio): string {
   const { totals, byVendor, triage, cycleTimes, pending } = portfolio;
