@@ -150,7 +150,9 @@ export class ExportsJobs extends Construct {
           reason:
             'Each export (or report page) is a new object under its prefix of the exports bucket; the wildcard is that prefix only.',
           appliesTo: [
-            { regex: `/^Resource::${nagArnPattern('ExportsBucket')}/(spend|exports|scheduled|reports)/\\*$/g` },
+            {
+              regex: `/^Resource::${nagArnPattern('ExportsBucket')}/(spend|exports|scheduled|reports)/\\*$/g`,
+            },
           ],
         },
       ],
