@@ -14,7 +14,9 @@ beforeAll(() => {
 afterAll(() => built.cleanup());
 
 const route = (operationId: string): RouteDefinition =>
-  [...budgetRoutes, ...exportRoutes, ...reportRoutes].find((candidate) => candidate.operationId === operationId)!;
+  [...budgetRoutes, ...exportRoutes, ...reportRoutes].find(
+    (candidate) => candidate.operationId === operationId,
+  )!;
 
 /** The logical id a function's environment variable refers to (a table or bucket). */
 const referenceOf = (fn: Resource, variable: string) =>
