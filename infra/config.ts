@@ -25,6 +25,8 @@ export interface AppConfig {
   approvalTimeout: Duration;
   /** `techops:triagers`: who triages requests (the head of strategy & business operations and their team). */
   triagers: { name: string; email: string }[];
+  /** `techops:portfolioDigestRecipients`: who gets the weekly portfolio digest (headline figures and the page's link). */
+  portfolioDigestRecipients: { name: string; email: string }[];
   /** How long the triagers have to decide before the request expires. */
   triageTimeout: Duration;
   /** How long a request may sit in SUBMITTED (or its execution run without asking) before the sweeper steps in. */
@@ -84,13 +86,13 @@ function contextDuration(node: Node, key: string): Duration {
 }
 
 /**
- * `techops:triagers`: a list of {name, email}, in cdk.json as JSON or on the command line as
- * its JSON text (`-c 'techops:triagers=[{"name":...,"email":...}]'`).
+ * A list of people, {name, email} each (`techops:triagers`, `techops:portfolioDigestRecipients`),
+ * in cdk.json as JSON or on the command line as its JSON text (`-c 'techops:triagers=[{"name":...,"email":...}]'`).
  */
-function contextTriagers(node: Node): { name: string; email: string }[] {
-  let value: unknown = node.tryGetContext('techops:triagers');
+function contextPeople(node: Node, key: string, who: string): { name: string; email: string }[] {
+  let value: unknown = node.tryGetContext(`techops:${key}`);
   const problem = new Error(
-    'CDK context techops:triagers must be a non-empty list of {"name", "email"} (who triages requests)',
+    `CDK context techops:${key} must be a non-empty list of {"name", "email"} (${who})`,
   );
   if (typeof value === 'string') {
     try {
@@ -175,15 +177,17 @@ const PLACEHOLDER_CHECKS: [key: string, problem: (config: AppConfig) => string |
         ? `${publicBaseUrl} is a placeholder: set the API's public https URL (approval links point there)`
         : undefined,
   ],
-  [
-    'triagers',
-    ({ triagers }) => {
-      const placeholders = triagers.filter(({ email }) => PLACEHOLDER_HOST.test(hostOf(email)));
-      return placeholders.length > 0
-        ? `${placeholders.map(({ email }) => email).join(', ')} ${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'}: name your triagers`
-        : undefined;
-    },
-  ],
+  ...(['triagers', 'portfolioDigestRecipients'] as const).map(
+    (key): [string, (config: AppConfig) => string | undefined] => [
+      key,
+      (config) => {
+        const placeholders = config[key].filter(({ email }) => PLACEHOLDER_HOST.test(hostOf(email)));
+        return placeholders.length > 0
+          ? `${placeholders.map(({ email }) => email).join(', ')} ${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'}: name ${key === 'triagers' ? 'your triagers' : 'who gets the portfolio digest'}`
+          : undefined;
+      },
+    ],
+  ),
 ];
 
 /** Every placeholder a non-dev environment still has, one line each; none for dev. */
@@ -231,7 +235,12 @@ function readAppConfig(node: Node): AppConfig {
     emailSender: contextEmail(node, 'emailSender'),
     publicBaseUrl: contextUrl(node, 'publicBaseUrl'),
     approvalTimeout: contextDuration(node, 'approvalTimeout'),
-    triagers: contextTriagers(node),
+    triagers: contextPeople(node, 'triagers', 'who triages requests'),
+    portfolioDigestRecipients: contextPeople(
+      node,
+      'portfolioDigestRecipients',
+      'who gets the weekly portfolio digest',
+    ),
     triageTimeout: contextDuration(node, 'triageTimeout'),
     strandedApprovalAfter: contextDuration(node, 'strandedApprovalAfter'),
   };

@@ -16,6 +16,7 @@ import { ExportsApi, ExportsStorage } from './constructs/exports-api.js';
 import { OperationsAlarms } from './constructs/operations-alarms.js';
 import { PlatformApi } from './constructs/platform-api.js';
 import { ReferenceDataApi } from './constructs/reference-data-api.js';
+import { ReportsApi } from './constructs/reports-api.js';
 import { RequestsApi } from './constructs/requests-api.js';
 import { TriageApi } from './constructs/triage-api.js';
 import { VendorsApi } from './constructs/vendors-api.js';
@@ -55,11 +56,18 @@ export class TechOpsConsultancyStack extends Stack {
     new ApprovalsApi(approvals, 'Approvals', { api, data, workflow, config: props.config, email });
     new ApprovalFollowUpJob(approvals, 'ApprovalFollowUp', { data, email, config: props.config });
     new BudgetsApi(nested('Budgets'), 'Budgets', { api, data, config: props.config });
-    new ExportsApi(nested('Exports'), 'Exports', {
+    const exportsApi = new ExportsApi(nested('Exports'), 'Exports', {
       api,
       data,
       storage: exportsStorage,
       config: props.config,
+    });
+    new ReportsApi(nested('Reports'), 'Reports', {
+      api,
+      data,
+      config: props.config,
+      email,
+      exports: exportsApi,
     });
     // The contract digest is the vendors capability's daily job: one nested stack for both.
     const vendors = nested('Vendors');

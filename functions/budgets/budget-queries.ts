@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { listUndecidedRequestsOf } from '../requests/request-queries.js';
+import { listUndecidedRequestsOf, type UndecidedRequest } from '../requests/request-queries.js';
 import type { Caller } from '../shared/auth.js';
 import { NotFoundError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
@@ -56,17 +56,28 @@ export function budgetViewOf(
 /** Lines whose pipelines are read at once: one Query each of the sparse index of undecided requests. */
 const PIPELINE_READS_AT_ONCE = 8;
 
-/** Each line's pipeline, one Query per business function, a batch of them at a time. */
-async function pipelinesOf(lines: StoredLine[]): Promise<LinePipelines> {
-  const pipelines = new Map<string, number>();
+/** Each line's undecided requests, one Query per business function, a batch of them at a time. */
+export async function undecidedRequestsOf(lines: StoredLine[]): Promise<Map<string, UndecidedRequest[]>> {
+  const undecided = new Map<string, UndecidedRequest[]>();
   for (let start = 0; start < lines.length; start += PIPELINE_READS_AT_ONCE) {
     const batch = lines.slice(start, start + PIPELINE_READS_AT_ONCE);
-    const read = await Promise.all(
-      batch.map(async (line) => pipelineOf(await listUndecidedRequestsOf(line.businessFunction), line).minor),
-    );
-    for (const [index, line] of batch.entries()) pipelines.set(line.businessFunction, read[index]!);
+    const read = await Promise.all(batch.map((line) => listUndecidedRequestsOf(line.businessFunction)));
+    for (const [index, line] of batch.entries()) undecided.set(line.businessFunction, read[index]!);
   }
-  return pipelines;
+  return undecided;
+}
+
+/** Each line's pipeline, from its business function's undecided requests. */
+export function pipelinesOf(
+  lines: StoredLine[],
+  undecided: ReadonlyMap<string, UndecidedRequest[]>,
+): LinePipelines {
+  return new Map(
+    lines.map((line) => [
+      line.businessFunction,
+      pipelineOf(undecided.get(line.businessFunction) ?? [], line).minor,
+    ]),
+  );
 }
 
 export async function getBudgetView(caller: Caller, fiscalYear: string): Promise<BudgetView> {
@@ -76,5 +87,5 @@ export async function getBudgetView(caller: Caller, fiscalYear: string): Promise
   const lines = scope.all
     ? year.lines
     : year.lines.filter((line) => line.businessFunction === scope.businessFunction);
-  return budgetViewOf(year.envelope, lines, scope.all, await pipelinesOf(lines));
+  return budgetViewOf(year.envelope, lines, scope.all, pipelinesOf(lines, await undecidedRequestsOf(lines)));
 }

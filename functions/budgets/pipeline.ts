@@ -15,11 +15,11 @@ export interface PipelineRequest {
  * only), leaving out `except` (the request being assessed). The triage assessment's headroom
  * and the budget view both count it this way.
  */
-export function pipelineOf(
-  undecided: readonly PipelineRequest[],
+export function pipelineOf<R extends PipelineRequest>(
+  undecided: readonly R[],
   line: { fiscalYear: string; currency: string },
   except?: string,
-): { minor: number; requests: PipelineRequest[] } {
+): { minor: number; requests: R[]; parts: { request: R; minor: number }[] } {
   const parts = undecided
     .filter((other) => other.id !== except && other.estimatedCost.currency === line.currency)
     .map((other) => ({ request: other, minor: budgetPartIn(other, line.fiscalYear) }))
@@ -27,5 +27,6 @@ export function pipelineOf(
   return {
     minor: parts.reduce((sum, part) => sum + part.minor, 0),
     requests: parts.map((part) => part.request),
+    parts,
   };
 }

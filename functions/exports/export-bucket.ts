@@ -74,6 +74,19 @@ export async function putJsonObject(key: string, body: unknown): Promise<void> {
   );
 }
 
+/** A small file written whole (the portfolio page), with the headers it is downloaded with. */
+export async function putFile(file: ExportFile, body: string): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: file.key,
+      Body: body,
+      ContentType: file.contentType,
+      ContentDisposition: file.contentDisposition,
+    }),
+  );
+}
+
 /** A presigned URL that downloads the file for DOWNLOAD_SECONDS. */
 export function downloadUrlOf(file: ExportFile): Promise<string> {
   return getSignedUrl(

@@ -1,11 +1,9 @@
 import type { Writable } from 'node:stream';
-import { getFiscalYear, listPositions } from '../budgets/budget-store.js';
+import { getFiscalYear } from '../budgets/budget-store.js';
 import type { StoredLine } from '../budgets/model.js';
-import { getRequestsByIds } from '../requests/request-queries.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { NotFoundError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
-import { getVendors } from '../vendors/vendor-queries.js';
 import { csvLine, UTF8_BOM } from './csv.js';
 import { ExportTooLargeError } from './errors.js';
 import { DOWNLOAD_SECONDS, downloadUrlOf, type ExportFile, streamToBucket, write } from './export-bucket.js';
@@ -16,6 +14,7 @@ import {
   type SpendRow,
   spendExportFileName,
 } from './model.js';
+import { positionPages } from './positions.js';
 
 /**
  * Finance's spend export: one row per request with a commitment or actual, read line by line
@@ -30,51 +29,33 @@ export interface SpendTotals {
   actualMinor: number;
 }
 
-const PAGE_SIZE = 100;
-
 /** The rows of the given lines, in business function then request order; vendorId filters. */
 export async function* spendRows(
   lines: StoredLine[],
   vendorId?: string,
 ): AsyncGenerator<SpendRow & { committedMinor: number; actualMinor: number }> {
-  for (const line of lines) {
-    let cursor: string | undefined;
-    do {
-      const page = await listPositions(
-        line.fiscalYear,
-        line.businessFunction,
-        { limit: PAGE_SIZE, cursor },
-        vendorId,
-      );
-      // The page's requests and vendors at once: two batch reads per page, whatever its size.
-      const [requests, vendors] = await Promise.all([
-        getRequestsByIds(page.items.map((position) => position.requestId)),
-        getVendors(page.items.flatMap((position) => (position.vendorId ? [position.vendorId] : []))),
-      ]);
-      for (const position of page.items) {
-        const request = requests.get(position.requestId);
-        const money = (minor: number) => formatMoney({ minor, currency: position.currency }).amount;
-        yield {
-          fiscalYear: position.fiscalYear,
-          businessFunction: position.businessFunction,
-          requestId: position.requestId,
-          title: request?.title ?? '',
-          category: request?.category ?? '',
-          vendorId: position.vendorId ?? '',
-          vendorName: position.vendorId ? (vendors.get(position.vendorId)?.displayName ?? '') : '',
-          currency: position.currency,
-          committed: money(position.committed),
-          actual: money(position.actual),
-          remaining: money(Math.max(position.committed - position.actual, 0)),
-          status: request?.status ?? '',
-          approvalDate: position.approvedAt?.slice(0, 10) ?? '',
-          invoiceCount: position.invoiceCount,
-          committedMinor: position.committed,
-          actualMinor: position.actual,
-        };
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
+  for await (const page of positionPages(lines, vendorId)) {
+    for (const { position, request, vendor } of page) {
+      const money = (minor: number) => formatMoney({ minor, currency: position.currency }).amount;
+      yield {
+        fiscalYear: position.fiscalYear,
+        businessFunction: position.businessFunction,
+        requestId: position.requestId,
+        title: request?.title ?? '',
+        category: request?.category ?? '',
+        vendorId: position.vendorId ?? '',
+        vendorName: vendor?.displayName ?? '',
+        currency: position.currency,
+        committed: money(position.committed),
+        actual: money(position.actual),
+        remaining: money(Math.max(position.committed - position.actual, 0)),
+        status: request?.status ?? '',
+        approvalDate: position.approvedAt?.slice(0, 10) ?? '',
+        invoiceCount: position.invoiceCount,
+        committedMinor: position.committed,
+        actualMinor: position.actual,
+      };
+    }
   }
 }
 

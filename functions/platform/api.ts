@@ -4,6 +4,7 @@ import { approvalRoutes } from '../approvals/routes.js';
 import { budgetRoutes } from '../budgets/routes.js';
 import { exportRoutes } from '../exports/routes.js';
 import { referenceDataRoutes } from '../reference-data/routes.js';
+import { reportRoutes } from '../reports/routes.js';
 import { requestRoutes } from '../requests/routes.js';
 import { triageRoutes } from '../triage/routes.js';
 import { vendorRoutes } from '../vendors/routes.js';
@@ -19,6 +20,7 @@ export const allRoutes: RouteDefinition[] = [
   ...delegationRoutes,
   ...budgetRoutes,
   ...exportRoutes,
+  ...reportRoutes,
   ...vendorRoutes,
   ...approvalPolicyRoutes,
   ...triageRoutes,

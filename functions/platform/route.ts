@@ -20,6 +20,8 @@ export const TAGS = {
     "Approvers' time-limited hand-over of their steps to a delegate, who decides on behalf of them.",
   Triage:
     "What triage works from: the internal capabilities (in-house teams) a request's assessment suggests.",
+  Reports:
+    'The portfolio view: where the consultancy money goes, by business function, category, vendor and quarter, as figures and as a page.',
 } as const;
 
 export type Tag = keyof typeof TAGS;
@@ -66,9 +68,10 @@ export interface RouteAccess {
   /**
    * Exports: `write` spend files to the exports bucket and sign links to them (GET
    * /exports/spend); `start` record export jobs and invoke the export job Lambda; `read` read
-   * export jobs and sign links to their files.
+   * export jobs and sign links to their files; `report` write report pages (under reports/) and
+   * sign links to them.
    */
-  exports?: 'write' | 'start' | 'read';
+  exports?: 'write' | 'start' | 'read' | 'report';
   /** Email: `send` from the configured sender (SES), e.g. telling approvers a withdrawn request no longer needs them. */
   email?: 'send';
   /** Settings of the app the handler reads from its environment. */
@@ -109,6 +112,8 @@ export interface RouteDefinition {
   responses: Record<number, RouteResponse>;
   /** What its Lambda may touch, and nothing more: `{}` for nothing. */
   access: RouteAccess;
+  /** Its Lambda's size, when the house default (512 MB, 10 s) is not enough for its reads. */
+  lambda?: { memorySize: number; timeoutSeconds: number };
 }
 
 /** Kept for routes that still spread it: the document adds 401 and 403 to every authorized route itself. */

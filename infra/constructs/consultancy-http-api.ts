@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnRoute,
@@ -84,6 +84,9 @@ export class ConsultancyHttpApi extends Construct {
     const handler = new HandlerFunction(scope, route.operationId, {
       entry: route.entry,
       description: `${route.method} ${route.path}: ${route.summary}`,
+      ...(route.lambda
+        ? { memorySize: route.lambda.memorySize, timeout: Duration.seconds(route.lambda.timeoutSeconds) }
+        : {}),
       environment: {
         AUTH_GROUPS_CLAIM: this.config.claims.groups,
         AUTH_BUSINESS_FUNCTION_CLAIM: this.config.claims.businessFunction,

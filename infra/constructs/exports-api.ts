@@ -97,23 +97,28 @@ export class ExportsApi extends Construct {
       table: props.storage.jobsTable,
       config: props.config,
     });
-    const grant = (handler: HandlerFunction, level: 'write' | 'start' | 'read') => {
-      // write: GET /exports/spend writes under spend/ and signs its link (read under spend/).
-      if (level === 'write') {
-        this.jobs.grantFiles(
-          handler,
-          this.bucket,
-          ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
-          ['spend'],
-        );
-      }
-      if (level === 'start') this.jobs.grantStart(handler);
-      // read: a job's download link is signed by this role, for the files jobs write.
-      if (level === 'read') {
-        this.jobs.grantTable(handler);
-        this.jobs.grantFiles(handler, this.bucket, ['s3:GetObject'], ['exports', 'scheduled']);
-      }
-    };
-    addRoutes(this, props.api, exportRoutes, { data: props.data, exports: { grant } });
+    addRoutes(this, props.api, exportRoutes, { data: props.data, exports: this });
+  }
+
+  /** A route's access to exports (RouteAccess['exports']), environment and IAM together. */
+  grant(handler: HandlerFunction, level: 'write' | 'start' | 'read' | 'report'): void {
+    // write: GET /exports/spend writes under spend/ and signs its link (read under spend/).
+    if (level === 'write') {
+      this.jobs.grantFiles(
+        handler,
+        this.bucket,
+        ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
+        ['spend'],
+      );
+    }
+    if (level === 'start') this.jobs.grantStart(handler);
+    // read: a job's download link is signed by this role, for the files jobs write.
+    if (level === 'read') {
+      this.jobs.grantTable(handler);
+      this.jobs.grantFiles(handler, this.bucket, ['s3:GetObject'], ['exports', 'scheduled']);
+    }
+    // report: the portfolio page, written whole under reports/ and read through a signed link.
+    if (level === 'report')
+      this.jobs.grantFiles(handler, this.bucket, ['s3:PutObject', 's3:GetObject'], ['reports']);
   }
 }

@@ -148,9 +148,11 @@ export class ExportsJobs extends Construct {
         {
           id: 'AwsSolutions-IAM5',
           reason:
-            'Each export is a new object under its prefix of the exports bucket; the wildcard is that prefix only.',
+            'Each export (or report page) is a new object under its prefix of the exports bucket; the wildcard is that prefix only.',
           appliesTo: [
-            { regex: `/^Resource::${nagArnPattern('ExportsBucket')}/(spend|exports|scheduled)/\\*$/g` },
+            {
+              regex: `/^Resource::${nagArnPattern('ExportsBucket')}/(spend|exports|scheduled|reports)/\\*$/g`,
+            },
           ],
         },
       ],

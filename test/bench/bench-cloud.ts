@@ -1,4 +1,5 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalCloud } from '../../infra/local/cloud.js';
 
 /**
@@ -29,4 +30,26 @@ export async function useLocalTables(
     ),
   });
   return client;
+}
+
+/** Writes items straight into a table, 25 a batch, 8 batches at once, unprocessed ones again. */
+export async function putItems(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  items: Record<string, unknown>[],
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < items.length) {
+        const batch = items.slice(next, next + 25);
+        next += 25;
+        let pending: Record<string, unknown>[] | undefined = batch.map((Item) => ({ PutRequest: { Item } }));
+        while (pending && pending.length > 0) {
+          const result = await documents.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+          pending = result.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
+        }
+      }
+    }),
+  );
 }

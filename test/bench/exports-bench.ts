@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { envelopeItem, ledgerEntryItem, lineItem } from '../../functions/budgets/budget-items.js';
 import { NO_EFFECT } from '../../functions/budgets/ledger.js';
 import { DEFAULT_BUDGET_CONTROLS, type StoredLedgerEntry } from '../../functions/budgets/model.js';
@@ -19,7 +19,7 @@ import { newId } from '../../functions/shared/ids.js';
 import { EXPORT_JOB_ENTRY } from '../../infra/constructs/exports-job.js';
 import { startLocalCloud } from '../../infra/local/cloud.js';
 import { issueDevToken } from '../../infra/local/dev-identity.js';
-import { useLocalTables } from './bench-cloud.js';
+import { putItems, useLocalTables } from './bench-cloud.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const LINES = ['DIGITAL', 'ENG', 'FINANCE', 'MFG', 'MSAT', 'QA', 'SC', 'STRATEGY'];
@@ -105,24 +105,7 @@ try {
         items.push(ledgerEntryItem(entry));
       }
     }
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < items.length) {
-          const batch = items.slice(next, next + 25);
-          next += 25;
-          let pending: Record<string, unknown>[] | undefined = batch.map((Item) => ({
-            PutRequest: { Item },
-          }));
-          while (pending && pending.length > 0) {
-            const result = await documents.send(
-              new BatchWriteCommand({ RequestItems: { [table]: pending } }),
-            );
-            pending = result.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
-          }
-        }
-      }),
-    );
+    await putItems(documents, table, items);
   }
 
   const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;

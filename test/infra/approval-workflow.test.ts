@@ -7,6 +7,7 @@ import { allRoutes } from '../../functions/platform/api.js';
 import { APPROVAL_FOLLOW_UP_ENTRY } from '../../infra/constructs/approval-follow-up-job.js';
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
+import { PORTFOLIO_DIGEST_ENTRY } from '../../infra/constructs/reports-api.js';
 import { TRANSIENT_ERRORS } from '../../workflows/approval-contracts.js';
 import { APPROVAL_TASK_ENTRIES } from '../../workflows/approval-workflow.js';
 import { type Json, synthesizedTemplate } from './synthesized.js';
@@ -289,7 +290,7 @@ describe('least privilege around the workflow', () => {
     expect(others).toEqual([]);
   });
 
-  it('lets only the three emailing tasks, the withdrawal and a delegation (telling approvers), the approval follow-up and the contract digest job send email, and only from the configured sender', () => {
+  it('lets only the three emailing tasks, the withdrawal and a delegation (telling approvers), the approval follow-up and the contract and portfolio digest jobs send email, and only from the configured sender', () => {
     const senders = functions().filter(([id]) => actionsOf(id).includes('ses:SendEmail'));
 
     expect(senders.map(([, fn]) => fn.Metadata[ENTRY_METADATA_KEY]).sort()).toEqual(
@@ -301,6 +302,7 @@ describe('least privilege around the workflow', () => {
         entryOf('putMyDelegation'),
         APPROVAL_FOLLOW_UP_ENTRY,
         CONTRACT_DIGEST_ENTRY,
+        PORTFOLIO_DIGEST_ENTRY,
       ].sort(),
     );
     template.hasResourceProperties('AWS::IAM::Policy', {

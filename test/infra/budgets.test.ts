@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetRoutes } from '../../functions/budgets/routes.js';
 import { exportRoutes } from '../../functions/exports/routes.js';
 import type { RouteDefinition } from '../../functions/platform/route.js';
+import { reportRoutes } from '../../functions/reports/routes.js';
 import { requestRoutes } from '../../functions/requests/routes.js';
 import { actionsOf, type Resource, synthesizedTemplate } from './synthesized.js';
 
@@ -13,7 +14,9 @@ beforeAll(() => {
 afterAll(() => built.cleanup());
 
 const route = (operationId: string): RouteDefinition =>
-  [...budgetRoutes, ...exportRoutes].find((candidate) => candidate.operationId === operationId)!;
+  [...budgetRoutes, ...exportRoutes, ...reportRoutes].find(
+    (candidate) => candidate.operationId === operationId,
+  )!;
 
 /** The logical id a function's environment variable refers to (a table or bucket). */
 const referenceOf = (fn: Resource, variable: string) =>
@@ -163,7 +166,7 @@ describe('the exports bucket', () => {
     });
   });
 
-  it('lets each export function touch it only under its own prefix: spend/, exports/, scheduled/', () => {
+  it('lets each export function touch it only under its own prefix: spend/, exports/, scheduled/, reports/', () => {
     const [bucketId] = theBucket();
     const prefixesOf = (fn: Resource) =>
       Object.fromEntries(
@@ -199,6 +202,9 @@ describe('the exports bucket', () => {
     expect(prefixesOf(jobs('functions/exports/daily-spend-exports.ts'))).toEqual({
       's3:AbortMultipartUpload s3:PutObject': ['/scheduled/*'],
     });
-    expect(touching).toHaveLength(4);
+    expect(prefixesOf(built.functionOf(route('getPortfolio')))).toEqual({
+      's3:GetObject s3:PutObject': ['/reports/*'],
+    });
+    expect(touching).toHaveLength(5);
   });
 });

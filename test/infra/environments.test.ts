@@ -16,6 +16,7 @@ const REAL_SETTINGS = {
   'techops:emailSender': 'consultancy@pharma.com',
   'techops:publicBaseUrl': 'https://consultancy.pharma.com',
   'techops:triagers': '[{"name":"Claire Dubois","email":"claire.dubois@pharma.com"}]',
+  'techops:portfolioDigestRecipients': '[{"name":"Sam Strategy","email":"sam.strategy@pharma.com"}]',
 };
 
 /** The error synthesis stops with, for the given context over cdk.json's. */
@@ -40,6 +41,9 @@ describe('an environment other than dev', () => {
     expect(message).toContain(
       'techops:triagers: claire.dubois@techops.example, jonas.weber@techops.example are placeholders',
     );
+    expect(message).toContain(
+      'techops:portfolioDigestRecipients: sam.strategy@techops.example is a placeholder: name who gets the portfolio digest',
+    );
   });
 
   it.each([
@@ -50,6 +54,7 @@ describe('an environment other than dev', () => {
     ['techops:publicBaseUrl', 'http://consultancy.pharma.com'],
     ['techops:publicBaseUrl', 'https://consultancy.example.com'],
     ['techops:triagers', '[{"name":"Test","email":"triage@consultancy.test"}]'],
+    ['techops:portfolioDigestRecipients', '[{"name":"Test","email":"digest@consultancy.test"}]'],
   ])('names %s = %s as the one placeholder left', (key, value) => {
     const message = synthesisError({ ...REAL_SETTINGS, 'techops:environment': 'staging', [key]: value });
 

@@ -224,6 +224,7 @@ describe('the scheduled jobs', () => {
     ['ContractDigestHandler', 'ContractDigestDeadLetters', 6 * 3600],
     ['ExportsJobsJobHandler', 'ExportsJobsJobFailures', 6 * 3600],
     ['ExportsJobsDailyHandler', 'ExportsJobsDailyFailures', 6 * 3600],
+    ['ReportsPortfolioDigest', 'ReportsDigestDeadLetters', 6 * 3600],
   ])(
     'retry the %s function twice when it fails, then record the event in its dead-letter queue',
     (fn, queue, age) => {

@@ -12,6 +12,7 @@ import { APPROVAL_FOLLOW_UP_ENTRY } from '../../infra/constructs/approval-follow
 import { CONTRACT_DIGEST_ENTRY } from '../../infra/constructs/contract-digest-job.js';
 import { DAILY_EXPORT_ENTRY, EXPORT_JOB_ENTRY } from '../../infra/constructs/exports-job.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../../infra/constructs/handler-function.js';
+import { PORTFOLIO_DIGEST_ENTRY } from '../../infra/constructs/reports-api.js';
 import { flattenedTemplateOf } from '../../infra/local/nested-stacks.js';
 import { APPROVAL_TASK_ENTRIES } from '../../workflows/approval-workflow.js';
 import { actionsOf, statementsIn } from './synthesized.js';
@@ -94,7 +95,13 @@ function routeNamed(operationId: string): RouteDefinition {
 const statementsOf = (fn: Resource) => statementsIn(resourcesOf('AWS::IAM::Policy'), fn);
 
 /** Lambdas that are not behind a route: scheduled jobs. */
-const JOB_ENTRIES = [CONTRACT_DIGEST_ENTRY, EXPORT_JOB_ENTRY, DAILY_EXPORT_ENTRY, APPROVAL_FOLLOW_UP_ENTRY];
+const JOB_ENTRIES = [
+  CONTRACT_DIGEST_ENTRY,
+  EXPORT_JOB_ENTRY,
+  DAILY_EXPORT_ENTRY,
+  APPROVAL_FOLLOW_UP_ENTRY,
+  PORTFOLIO_DIGEST_ENTRY,
+];
 
 describe('the synthesized test app', () => {
   it('really skips esbuild bundling with an empty aws:cdk:bundling-stacks', () => {
