@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { fundByTransferAndCommit } from '../budgets/exception-funding.js';
 import { type ConsultancyRequest, submissionRoundOf } from '../requests/model.js';
 import { applyRequestTransition, StaleRequestError } from '../requests/request-commands.js';
@@ -43,19 +44,18 @@ async function decide(
   now: Date,
 ): Promise<Approval> {
   let approval = pending;
+  // Tells this call's own write from another click's, even one by the same person at the same instant.
+  const attemptId = randomUUID();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await decideOnce(approval, decider, input, method, now);
+      return await decideOnce(approval, decider, { ...input, attemptId }, method, now);
     } catch (error) {
       if (!(error instanceof StaleRequestError) || attempt >= DECISION_ATTEMPTS) throw error;
       const current = await getApproval(approval.id);
       if (!current) throw error;
       // Our own write landed, though its answer was lost (a retried call found its conditions
       // spent): the decision stands, and the waiting task still needs it.
-      if (
-        current.decision?.decidedAt === now.toISOString() &&
-        current.decision.decidedBy.sub === decider.sub
-      ) {
+      if (current.decision?.attemptId === attemptId) {
         await completeWorkflowTask(current.taskToken, {
           approvalId: current.id,
           outcome: current.decision.outcome,
@@ -123,7 +123,7 @@ const OUTCOMES: Record<DecisionInput['decision'], Decision> = {
 async function decideOnce(
   approval: Approval,
   decider: Decider,
-  input: DecisionInput,
+  input: DecisionInput & { attemptId: string },
   method: ApprovalDecision['method'],
   now: Date,
 ): Promise<Approval> {
@@ -150,6 +150,7 @@ async function decideOnce(
     decidedAt: at,
     method,
     ...(approval.onBehalfOf ? { onBehalfOf: approval.onBehalfOf } : {}),
+    attemptId: input.attemptId,
   };
   const after: Approval = {
     ...approval,

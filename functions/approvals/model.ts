@@ -100,6 +100,8 @@ export interface ApprovalDecision {
   method: 'EMAIL_LINK' | 'API';
   /** A delegate decided: the approver they stand in for. */
   onBehalfOf?: Contact;
+  /** Which call wrote it: a retried call recognizes its own landed write (never shown). */
+  attemptId?: string;
 }
 
 export interface ApprovalStep {
