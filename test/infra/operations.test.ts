@@ -225,6 +225,7 @@ describe('the scheduled jobs', () => {
     ['ExportsJobsJobHandler', 'ExportsJobsJobFailures', 6 * 3600],
     ['ExportsJobsDailyHandler', 'ExportsJobsDailyFailures', 6 * 3600],
     ['ReportsPortfolioDigest', 'ReportsDigestDeadLetters', 6 * 3600],
+    ['ApprovalFollowUpHandler', 'ApprovalFollowUpDeadLetters', 3600],
   ])(
     'retry the %s function twice when it fails, then record the event in its dead-letter queue',
     (fn, queue, age) => {
@@ -245,14 +246,14 @@ describe('the scheduled jobs', () => {
   it('keep dead letters 14 days, encrypted, over TLS only', () => {
     const queues = Object.values(built.resourcesOf('AWS::SQS::Queue'));
 
-    expect(queues).toHaveLength(5);
+    expect(queues).toHaveLength(6);
     for (const queue of queues) {
       expect(queue.Properties).toMatchObject({
         MessageRetentionPeriod: 14 * 86400,
         SqsManagedSseEnabled: true,
       });
     }
-    expect(Object.keys(built.resourcesOf('AWS::SQS::QueuePolicy'))).toHaveLength(5);
+    expect(Object.keys(built.resourcesOf('AWS::SQS::QueuePolicy'))).toHaveLength(6);
   });
 });
 
