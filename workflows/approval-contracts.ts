@@ -30,7 +30,8 @@ export const TriageState = z.object({ accepted: z.boolean(), notify: z.boolean()
 
 /**
  * Resolves the request's approval chain from the policy in force, and the step to begin with:
- * 1, or after a send-back whose resubmission goes on, the step that sent it back.
+ * 1; or after a send-back whose resubmission goes on, the stored chain (not resolved again) and
+ * the step that sent it back.
  */
 export const ResolveApprovalChainTask = z.strictObject({ requestId: RequestId });
 /**

@@ -24,16 +24,21 @@ export async function resolveRequestChain(request: ConsultancyRequest): Promise<
 }
 
 /**
- * The step to begin with: 1, or when a resubmission after a send-back goes on with its stored
- * chain, that chain's first step still to decide (the stored chain is asked, never the one just
- * resolved).
+ * The chain to ask and the step to begin with: step 1 of the chain resolved now, or, when a
+ * resubmission after a send-back goes on with the stored chain, that chain (never resolved
+ * again: no policy published since changes it) from its first step still to decide.
  */
-export const firstStepToAsk = (request: ConsultancyRequest): number =>
-  request.approvalChain?.steps.find((step) => step.status === 'WAITING' || step.status === 'PENDING')?.step ??
-  1;
+export async function chainToAsk(
+  request: ConsultancyRequest,
+): Promise<{ chain: ResolvedChain; firstStep: number }> {
+  const stored = request.approvalChain;
+  const waiting = stored?.steps.find((step) => step.status === 'WAITING' || step.status === 'PENDING');
+  if (stored && waiting) return { chain: stored, firstStep: waiting.step };
+  return { chain: await resolveRequestChain(request), firstStep: 1 };
+}
 
 export const handler = taskHandler(ResolveApprovalChainTask, async ({ requestId }) => {
   const request = await getRequestById(requestId);
   if (!request) throw new TaskInputError(`No request ${requestId}.`);
-  return { chain: await resolveRequestChain(request), firstStep: firstStepToAsk(request) };
+  return chainToAsk(request);
 });

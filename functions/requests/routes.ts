@@ -18,6 +18,17 @@ import {
 
 const tag = 'Requests';
 
+/** Why a change or resubmission of a sent-back request is refused (PATCH and resubmit alike). */
+const REVISION_REFUSALS = {
+  403: { description: 'Not its requester, or not your business function.' },
+  404: { description: 'No such request.' },
+  409: {
+    description: 'The request is not in NEEDS_INFO or CHANGES_REQUESTED (already resubmitted, say).',
+    schema: StateConflictProblem,
+  },
+  412: { description: 'The request changed since the ETag sent in If-Match.' },
+} as const;
+
 export const requestRoutes: RouteDefinition[] = [
   {
     operationId: 'submitRequest',
@@ -144,13 +155,7 @@ export const requestRoutes: RouteDefinition[] = [
       400: {
         description: 'The changed request would be invalid: every invalid field is listed in `errors`.',
       },
-      403: { description: 'Not its requester, or not your business function.' },
-      404: { description: 'No such request.' },
-      409: {
-        description: 'The request is not in NEEDS_INFO or CHANGES_REQUESTED.',
-        schema: StateConflictProblem,
-      },
-      412: { description: 'The request changed since the ETag sent in If-Match.' },
+      ...REVISION_REFUSALS,
       428: { description: 'If-Match is missing.' },
     },
     access: {
@@ -181,13 +186,7 @@ export const requestRoutes: RouteDefinition[] = [
         headers: ['ETag'],
       },
       400: { description: 'Invalid body.' },
-      403: { description: 'Not its requester, or not your business function.' },
-      404: { description: 'No such request.' },
-      409: {
-        description: 'The request is not in NEEDS_INFO or CHANGES_REQUESTED (already resubmitted, say).',
-        schema: StateConflictProblem,
-      },
-      412: { description: 'The request changed since the ETag sent in If-Match.' },
+      ...REVISION_REFUSALS,
       503: { description: 'Resubmitted, but triage could not be started yet; it starts within minutes.' },
     },
     access: {

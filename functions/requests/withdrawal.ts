@@ -138,7 +138,8 @@ async function withdrawOnce(
       'The request changed while you were withdrawing it; read it and try again.',
     );
   }
-  if (before.executionArn && before.status !== 'APPROVED')
+  // Only a workflow that waits on the request: after NEEDS_INFO or a send-back its round has ended.
+  if (before.executionArn && (before.status === 'IN_TRIAGE' || before.status === 'IN_APPROVAL'))
     await approvals.stopWorkflow(before.executionArn, `Withdrawn by ${caller.name}: ${reason}`);
   if (voided && voided.approvers.length > 0) {
     // The withdrawal is recorded: an email that cannot be sent is logged, never a failed withdrawal.
