@@ -5,7 +5,7 @@ import type { Contact } from '../shared/contacts.js';
 import type { OutgoingEmail } from '../shared/email.js';
 import { html } from '../shared/html.js';
 import { formatMoney, type Money, type MoneyDto } from '../shared/money.js';
-import { readableCode, readableDate, readableDateTime } from '../shared/readable.js';
+import { groupedAmount, readableCode, readableDate, readableDateTime } from '../shared/readable.js';
 import type { RequestTriageType, TriageOutcome } from '../shared/request-triage.js';
 import type { TriageAssessmentType } from '../shared/triage-assessment.js';
 import type { Approval, ApprovalSubject } from './model.js';
@@ -17,9 +17,7 @@ export const amountText = (money: Money) => dtoText(formatMoney(money));
 
 /** An amount as the API writes it ({amount, currency}; a line's running total may be zero or negative), grouped for reading. */
 function dtoText({ amount, currency }: MoneyDto): string {
-  const [whole = '', fraction] = amount.split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
-  return `${currency} ${fraction === undefined ? grouped : `${grouped}.${fraction}`}`;
+  return `${currency} ${groupedAmount(amount)}`;
 }
 
 export function summaryRows(subject: ApprovalSubject): [string, string][] {

@@ -22,6 +22,7 @@ import {
   positionItem,
   type StoredPosition,
 } from './budget-items.js';
+import { IncompleteLedgerError } from './errors.js';
 import { availableChangeOf, type LineEffect } from './ledger.js';
 import type { ActualResourceType, StoredEnvelope, StoredLedgerEntry, StoredLine } from './model.js';
 
@@ -163,7 +164,7 @@ export const LEDGER_PAGE_ENTRIES = 500;
 
 /**
  * One line's ledger entries numbered after..through, a page (at most LEDGER_PAGE_ENTRIES
- * entries) at a time, in entry id order. A consistent Query of the line's partition: every
+ * entries) at a time, in entry id order; IncompleteLedgerError at the end when any is missing. A consistent Query of the line's partition: every
  * entry numbered up to a version read consistently from the line is there
  * (budget-items.ts ledgerEntry).
  */
@@ -187,7 +188,15 @@ export async function* ledgerEntriesBetween(
     Limit: LEDGER_PAGE_ENTRIES,
     ConsistentRead: true,
   });
-  for await (const items of pages) yield items.map(ledgerEntryFromItem);
+  let found = 0;
+  for await (const items of pages) {
+    found += items.length;
+    yield items.map(ledgerEntryFromItem);
+  }
+  // Numbered without gaps: fewer means entries without a sequence, and the range would not add up.
+  if (found !== through - after) {
+    throw new IncompleteLedgerError(fiscalYear, businessFunction, through - after, found);
+  }
 }
 
 export function putLedgerEntry(entry: StoredLedgerEntry): TransactItem {

@@ -170,3 +170,13 @@ export class CommitmentInClosedYearError extends InsufficientBudgetError {
     this.name = 'CommitmentInClosedYearError';
   }
 }
+
+/** A line's ledger range holds fewer entries than its numbers: some lack a sequence (written before sequences existed). */
+export class IncompleteLedgerError extends Error {
+  constructor(fiscalYear: string, businessFunction: string, expected: number, found: number) {
+    super(
+      `${fiscalYear} ${businessFunction}: expected ${expected} ledger entries in the range, found ${found}; entries without a sequence (written before sequences existed) cannot be read in order.`,
+    );
+    this.name = 'IncompleteLedgerError';
+  }
+}

@@ -1,3 +1,5 @@
+import { percentOf } from '../shared/ratio.js';
+
 /**
  * The rules of the budget ledger, as plain arithmetic on integer minor units. The store applies
  * each entry's effect to the line's running totals with DynamoDB ADD in the same transaction as
@@ -120,9 +122,5 @@ export function availableNeededFor(kind: LedgerEntryKind, effect: LineEffect): n
 
 /** The share of a line's allocation consumed, as a percentage with two decimals (exact, half up). */
 export function utilizationPercent(totals: Pick<LineTotals, 'allocated' | 'consumed'>): string | null {
-  if (totals.allocated <= 0) return null;
-  const allocated = BigInt(totals.allocated);
-  const basisPoints = (BigInt(totals.consumed) * 20_000n + allocated) / (2n * allocated);
-  const text = basisPoints.toString().padStart(3, '0');
-  return `${text.slice(0, -2)}.${text.slice(-2)}`;
+  return percentOf(totals.consumed, totals.allocated);
 }

@@ -100,3 +100,12 @@ export function downloadUrlOf(file: ExportFile): Promise<string> {
     { expiresIn: DOWNLOAD_SECONDS },
   );
 }
+
+/** What a caller gets for a file: its presigned link, when that expires, and the file's name. */
+export async function downloadOf(file: ExportFile, fileName: string, now: Date) {
+  return {
+    downloadUrl: await downloadUrlOf(file),
+    expiresAt: new Date(now.getTime() + DOWNLOAD_SECONDS * 1000).toISOString(),
+    fileName,
+  };
+}

@@ -44,13 +44,18 @@ export const SpendExportResource = z
   })
   .meta({ id: 'SpendExport' });
 
-/** A file name that says what is in it: spend-FY2027[-QA][-ven_...]-20270115T103000Z.csv */
-export function spendExportFileName(query: ExportSpendInput, now: Date): string {
-  const stamp = now
+/** When a file was made, as its name says it: 20270115T103000Z. */
+export const fileStamp = (now: Date) =>
+  now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  const parts = ['spend', query.fiscalYear, query.businessFunction, query.vendorId, stamp].filter(Boolean);
+
+/** A file name that says what is in it: spend-FY2027[-QA][-ven_...]-20270115T103000Z.csv */
+export function spendExportFileName(query: ExportSpendInput, now: Date): string {
+  const parts = ['spend', query.fiscalYear, query.businessFunction, query.vendorId, fileStamp(now)].filter(
+    Boolean,
+  );
   return `${parts.join('-')}.${query.format}`;
 }
 

@@ -6,7 +6,7 @@ import { NotFoundError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
 import { csvLine, UTF8_BOM } from './csv.js';
 import { ExportTooLargeError } from './errors.js';
-import { DOWNLOAD_SECONDS, downloadUrlOf, type ExportFile, streamToBucket, write } from './export-bucket.js';
+import { downloadOf, type ExportFile, streamToBucket, write } from './export-bucket.js';
 import {
   type ExportSpendInput,
   SPEND_COLUMNS,
@@ -143,12 +143,9 @@ export async function exportSpend(caller: Caller, query: ExportSpendInput, now =
     ),
   );
 
-  const downloadUrl = await downloadUrlOf(file);
   const money = (minor: number) => formatMoney({ minor, currency: year.envelope.currency });
   return {
-    downloadUrl,
-    expiresAt: new Date(now.getTime() + DOWNLOAD_SECONDS * 1000).toISOString(),
-    fileName,
+    ...(await downloadOf(file, fileName, now)),
     rows: totals.rows,
     totals: { committed: money(totals.committedMinor), actual: money(totals.actualMinor) },
   };

@@ -1,23 +1,9 @@
 /**
  * The portfolio view's derived figures, as plain arithmetic. Money stays integer minor units;
- * the ratios derived from it (shares, the Herfindahl-Hirschman index) are worked out exactly on
- * integers (BigInt) and rounded once, half up, to two decimals, and shown as decimal strings,
- * so the same minor units always give the same figures.
+ * the ratios derived from it (shares, the Herfindahl-Hirschman index) are exact and rounded
+ * once (shared/ratio.ts).
  */
-
-/** numerator / denominator rounded half up to `decimals` places, as a decimal string (both >= 0). */
-export function roundedRatio(numerator: bigint, denominator: bigint, decimals = 2): string {
-  const scale = 10n ** BigInt(decimals);
-  const scaled = (2n * numerator * scale + denominator) / (2n * denominator);
-  const text = scaled.toString().padStart(decimals + 1, '0');
-  return decimals === 0 ? text : `${text.slice(0, -decimals)}.${text.slice(-decimals)}`;
-}
-
-/** part / whole in percent, two decimals; null when the whole is zero. */
-export function percentOf(part: number, whole: number): string | null {
-  if (whole <= 0) return null;
-  return roundedRatio(BigInt(part) * 100n, BigInt(whole));
-}
+import { roundedRatio } from '../shared/ratio.js';
 
 export interface Concentration {
   /** The five largest spends' share of the total, in percent (two decimals); null without spend. */

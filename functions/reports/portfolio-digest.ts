@@ -1,7 +1,7 @@
 import type { Contact } from '../shared/contacts.js';
 import type { OutgoingEmail } from '../shared/email.js';
+import { groupedAmount } from '../shared/readable.js';
 import type { Portfolio } from './model.js';
-import { groupedAmount } from './portfolio-page.js';
 
 /** The link the digest gives: the API's page route, which answers a fresh short-lived download. */
 export const portfolioPageLink = (baseUrl: string, fiscalYear: string) =>

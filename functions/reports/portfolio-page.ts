@@ -3,6 +3,7 @@ import { scaleBand, scaleLinear } from 'd3-scale';
 import { stack } from 'd3-shape';
 import { Html, html } from '../shared/html.js';
 import type { MoneyDto } from '../shared/money.js';
+import { groupedAmount } from '../shared/readable.js';
 import type { Portfolio } from './model.js';
 
 /**
@@ -53,13 +54,6 @@ const styleHash = createHash('sha256').update(STYLE).digest('base64');
 
 /** As the approver's pages: no script, no foreign host; no form. In a meta element (see above). */
 export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src data:; form-action 'none'; base-uri 'none'`;
-
-/** 1234567.89 -> 1,234,567.89 (the amount string as the JSON has it, grouped for reading). */
-export function groupedAmount(amount: string): string {
-  const [whole = '', fraction] = amount.replace(/^-/, '').split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${amount.startsWith('-') ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
-}
 
 /** A figure: the JSON's value for machines, grouped digits for people. */
 const figure = (name: string, money: MoneyDto) =>

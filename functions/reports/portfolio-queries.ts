@@ -1,4 +1,5 @@
-import { DOWNLOAD_SECONDS, downloadUrlOf, type ExportFile, putFile } from '../exports/export-bucket.js';
+import { downloadOf, type ExportFile, putFile } from '../exports/export-bucket.js';
+import { fileStamp } from '../exports/model.js';
 import { type Caller, requireRole } from '../shared/auth.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { Portfolio, PortfolioInput } from './model.js';
@@ -19,22 +20,14 @@ export async function requirePortfolio(fiscalYear: string, now: Date): Promise<P
  * presigned link: shown in the browser (inline), not saved as an attachment.
  */
 export async function publishPortfolioPage(portfolio: Portfolio, now: Date) {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  const fileName = `portfolio-${portfolio.fiscalYear}-${stamp}.html`;
+  const fileName = `portfolio-${portfolio.fiscalYear}-${fileStamp(now)}.html`;
   const file: ExportFile = {
     key: `reports/portfolio/${portfolio.fiscalYear}/${fileName}`,
     contentType: 'text/html; charset=utf-8',
     contentDisposition: `inline; filename="${fileName}"`,
   };
   await putFile(file, renderPortfolioPage(portfolio));
-  return {
-    downloadUrl: await downloadUrlOf(file),
-    expiresAt: new Date(now.getTime() + DOWNLOAD_SECONDS * 1000).toISOString(),
-    fileName,
-  };
+  return downloadOf(file, fileName, now);
 }
 
 /** GET /reports/portfolio: the figures, or the page's download. */

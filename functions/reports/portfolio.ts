@@ -1,4 +1,4 @@
-import { budgetViewOf, pipelinesOf, undecidedRequestsOf } from '../budgets/budget-queries.js';
+import { budgetViewOf, undecidedRequestsOf } from '../budgets/budget-queries.js';
 import { getFiscalYear, ledgerEntriesBetween } from '../budgets/budget-store.js';
 import { consumptionOf, utilizationPercent } from '../budgets/ledger.js';
 import type { StoredLine } from '../budgets/model.js';
@@ -7,9 +7,11 @@ import { positionPages } from '../exports/positions.js';
 import { REQUEST_CATEGORIES, type RequestCategory } from '../reference-data/schemas.js';
 import type { ConsultancyRequest } from '../requests/model.js';
 import { listRequestsMatching } from '../requests/request-queries.js';
+import { currentStepOf } from '../shared/approval-summary.js';
 import { fiscalYearStartMonth } from '../shared/fiscal-calendar.js';
 import { formatMoney } from '../shared/money.js';
 import { readAhead } from '../shared/parallel.js';
+import { percentOf } from '../shared/ratio.js';
 import { TRIAGE_OUTCOMES } from '../shared/request-triage.js';
 import { averagesOf } from '../vendors/review-totals.js';
 import {
@@ -20,7 +22,6 @@ import {
   daysBetween,
   durationFiguresOf,
   fiscalQuartersOf,
-  percentOf,
   quarterIndexOf,
 } from './figures.js';
 import type { Portfolio } from './model.js';
@@ -64,15 +65,23 @@ export async function portfolioOf(fiscalYear: string, now = new Date()): Promise
   const lines = [...year.lines].sort((a, b) => a.businessFunction.localeCompare(b.businessFunction));
   const reads = { lines: lines.length, positions: 0, requests: 0, ledgerEntries: 0 };
 
-  // The budget view, as GET /budgets/{fiscalYear} computes it.
+  // Actuals by invoice date (below): every line's ledger, read at once, each a page ahead from now on.
+  const ledgers = lines.map((line) =>
+    readAhead(ledgerEntriesBetween(fiscalYear, line.businessFunction, 0, line.version), LEDGER_PAGES_AHEAD),
+  );
+
+  // The budget view, as GET /budgets/{fiscalYear} computes it; each line's pipeline worked out once.
   const undecided = await undecidedRequestsOf(lines);
-  const view = budgetViewOf(envelope, lines, true, pipelinesOf(lines, undecided));
+  const pipelines = lines.map((line) => pipelineOf(undecided.get(line.businessFunction) ?? [], line));
+  const view = budgetViewOf(
+    envelope,
+    lines,
+    true,
+    new Map(lines.map((line, index) => [line.businessFunction, pipelines[index]!.minor])),
+  );
   const requestedByCategory = new Map<string, number>();
-  for (const line of lines) {
-    for (const part of pipelineOf(undecided.get(line.businessFunction) ?? [], line).parts) {
-      const { category } = part.request;
-      requestedByCategory.set(category, (requestedByCategory.get(category) ?? 0) + part.minor);
-    }
+  for (const { request, minor } of pipelines.flatMap((pipeline) => pipeline.parts)) {
+    requestedByCategory.set(request.category, (requestedByCategory.get(request.category) ?? 0) + minor);
   }
 
   const quarters = fiscalQuartersOf(fiscalYear, fiscalYearStartMonth);
@@ -113,11 +122,7 @@ export async function portfolioOf(fiscalYear: string, now = new Date()): Promise
     }
   }
 
-  // Actuals by invoice date: every line's ledger, read at once, each a page ahead. The line's
-  // version is the last entry's number, so the entries read add up to the line as read above.
-  const ledgers = lines.map((line) =>
-    readAhead(ledgerEntriesBetween(fiscalYear, line.businessFunction, 0, line.version), LEDGER_PAGES_AHEAD),
-  );
+  // The line's version is the last entry's number, so the entries read add up to the line as read above.
   for (const ledger of ledgers) {
     for await (const entries of ledger) {
       reads.ledgerEntries += entries.length;
@@ -200,13 +205,7 @@ export async function portfolioOf(fiscalYear: string, now = new Date()): Promise
         actual: money(withoutVendor.actual),
         spend: money(withoutVendor.spend),
       },
-      ...(() => {
-        const concentration = concentrationOf(vendors.map(([, vendor]) => vendor.spend));
-        return {
-          top5SharePercent: concentration.top5SharePercent,
-          herfindahlHirschmanIndex: concentration.herfindahlHirschmanIndex,
-        };
-      })(),
+      ...concentrationOf(vendors.map(([, vendor]) => vendor.spend)),
     },
     byQuarter: quarters.map((quarter, index) => ({
       ...quarter,
@@ -274,7 +273,7 @@ function newRequestFigures(now: Date) {
         count(pendingTriage.get(ageBandOf(triage?.askedAt ?? request.updatedAt, now))!, minor);
       }
       if (request.status === 'IN_APPROVAL') {
-        const asked = chain?.steps[chain.currentStep - 1]?.requestedAt ?? request.updatedAt;
+        const asked = (chain && currentStepOf(chain).requestedAt) ?? request.updatedAt;
         count(pendingApprovals.get(ageBandOf(asked, now))!, minor);
       }
     },

@@ -1,7 +1,14 @@
 /**
  * Values as people read them, for pages and emails (the API keeps its wire forms): dates in
- * words, times to the minute with their zone.
+ * words, times to the minute with their zone, amounts with grouped digits.
  */
+
+/** "1234567.89" -> "1,234,567.89" (an amount as the API writes it; a running total may be negative). */
+export function groupedAmount(amount: string): string {
+  const [whole = '', fraction] = amount.replace(/^-/, '').split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${amount.startsWith('-') ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
+}
 
 const MONTHS = [
   'January',

@@ -4,10 +4,10 @@ import {
   concentrationOf,
   durationFiguresOf,
   fiscalQuartersOf,
-  percentOf,
   quarterIndexOf,
 } from '../../functions/reports/figures.js';
-import { groupedAmount } from '../../functions/reports/portfolio-page.js';
+import { percentOf } from '../../functions/shared/ratio.js';
+import { groupedAmount } from '../../functions/shared/readable.js';
 
 describe('spend concentration', () => {
   it('matches the hand-computed top-5 share and Herfindahl-Hirschman index', () => {
