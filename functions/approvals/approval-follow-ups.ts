@@ -7,6 +7,7 @@ import { transitionOf } from '../requests/request-transitions.js';
 import { type ApprovalChainStepType, stepOf, withStep } from '../shared/approval-summary.js';
 import { appendAuditEvent } from '../shared/audit.js';
 import { newAuditEvent } from '../shared/audit-event.js';
+import { addBusinessDays } from '../shared/business-days.js';
 import { requireEnv } from '../shared/config.js';
 import { sameEmail } from '../shared/contacts.js';
 import { ChangedMeanwhileError, transactOrChangedMeanwhile } from '../shared/db.js';
@@ -15,7 +16,7 @@ import { newId } from '../shared/ids.js';
 import { logger } from '../shared/logger.js';
 import { everyPage } from '../shared/pagination.js';
 import { getApproval, listDueApprovalIds, putApproval } from './approval-store.js';
-import { businessDaysAfter, withNextAction } from './follow-up.js';
+import { followUpHolidaysFrom, withNextAction } from './follow-up.js';
 import { escalatedNoticeEmail, escalationEmail, reminderEmail } from './follow-up-emails.js';
 import { type Approval, type ApprovalFollowUp, hashLinkSecret, linkTokenOf, newLinkSecret } from './model.js';
 
@@ -57,7 +58,12 @@ const linkOf = (approvalId: string, secret: string) =>
  * and the audit event, in one transaction conditional on the approval unchanged and PENDING; so
  * never after a decision, never twice for the same due time. Then the email.
  */
-async function remind(approval: Approval, followUp: ApprovalFollowUp, now: Date): Promise<boolean> {
+async function remind(
+  approval: Approval,
+  followUp: ApprovalFollowUp,
+  now: Date,
+  holidays: ReadonlySet<string>,
+): Promise<boolean> {
   const waiting = await stillWaiting(approval);
   if (!waiting) return false;
   const at = now.toISOString();
@@ -66,7 +72,7 @@ async function remind(approval: Approval, followUp: ApprovalFollowUp, now: Date)
   const { nextReminderAt: _, ...rest } = followUp;
   const nextReminderAt =
     sent < followUp.maxReminders
-      ? (await businessDaysAfter(now, followUp.remindAfterBusinessDays)).toISOString()
+      ? addBusinessDays(now, followUp.remindAfterBusinessDays, holidays).toISOString()
       : undefined;
   const after: Approval = {
     ...approval,
@@ -106,9 +112,13 @@ async function remind(approval: Approval, followUp: ApprovalFollowUp, now: Date)
  * the approval still PENDING and the request unchanged. A step another of its approvals
  * escalated already (a group step) only records that on this approval. Then the emails.
  */
-async function escalate(approval: Approval, followUp: ApprovalFollowUp, now: Date): Promise<boolean> {
+async function escalate(
+  approval: Approval,
+  followUp: ApprovalFollowUp,
+  now: Date,
+): Promise<'ESCALATED' | 'RECORDED' | 'NOT_WAITING'> {
   const waiting = await stillWaiting(approval);
-  if (!waiting || !allows(waiting.request.status, 'ESCALATE_APPROVAL')) return false;
+  if (!waiting || !allows(waiting.request.status, 'ESCALATE_APPROVAL')) return 'NOT_WAITING';
   const { request, step } = waiting;
   const chain = request.approvalChain as NonNullable<ConsultancyRequest['approvalChain']>;
   const at = now.toISOString();
@@ -124,8 +134,9 @@ async function escalate(approval: Approval, followUp: ApprovalFollowUp, now: Dat
     version: approval.version + 1,
   };
   if (added.length === 0) {
+    // Nothing to add (escalated already, or to whom it waits on): only this approval records it.
     await transactOrChangedMeanwhile([putApproval(escalatedSelf, approval)], `Approval ${approval.id}`);
-    return false;
+    return 'RECORDED';
   }
   const asked = added.map((person) => {
     const secret = newLinkSecret();
@@ -157,6 +168,7 @@ async function escalate(approval: Approval, followUp: ApprovalFollowUp, now: Dat
         approvers: [...step.approvers, ...added],
         approvalIds: [...(step.approvalIds ?? []), ...addedIds],
         escalatedAt: at,
+        escalatedTo: added,
       }),
     },
     at,
@@ -190,14 +202,19 @@ async function escalate(approval: Approval, followUp: ApprovalFollowUp, now: Dat
     ...asked.map(({ escalation, link }) => sendEmail(escalationEmail(escalation, link, chain, waitingOn))),
     ...waitingOn.map((approver) => sendEmail(escalatedNoticeEmail(approver, approval, added))),
   ]);
-  return true;
+  return 'ESCALATED';
 }
 
 /**
  * Follows one approval up: whatever is due at `now` (the escalation first, then a reminder),
  * read again consistently before each action; an action that lost a race is read again.
  */
-async function followUpApproval(id: string, now: Date, outcome: FollowUpOutcome): Promise<void> {
+async function followUpApproval(
+  id: string,
+  now: Date,
+  holidays: ReadonlySet<string>,
+  outcome: FollowUpOutcome,
+): Promise<void> {
   const at = now.toISOString();
   for (let action = 0; action < ACTIONS_PER_APPROVAL; action++) {
     const approval = await getApproval(id);
@@ -207,8 +224,11 @@ async function followUpApproval(id: string, now: Date, outcome: FollowUpOutcome)
       followUp.escalateTo.length > 0 && !followUp.escalatedAt && followUp.deadlineAt <= at;
     try {
       if (escalationDue) {
-        if (await escalate(approval, followUp, now)) outcome.escalated.push(id);
-      } else if (!(await remind(approval, followUp, now))) {
+        const escalation = await escalate(approval, followUp, now);
+        // Its step no longer waits on it (decided, withdrawn): nothing more is due on it.
+        if (escalation === 'NOT_WAITING') return;
+        if (escalation === 'ESCALATED') outcome.escalated.push(id);
+      } else if (!(await remind(approval, followUp, now, holidays))) {
         return;
       } else {
         outcome.reminded.push(id);
@@ -232,12 +252,13 @@ export async function runApprovalFollowUps(
   const codes =
     businessFunctions ?? (await listAllBusinessFunctions()).map((businessFunction) => businessFunction.code);
   const outcome: FollowUpOutcome = { at: now.toISOString(), reminded: [], escalated: [] };
+  const holidays = await followUpHolidaysFrom(now);
   const failed: string[] = [];
   for (const code of codes) {
     const due = await everyPage((page) => listDueApprovalIds(code, now, page));
     for (const id of due) {
       try {
-        await followUpApproval(id, now, outcome);
+        await followUpApproval(id, now, holidays, outcome);
       } catch (error) {
         // One approval's failure does not hold up the others; the run fails at the end, and is retried.
         logger.error('Approval follow-up failed', { approvalId: id, error });

@@ -62,7 +62,9 @@ async function reassignOne(
     // The delegate is asked afresh: their reminders and deadline count from now, their link is the only one.
     const { reminderLinkSecretHashes: _, followUp: delegatorsFollowUp, ...asked } = approval;
     const followUp =
-      delegatorsFollowUp && (await newFollowUp(delegatorsFollowUp, delegatorsFollowUp.escalateTo, now));
+      !askedAlready && delegatorsFollowUp
+        ? await newFollowUp(delegatorsFollowUp, delegatorsFollowUp.escalateTo, now)
+        : undefined;
     const moved: Approval | undefined = askedAlready
       ? undefined
       : {

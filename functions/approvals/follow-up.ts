@@ -1,3 +1,4 @@
+import { MAX_DEADLINE_BUSINESS_DAYS } from '../approval-policy/model.js';
 import { holidaysOf } from '../reference-data/holiday-calendar-store.js';
 import { addBusinessDays, yearsSpanned } from '../shared/business-days.js';
 import type { Contact } from '../shared/contacts.js';
@@ -15,10 +16,12 @@ export interface FollowUpTimings {
   deadlineBusinessDays: number;
 }
 
-/** The instant `days` business days after `instant`, over the holiday calendars of the years it may reach. */
-export async function businessDaysAfter(instant: Date, days: number): Promise<Date> {
-  return addBusinessDays(instant, days, await holidaysOf(yearsSpanned(instant, days)));
-}
+/**
+ * The holidays any follow-up counted from `from` may reach: the calendars of the years its longest
+ * timing (MAX_DEADLINE_BUSINESS_DAYS) spans, read once for every approval that needs them.
+ */
+export const followUpHolidaysFrom = (from: Date): Promise<Set<string>> =>
+  holidaysOf(yearsSpanned(from, MAX_DEADLINE_BUSINESS_DAYS));
 
 /** The follow-up with its next action: the next reminder (while any is left) or the deadline (before it escalated). */
 export function withNextAction(followUp: ApprovalFollowUp): ApprovalFollowUp {
@@ -38,9 +41,7 @@ export async function newFollowUp(
   escalateTo: Contact[],
   askedAt: Date,
 ): Promise<ApprovalFollowUp> {
-  const holidays = await holidaysOf(
-    yearsSpanned(askedAt, Math.max(timings.remindAfterBusinessDays, timings.deadlineBusinessDays)),
-  );
+  const holidays = await followUpHolidaysFrom(askedAt);
   return withNextAction({
     remindAfterBusinessDays: timings.remindAfterBusinessDays,
     maxReminders: timings.maxReminders,

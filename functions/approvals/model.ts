@@ -332,14 +332,18 @@ export function toApprovalResource(approval: Approval): z.infer<typeof ApprovalR
 function followUpResource(approval: Approval) {
   const followUp = approval.followUp as ApprovalFollowUp;
   const pending = approval.status === 'PENDING';
-  const nextReminder = pending ? followUp.nextActionAt : undefined;
+  // The next reminder while one is left (the deadline may come first); the deadline while it may escalate.
+  const nextReminder =
+    pending && followUp.remindersSent < followUp.maxReminders ? followUp.nextReminderAt : undefined;
   return {
     reminders: {
       sent: followUp.remindersSent,
       max: followUp.maxReminders,
-      ...(nextReminder && nextReminder !== followUp.deadlineAt ? { nextAt: nextReminder } : {}),
+      ...(nextReminder ? { nextAt: nextReminder } : {}),
     },
-    ...(followUp.escalateTo.length > 0 && !followUp.escalatedAt ? { escalatesAt: followUp.deadlineAt } : {}),
+    ...(pending && followUp.escalateTo.length > 0 && !followUp.escalatedAt
+      ? { escalatesAt: followUp.deadlineAt }
+      : {}),
     ...(followUp.escalatedAt ? { escalatedAt: followUp.escalatedAt } : {}),
   };
 }

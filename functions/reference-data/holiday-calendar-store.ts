@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/config.js';
-import { documentClient, entityOf, putVersioned, type TransactItem } from '../shared/db.js';
+import { batchGetItems, documentClient, entityOf, putVersioned, type TransactItem } from '../shared/db.js';
 import type { HolidayCalendar } from './holiday-calendar-model.js';
 
 /** Holiday calendars are reference data: one partition of the reference table, one item per year. */
@@ -20,8 +20,15 @@ export async function getHolidayCalendar(year: string): Promise<HolidayCalendar 
 
 /** The holidays of these years, as dates; a year without a calendar has none. */
 export async function holidaysOf(years: readonly number[]): Promise<Set<string>> {
-  const calendars = await Promise.all(years.map((year) => getHolidayCalendar(String(year))));
-  return new Set(calendars.flatMap((calendar) => calendar?.holidays.map((holiday) => holiday.date) ?? []));
+  const items = await batchGetItems(
+    referenceTableName,
+    years.map((year) => holidayCalendarKey(String(year))),
+  );
+  return new Set(
+    items.flatMap((item) =>
+      entityOf<HolidayCalendar>(item, STORAGE_ATTRIBUTES).holidays.map((holiday) => holiday.date),
+    ),
+  );
 }
 
 /** Creates or replaces a year's calendar with its audit event (see putVersioned). */

@@ -158,14 +158,14 @@ function afterSendBack(
     decidedOnBehalfOf: _for,
     comment: _c,
     delegations,
-    escalatedAt,
+    escalatedAt: _escalatedAt,
+    escalatedTo,
     ...step
   } = stepOf(chain, last.step);
-  // Asked afresh, as first resolved: without its escalation (its deadline counts again), and a
-  // delegation is routed again when it is asked.
+  // Asked afresh, as first resolved: without those its escalation added (its deadline counts
+  // again), and a delegation is routed again when it is asked.
   const escalated = (approver: { email: string }) =>
-    escalatedAt !== undefined &&
-    (step.escalationApprovers ?? []).some((one) => sameEmail(one.email, approver.email));
+    (escalatedTo ?? []).some((one) => sameEmail(one.email, approver.email));
   const approvers = step.approvers
     .filter((approver) => !escalated(approver))
     .flatMap((approver) => {

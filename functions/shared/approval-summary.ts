@@ -80,6 +80,10 @@ export const ApprovalChainStep = z.object({
     .string()
     .optional()
     .describe('When the step reached its deadline and its escalation approvers were added to `approvers`.'),
+  escalatedTo: z
+    .array(ContactResource)
+    .optional()
+    .describe('Whom the escalation added to `approvers` (those not asked already).'),
 });
 export type ApprovalChainStepType = z.infer<typeof ApprovalChainStep>;
 
