@@ -15,7 +15,7 @@ import { sendEmail } from '../shared/email.js';
 import { newId } from '../shared/ids.js';
 import { logger } from '../shared/logger.js';
 import { everyPage } from '../shared/pagination.js';
-import { getApproval, listDueApprovalIds, putApproval } from './approval-store.js';
+import { getApproval, getApprovals, listDueApprovalIds, putApproval } from './approval-store.js';
 import { followUpHolidaysFrom, withNextAction } from './follow-up.js';
 import { escalatedNoticeEmail, escalationEmail, reminderEmail } from './follow-up-emails.js';
 import { type Approval, type ApprovalFollowUp, hashLinkSecret, linkTokenOf, newLinkSecret } from './model.js';
@@ -109,8 +109,9 @@ async function remind(
  * The escalation at the step's deadline: an approval for each escalation approver not already
  * asked, with the same task token (either decision completes the step; the first voids the
  * others), the chain's step naming them, the audit event, all in one transaction conditional on
- * the approval still PENDING and the request unchanged. A step another of its approvals
- * escalated already (a group step) only records that on this approval. Then the emails.
+ * the approval still PENDING and the request unchanged; every pending approval of the step (a
+ * group's) records it, so none escalates it again. A step with nobody to add (its escalation
+ * approvers are asked already) records that, with its audit event. Then the emails.
  */
 async function escalate(
   approval: Approval,
@@ -127,15 +128,34 @@ async function escalate(
     : followUp.escalateTo.filter(
         (person) => !step.approvers.some((asked) => sameEmail(asked.email, person.email)),
       );
-  const escalatedSelf: Approval = {
-    ...approval,
-    followUp: withNextAction({ ...followUp, escalatedAt: step.escalatedAt ?? at }),
-    updatedAt: at,
-    version: approval.version + 1,
-  };
+  const siblings = await getApprovals((step.approvalIds ?? []).filter((id) => id !== approval.id));
+  const escalatedAt = step.escalatedAt ?? at;
+  const recorded = [approval, ...siblings]
+    .filter((one) => one.status === 'PENDING' && one.followUp && !one.followUp.escalatedAt)
+    .map((one) =>
+      putApproval(
+        {
+          ...one,
+          followUp: withNextAction({ ...(one.followUp as ApprovalFollowUp), escalatedAt }),
+          updatedAt: at,
+          version: one.version + 1,
+        },
+        one,
+      ),
+    );
   if (added.length === 0) {
-    // Nothing to add (escalated already, or to whom it waits on): only this approval records it.
-    await transactOrChangedMeanwhile([putApproval(escalatedSelf, approval)], `Approval ${approval.id}`);
+    // Nobody to add (escalated already, or its escalation approvers decide it already): recorded.
+    const event = newAuditEvent(FOLLOW_UP_ACTOR, {
+      entityType: 'REQUEST',
+      entityId: request.id,
+      action: 'APPROVAL_ESCALATION_RECORDED',
+      at,
+      after: { step: step.step, approvalId: approval.id, escalatedAt },
+      reason: step.escalatedAt
+        ? 'The step was escalated already.'
+        : 'Its escalation approvers are asked in the step already.',
+    });
+    await transactOrChangedMeanwhile([...recorded, appendAuditEvent(event)], `Approval ${approval.id}`);
     return 'RECORDED';
   }
   const asked = added.map((person) => {
@@ -194,7 +214,7 @@ async function escalate(
     reason: `Undecided ${followUp.deadlineBusinessDays} business days after it was asked (deadline ${followUp.deadlineAt}).`,
   });
   await applyRequestTransition(request, after, event, [
-    putApproval(escalatedSelf, approval),
+    ...recorded,
     ...asked.map(({ escalation }) => putApproval(escalation)),
   ]);
   const waitingOn = step.approvers;
